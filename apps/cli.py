@@ -1,0 +1,192 @@
+"""The `tadka` command line.
+
+Each subcommand is a screen or less and imports what it needs inside, so `tadka --help` is instant.
+User mistakes (TadkaError) print one line, ``error: FILE:LINE: FIELD: what (hint)``, and exit 2;
+a traceback is shown only with ``--debug``. Larger areas live in ``apps/commands/<area>.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from tadka import __version__
+
+# Explicit, so that a command is never missing because its module was not imported (STYLE).
+COMMAND_MODULES: list[str] = [
+]
+
+
+def _workspace(path: str | None):
+    from tadka.workspace import Workspace
+
+    return Workspace.find(path) if path is None else _open(path)
+
+
+def _open(path: str):
+    from tadka.errors import WorkspaceError
+    from tadka.workspace import CONFIG_NAME, Workspace
+
+    if not (Path(path) / CONFIG_NAME).is_file():
+        raise WorkspaceError(f"not a tadka workspace (no {CONFIG_NAME})", file=path, field="workspace",
+                             hint="run `tadka init DIR` first")
+    return Workspace(path)
+
+
+workspace_option = click.option(
+    "-w", "--workspace", type=click.Path(file_okay=False), default=None,
+    help="Workspace folder (default: the one containing the current folder).",
+)
+
+
+class TadkaGroup(click.Group):
+    """Turns TadkaError into the one-line message and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        from tadka.errors import TadkaError
+
+        try:
+            return super().invoke(ctx)
+        except TadkaError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=TadkaGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="tadka")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """tadka: curated Hinglish instruction data, and small models for edge devices.
+
+    \b
+    Example:
+      tadka init demo && cd demo
+      tadka import ../corpora/samples/hinglish_chat.jsonl
+      tadka stats
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path())
+@click.option("--name", default=None, help="Project name (default: the folder's name).")
+def init(directory: str, name: str | None) -> None:
+    """Create a workspace: tadka.yaml (every setting, commented), data/, review.db, cache/, runs/, exports/.
+
+    \b
+    Example:
+      tadka init my-project
+    """
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(directory, name=name)
+    click.echo(f"created workspace {ws.root}  (edit {ws.config_path.name}, then `tadka generate` or `tadka import FILE`)")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path())
+@workspace_option
+@click.option("--stage", default=None, help="Stage to import into [import.stage: imported].")
+@click.option("--format", "fmt", default=None,
+              help="auto, openai, sharegpt, alpaca, prompt-response or tadka [import.format: auto].")
+@click.option("--mode", type=click.Choice(["append", "replace"]), default=None, help="[import.mode: append].")
+@click.option("--lang", default=None, help="Language tag for rows without one [project.lang].")
+@click.option("--max-line-mb", type=float, default=None, help="Largest single record accepted [import.max_line_mb: 8].")
+def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_mb) -> None:
+    """Import records from JSONL, JSON, CSV, Parquet or a saved HF dataset into a stage.
+
+    Accepts OpenAI `messages`, ShareGPT `conversations`, Alpaca instruction/input/output and
+    prompt/response rows. The whole file is validated before the workspace is touched.
+
+    \b
+    Example:
+      tadka import chats.jsonl --stage imported
+      tadka import alpaca.csv --format alpaca --lang hi-Latn+en
+    """
+    from tadka.config import override
+    from tadka.importer import import_file
+
+    ws = _workspace(workspace)
+    cfg = override(ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import")
+    result = import_file(ws, file, cfg, lang=lang)
+    click.echo(f"imported {result.read} records from {file} into '{result.stage}': "
+               f"{result.added} new, {result.total} in the stage")
+
+
+@cli.command()
+@workspace_option
+@click.option("--stage", "stages", multiple=True, help="Only these stages (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool) -> None:
+    """Counts per stage, language tag, review status and source; length percentiles.
+
+    \b
+    Example:
+      tadka stats
+      tadka stats --stage curated --json
+    """
+    from tadka.stats import format_stats, workspace_stats
+
+    ws = _workspace(workspace)
+    result = workspace_stats(ws, list(stages) or None)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in result], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_stats(result))
+
+
+@cli.command()
+@workspace_option
+@click.option("--stage", default=None, help="Stage to export [export.stage: latest].")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "hf"]), default=None, help="[export.format: jsonl].")
+@click.option("--eval-fraction", type=float, default=None, help="Held-out share [export.eval_fraction: 0.1].")
+@click.option("--seed", type=int, default=None, help="Split seed [export.seed: project.seed].")
+@click.option("--status", "statuses", multiple=True, help="Review statuses to export [export.statuses: accepted, edited].")
+@click.option("--name", default=None, help="Folder name under exports/ (default: STAGE-DATE).")
+@click.option("--out", type=click.Path(), default=None, help="Write here instead of exports/NAME.")
+def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> None:
+    """Write train/eval splits (seeded) and a manifest; after review, accepted + edited records only.
+
+    \b
+    Example:
+      tadka export --format jsonl --eval-fraction 0.1 --name v1
+      tadka export --format hf --out /tmp/hinglish-hf
+    """
+    from tadka.config import override
+    from tadka.export import export as run_export
+
+    ws = _workspace(workspace)
+    cfg = override(ws.config["export"], {"stage": stage, "format": fmt, "eval_fraction": eval_fraction,
+                                         "seed": seed, "statuses": list(statuses) or None}, "export")
+    r = run_export(ws, cfg, out=out, name=name)
+    note = f" (review: skipped {r.skipped})" if r.skipped else ""
+    click.echo(f"exported '{r.stage}' to {r.path}: {r.train} train, {r.eval} eval{note}")
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        cli.add_command(importlib.import_module(name).command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="tadka")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

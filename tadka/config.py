@@ -1,0 +1,203 @@
+"""tadka.yaml: one dataclass per stage section, validated, with defaults < tadka.yaml < CLI flags.
+
+Each package registers its own section (``@section("train")``) so that this core module never
+imports torch-side code; the CLI imports every package's config module before loading. Unknown keys
+are errors that name the file, the line and the key, and list the allowed ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import textwrap
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from tadka.errors import ConfigError
+
+T = TypeVar("T")
+SECTIONS: dict[str, type] = {}
+SECTION_HELP: dict[str, str] = {}
+
+
+def section(name: str, help: str = ""):
+    """Register a dataclass as the ``name:`` section of tadka.yaml."""
+
+    def add(cls: type[T]) -> type[T]:
+        SECTIONS[name] = cls
+        SECTION_HELP[name] = help or (cls.__doc__ or "").strip().splitlines()[0]
+        return cls
+
+    return add
+
+
+def opt(default: Any, help: str, **kw: Any) -> Any:
+    """A dataclass field with a help text (rendered as the comment in tadka.yaml)."""
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata={"help": help, **kw})
+    return field(default=default, metadata={"help": help, **kw})
+
+
+# -- the core sections ---------------------------------------------------------------------------
+@section("project", "The project as a whole.")
+@dataclass
+class ProjectConfig:
+    name: str = opt("tadka-project", "Shown in reports, run cards and model cards.")
+    seed: int = opt(0, "Global seed: every sampler, split and noise op derives its own from this.")
+    lang: str = opt("hi-Latn+en", "Intended mix of the data (BCP-47-style): hi-Latn+en, hi-Deva, ta-Latn+en …")
+
+
+@section("import", "`tadka import`: bring existing data into a stage.")
+@dataclass
+class ImportConfig:
+    stage: str = opt("imported", "Stage that imported records go to.")
+    format: str = opt("auto", "auto, openai, sharegpt, alpaca, prompt-response or tadka.")
+    mode: str = opt("append", "append (skip records whose id is already there) or replace.")
+    max_line_mb: float = opt(8.0, "Refuse a single input line (record) larger than this.")
+
+
+@section("export", "`tadka export`: write a training set (and the review app's Export page).")
+@dataclass
+class ExportConfig:
+    stage: str = opt("", "Stage to export; empty picks the latest of curated, augmented, generated, imported, seeds.")
+    format: str = opt("jsonl", "jsonl, parquet or hf.")
+    eval_fraction: float = opt(0.1, "Share of records held out as the eval split (by a seeded hash of the id).")
+    seed: int = opt(-1, "Seed of the split; -1 uses project.seed.")
+    statuses: list[str] = opt(
+        ["accepted", "edited"],
+        "Review statuses exported once review.db holds labels (edited records export their latest version).",
+    )
+
+
+# -- loading -------------------------------------------------------------------------------------
+def _key_lines(path: Path, text: str) -> dict[tuple[str, ...], int]:
+    """Line number of every mapping key, so errors can point into tadka.yaml."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node, prefix):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = (*prefix, str(k.value))
+                lines[key] = k.start_mark.line + 1
+                walk(v, key)
+
+    try:
+        walk(yaml.compose(text), ())
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+def build_section(name: str, values: dict[str, Any] | None, *, file=None, lines=None) -> Any:
+    """Validate one section's mapping against its dataclass (types checked, unknown keys refused)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    cls = SECTIONS[name]
+    values = values or {}
+    lines = lines or {}
+    if not isinstance(values, dict):
+        raise ConfigError("expected a mapping", file=file, line=lines.get((name,)), field=name)
+    allowed = [f.name for f in fields(cls)]
+    for key in values:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            raise ConfigError(
+                f"unknown key (allowed: {', '.join(allowed)})", file=file, line=lines.get((name, str(key))),
+                field=f"{name}.{key}", hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+    try:
+        return TypeAdapter(cls).validate_python(values, strict=False)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else ""
+        raise ConfigError(
+            err["msg"], file=file, line=lines.get((name, key)), field=f"{name}.{key}" if key else name,
+        ) from None
+
+
+@dataclass
+class Config:
+    """The whole of tadka.yaml: one object per section, plus where it came from."""
+
+    sections: dict[str, Any]
+    path: Path | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.sections:
+            self.sections[name] = build_section(name, {})
+        return self.sections[name]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: dataclasses.asdict(obj) for name, obj in self.sections.items()}
+
+
+def load_config(path: str | os.PathLike | None) -> Config:
+    """Read tadka.yaml (or only defaults when ``path`` is None)."""
+    if path is None:
+        return Config({name: build_section(name, {}) for name in SECTIONS})
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", file=path, field="<file>") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}", file=path,
+                          line=mark.line + 1 if mark else None, field="<yaml>") from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of sections", file=path, line=1, field="<yaml>")
+    lines = _key_lines(path, text)
+    sections: dict[str, Any] = {}
+    for name, values in data.items():
+        if name not in SECTIONS:
+            close = difflib.get_close_matches(str(name), SECTIONS, n=1)
+            raise ConfigError(
+                f"unknown section (known: {', '.join(SECTIONS)})", file=path, line=lines.get((str(name),)),
+                field=str(name), hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+        sections[name] = build_section(name, values, file=path, lines=lines)
+    for name in SECTIONS:
+        sections.setdefault(name, build_section(name, {}))
+    return Config(sections, path)
+
+
+def override(obj: T, values: dict[str, Any], name: str) -> T:
+    """A copy of a section with CLI flag values applied (None means the flag was not given)."""
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        return obj
+    merged = {**dataclasses.asdict(obj), **given}
+    return build_section(name, merged, file="<command line>")
+
+
+def render_template() -> str:
+    """tadka.yaml as `tadka init` writes it: every registered section and key, with its help text."""
+    out = [
+        "# tadka.yaml: the pipeline of this workspace. Every key is shown with its default.",
+        "# Precedence: defaults < this file < command-line flags (`--eval-fraction` mirrors export.eval_fraction).",
+        "",
+    ]
+    for name, cls in SECTIONS.items():
+        out.append(f"# {SECTION_HELP.get(name, '')}")
+        out.append(f"{name}:")
+        for f in fields(cls):
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            help_text = f.metadata.get("help", "")
+            for line in textwrap.wrap(help_text, 96):
+                out.append(f"  # {line}")
+            dumped = yaml.safe_dump({f.name: default}, default_flow_style=True, allow_unicode=True, width=10**6)
+            out.append("  " + dumped.strip().removeprefix("{").removesuffix("}"))
+        out.append("")
+    return "\n".join(out)
