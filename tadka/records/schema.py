@@ -98,7 +98,10 @@ class Record:
             "flags": [],
             "status": "pending",
         }
+        source = changes.pop("source", None)
         data.update(changes)
+        if source:
+            data["source"] = {**self.source, **source, "parent_id": self.id}
         return Record(**data)
 
     def text(self, roles: tuple[str, ...] = ("user", "assistant")) -> str:

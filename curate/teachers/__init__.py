@@ -1,0 +1,9 @@
+"""Teachers that answer chats: openai (any OpenAI-compatible server), vllm, hf, and the offline mixer.
+
+Each backend module registers itself when imported; add new ones to the list below (STYLE: a name is
+only known once its module is imported).
+"""
+
+from tadka.curate.teachers.base import GenParams, Request, Result, Teacher, teachers
+
+__all__ = ["GenParams", "Request", "Result", "Teacher", "teachers"]

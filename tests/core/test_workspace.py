@@ -1,0 +1,204 @@
+"""The workspace: init layout, atomic stage swaps, the per-stage lock, SIGKILL safety, export and stats."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import datasets
+import pytest
+
+from tadka.config import ExportConfig, load_config
+from tadka.errors import ConfigError, WorkspaceBusy, WorkspaceError
+from tadka.export import export, in_eval
+from tadka.records import Record
+from tadka.stats import workspace_stats
+from tadka.workspace import Workspace
+
+from .conftest import CHATS
+
+
+def _records(n, prefix="sawal"):
+    return [Record(messages=[{"role": "user", "content": f"{prefix} {i}: mandi bhav kya hai?"},
+                             {"role": "assistant", "content": f"jawab {i}: aaj ka rate 20 rupaye hai."}])
+            for i in range(n)]
+
+
+def test_init_creates_the_layout(ws):
+    for rel in ("tadka.yaml", "data", "cache/teacher.db", "review.db", "runs", "exports"):
+        assert (ws.root / rel).exists(), rel
+    cfg = load_config(ws.root / "tadka.yaml")
+    assert cfg.project.name == "ws" and cfg.export.eval_fraction == 0.1
+    text = (ws.root / "tadka.yaml").read_text()
+    assert text.count("\n  # ") >= 8  # every key carries its help as a comment
+    for db, kind in ((ws.review_db, "review"), (ws.teacher_db, "teacher")):
+        conn = sqlite3.connect(db)
+        assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] >= 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(WorkspaceError):
+        Workspace.init(ws.root)
+
+
+def test_find_walks_up(ws):
+    (ws.root / "runs" / "x").mkdir()
+    assert Workspace.find(ws.root / "runs" / "x").root == ws.root
+    with pytest.raises(WorkspaceError):
+        Workspace.find("/")
+
+
+def test_stage_write_replace_append_and_load_from_disk(ws):
+    assert ws.write_stage("generated", _records(5)) == 5
+    assert ws.write_stage("generated", _records(8), mode="append") == 8  # 5 already there, 3 new
+    ds = datasets.load_from_disk(str(ws.root / "data" / "generated"))  # what users will do
+    assert ds.num_rows == 8 and len(set(ds["id"])) == 8
+    assert ws.write_stage("generated", _records(2, "naya")) == 2
+    assert len(list((ws.root / "data" / ".versions").glob("generated.*"))) <= 2  # old versions collected
+    assert ws.stages() == ["generated"] and ws.latest_stage() == "generated"
+
+
+def test_audit_log_is_append_only(ws):
+    conn = sqlite3.connect(ws.review_db)
+    conn.execute("INSERT INTO audit(ts, action, outcome) VALUES (1, 'accept', 'applied')")
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE audit SET outcome = 'x'")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("DELETE FROM audit")
+
+
+LOCK_HOLDER = textwrap.dedent("""
+    import sys, time
+    from tadka.workspace import Workspace
+    ws = Workspace(sys.argv[1])
+    with ws.lock("generated"):
+        print("locked", flush=True)
+        time.sleep(30)
+""")
+
+
+def test_second_writer_gets_workspace_is_busy(ws):
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(ws.root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WorkspaceBusy, match="workspace is busy"):
+            ws.write_stage("generated", _records(1))
+        ws.write_stage("curated", _records(1))  # another stage is not blocked
+        # and through the CLI: one line, exit 2
+        src = ws.root / "in.jsonl"
+        src.write_text("".join(json.dumps(c) + "\n" for c in CHATS))
+        proc = subprocess.run([sys.executable, "-m", "tadka.apps.cli", "import", str(src), "-w", str(ws.root),
+                               "--stage", "generated"], capture_output=True, text=True)
+        assert proc.returncode == 2 and "workspace is busy" in proc.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # the kernel dropped the lock with the process: no stale lock
+    assert ws.write_stage("generated", _records(1)) == 1
+
+
+@pytest.mark.parametrize("when", ["reading", "writing"])
+def test_import_killed_with_sigkill_leaves_the_stage_intact(tmp_path, ws, when):
+    ws.write_stage("imported", _records(50, "purana"))
+    before = sorted(ws.dataset("imported")["id"])
+    big = tmp_path / "big.jsonl"
+    with open(big, "w") as f:
+        for i in range(150_000):
+            f.write(json.dumps({"prompt": f"prompt {i} kya hai", "response": f"jawab {i} " * 20}) + "\n")
+    env = {**os.environ, "TADKA_NO_PROGRESS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "tadka.apps.cli", "import", str(big), "-w", str(ws.root)],
+                            env=env, stderr=subprocess.PIPE)
+    versions = ws.root / "data" / ".versions"
+    deadline = time.time() + 120
+    if when == "reading":
+        time.sleep(2.0)
+    else:  # wait until the new version folder is being written
+        while time.time() < deadline and len(list(versions.glob("imported.*"))) < 2:
+            time.sleep(0.01)
+    assert proc.poll() is None, "import finished before it could be killed; make the file bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    after = Workspace(ws.root)
+    assert sorted(after.dataset("imported")["id"]) == before
+    # and the next write cleans up the half-written version
+    after.write_stage("imported", _records(1, "naya"), mode="append")
+    assert after.dataset("imported").num_rows == 51
+
+
+def test_export_split_is_seeded_and_stable(ws, tmp_path):
+    ws.write_stage("curated", _records(400))
+    r1 = export(ws, ExportConfig(eval_fraction=0.2, seed=7), name="a")
+    r2 = export(ws, ExportConfig(eval_fraction=0.2, seed=7), name="b")
+    r3 = export(ws, ExportConfig(eval_fraction=0.2, seed=8), name="c")
+    read = lambda r, s: [json.loads(l)["id"] for l in (r.path / f"{s}.jsonl").read_text().splitlines()]
+    assert read(r1, "eval") == read(r2, "eval")
+    assert read(r1, "eval") != read(r3, "eval")
+    assert 40 <= r1.eval <= 120 and r1.train + r1.eval == 400
+    assert not set(read(r1, "eval")) & set(read(r1, "train"))
+    # adding records never moves an old one across the split
+    ws.write_stage("curated", _records(500), mode="append")
+    r4 = export(ws, ExportConfig(eval_fraction=0.2, seed=7), name="d")
+    assert set(read(r1, "eval")) <= set(read(r4, "eval"))
+    manifest = json.loads((r1.path / "manifest.json").read_text())
+    assert manifest["train"] == r1.train and manifest["seed"] == 7
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "hf"])
+def test_export_formats_load_with_standard_tools(ws, fmt):
+    ws.write_stage("curated", _records(30))
+    r = export(ws, ExportConfig(format=fmt, eval_fraction=0.1), name=fmt)
+    if fmt == "hf":
+        dd = datasets.load_from_disk(str(r.path))
+        assert set(dd) == {"train", "eval"} and dd["train"].num_rows == r.train
+    else:
+        dd = datasets.load_dataset("parquet", data_files={"train": str(r.path / "train.parquet")},
+                                   cache_dir=str(ws.root / "cache" / "hf"))
+        assert dd["train"].num_rows == r.train
+
+
+def test_export_after_review_takes_accepted_and_edited_latest(ws):
+    recs = _records(6)
+    ws.write_stage("curated", recs)
+    edited = recs[2].derive(messages=[{"role": "user", "content": "sudhara hua sawal"},
+                                      {"role": "assistant", "content": "sudhara hua jawab"}], source={"kind": "edit"})
+    conn = sqlite3.connect(ws.review_db)
+    rows = [(recs[0].id, "accepted", None), (recs[1].id, "rejected", None),
+            (recs[2].id, "edited", json.dumps(edited.to_dict()))]
+    conn.executemany("INSERT INTO items(record_id, stage, status, version, current_json) VALUES (?, 'curated', ?, 1, ?)", rows)
+    conn.commit()
+    r = export(ws, ExportConfig(eval_fraction=0.0), name="reviewed")
+    out = [json.loads(l) for l in (r.path / "train.jsonl").read_text().splitlines()]
+    assert {o["id"] for o in out} == {recs[0].id, edited.id}
+    assert {o["status"] for o in out} == {"accepted", "edited"}
+    assert r.skipped == {"pending": 3, "rejected": 1}
+    stats = {s.stage: s for s in workspace_stats(ws)}
+    assert stats["curated"].by_status == {"pending": 3, "accepted": 1, "rejected": 1, "edited": 1}
+
+
+def test_stats_counts_and_percentiles(ws):
+    recs = _records(10) + [Record(messages=CHATS[1]["messages"], lang="hi-Deva", source={"kind": "mixer"})]
+    ws.write_stage("generated", recs)
+    (s,) = workspace_stats(ws)
+    assert s.records == 11 and s.by_lang == {"hi-Latn+en": 10, "hi-Deva": 1}
+    assert s.by_source == {"import": 10, "mixer": 1}
+    assert s.turns["max"] == 5 and s.turns["p50"] == 2
+    assert s.chars["max"] == sum(len(m["content"]) for m in CHATS[1]["messages"])
+
+
+def test_config_errors_name_file_line_and_key(ws):
+    path = ws.root / "tadka.yaml"
+    path.write_text("project:\n  seed: 3\nexport:\n  eval_fracton: 0.2\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert (e.value.line, e.value.field) == (4, "export.eval_fracton") and "eval_fraction" in str(e.value)
+    path.write_text("exprot:\n  format: jsonl\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert e.value.field == "exprot" and "did you mean 'export'" in str(e.value)
+    path.write_text("export:\n  eval_fraction: lots\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert (e.value.line, e.value.field) == (2, "export.eval_fraction")
