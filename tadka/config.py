@@ -73,6 +73,26 @@ class ExportConfig:
     )
 
 
+# -- discovery -----------------------------------------------------------------------------------
+_discovered = False
+
+
+def discover_sections() -> None:
+    """Import the modules that define the other packages' sections (entry points ``tadka.sections``).
+
+    Entry points keep the dependency one way: the core never imports curate/train/review code by
+    name, yet `tadka init` renders and `load_config` validates every section that is installed.
+    """
+    global _discovered
+    if _discovered:
+        return
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="tadka.sections"):
+        ep.load()
+    _discovered = True
+
+
 # -- loading -------------------------------------------------------------------------------------
 def _key_lines(path: Path, text: str) -> dict[tuple[str, ...], int]:
     """Line number of every mapping key, so errors can point into tadka.yaml."""
@@ -127,6 +147,7 @@ class Config:
     path: Path | None = None
 
     def __getitem__(self, name: str) -> Any:
+        discover_sections()
         if name not in self.sections:
             self.sections[name] = build_section(name, {})
         return self.sections[name]
@@ -143,6 +164,7 @@ class Config:
 
 def load_config(path: str | os.PathLike | None) -> Config:
     """Read tadka.yaml (or only defaults when ``path`` is None)."""
+    discover_sections()
     if path is None:
         return Config({name: build_section(name, {}) for name in SECTIONS})
     path = Path(path)
@@ -184,6 +206,7 @@ def override(obj: T, values: dict[str, Any], name: str) -> T:
 
 def render_template() -> str:
     """tadka.yaml as `tadka init` writes it: every registered section and key, with its help text."""
+    discover_sections()
     out = [
         "# tadka.yaml: the pipeline of this workspace. Every key is shown with its default.",
         "# Precedence: defaults < this file < command-line flags (`--eval-fraction` mirrors export.eval_fraction).",
