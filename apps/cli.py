@@ -19,6 +19,12 @@ from tadka import __version__
 
 # Explicit, so that a command is never missing because its module was not imported (STYLE).
 COMMAND_MODULES: list[str] = [
+    "tadka.apps.commands.generate",
+    "tadka.apps.commands.cache",
+    "tadka.apps.commands.review",
+    "tadka.apps.commands.curate",
+    "tadka.apps.commands.augment",
+    "tadka.apps.commands.train",
 ]
 
 
@@ -130,8 +136,10 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
 @workspace_option
 @click.option("--stage", "stages", multiple=True, help="Only these stages (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool) -> None:
-    """Counts per stage, language tag, review status and source; length percentiles.
+@click.option("--mixing-sample", type=int, default=5000, show_default=True,
+              help="Records per stage measured for CMI / M-index (0 skips it).")
+def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_sample: int) -> None:
+    """Counts per stage, language tag, review status and source; length, CMI and M-index percentiles.
 
     \b
     Example:
@@ -141,7 +149,7 @@ def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool) -> None
     from tadka.stats import format_stats, workspace_stats
 
     ws = _workspace(workspace)
-    result = workspace_stats(ws, list(stages) or None)
+    result = workspace_stats(ws, list(stages) or None, mixing_sample=mixing_sample)
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in result], indent=2, ensure_ascii=False))
     else:

@@ -21,6 +21,8 @@ from tadka.errors import ConfigError
 
 T = TypeVar("T")
 SECTIONS: dict[str, type] = {}
+# The order tadka.yaml shows its sections in: the order the pipeline runs.
+PIPELINE_SECTIONS = ("project", "import", "generate", "augment", "curate", "review", "export", "train", "compress")
 SECTION_HELP: dict[str, str] = {}
 
 
@@ -212,7 +214,8 @@ def render_template() -> str:
         "# Precedence: defaults < this file < command-line flags (`--eval-fraction` mirrors export.eval_fraction).",
         "",
     ]
-    for name, cls in SECTIONS.items():
+    order = {name: i for i, name in enumerate(PIPELINE_SECTIONS)}
+    for name, cls in sorted(SECTIONS.items(), key=lambda kv: order.get(kv[0], len(order))):
         out.append(f"# {SECTION_HELP.get(name, '')}")
         out.append(f"{name}:")
         for f in fields(cls):

@@ -74,9 +74,44 @@ def stage_stats(ws: Workspace, stage: str, decisions: dict | None = None) -> Sta
     return stats
 
 
-def workspace_stats(ws: Workspace, stages: list[str] | None = None) -> list[StageStats]:
+def mixing_stats(ws: Workspace, stage: str, sample: int = 5000, seed: int = 0) -> dict[str, dict]:
+    """CMI and M-index distributions, and sentence languages, measured by tadka.lang on the text.
+
+    Measured on a seeded sample of at most ``sample`` records (all of them when the stage is
+    smaller), over the user and assistant turns, so the figures mean the same for every stage.
+    """
+    import random
+
+    from tadka.lang import analyze_batch
+    from tadka.lang.metrics import m_index
+
+    table = ws.table(stage)
+    n = table.num_rows
+    if n == 0 or sample <= 0:
+        return {}
+    rows = sorted(random.Random(seed).sample(range(n), min(n, sample)))
+    picked = table.take(rows)["messages"].to_pylist()
+    texts = ["\n".join(m["content"] for m in msgs if m["role"] != "system") for msgs in picked]
+    analyses = analyze_batch(texts)
+    cmi = pa.array([a.cmi for a in analyses], pa.float64())
+    mix = pa.array([m_index(a.tags) for a in analyses], pa.float64())
+    langs = Counter(a.lang for a in analyses)
+    label = "" if len(rows) == n else f" (sample of {len(rows)})"
+    return {
+        f"cmi{label}": _percentiles(cmi),
+        "m_index": _percentiles(mix),
+        "sentence": {k: float(v) for k, v in langs.most_common()},
+    }
+
+
+def workspace_stats(ws: Workspace, stages: list[str] | None = None, *, mixing_sample: int = 5000) -> list[StageStats]:
     decisions = reviewed(ws.review_db)
-    return [stage_stats(ws, s, decisions) for s in (stages or ws.stages())]
+    out = []
+    for s in stages or ws.stages():
+        st = stage_stats(ws, s, decisions)
+        st.extra.update(mixing_stats(ws, s, mixing_sample, seed=ws.config.project.seed))
+        out.append(st)
+    return out
 
 
 def format_stats(all_stats: list[StageStats]) -> str:
@@ -87,9 +122,9 @@ def format_stats(all_stats: list[StageStats]) -> str:
         if not s.records:
             continue
         for title, counts in (("lang", s.by_lang), ("status", s.by_status), ("source", s.by_source)):
-            lines.append(f"  {title:<8}" + "  ".join(f"{k} {v}" for k, v in counts.items()))
+            lines.append(f"  {title:<9} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
         for title, pct in (("chars", s.chars), ("turns", s.turns)):
-            lines.append(f"  {title:<8}" + "  ".join(f"{k} {v:g}" for k, v in pct.items()))
+            lines.append(f"  {title:<9} " + "  ".join(f"{k} {v:.4g}" for k, v in pct.items()))
         for title, pct in s.extra.items():
-            lines.append(f"  {title:<8}" + "  ".join(f"{k} {v:g}" for k, v in pct.items()))
+            lines.append(f"  {title:<9} " + "  ".join(f"{k} {v:.3g}" for k, v in pct.items()))
     return "\n".join(lines) if lines else "no stages yet (tadka import FILE, or tadka generate)"

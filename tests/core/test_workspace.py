@@ -202,3 +202,17 @@ def test_config_errors_name_file_line_and_key(ws):
     with pytest.raises(ConfigError) as e:
         load_config(path)
     assert (e.value.line, e.value.field) == (2, "export.eval_fraction")
+
+
+def test_stats_measure_code_mixing(ws):
+    english = Record(messages=[{"role": "user", "content": "What is the weather today in the city?"},
+                               {"role": "assistant", "content": "It will rain in the evening, so carry an umbrella."}])
+    hinglish = Record(messages=[{"role": "user", "content": "Mujhe apna UPI PIN change karna hai, kaise karun?"},
+                                {"role": "assistant", "content": "App kholo aur bank account select karo, phir PIN reset karo."}])
+    ws.write_stage("generated", [english, hinglish])
+    (s,) = workspace_stats(ws)
+    assert s.extra["cmi"]["p10"] == 0.0  # the English record: one language, CMI 0
+    assert s.extra["cmi"]["max"] > 10.0  # the Hinglish one is mixed
+    assert s.extra["sentence"] == {"en": 1.0, "hi-Latn": 1.0}
+    (quick,) = workspace_stats(ws, mixing_sample=0)
+    assert "cmi" not in quick.extra
