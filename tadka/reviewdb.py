@@ -3,8 +3,9 @@
 Schema version 1 is created by `tadka init`. ``items`` holds the current decision per record with a
 version number for optimistic concurrency; ``labels`` keeps every reviewer's own label (agreement is
 computed from it); ``edits`` keeps every edited version (the original stays in its stage);
-``audit`` is append-only (triggers refuse UPDATE and DELETE). The review app writes; export reads
-through :func:`reviewed` so that what the app shows is what trains.
+``audit`` is append-only (triggers refuse UPDATE and DELETE). Version 2 adds what the review app
+needs (label undo, claims, indexes). The app writes through :class:`tadka.review_store.ReviewStore`;
+export reads through :func:`reviewed` so that what the app shows is what trains.
 """
 
 from __future__ import annotations
@@ -122,3 +123,25 @@ def reviewed(path: str | os.PathLike) -> dict[str, tuple[str, Record | None]]:
         return out
     finally:
         conn.close()
+
+
+# -- the write side (schema version 2) -----------------------------------------------------------
+migration(
+    "review",
+    2,
+    "review app: label undo, claims, indexes",
+    """
+ALTER TABLE labels ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE labels ADD COLUMN version INTEGER;
+CREATE INDEX labels_reviewer ON labels(reviewer, created_at);
+CREATE INDEX items_stage_status ON items(stage, status);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE INDEX notes_record ON notes(record_id);
+CREATE INDEX audit_record ON audit(record_id);
+CREATE TABLE claims (
+  record_id TEXT PRIMARY KEY,
+  reviewer TEXT NOT NULL,
+  expires_at REAL NOT NULL
+);
+""",
+)

@@ -1,0 +1,22 @@
+"""The review app's entry script (`tadka review` runs it with Streamlit): log in, then the pages.
+
+Pages: Queue (one record at a time, keyboard), Browse (table, bulk actions), Dashboard (counts,
+plots, agreement), Export (the same code as `tadka export`).
+"""
+
+import streamlit as st
+
+from tadka.apps.review import context
+
+st.set_page_config(page_title="tadka review", layout="wide")  # no page_icon: a Material one is fetched online
+settings = context.settings()
+who = context.login(settings)
+page = st.navigation([
+    st.Page("views/queue.py", title="Queue", icon=":material/inbox:", default=True),
+    st.Page("views/browse.py", title="Browse", icon=":material/table_view:"),
+    st.Page("views/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
+    st.Page("views/export.py", title="Export", icon=":material/download:"),
+])
+with st.sidebar:
+    st.caption(f"**{who}** · stage `{settings.stage}` · {settings.root.name}")
+page.run()
