@@ -5,7 +5,8 @@ Every function takes word-level language tags (``hi``, ``en``, ``other``, ``mixe
 
 * ``ne`` (named entities) and ``univ`` (punctuation, numbers, emoji, URLs) are language-independent,
   as in Das & Gambäck (2014): they never count as words of a language and never make a switch.
-* Languages are ``hi``, ``en`` and ``other`` (a word of a third language or script).
+* Languages are ``hi``, ``en`` and ``other`` (a word of a third language or script) — in general
+  every tag that is not ``ne``, ``univ`` or ``mixed``.
 * ``mixed`` ("phone-wala") is language-dependent — it counts in N, the number of language tokens —
   but belongs to no single language: it is never the matrix language and is transparent for switch
   points and spans (``hi mixed hi`` has no switch; ``hi mixed en`` has one).
@@ -22,21 +23,23 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
 
-LANGS = ("hi", "en", "other")
 INDEPENDENT = frozenset({"ne", "univ"})
+#: Tags that are no language: the language-independent ones and ``mixed``. Every other tag is a
+#: language (``hi``, ``en``, ``other`` today; ``ta`` or ``bn`` from another pack).
+NOT_A_LANGUAGE = frozenset({"ne", "univ", "mixed"})
 
 
 def lang_stream(tags: Sequence[str]) -> list[str]:
     """The language tags in order, with language-independent and ``mixed`` tokens left out."""
-    return [t for t in tags if t in LANGS]
+    return [t for t in tags if t not in NOT_A_LANGUAGE]
 
 
 def lang_counts(tags: Sequence[str]) -> dict[str, int]:
-    """Tokens per language (``hi``, ``en``, ``other``), only the languages present."""
-    counts = Counter(t for t in tags if t in LANGS)
+    """Tokens per language, only the languages present."""
+    counts = Counter(t for t in tags if t not in NOT_A_LANGUAGE)
     return dict(counts)
 
 
@@ -50,7 +53,7 @@ def switch_points(tags: Sequence[str]) -> int:
     n = 0
     prev = None
     for t in tags:
-        if t in LANGS:
+        if t not in NOT_A_LANGUAGE:
             if prev is not None and t != prev:
                 n += 1
             prev = t
@@ -62,7 +65,7 @@ def spans(tags: Sequence[str]) -> list[int]:
     out: list[int] = []
     prev = None
     for t in tags:
-        if t not in LANGS:
+        if t in NOT_A_LANGUAGE:
             continue
         if t == prev:
             out[-1] += 1
@@ -141,7 +144,7 @@ def m_index(tags: Sequence[str]) -> float:
 
 def lang_entropy_from_counts(counts: dict[str, int]) -> float:
     """Language entropy in bits from word counts per language (see :func:`lang_entropy`)."""
-    return -sum(p * math.log2(p) for p in _probabilities(counts))
+    return 0.0 - sum(p * math.log2(p) for p in _probabilities(counts))
 
 
 def lang_entropy(tags: Sequence[str]) -> float:
@@ -201,7 +204,7 @@ def span_entropy_from_spans(span_lengths: Sequence[int]) -> float | None:
         return None
     counts = Counter(span_lengths)
     total = len(span_lengths)
-    return -sum((c / total) * math.log2(c / total) for c in counts.values())
+    return 0.0 - sum((c / total) * math.log2(c / total) for c in counts.values())
 
 
 def span_entropy(tags: Sequence[str]) -> float | None:
@@ -361,7 +364,7 @@ def corpus_metrics(utterances: Iterable[Sequence[str]]) -> dict:
     cmis: list[float] = []
     switches = boundaries = 0
     for tags in utts:
-        counts.update(t for t in tags if t in LANGS)
+        counts.update(t for t in tags if t not in NOT_A_LANGUAGE)
         all_spans.extend(spans(tags))
         cmis.append(cmi(tags))
         switches += switch_points(tags)

@@ -158,7 +158,8 @@ def token_script(token: str) -> str:
 
 
 def letter_scripts(token: str) -> dict[str, int]:
-    """How many letters of each script a token has (marks and non-letters left out)."""
+    """How many characters of each writing system a token has (letters and their vowel signs;
+    digits, emoji, punctuation and joiners left out)."""
     counts: dict[str, int] = {}
     for ch in token:
         s = char_script(ch)

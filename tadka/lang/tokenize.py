@@ -7,8 +7,8 @@ text needs those kept whole (they are ``univ`` for language ID and they must not
 the code-mixing metrics). indic-nlp-library is still what normalises Indic-script tokens (nukta,
 chandrabindu and vowel-sign variants, stray joiners): see :func:`normalize_indic`.
 
-The pattern is compiled once at import; :func:`tokenize` is a single ``findall`` plus cheap clean-up,
-because it runs on millions of records.
+The pattern is compiled once at import and applied once per distinct whitespace-separated chunk
+(memoised), because :func:`tokenize` runs on millions of records.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ _WCH = (
 )
 # Units written after a number, with or without a space ("5 kg", "5kg"); the second list only when
 # attached ("10th", "4G", "2x"), because "2 x 3" or "1 st…" are not one token.
-_UNITS = (
-    r"kgs?|gms?|mg|kms?|km/h|kmph|cm|mm|ltrs?|litres?|liters?|ml|rs|inr|gb|mb|kb|tb|mbps|gbps"
-    r"|am|pm|hrs?|mins?|secs?|°c|°f|%|m|l|g"
+UNIT_WORDS = frozenset(
+    ["kg", "kgs", "gm", "gms", "g", "mg", "km", "kms", "cm", "mm", "m", "l", "ml", "ltr", "ltrs", "litre", "litres", "liter", "liters", "rs", "inr", "gb", "mb", "kb", "tb", "mbps", "gbps", "am", "pm", "hr", "hrs", "min", "mins", "sec", "secs", "%", "°c", "°f", "kmph", "km/h"]
 )
+_UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
 _ATTACHED_UNITS = r"st|nd|rd|th|x|k|g|lakh|cr"
 _EMOJI_CHAR = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u00A9\u00AE\u203C\u2049\u2122\u2139\u3030\u303D\u3297\u3299]"
 _EMOJI_MOD = r"[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]"
@@ -44,8 +44,10 @@ _EMOJI_MOD = r"[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]"
 _PATTERNS = [
     # URLs with a scheme or www., and bare domains with a common top-level domain
     r"(?:https?://|www\.)[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}]",
-    r"(?<![\w@.])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:com|in|org|net|gov|edu|co|io|ai|app|info|nic)"
-    r"(?:/[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}])?(?![\w.])",
+    (
+        r"(?<![\w@.])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:com|in|org|net|gov|edu|co|io|ai|app|info|nic)"
+        r"(?:/[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}])?(?![\w.])"
+    ),
     # e-mail, @mention, #tag
     r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
     rf"@{_WCH}+",
@@ -114,16 +116,66 @@ def _clean(token: str) -> str:
     return token
 
 
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """Tokens of one whitespace-free chunk."""
+    if chunk.isalpha() and chunk.isascii():
+        return (chunk,)
+    tokens = TOKEN_RE.findall(chunk)
+    if "\u200c" in chunk or "\u200d" in chunk:
+        tokens = [t for t in map(_clean, tokens) if t]
+    return tuple(tokens)
+
+
+_CHUNKS: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE_MAX = 500_000
+_HAS_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_CURRENCY_WORDS = frozenset({"rs", "inr", "usd", "₹", "$", "€", "£"})
+
+
+def _join_across_spaces(tokens: list[str]) -> list[str]:
+    """Re-join what the pattern keeps whole across one space: "5 kg", "Rs. 500", "₹ 20"."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        low = tok.lower()
+        if low in _CURRENCY_WORDS and i + 1 < n:
+            j = i + 2 if tokens[i + 1] == "." and low.isalpha() and i + 2 < n else i + 1
+            if tokens[j][:1].isdigit():
+                tok = tok + ("." if j == i + 2 else "") + " " + tokens[j]
+                i = j
+        if _NUMBER.fullmatch(tok.rsplit(" ", 1)[-1]) and i + 1 < n and tokens[i + 1].lower() in UNIT_WORDS:
+            tok = tok + " " + tokens[i + 1]
+            i += 1
+        out.append(tok)
+        i += 1
+    return out
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into tokens; URLs, @mentions, #tags, numbers with units, emoji and contractions
-    stay whole. Never raises: any string (empty, emoji only, mixed scripts) gives a list."""
+    stay whole. Never raises: any string (empty, emoji only, mixed scripts) gives a list.
+
+    Text is split at whitespace first and each distinct chunk is tokenized once (memoised), which
+    is what makes a corpus of millions of lines affordable.
+    """
     if not text:
         return []
     text = normalize(text)
-    tokens = TOKEN_RE.findall(text)
-    if "\u200c" in text or "\u200d" in text:
-        tokens = [t for t in map(_clean, tokens) if t]
-    return tokens
+    cache = _CHUNKS
+    out: list[str] = []
+    for chunk in text.split():
+        toks = cache.get(chunk)
+        if toks is None:
+            toks = _chunk_tokens(chunk)
+            if len(cache) >= _CHUNK_CACHE_MAX:
+                cache.clear()
+            cache[chunk] = toks
+        out += toks
+    if len(out) > 1 and _HAS_DIGIT.search(text):
+        out = _join_across_spaces(out)
+    return out
 
 
 _KIND_PATTERNS = [

@@ -1,0 +1,78 @@
+"""The Hindi pack: Devanagari ↔ Roman Hindi, frequent words first, then the lexicon, then rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tadka.lang import scripts
+from tadka.lang.hi.common_words import COMMON
+from tadka.lang.hi.devanagari import devanagari_rules
+from tadka.lang.hi.romanize import romanize_word as _romanize_word
+from tadka.lang.pack import LanguagePack, packs
+from tadka.lang.tokenize import normalize_indic
+
+_DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
+
+
+@dataclass
+class HindiPack(LanguagePack):
+    code: str = "hi"
+    name: str = "Hindi"
+    script: str = scripts.DEVA
+
+    # word memos (a corpus repeats its words; bounded like the tagger's)
+    _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(COMMON) | frozenset(self.lexicon.native_to_roman)
+
+    @cached_property
+    def _roman_common(self) -> dict[str, str]:
+        """Roman → Devanagari from the frequent-word table (first Devanagari form wins)."""
+        out: dict[str, str] = {}
+        for deva, roman in COMMON.items():
+            out.setdefault(roman, deva)
+        return out
+
+    def _lookup(self, word: str) -> str | None:
+        return COMMON.get(word) or self.lexicon.native_to_roman.get(word)
+
+    def romanize_word(self, word: str) -> str:
+        """One Devanagari word → the Roman spelling people type ("समझना" → "samajhna")."""
+        hit = self._to_roman.get(word)
+        if hit is None:
+            hit = _romanize_word(normalize_indic(word), self._lookup, self._known)
+            _remember(self._to_roman, word, hit)
+        return hit
+
+    def romanize(self, text: str) -> str:
+        """Devanagari in ``text`` → Roman; dandas become full stops, Devanagari digits ASCII."""
+        return super().romanize(text).translate(_DANDA_DIGITS)
+
+    def native_word(self, word: str) -> str:
+        """One Roman Hindi word → Devanagari: lexicon (and its variants), frequent words, rules."""
+        hit = self._to_native.get(word)
+        if hit is None:
+            hit = self._native_word(word.lower())
+            _remember(self._to_native, word, hit)
+        return hit
+
+    def _native_word(self, w: str) -> str:
+        lex = self.lexicon
+        hit = lex.roman_to_native.get(w) or self._roman_common.get(w)
+        if hit is None and w in lex.variant_to_canonical:
+            canonical = lex.variant_to_canonical[w]
+            hit = lex.roman_to_native.get(canonical) or self._roman_common.get(canonical)
+        return hit if hit is not None else devanagari_rules(w)
+
+
+def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+
+
+packs.register("hi")(HindiPack())

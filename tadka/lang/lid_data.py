@@ -1,0 +1,198 @@
+"""Training material for language ID, built from a pack's corpora files.
+
+Three sources, each used for what it is good at:
+
+* the tagged sentences (lid/mixed_tagged.conll) give per-word tag counts — the priors of words
+  that are both Hindi and English ("to", "me", "main", "do", "is") — and named entities;
+* the lexicon (en_hi.tsv, variants.tsv) gives Roman Hindi spellings and English words; a Roman
+  spelling identical to its English headword ("office", "time") is a loanword and counts as
+  English, because that is how Hinglish text is tagged;
+* the monolingual text files give vocabulary: English words from lid/en.txt (lowercase
+  occurrences; words only ever capitalised there are names), Roman Hindi words from
+  lid/hi_latn.txt that English text never uses, and the pack's romanisation of the words in
+  lid/hi_deva.txt (so Hindi words written only in Devanagari still teach the character model).
+  Their relative frequencies in the Roman Hindi and English files also tilt the prior of words
+  that are both.
+
+The same material trains the fastText character model for out-of-vocabulary words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tadka.lang import resources, scripts
+from tadka.lang.pack import LanguagePack
+from tadka.lang.tokenize import tokenize
+
+_ALPHA = re.compile(r"^[a-z]+(?:['’][a-z]+)?$")
+
+
+def _alpha(word: str) -> bool:
+    return bool(_ALPHA.match(word))
+
+
+def _text_counts(lines: list[str]) -> tuple[Counter, Counter]:
+    """(lowercase word counts, counts of words written capitalised but not sentence-initially)."""
+    lower: Counter = Counter()
+    capital: Counter = Counter()
+    for line in lines:
+        for i, tok in enumerate(t for t in tokenize(line) if t[:1].isalpha()):
+            if tok.islower():
+                lower[tok] += 1
+            elif i > 0:
+                capital[tok] += 1
+    return lower, capital
+
+
+@dataclass
+class LidData:
+    """Vocabularies, priors and training lines for one pack (each computed on first use).
+
+    ``tagged_sentences`` defaults to the pack's tagged corpus; passing other sentences (for
+    cross-validation) also changes :attr:`fingerprint`, and with it the cached model's name.
+    """
+
+    pack: LanguagePack
+    tagged_sentences: list[list[tuple[str, str]]] | None = None
+    fingerprint: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        if self.tagged_sentences is None:
+            self.tagged_sentences = resources.read_conll(self.pack.lid.tagged)
+        else:
+            h = hashlib.sha256(repr(self.tagged_sentences).encode()).hexdigest()[:8]
+            self.fingerprint = f"cv{h}"
+
+    @cached_property
+    def tag_counts(self) -> dict[str, Counter]:
+        """Lowercased word → Counter of its tags in the tagged sentences."""
+        counts: dict[str, Counter] = {}
+        for sent in self.tagged_sentences:
+            for token, tag in sent:
+                counts.setdefault(token.lower(), Counter())[tag] += 1
+        return counts
+
+    @cached_property
+    def _english_text(self) -> tuple[Counter, Counter]:
+        return _text_counts(resources.read_lines(self.pack.lid.english))
+
+    @cached_property
+    def _roman_text(self) -> tuple[Counter, Counter]:
+        return _text_counts(resources.read_lines(self.pack.lid.roman))
+
+    @cached_property
+    def english_vocab(self) -> frozenset[str]:
+        """English words: lowercase words of English text, the lexicon's English column and its
+        loanwords, words tagged en."""
+        lex = self.pack.lexicon
+        lower, _ = self._english_text
+        words = {w for w in lower if _alpha(w)} | lex.english_words | lex.loanwords
+        words |= {w for w, c in self.tag_counts.items() if c["en"] > 0 and _alpha(w)}
+        return frozenset(words)
+
+    @cached_property
+    def native_romanized(self) -> frozenset[str]:
+        """The pack's romanisation of every native-script word of the native text file."""
+        words: set[str] = set()
+        for line in resources.read_lines(self.pack.lid.native):
+            for tok in tokenize(line):
+                if scripts.token_script(tok) == self.pack.script:
+                    roman = self.pack.romanize_word(tok)
+                    if _alpha(roman):
+                        words.add(roman)
+        return frozenset(words)
+
+    @cached_property
+    def lexicon_hindi(self) -> frozenset[str]:
+        """Roman Hindi spellings of the lexicon and variant list, loanwords left out."""
+        lex = self.pack.lexicon
+        return frozenset(w for w in lex.roman_words if _alpha(w)) - lex.loanwords
+
+    @cached_property
+    def hindi_vocab(self) -> frozenset[str]:
+        """Roman Hindi words: lexicon spellings and variants, words tagged hi, romanised native
+        text (minus English words)."""
+        words = set(self.lexicon_hindi)
+        words |= {w for w, c in self.tag_counts.items() if c["hi"] > 0 and _alpha(w)}
+        words |= self.native_romanized - self.english_vocab
+        return frozenset(words)
+
+    @cached_property
+    def weak_hindi(self) -> frozenset[str]:
+        """Words of the Roman Hindi text that English text and the lexicon never use as English.
+
+        Mostly Hindi, but Hinglish text also carries English words the English file happens not
+        to have ("tension", "spray"), so these only add a bonus to the character model's score.
+        """
+        lex = self.pack.lexicon
+        english_lower, _ = self._english_text
+        roman_lower, _ = self._roman_text
+        return frozenset(
+            w for w in roman_lower
+            if _alpha(w) and w not in english_lower and w not in self.english_vocab and w not in self.hindi_vocab
+            and w not in lex.loanwords
+        )
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Lowercased named entities: tagged ne more than anything else, or only ever written
+        capitalised (not sentence-initially) in the English and Roman Hindi text."""
+        out = {w for w, c in self.tag_counts.items() if c["ne"] > c["hi"] + c["en"]}
+        for lower, capital in (self._english_text, self._roman_text):
+            out |= {w.lower() for w in capital if w.lower() not in lower and w[1:].islower()}
+        lex = self.pack.lexicon
+        return frozenset(out - (lex.roman_words - lex.loanwords) - lex.english_words)
+
+    def text_prior(self, word: str) -> float:
+        """log of the word's rate in Roman Hindi text over its rate in English text, in ±2."""
+        hi_counts, _ = self._roman_text
+        en_counts, _ = self._english_text
+        hi_total = sum(hi_counts.values()) or 1
+        en_total = sum(en_counts.values()) or 1
+        rate_hi = 1000.0 * hi_counts.get(word, 0) / hi_total
+        rate_en = 1000.0 * en_counts.get(word, 0) / en_total
+        return max(-2.0, min(2.0, math.log((rate_hi + 0.2) / (rate_en + 0.2))))
+
+    def word_training_lines(self) -> list[str]:
+        """``__label__hi word`` / ``__label__en word`` lines for the character model.
+
+        Words in both vocabularies are left out (their character shape says nothing); each word
+        appears once, so frequent words do not drown the rare ones the model is for.
+        """
+        hi, en = self.hindi_vocab, self.english_vocab
+        lines = [f"__label__hi {w}" for w in sorted(hi - en)]
+        lines += [f"__label__en {w}" for w in sorted(en - hi)]
+        return lines
+
+    def sentence_training_lines(self) -> list[str]:
+        """One labelled line per sentence of the four monolingual files (lowercased)."""
+        lid = self.pack.lid
+        out: list[str] = []
+        for label, rel in (("en", lid.english), ("hi_latn", lid.roman), ("hi_native", lid.native),
+                           ("other", lid.other)):
+            for line in resources.read_lines(rel):
+                out.append(f"__label__{label} " + " ".join(tokenize(line.lower())))
+        return out
+
+
+def training_code_version(pack: LanguagePack) -> str:
+    """A hash of the code that shapes the training text (these modules and the pack's own), so that
+    changing a rule retrains the cached models instead of loading ones built from the old text."""
+    import importlib
+    from pathlib import Path
+
+    files = [Path(importlib.import_module(name).__file__) for name in
+             ("tadka.lang.lid_data", "tadka.lang.lexicon", "tadka.lang.tokenize")]
+    pack_module = importlib.import_module(type(pack).__module__)
+    if pack_module.__file__ and Path(pack_module.__file__).name == "__init__.py":
+        files += sorted(Path(pack_module.__file__).parent.glob("*.py"))
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
