@@ -5,5 +5,6 @@ only known once its module is imported).
 """
 
 from tadka.curate.teachers.base import GenParams, Request, Result, Teacher, teachers
+from tadka.curate.teachers import hf_teacher, mixer, openai_teacher, vllm_teacher  # noqa: F401,E402  (register them)
 
 __all__ = ["GenParams", "Request", "Result", "Teacher", "teachers"]

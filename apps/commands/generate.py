@@ -1,0 +1,87 @@
+"""`tadka generate`: seed tasks (or a stage) → Hinglish instruction/response records in a stage.
+
+Flags mirror the ``generate:`` keys of tadka.yaml (defaults < tadka.yaml < flags). With no model
+configured the teacher is the offline ``mixer``, so the README's first run needs no network.
+"""
+
+from __future__ import annotations
+
+import click
+
+# Light (dataclasses only): registers the generate: section, so tadka.yaml may hold it and
+# `tadka init` writes it.
+import tadka.curate.config  # noqa: F401
+
+SHOWN_PROMPTS = 3
+
+
+@click.command("generate")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
+              help="Workspace folder (default: the one containing the current folder).")
+@click.option("--teacher", default=None, help="mixer, openai, vllm or hf [generate.teacher: mixer unless a model is set].")
+@click.option("--model", default=None, help="Teacher model name or path [generate.model].")
+@click.option("--base-url", default=None, help="OpenAI-compatible server URL [generate.base_url].")
+@click.option("--recipe", default=None, help="Recipe [generate.recipe: mixer-translate with the mixer, else self-instruct].")
+@click.option("-n", "n", type=int, default=None, help="How many new records [generate.n: 100].")
+@click.option("--cmi", default=None, help="Target CMI band LOW-HIGH, 0-100 [generate.cmi: 20-40].")
+@click.option("--script", type=click.Choice(["latn", "deva", "mixed"]), default=None,
+              help="Script of the Hindi words [generate.script: latn].")
+@click.option("--domains", default=None, help="Comma-separated seed domains, e.g. banking,health [generate.domains: all].")
+@click.option("--input", "input_", default=None, help="Seed-task JSONL file, or stage:NAME [generate.input: shipped seeds].")
+@click.option("--stage", default=None, help="Stage to append to [generate.stage: generated].")
+@click.option("--seed", type=int, default=None, help="Seed of the run [generate.seed: project.seed].")
+@click.option("--chunk", type=int, default=None, help="Requests per teacher call [generate.chunk: 64].")
+@click.option("--concurrency", type=int, default=None, help="Requests in flight at once [generate.concurrency: 16].")
+@click.option("--no-cache", is_flag=True, default=False, help="Do not reuse cached teacher answers [generate.cache: true].")
+@click.option("--batch", "batch_api", is_flag=True, default=False,
+              help="Send requests through the OpenAI Batch API: half the price, answers within 24 h [generate.batch_api: false].")
+@click.option("--dry-run", is_flag=True, help="Print the prompts (and, for priced teachers, the cost estimate); generate nothing.")
+def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains, input_, stage, seed, chunk,
+            concurrency, no_cache, batch_api, dry_run) -> None:
+    """Generate Hinglish instruction/response records at a CMI band, script and domains.
+
+    Without a model the offline mixer code-mixes the shipped seed tasks; with --model/--base-url a
+    teacher model writes them. Each record's CMI is re-measured; one out of band is retried once,
+    then kept and flagged cmi_out_of_band. Failures go to reports/generate-failures.jsonl.
+
+    \b
+    Example:
+      tadka generate -n 500
+      tadka generate -n 200 --cmi 10-30 --script deva --domains banking,health
+      tadka generate --model gpt-4o-mini --recipe self-instruct -n 50 --dry-run
+    """
+    from tadka.apps.cli import _workspace
+    from tadka.config import override
+    from tadka.curate.generate import generate
+
+    ws = _workspace(workspace)
+    flags = {"teacher": teacher, "model": model, "base_url": base_url, "recipe": recipe, "n": n, "cmi": cmi,
+             "script": script, "input": input_, "stage": stage, "seed": seed, "chunk": chunk,
+             "concurrency": concurrency, "cache": False if no_cache else None, "batch_api": True if batch_api else None,
+             "domains": [d.strip() for d in domains.split(",") if d.strip()] if domains is not None else None}
+    cfg = override(ws.config["generate"], flags, "generate")
+    result = generate(ws, cfg, dry_run=dry_run)
+    if dry_run:
+        for i, request in enumerate(result.dry_run[:SHOWN_PROMPTS]):
+            click.echo(f"--- request {i + 1} of {len(result.dry_run)} ({result.recipe} -> {result.teacher})")
+            for m in request.messages:
+                click.echo(f"[{m['role']}]\n{m['content']}")
+        cost = result.cost_estimate
+        if cost is None:
+            note = "cost: unknown (set generate.price_in / price_out to estimate it)"
+        elif cost == 0:
+            note = "cost: none (offline)" if result.teacher == "mixer" else "cost: $0.00 (unpriced or free)"
+        else:
+            note = f"estimated cost: ${cost:.2f} before retries"
+        click.echo(f"dry run: {len(result.dry_run)} requests to '{result.teacher}' with recipe '{result.recipe}'; {note}")
+        return
+    share = f"{100 * result.in_band / result.written:.0f}%" if result.written else "-"
+    click.echo(
+        f"generated {result.written} records into '{result.stage}' ({result.stage_total} in the stage) "
+        f"in {result.seconds:.1f} s ({result.rate:.0f} rec/s); CMI in band: {share}, "
+        f"flagged {result.flagged}, retried {result.retried}, duplicates skipped {result.duplicates}, "
+        f"failures {result.failures}" + (f" (see {result.failures_path})" if result.failures else "")
+    )
+    if result.written < result.requested:
+        click.echo(f"note: asked for {result.requested}; the inputs gave only {result.written} distinct valid records",
+                   err=True)
