@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.curate",
     "tadka.apps.commands.augment",
     "tadka.apps.commands.train",
+    "tadka.apps.commands.lang",
 ]
 
 

@@ -1,0 +1,437 @@
+"""The augment stage: noised copies beside the originals, bad media to a rejects report.
+
+For each record and each copy ``k`` the plan's text ops run in order, each with a Random seeded
+from (seed, op, ``<record id>#<k>``); then, if the record has audio (image) and the plan has
+audio (image) ops, the ops picked for that copy run on the decoded media and the result is written
+to a new file. Nothing depends on record order or on the number of worker processes, so the same
+seed gives byte-identical output with one worker or eight.
+
+A copy keeps the original's provenance with ``kind: augment`` and ``parent_id`` → the original;
+its ``ops`` list every op with its parameters. A copy identical to its original is not made.
+A record whose media cannot be read (missing, corrupt, empty, too large or too long) gets no
+copies and a ``media:<reason>:<kind>`` flag on the original, and a line in the rejects report;
+the run goes on. Conversions that still allow noising (stereo → mono, RGBA flattened, grayscale,
+downscaled) are reported too, with outcome ``converted`` or ``downscaled``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing as mp
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tadka.augment.media import (
+    MediaError,
+    check_not_input,
+    output_path,
+    resolve,
+    stored_path,
+)
+from tadka.augment.presets import Plan, build_plan
+from tadka.augment.text.base import Tally
+from tadka.records import Record
+
+logger = logging.getLogger(__name__)
+CHUNK = 256
+
+
+@dataclass
+class MediaSettings:
+    """Where media paths point (``root``), where noised files go (``out_dir``; named in the copies
+    relative to ``out_root``, which defaults to ``root``), and the limits on inputs."""
+
+    root: str | None = None
+    out_dir: str | None = None
+    out_root: str | None = None
+    image_max_pixels: int = 16_000_000
+    image_oversize: str = "downscale"
+    image_format: str = "png"
+    audio_max_seconds: float = 600.0
+
+
+@dataclass
+class Result:
+    """Originals (flagged where their media were bad) each followed by its copies, and what happened."""
+
+    records: list[Record] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    copies: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def merge(self, other: Result) -> None:
+        self.records += other.records
+        self.notes += other.notes
+        for name, tally in other.tallies.items():
+            self.tallies.setdefault(name, Tally()).add(tally)
+        self.copies += other.copies
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+
+    def summary(self, plan: Plan) -> dict[str, Any]:
+        """Counts, and per text op the requested and the observed rate."""
+        ops = {}
+        for op in plan.text:
+            t = self.tallies.get(op.name, Tally())
+            ops[op.name] = {"rate": op.rate, "eligible": t.eligible, "changed": t.changed, "observed": round(t.rate, 4)}
+        outcomes: dict[str, int] = {}
+        for n in self.notes:
+            outcomes[n["outcome"]] = outcomes.get(n["outcome"], 0) + 1
+        return {"copies": self.copies, "unchanged": self.unchanged, "rejected": self.rejected,
+                "notes": outcomes, "text_ops": ops}
+
+
+def _note(record: Record, outcome: str, reason: str, detail: str = "", copy: int | None = None) -> dict[str, Any]:
+    return {"id": record.id, "copy": copy, "outcome": outcome, "reason": reason, "detail": detail}
+
+
+def _flagged(record: Record, flag: str) -> Record:
+    return record if flag in record.flags else dataclasses.replace(record, flags=[*record.flags, flag])
+
+
+def _load(record: Record, plan: Plan, media: MediaSettings) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+    """Decoded media the plan needs (by kind), notes about conversions, and load ops entries."""
+    from tadka.augment.codemix import op_string
+
+    loaded: dict[str, Any] = {}
+    notes: list[dict[str, Any]] = []
+    entries: list[str] = []
+    if plan.audio and record.media.get("audio"):
+        from tadka.augment.audio.io import load_audio
+
+        audio = load_audio(resolve(media.root, record.media["audio"], "audio"), media.audio_max_seconds)
+        loaded["audio"] = audio
+        if audio.notes:
+            notes.append(_note(record, "converted", "audio", "; ".join(audio.notes)))
+            entries.append(op_string("audio:load", converted=audio.notes))
+    if plan.image and record.media.get("image"):
+        from tadka.augment.image.io import load_image
+
+        pic = load_image(resolve(media.root, record.media["image"], "image"), media.image_max_pixels,
+                         media.image_oversize)
+        loaded["image"] = pic
+        if pic.downscaled:
+            notes.append(_note(record, "downscaled", "image", pic.downscaled))
+        if pic.notes:
+            notes.append(_note(record, "converted", "image", "; ".join(pic.notes)))
+        if pic.downscaled or pic.notes:
+            entries.append(op_string("image:load", converted=pic.notes, downscaled=pic.downscaled))
+    return loaded, notes, entries
+
+
+def _noise_media(kind: str, record: Record, k: int, key: str, data: Any, plan: Plan,
+                 media: MediaSettings) -> tuple[str, list[str]]:
+    """Run the media ops picked for this copy and write the file; (stored path, ops entries).
+
+    The file is named after the parent, the copy and a hash of the ops entries and the seed, so
+    runs with other settings never write over each other's files.
+    """
+    if media.out_dir is None:
+        raise MediaError("unsupported", kind, "no output folder for noised media")
+    entries: list[str] = []
+    if kind == "audio":
+        from tadka.augment.audio.io import save_audio
+
+        samples = data.samples
+        for op in plan.pick_media("audio", key):
+            samples, entry = op.run(samples, data.sample_rate, plan.media_rng(op, key))
+            entries.append(entry)
+        path = output_path(media.out_dir, record.id, k, [*entries, f"seed={plan.seed}"], "wav")
+        check_not_input(path, [resolve(media.root, record.media["audio"], "audio")], kind)
+        save_audio(path, samples, data.sample_rate)
+    else:
+        from tadka.augment.image.io import save_image
+
+        pixels = data.pixels
+        for op in plan.pick_media("image", key):
+            pixels, entry = op.run(pixels, plan.media_rng(op, key))
+            entries.append(entry)
+        path = output_path(media.out_dir, record.id, k, [*entries, f"seed={plan.seed}"], media.image_format)
+        check_not_input(path, [resolve(media.root, record.media["image"], "image")], kind)
+        save_image(path, pixels, data.gray, media.image_format)
+    return stored_path(media.out_root if media.out_root is not None else media.root, path), entries
+
+
+def augment_record(record: Record, plan: Plan, copies: int, media: MediaSettings) -> Result:
+    """The original (flagged if its media are bad) followed by up to ``copies`` noised copies."""
+    result = Result(records=[record])
+    try:
+        loaded, notes, load_entries = _load(record, plan, media)
+    except MediaError as e:
+        result.records[0] = _flagged(record, e.flag)
+        result.notes.append(_note(record, "rejected", e.flag, e.detail))
+        result.rejected = 1
+        return result
+    result.notes += notes
+    for k in range(copies):
+        key = f"{record.id}#{k}"
+        messages = record.messages
+        applied: list[str] = []
+        for op in plan.text:  # turns are rebuilt by each op that changes them; the Record once, below
+            tally = result.tallies.setdefault(op.name, Tally())
+            noised = op.noise_messages(messages, op.rng(key), tally)
+            if noised is not None:
+                messages = noised
+                applied.append(op.describe(copy=k))
+        new_media: dict[str, str] = {}
+        media_ops: list[str] = list(load_entries) if loaded else []
+        failed = False
+        for kind, data in loaded.items():
+            try:
+                new_media[kind], entries = _noise_media(kind, record, k, key, data, plan, media)
+            except MediaError as e:
+                result.records[0] = _flagged(record, e.flag)
+                result.notes.append(_note(record, "rejected", e.flag, e.detail, k))
+                result.rejected = 1
+                return result
+            except Exception as e:
+                result.notes.append(_note(record, "rejected", f"media:op_failed:{kind}",
+                                          f"{type(e).__name__}: {e}"[:300], k))
+                failed = True
+                break
+            media_ops += entries
+        if failed:
+            result.rejected = 1
+            continue
+        if not applied and not new_media:
+            result.unchanged += 1
+            continue
+        result.records.append(Record(
+            messages=[dict(m) for m in messages], lang=record.lang, media={**record.media, **new_media},
+            source={**record.source, "kind": "augment", "parent_id": record.id},
+            ops=[*record.ops, *applied, *media_ops],
+        ))
+        result.copies += 1
+    seen: set[str] = set()  # two copies that came out the same are one record
+    result.records = [r for r in result.records if not (r.id in seen or seen.add(r.id))]
+    result.copies = len(result.records) - 1
+    return result
+
+
+# -- many records, in one or several processes ----------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(plan: Plan, copies: int, media: MediaSettings) -> None:
+    _WORKER.update(plan=plan, copies=copies, media=media)
+
+
+def _run_chunk(chunk: list[Record]) -> Result:
+    out = Result()
+    for record in chunk:
+        out.merge(augment_record(record, _WORKER["plan"], _WORKER["copies"], _WORKER["media"]))
+    return out
+
+
+def _preload(plan: Plan) -> None:
+    if plan.audio:
+        from tadka.augment.audio.ops import audiomentations
+
+        audiomentations()
+    if plan.image:
+        from tadka.augment.image.ops import albumentations
+
+        albumentations()
+
+
+def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, media: MediaSettings | None = None,
+                    workers: int = 1) -> Result:
+    """Every record through :func:`augment_record`, in order, in ``workers`` processes."""
+    from tadka.progress import bar
+
+    media = media or MediaSettings()
+    records = list(records)
+    chunks = [records[i:i + CHUNK] for i in range(0, len(records), CHUNK)]
+    total = Result()
+    progress = bar(desc="augment", total=len(records))
+    try:
+        if workers <= 1 or len(chunks) <= 1:
+            _init_worker(plan, copies, media)
+            results: Iterable[Result] = map(_run_chunk, chunks)
+            for r in results:
+                total.merge(r)
+                progress.update(len(r.records) - r.copies)
+        else:
+            _preload(plan)  # import the media libraries once, before the workers fork
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            with mp.get_context(method).Pool(workers, initializer=_init_worker, initargs=(plan, copies, media)) as pool:
+                for r in pool.imap(_run_chunk, chunks):
+                    total.merge(r)
+                    progress.update(len(r.records) - r.copies)
+    finally:
+        progress.close()
+    return total
+
+
+def noisy_eval(records: Iterable[Record], preset: str | None = "phone-typing", rate: float = 0.1, seed: int = 0, *,
+               ops: Sequence[str] = (), roles: Sequence[str] = ("user",), entities: str = "lexicon",
+               op_params: dict[str, dict[str, Any]] | None = None,
+               media: MediaSettings | None = None) -> list[tuple[Record, Record]]:
+    """(clean, noised) for every record, in order, for robustness evaluation.
+
+    The noised record is copy 0 of :func:`augment_record` (deterministic in ``seed``); where nothing
+    could be noised, or the media were bad, it is the clean record itself, so the pairs line up
+    with the input one to one. Compare a model's answers on both to measure how often they flip.
+    """
+    plan = build_plan(preset, ops, rate=rate, seed=seed, roles=roles, entities=entities, op_params=op_params)
+    media = media or MediaSettings()
+    pairs = []
+    for record in records:
+        r = augment_record(record, plan, 1, media)
+        pairs.append((record, r.records[1] if len(r.records) > 1 else record))
+    return pairs
+
+
+def write_notes(path: Path, notes: list[dict[str, Any]]) -> None:
+    """The rejects report: one JSON object per line (id, copy, outcome, reason, detail)."""
+    import json
+
+    from tadka.atomic import write_text
+
+    write_text(path, "".join(json.dumps(n, ensure_ascii=False) + "\n" for n in notes))
+
+
+# -- the stage, and an eval file ----------------------------------------------------------------
+INPUT_STAGES = ("generated", "imported")
+
+
+@dataclass
+class StageRun:
+    """What `tadka augment` did: where from, where to, the summary, the report path."""
+
+    stage: str
+    output: str
+    total: int
+    summary: dict[str, Any]
+    rejects_path: Path
+
+
+def plan_from_config(cfg, seed: int) -> Plan:
+    return build_plan(cfg.preset or None, cfg.ops, rate=cfg.rate, seed=seed, roles=cfg.roles,
+                      entities=cfg.entities, op_params=cfg.op_params)
+
+
+def media_from_config(cfg, root: str | Path | None, out_dir: str | Path | None,
+                      out_root: str | Path | None = None) -> MediaSettings:
+    out_root = root if out_root is None else out_root
+    return MediaSettings(root=str(root) if root is not None else None, out_dir=str(out_dir) if out_dir else None,
+                         out_root=str(out_root) if out_root is not None else None,
+                         image_max_pixels=cfg.image_max_pixels, image_oversize=cfg.image_oversize,
+                         image_format=cfg.image_format, audio_max_seconds=cfg.audio_max_seconds)
+
+
+def resolved_seed(cfg, project_seed: int) -> int:
+    return project_seed if cfg.seed < 0 else cfg.seed
+
+
+def run_stage(ws, cfg) -> StageRun:
+    """Read a stage, write ``cfg.output`` = originals + copies, and the rejects report."""
+    import json
+
+    from tadka.atomic import write_text
+    from tadka.augment.augment_config import check_augment_config
+    from tadka.errors import WorkspaceError
+
+    check_augment_config(cfg)
+    stage = cfg.stage
+    if not stage:
+        stage = next((s for s in INPUT_STAGES if ws.has_stage(s)), "")
+        if not stage:
+            known = ", ".join(ws.stages()) or "none yet"
+            raise WorkspaceError(f"no generated or imported stage (stages: {known})", field="stage",
+                                 hint="tadka import FILE, or pass --stage")
+    seed = resolved_seed(cfg, ws.config["project"].seed)
+    plan = plan_from_config(cfg, seed)
+    media = media_from_config(cfg, ws.root, ws.root / cfg.media_dir)
+    records = list(ws.records(stage))
+    result = augment_records(records, plan, cfg.copies, media, workers=cfg.workers)
+    summary = {"records": len(records), **result.summary(plan)}
+    total = ws.write_stage(cfg.output, result.records, mode="replace",
+                           meta={"from": stage, "seed": seed, "config": dataclasses.asdict(cfg), "summary": summary})
+    rejects = ws.root / cfg.rejects
+    write_notes(rejects, result.notes)
+    write_text(rejects.with_name("augment-summary.json"),
+               json.dumps({"from": stage, "to": cfg.output, "seed": seed, **summary}, indent=2, ensure_ascii=False))
+    return StageRun(stage, cfg.output, total, summary, rejects)
+
+
+def read_eval_records(path: str | Path) -> list[Record]:
+    """Records of an eval file; a record whose media file is missing is kept (and later rejected).
+
+    tadka.records.read_records hashes media files into the id and stops at a missing one; here a
+    missing file must not stop the others, so such a record is validated with its paths instead.
+    """
+    from tadka.errors import InputError
+    from tadka.records import validate_record
+    from tadka.records.formats import converter, detect_format
+    from tadka.records.readers import iter_rows
+
+    path = Path(path)
+    root = path.parent
+    out: list[Record] = []
+    convert = None
+    for line, row in iter_rows(path):
+        try:
+            if convert is None:
+                convert = converter(detect_format(row.keys()))
+            data = convert(row)
+            if not data.get("source"):
+                data["source"] = {"kind": "import"}
+            try:
+                out.append(validate_record(data, media_root=root if data.get("media") else None))
+            except InputError as e:
+                if not (e.field or "").startswith("media."):
+                    raise
+                out.append(validate_record(data))
+        except InputError as e:
+            raise e.located(file=path, line=line) from None
+    return out
+
+
+def _rebase_media(record: Record, original: Record, src_root: Path, out_root: Path) -> Record:
+    """Input media paths (relative to the input file) made relative to the output file instead."""
+    import os
+
+    media = dict(record.media)
+    for kind, path in record.media.items():
+        if path == original.media.get(kind) and not os.path.isabs(path):
+            media[kind] = os.path.relpath(src_root / path, out_root)
+    return record if media == record.media else dataclasses.replace(record, media=media)
+
+
+def run_eval_file(src: str | Path, out: str | Path, cfg, seed: int) -> tuple[int, int, Path]:
+    """Noise an eval file deterministically: ``out`` holds one noised record per input record.
+
+    Returns (records, records changed, rejects report path). Noised media go to ``<out>.media/``.
+    """
+    from tadka.augment.augment_config import check_augment_config
+    from tadka.records import write_records
+
+    check_augment_config(cfg)
+    src, out = Path(src), Path(out)
+    if src.resolve() == out.resolve():
+        from tadka.errors import ConfigError
+
+        raise ConfigError("--out is the input file", file=out, field="out", hint="write the noised set elsewhere")
+    records = read_eval_records(src)
+    plan = plan_from_config(cfg, seed)
+    media = media_from_config(cfg, src.parent, out.with_name(out.name + ".media"), out.parent)
+    noised: list[Record] = []
+    notes: list[dict[str, Any]] = []
+    changed = 0
+    for record in records:
+        r = augment_record(record, plan, 1, media)
+        notes += r.notes
+        copy = r.records[1] if len(r.records) > 1 else r.records[0]
+        changed += copy is not r.records[0]
+        noised.append(_rebase_media(copy, record, src.parent, out.parent))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_records(noised, out)
+    rejects = out.with_name(out.name + ".rejects.jsonl")
+    write_notes(rejects, notes)
+    return len(records), changed, rejects

@@ -1,0 +1,51 @@
+"""``variants``: Hinglish spelling variation ("nahi" → "nhi", "bahut" → "bohot", "kyun" → "kyu").
+
+Roman Hindi has no standard spelling, so the same writer types "accha", "acha" and "achha" in
+one chat. The spellings come from the language pack's variant table (corpora/lexicon/variants.tsv,
+read through tadka.lang): a word of a row — its canonical spelling or any listed variant — is
+replaced by another spelling of the same row, chosen uniformly.
+
+Rate: the share of eligible words replaced. Eligible: an unprotected word that the variant table
+lists and that is Hindi in its turn (see :mod:`tadka.augment.text.protect`), so English "me" or
+"he" are left alone.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+from tadka.augment.text.base import WordOp, match_case, text_ops
+from tadka.augment.text.protect import Piece
+
+
+@lru_cache(maxsize=1)
+def spelling_groups() -> dict[str, tuple[str, ...]]:
+    """Every spelling (lowercase) → all spellings of its row, canonical first."""
+    from tadka.lang import get_pack
+
+    lex = get_pack("hi").lexicon
+    groups: dict[str, tuple[str, ...]] = {}
+    for canonical, alts in lex.canonical_variants.items():
+        row = tuple(dict.fromkeys([canonical, *alts]))
+        if len(row) < 2:
+            continue
+        for spelling in row:
+            groups.setdefault(spelling, row)
+    return groups
+
+
+@text_ops.register("variants")
+class SpellingVariants(WordOp):
+    """Replace Hindi words by another spelling from the variant table."""
+
+    name = "variants"
+    unit = "Hindi word with listed variants"
+
+    def eligible(self, piece: Piece) -> bool:
+        return piece.lang == "hi" and piece.text.lower() in spelling_groups()
+
+    def change(self, word: str, rng: random.Random) -> str:
+        low = word.lower()
+        others = [s for s in spelling_groups()[low] if s != low]
+        return match_case(word, rng.choice(others))
