@@ -139,18 +139,26 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--mixing-sample", type=int, default=5000, show_default=True,
               help="Records per stage measured for CMI / M-index (0 skips it).")
-def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_sample: int) -> None:
+@click.option("--tokenizer", type=click.Path(exists=True), default=None,
+              help="Count tokens under this student tokenizer (local folder or tokenizer.json) to size a training run.")
+def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_sample: int, tokenizer: str | None) -> None:
     """Counts per stage, language tag, review status and source; length, CMI and M-index percentiles.
 
     \b
     Example:
       tadka stats
       tadka stats --stage curated --json
+      tadka stats --stage curated --tokenizer ~/models/SmolLM2-135M-Instruct
     """
     from tadka.stats import format_stats, workspace_stats
 
     ws = _workspace(workspace)
     result = workspace_stats(ws, list(stages) or None, mixing_sample=mixing_sample)
+    if tokenizer:
+        from tadka.curate.token_budget import token_budget
+
+        for s in result:
+            s.extra["tokens"] = token_budget(ws.records(s.stage), tokenizer).to_extra()
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in result], indent=2, ensure_ascii=False))
     else:

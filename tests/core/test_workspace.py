@@ -216,3 +216,24 @@ def test_stats_measure_code_mixing(ws):
     assert s.extra["sentence"] == {"en": 1.0, "hi-Latn": 1.0}
     (quick,) = workspace_stats(ws, mixing_sample=0)
     assert "cmi" not in quick.extra
+
+
+def test_stats_token_budget_under_a_student_tokenizer(ws, tmp_path):
+    tokenizers = pytest.importorskip("tokenizers", reason="the token budget needs tokenizers (extra: train)")
+    from click.testing import CliRunner
+
+    from tadka.apps.cli import cli
+
+    tok = tokenizers.Tokenizer(tokenizers.models.BPE(unk_token="[UNK]"))
+    tok.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
+    trainer = tokenizers.trainers.BpeTrainer(vocab_size=200, special_tokens=["[UNK]"])
+    tok.train_from_iterator([m["content"] for c in CHATS for m in c["messages"]] * 5, trainer)
+    path = tmp_path / "tokenizer.json"
+    tok.save(str(path))
+    ws.write_stage("curated", _records(20))
+    result = CliRunner().invoke(cli, ["stats", "-w", str(ws.root), "--tokenizer", str(path), "--json",
+                                      "--mixing-sample", "0"])
+    assert result.exit_code == 0, result.output
+    (stage,) = json.loads(result.output)
+    expected = sum(len(tok.encode(m["content"]).ids) for r in _records(20) for m in r.messages)
+    assert 0 < stage["extra"]["tokens"]["total"] and abs(stage["extra"]["tokens"]["total"] - expected) <= 20 * 4

@@ -1,0 +1,77 @@
+"""`tadka curate`: filter, dedup and score a stage into curated/ and rejects/, and write the report."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("curate")
+@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
+              help="Workspace folder (default: the one containing the current folder).")
+@click.option("--stage", default=None, help="Stage to curate [curate.stage: latest input stage].")
+@click.option("--output", default=None, help="Stage for kept records [curate.output: curated].")
+@click.option("--rejects", default=None, help="Stage for dropped records [curate.rejects: rejects].")
+@click.option("--steps", default=None, help="Comma-separated steps, in order [curate.steps].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default=None, help="[curate.engine: local].")
+@click.option("--workers", type=int, default=None, help="Worker processes [curate.workers: 1].")
+@click.option("--batch-size", type=int, default=None, help="Records per batch [curate.batch_size: 1000].")
+@click.option("--no-report", is_flag=True, help="Skip reports/curate/.")
+@click.option("--dry-run", is_flag=True, help="Count what would be kept and dropped; write nothing.")
+@click.option("--train-quality", is_flag=True, help="Retrain the quality classifier from review labels first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def command(workspace, stage, output, rejects, steps, engine, workers, batch_size, no_report, dry_run,
+            train_quality, as_json) -> None:
+    """Run the configured filters and dedup over a stage; kept records go to curated/, the rest to
+    rejects/ with every reason in `flags`; an HTML report with PNG histograms goes to reports/curate/.
+
+    \b
+    Example:
+      tadka curate
+      tadka curate --stage generated --workers 4
+      tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
+    """
+    from tadka.config import override
+    from tadka.curate import curate_config  # noqa: F401  (registers the `curate:` section)
+    from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
+    from tadka.curate.filters import StepContext
+    from tadka.workspace import Workspace
+
+    ws = Workspace.find(workspace)
+    flags = {"stage": stage, "output": output, "rejects": rejects, "engine": engine, "workers": workers,
+             "batch_size": batch_size, "steps": [s.strip() for s in steps.split(",") if s.strip()] if steps else None,
+             "report": False if no_report else None}
+    cfg = override(ws.config["curate"], flags, "curate").validate()
+    if train_quality:
+        from tadka.curate.quality import ensure_model
+
+        found = ensure_model(ws.root, ws.root / cfg.quality_model, cfg.quality_min_labels, force=True)
+        click.echo(f"quality classifier: {found}" if found else
+                   f"quality classifier: not trained (needs {cfg.quality_min_labels} review labels)")
+    if dry_run:
+        src = input_stage(ws, cfg)
+        outcome = curate_table(ws.table(src), build_steps(cfg, StepContext(ws.root, ws.config)), engine=cfg.engine,
+                               workers=cfg.workers, batch_size=cfg.batch_size)
+        _print(src, cfg, outcome, None, as_json, dry=True)
+        return
+    result = curate(ws, cfg)
+    _print(result.stage, cfg, result.outcome, result.report, as_json)
+
+
+def _print(stage, cfg, outcome, report, as_json: bool, dry: bool = False) -> None:
+    summary = outcome.summary()
+    if as_json:
+        click.echo(json.dumps({"stage": stage, "output": cfg.output, "rejects": cfg.rejects, "dry_run": dry,
+                               "report": str(report) if report else None, **summary}, indent=2, ensure_ascii=False))
+        return
+    verb = "would keep" if dry else "kept"
+    click.echo(f"curated '{stage}': {summary['input']} in, {verb} {summary['curated']} in '{cfg.output}', "
+               f"{summary['rejected']} to '{cfg.rejects}' ({summary['seconds']:.1f} s)")
+    for name, c in summary["per_step"].items():
+        click.echo(f"  {name:<11} flagged {c['flagged']:>7}  first {c['first']:>7}")
+    top = list(summary["reasons"].items())[:8]
+    if top:
+        click.echo("  reasons: " + ", ".join(f"{r} {n}" for r, n in top))
+    if report:
+        click.echo(f"report: {report}")

@@ -1,0 +1,166 @@
+"""What a curate step is: a per-record Filter, or a GlobalStep that needs the whole stage (dedup).
+
+A Filter answers one question per record, as in datatrove: ``keep(record)`` returns True or
+``(False, reason)``; it may first ``score`` the record (numbers land in ``scores``) and, for PII,
+``transform`` it (a derived Record). :meth:`Filter.apply` glues those together and returns a copy:
+Records are never changed in place. A step never drops anything itself; it adds a flag, and the
+pipeline splits flagged records into the rejects stage, so each reject carries all its reasons.
+
+A GlobalStep (exact and near dedup) runs in two halves so that it scales out like the rest: a
+``sketch`` per record (a hash, a MinHash signature), computed in the workers beside the filters,
+and a ``resolve`` over all sketches on the driver, which decides who is a duplicate of whom.
+
+Steps are built on the driver from the config (``from_config``), pickled to the workers, and load
+their lists and models in ``setup`` on first use there — parameters in ``__init__``, loaded state in
+attributes ending in ``_`` (scikit-learn's rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+
+from tadka.records import Record
+from tadka.registry import Registry
+
+if TYPE_CHECKING:
+    from tadka.curate.curate_config import CurateConfig
+
+#: Every curate step, by the name tadka.yaml uses (``length``, ``pii``, ``minhash`` …).
+steps: Registry[type["Step"]] = Registry("curate step")
+
+Verdict = bool | tuple[bool, str] | tuple[bool, tuple[str, ...]]
+
+
+@dataclass
+class StepContext:
+    """What a step may need from its surroundings when it is built (never pickled to workers)."""
+
+    root: Path | None = None  # the workspace folder, when there is one
+    config: Any = None  # the whole tadka.yaml (tadka.config.Config), when there is one
+
+
+class Step:
+    """Common to both kinds: a name, the config prefix, lazy per-worker setup."""
+
+    name: ClassVar[str] = ""
+    prefix: ClassVar[str] = ""  # config key prefix; empty means the registry name
+    _ready: bool = False
+
+    @classmethod
+    def from_config(cls, cfg: "CurateConfig", ctx: StepContext | None = None) -> "Step":
+        """Build from the ``curate:`` section (keys ``<prefix>_*``)."""
+        from tadka.curate.curate_config import step_params
+
+        return cls(**step_params(cfg, cls.prefix or cls.name))
+
+    def setup(self) -> None:
+        """Load word lists, models, eval n-grams: once per worker process, before the first record."""
+
+    def ensure_setup(self) -> None:
+        if not self._ready:
+            self.setup()
+            self._ready = True
+
+    def __getstate__(self) -> dict:
+        # Ship parameters, not loaded state: each worker loads its own copy in setup().
+        state = {k: v for k, v in self.__dict__.items() if not k.endswith("_")}
+        state["_ready"] = False
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+def role_text(record: Record, roles: Sequence[str]) -> str:
+    """The contents of the turns with these roles, joined by newlines."""
+    return "\n".join(m["content"] for m in record.messages if m["role"] in roles)
+
+
+def with_marks(record: Record, scores: dict[str, float] | None = None, flags: Sequence[str] = ()) -> Record:
+    """A copy of ``record`` with scores merged and flags appended (same id: the content is unchanged)."""
+    # Built directly rather than with dataclasses.replace, which re-reads the fields every call:
+    # this runs once per record per step.
+    return Record(
+        messages=record.messages, lang=record.lang, media=record.media, source=record.source, ops=record.ops,
+        scores={**record.scores, **scores} if scores else dict(record.scores), flags=[*record.flags, *flags],
+        status=record.status, id=record.id,
+    )
+
+
+class Filter(Step):
+    """A per-record step. Subclasses implement ``keep`` and, where useful, ``score``/``transform``."""
+
+    def transform(self, record: Record) -> Record:
+        """Change the content (PII redaction): return ``record.derive(...)`` with an op, or ``record``."""
+        return record
+
+    def score(self, record: Record) -> dict[str, float]:
+        """Numbers worth keeping whatever the verdict (cmi, chars …), written to ``scores``."""
+        return {}
+
+    def keep(self, record: Record) -> Verdict:
+        """True, or ``(False, reason)``; the reason becomes a flag (``too_short``, ``pii:aadhaar``)."""
+        raise NotImplementedError
+
+    def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
+        """Scores and verdict together; a step that computes both in one pass overrides this."""
+        scores = self.score(record)
+        return scores, self.keep(with_marks(record, scores) if scores else record)
+
+    def apply(self, record: Record) -> Record:
+        """transform → score → keep, returned as one new Record with the scores and any flag added."""
+        self.ensure_setup()
+        record = self.transform(record)
+        scores, verdict = self.evaluate(record)
+        reasons: tuple[str, ...] = ()
+        if verdict is not True:
+            _, why = verdict  # type: ignore[misc]
+            reasons = (why,) if isinstance(why, str) else tuple(why)
+        if not scores and not reasons:
+            return record
+        return with_marks(record, scores, reasons)
+
+    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+        """:meth:`apply` over a batch; a step with a batch-friendly model (language ID) overrides it."""
+        self.ensure_setup()
+        if type(self).transform is not Filter.transform:
+            return [self.apply(r) for r in records]
+        out = []
+        evaluate = self.evaluate
+        for rec in records:  # apply() without the per-record set-up check and transform call
+            scores, verdict = evaluate(rec)
+            if verdict is True:
+                out.append(with_marks(rec, scores) if scores else rec)
+            else:
+                why = verdict[1]  # type: ignore[index]
+                out.append(with_marks(rec, scores, (why,) if isinstance(why, str) else why))
+        return out
+
+
+class GlobalStep(Step):
+    """A step that compares records with each other: sketch per record, resolve over all of them."""
+
+    def sketch(self, record: Record) -> bytes:
+        """A compact per-record summary (a hash, a signature), computed in the workers."""
+        raise NotImplementedError
+
+    def resolve(
+        self, ids: Sequence[str], sketches: Sequence[bytes], flagged: Sequence[bool]
+    ) -> dict[int, tuple[str | None, dict[str, float]]]:
+        """Row index → (flag or None, scores) for the rows this step marks; run on the driver.
+
+        ``flagged`` says which rows an earlier step already rejected: a cluster keeps its first
+        unflagged row, so a duplicate is never kept in place of a clean twin.
+        """
+        raise NotImplementedError
+
+
+def pick_keeper(members: Sequence[int], flagged: Sequence[bool]) -> int:
+    """The row a duplicate cluster keeps: the first (in input order) not flagged, else the first."""
+    ordered = sorted(members)
+    for i in ordered:
+        if not flagged[i]:
+            return i
+    return ordered[0]

@@ -1,0 +1,119 @@
+"""``language``: the text is in the language its Record says, mixed as much as intended.
+
+Three checks, none of them an English-only rule (Gopher's "at least two of the, be, to, of, and,
+that, have, with" drops every good Hinglish answer; so do ASCII and "common English words" rules):
+
+* sentence language ID (:func:`tadka.lang.analyze`: en, hi-Deva, hi-Latn, other) of the checked
+  turns must be one the Record's ``lang`` allows (``hi-Latn+en`` → hi-Latn); flag
+  ``lang_mismatch:<label>``;
+* the Code-Mixing Index (Das & Gambäck 2014, from tadka.lang's word tags) of a mixed record
+  (``lang`` with a ``+``) must lie in [cmi_min, cmi_max]; flags ``cmi_low`` / ``cmi_high``;
+* a hi-* record must contain Hindi function words — the Hinglish counterpart of Gopher's stop-word
+  rule. The list below is Roman Hindi (with the spellings people type) and Devanagari, and leaves out
+  words that are also English ("is", "to", "the", "me", "main", "do", "us", "hi", "par", "jab", "tab",
+  "ya"), so English text
+  cannot pass it by accident; flag ``no_hindi_stopwords``.
+
+Scores: ``cmi``, ``hi_share`` and ``en_share`` (shares of the language-tagged words), ``stopwords``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from tadka.curate.filters.base import Filter, Verdict, role_text, steps, with_marks
+from tadka.curate.filters.text import match_words
+from tadka.errors import ConfigError
+from tadka.lang.tags import SENTENCE_TAGS
+from tadka.records import Record
+
+#: Hindi function words: auxiliaries, postpositions, pronouns, particles, conjunctions, light verbs.
+HINDI_STOPWORDS = frozenset(
+    """
+    hai hain haina hoon hun hu ho hota hoti hote hua hui hue tha thi thay hoga hogi honge
+    ka ki ke ko se mein mei mai pe tak liye liya wala wali wale waala waali waale
+    aur bhi toh nahi nahin nhi nai nahee kya kyaa kyun kyu kyon kaise kaisa kaisi kab kahan kaha
+    kaun kitna kitne kitni jo agar lekin magar phir isliye kyunki kyuki warna
+    ye yeh yah woh wo vo vah iska iski iske uska uski uske isko usko inka unka inki unki unke inke
+    isme ismein usme usmein aap aapka aapki aapke aapko apna apni apne mujhe mera meri mere
+    hum hame humein hamara hamari hamare tum tumhe tumhara tumhari tera teri tere tujhe unhe inhe
+    karo karna karne karke karein kare kariye kijiye kiya kiye raha rahi rahe rakho gaya gayi gaye
+    sakte sakta sakti chahiye jata jati jaate jaati jaana jana jao jayega jaega milega milegi
+    kuch koi sab sabhi abhi bahut bohot bhot thoda zyada jyada sirf bas wahi yahi yahan wahan
+    """.split()
+) | frozenset(
+    """
+    है हैं हूँ हूं हो होता होती होते हुआ हुई हुए था थी थे होगा होगी होंगे का की के को से में पर पे तक
+    लिए वाला वाली वाले और या भी तो नहीं न ना क्या क्यों कैसे कैसा कैसी कब कहाँ कहां कौन कितना जो जब तब
+    अगर लेकिन मगर फिर इसलिए क्योंकि यह ये वह वो इसका इसकी इसके उसका उसकी उसके आप आपका आपकी आपके
+    आपको अपना अपनी अपने मैं मुझे मेरा मेरी मेरे हम हमें हमारा हमारी तुम तुम्हें करो करना करने करके करें
+    किया रहा रही रहे गया गई गए सकते सकता सकती चाहिए जाता जाती जाना जाएगा मिलेगा कुछ कोई सब सभी अभी
+    बहुत थोड़ा ज़्यादा ज्यादा सिर्फ़ सिर्फ बस यहाँ वहाँ
+    """.split()
+)
+
+
+@steps.register("language")
+class LanguageFilter(Filter):
+    name = "language"
+
+    def __init__(
+        self, roles: Sequence[str] = ("assistant",), allowed: Mapping[str, Sequence[str]] | None = None,
+        cmi_min: float = 0.0, cmi_max: float = 50.0, min_stopwords: int = 2, stopword_min_words: int = 6,
+    ) -> None:
+        self.roles = tuple(roles)
+        self.allowed = {k: tuple(v) for k, v in (allowed if allowed is not None else {
+            "hi-Latn+en": ["hi-Latn"], "hi-Latn": ["hi-Latn"], "hi-Deva": ["hi-Deva"],
+            "hi-Deva+en": ["hi-Deva", "hi-Latn"], "en": ["en"]}).items()}
+        for lang, labels in self.allowed.items():
+            bad = [x for x in labels if x not in SENTENCE_TAGS]
+            if bad:
+                raise ConfigError(f"unknown sentence label {bad[0]!r}", field=f"curate.language_allowed.{lang}",
+                                  hint=", ".join(SENTENCE_TAGS))
+        self.cmi_min = cmi_min
+        self.cmi_max = cmi_max
+        self.min_stopwords = min_stopwords
+        self.stopword_min_words = stopword_min_words
+
+    def judge(self, record: Record, a) -> tuple[dict[str, float], Verdict]:
+        """Scores and verdict from one :class:`tadka.lang.analyze.Analysis` of the checked turns."""
+        tags = a.tags
+        n_hi, n_en = tags.count("hi"), tags.count("en")
+        n_lang = n_hi + n_en + tags.count("other") + tags.count("mixed")
+        n_words = len(tags) - tags.count("univ")
+        # Function words are counted on the memoised word view of each turn (same words, no punctuation).
+        stop = sum(sum(map(HINDI_STOPWORDS.__contains__, match_words(m["content"])))
+                   for m in record.messages if m["role"] in self.roles)
+        scores = {"cmi": round(float(a.cmi), 2), "hi_share": round(n_hi / max(n_lang, 1), 3),
+                  "en_share": round(n_en / max(n_lang, 1), 3), "stopwords": float(stop)}
+        reasons = []
+        allowed = self.allowed.get(record.lang)
+        if allowed is not None and n_words and a.lang not in allowed:
+            reasons.append(f"lang_mismatch:{a.lang}")
+        if "+" in record.lang and n_lang:
+            if scores["cmi"] < self.cmi_min:
+                reasons.append("cmi_low")
+            elif scores["cmi"] > self.cmi_max:
+                reasons.append("cmi_high")
+        if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < self.min_stopwords:
+            reasons.append("no_hindi_stopwords")
+        return scores, ((False, tuple(reasons)) if reasons else True)
+
+    def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
+        from tadka.lang.analyze import analyze
+
+        return self.judge(record, analyze(role_text(record, self.roles)))
+
+    def keep(self, record: Record) -> Verdict:
+        return self.evaluate(record)[1]
+
+    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+        # One analyze_batch call: tadka.lang tags the batch's unknown words in one fastText call.
+        from tadka.lang.analyze import analyze_batch
+
+        analyses = analyze_batch([role_text(r, self.roles) for r in records])
+        out = []
+        for rec, a in zip(records, analyses):
+            scores, verdict = self.judge(rec, a)
+            out.append(with_marks(rec, scores, () if verdict is True else verdict[1]))
+        return out

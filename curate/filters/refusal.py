@@ -1,0 +1,110 @@
+"""``refusal``: teacher answers that decline, say "As an AI language model", or talk about themselves.
+
+The phrase lists live in corpora/refusals/ (English, Roman Hinglish, Devanagari) so that users can
+read and extend them; they include the Hinglish forms teachers produce when asked to answer in
+Hinglish ("main ek AI language model hoon", "maaf kijiye, main is mein madad nahi kar sakta",
+"Yeh raha aapka Hinglish translation:").
+
+Each phrase names trigger words that every match contains (one of "sorry|afraid", and for some
+phrases also one of a second group: "madad|help" & "sakta|sakti"); a phrase's pattern is only tried
+on text holding its triggers, so most records cost a set intersection rather than dozens of
+regular-expression scans.
+Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Sequence
+
+from tadka.curate.filters.base import Filter, Verdict, steps
+from tadka.curate.filters.lists import read_list
+from tadka.curate.filters.text import match_words
+from tadka.errors import ConfigError
+from tadka.records import Record
+
+CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing")
+_SPACE = re.compile(r"\s+")
+Phrase = tuple[str, tuple[frozenset, ...], re.Pattern]  # category, trigger groups, pattern
+
+
+def compile_patterns(lists: Sequence[str], categories: Sequence[str], extra: Sequence[str] = ()) -> list[Phrase]:
+    """Every selected phrase as (category, trigger word groups, case-insensitive whole-word pattern)."""
+    out: list[Phrase] = []
+    for name in lists:
+        for row in read_list("refusals", name):
+            if row["category"] in categories:
+                groups = tuple(frozenset(match_words(g.replace("|", " "))) for g in row["trigger"].split("&"))
+                out.append((row["category"], groups, _whole(unicodedata.normalize("NFC", row["pattern"]))))
+    for i, pattern in enumerate(extra):
+        try:
+            out.append(("refusal", (), _whole(pattern)))
+        except re.error as e:
+            raise ConfigError(f"not a valid regular expression: {e}", field=f"curate.refusal_extra[{i}]") from None
+    return out
+
+
+def _whole(pattern: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)
+
+
+def clean(text: str) -> str:
+    text = _SPACE.sub(" ", text.replace("’", "'").replace("‘", "'"))
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+@steps.register("refusal")
+class RefusalFilter(Filter):
+    name = "refusal"
+
+    def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
+                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate"), extra: Sequence[str] = ()) -> None:
+        unknown = [c for c in categories if c not in CATEGORIES]
+        if unknown:
+            raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
+                              hint=", ".join(CATEGORIES))
+        self.roles = tuple(roles)
+        self.lists = tuple(lists)
+        self.categories = tuple(categories)
+        self.extra = tuple(extra)
+        compile_patterns(self.lists, self.categories, self.extra)  # fail on the driver, before any work
+
+    def setup(self) -> None:
+        self.patterns_ = compile_patterns(self.lists, self.categories, self.extra)
+        self.by_trigger_: dict[str, list[int]] = {}  # a word of a phrase's first trigger group → phrases
+        for i, (_, groups, _) in enumerate(self.patterns_):
+            for word in groups[0] if groups else ():
+                self.by_trigger_.setdefault(word, []).append(i)
+        self.always_ = [i for i, (_, groups, _) in enumerate(self.patterns_) if not groups]
+
+    def matches(self, text: str | Sequence[str]) -> list[tuple[str, str]]:
+        """(category, matched phrase) for every category found in ``text`` (or in any of several turns)."""
+        self.ensure_setup()
+        turns = [text] if isinstance(text, str) else list(text)
+        present: set[str] = set()
+        for t in turns:  # the memoised word view; curly apostrophes straightened as clean() does
+            ws = match_words(t)
+            if "’" in t or "‘" in t:
+                ws = tuple(w.replace("’", "'").replace("‘", "'") for w in ws)
+            present.update(ws)
+        hit = present & self.by_trigger_.keys()
+        if not hit and not self.always_:
+            return []
+        candidates = sorted({*self.always_, *(i for w in hit for i in self.by_trigger_[w])})
+        live = [self.patterns_[i] for i in candidates
+                if all(not g.isdisjoint(present) for g in self.patterns_[i][1][1:])]
+        cleaned = clean("\n".join(turns))
+        out: dict[str, str] = {}
+        for cat, _, pattern in live:
+            if cat not in out:
+                m = pattern.search(cleaned)
+                if m:
+                    out[cat] = m.group(0)
+        return list(out.items())
+
+    def keep(self, record: Record) -> Verdict:
+        found = self.matches([m["content"] for m in record.messages if m["role"] in self.roles])
+        if not found:
+            return True
+        return False, tuple(cat for cat, _ in found)

@@ -1,0 +1,141 @@
+"""``repetition``: Gopher's repetition rules, tuned for Hinglish chat turns.
+
+Rae et al. (2021), "Scaling Language Models: Methods, Analysis & Insights from Training Gopher",
+appendix A, table A1, drop a document when any of these shares is too high:
+duplicate lines / paragraphs (0.30 of the items, 0.20 of the characters), the characters covered by
+the single most frequent word 2-, 3-, 4-gram (0.20, 0.18, 0.16), and the characters inside word
+n-grams seen before, n = 5…10 (0.15 … 0.10).
+
+What changed for Hinglish, and why (measured on every good Hinglish answer in corpora/seeds,
+samples and eval — 593 turns of 20–70 words — and on 400 long answers made by joining 3–6 seed
+answers of one domain, ~210 words each; see tests/curate/test_filters_repetition.py):
+
+* Each assistant turn is checked on its own: a looping teacher loops inside one answer, and the
+  user's turns are not what the model learns to say.
+* The n-gram rules apply only to turns of at least ``min_words`` (40) words. Gopher documents are
+  long; in a short chat answer one repeated pair ("ke liye", "karna hai") already covers a fifth of
+  the characters. Without the gate Gopher's limits drop 3 of the 593 good Hinglish turns (and 8 of
+  the 425 English ones), with it none (3 English); the long answers stay far below every limit (top bigram
+  ≤ 0.08, repeated 5-grams ≤ 0.10), so the limits themselves are Gopher's, unchanged.
+* The line and paragraph rules apply at any length: good answers never repeat a whole line, and a
+  teacher stuck in a loop does.
+
+Score ``repetition``: the worst share over all rules divided by its limit (above 1 is a drop).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Mapping, Sequence
+
+from tadka.curate.filters.base import Filter, Verdict, steps
+from tadka.curate.filters.text import lines, lower_words, paragraphs
+from tadka.records import Record
+
+
+def duplicate_shares(items: Sequence[str]) -> tuple[float, float]:
+    """(share of items that repeat an earlier one, share of characters in those repeats)."""
+    if not items:
+        return 0.0, 0.0
+    seen: set[str] = set()
+    dup = dup_chars = total = 0
+    for item in items:
+        total += len(item)
+        if item in seen:
+            dup += 1
+            dup_chars += len(item)
+        else:
+            seen.add(item)
+    return dup / len(items), (dup_chars / total if total else 0.0)
+
+
+def top_ngram_share(ws: Sequence[str], n: int, total_chars: int) -> float:
+    """Characters covered by the most frequent word n-gram (all its occurrences) over all word characters."""
+    if len(ws) < n or not total_chars:
+        return 0.0
+    grams = list(zip(*(ws[i:] for i in range(n))))
+    if len(set(grams)) == len(grams):  # nothing repeats (C-speed check before counting)
+        return 0.0
+    gram, count = Counter(grams).most_common(1)[0]
+    if count < 2:
+        return 0.0
+    return count * sum(len(w) for w in gram) / total_chars
+
+
+def duplicate_ngram_share(ws: Sequence[str], n: int, total_chars: int) -> float:
+    """Characters of words inside an n-gram that occurred earlier (each word counted once)."""
+    if len(ws) < 2 * n or not total_chars:
+        return 0.0
+    grams = list(zip(*(ws[i:] for i in range(n))))
+    if len(set(grams)) == len(grams):
+        return 0.0
+    seen: set[tuple[str, ...]] = set()
+    covered = [False] * len(ws)
+    for i, gram in enumerate(grams):
+        if gram in seen:
+            for j in range(i, i + n):
+                covered[j] = True
+        else:
+            seen.add(gram)
+    return sum(len(w) for w, c in zip(ws, covered) if c) / total_chars
+
+
+@steps.register("repetition")
+class RepetitionFilter(Filter):
+    name = "repetition"
+
+    def __init__(
+        self, roles: Sequence[str] = ("assistant",), dup_line_frac: float = 0.30, dup_para_frac: float = 0.30,
+        dup_line_char_frac: float = 0.20, dup_para_char_frac: float = 0.20, min_words: int = 40,
+        top_ngram_char_frac: Mapping[int, float] | None = None,
+        dup_ngram_char_frac: Mapping[int, float] | None = None,
+    ) -> None:
+        self.roles = tuple(roles)
+        self.dup_line_frac = dup_line_frac
+        self.dup_para_frac = dup_para_frac
+        self.dup_line_char_frac = dup_line_char_frac
+        self.dup_para_char_frac = dup_para_char_frac
+        self.min_words = min_words
+        self.top_ngram_char_frac = dict(top_ngram_char_frac or {2: 0.20, 3: 0.18, 4: 0.16})
+        self.dup_ngram_char_frac = dict(dup_ngram_char_frac or {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+
+    def measure(self, text: str) -> list[tuple[str, float, float]]:
+        """(rule, share, limit) for every rule that applies to this text."""
+        out = []
+        if "\n" in text:
+            ls = lines(text)
+            if len(ls) > 1:
+                frac, chars = duplicate_shares(ls)
+                out += [("dup_lines", frac, self.dup_line_frac), ("dup_line_chars", chars, self.dup_line_char_frac)]
+            ps = paragraphs(text)
+            if len(ps) > 1:
+                frac, chars = duplicate_shares(ps)
+                out += [("dup_paras", frac, self.dup_para_frac), ("dup_para_chars", chars, self.dup_para_char_frac)]
+        ws = lower_words(text)
+        if len(ws) >= self.min_words:
+            total = sum(map(len, ws))
+            for n, limit in sorted(self.top_ngram_char_frac.items()):
+                out.append((f"top_{n}gram", top_ngram_share(ws, n, total), limit))
+            clean = False  # no repeated n-gram means no repeated longer one: skip the rest
+            for n, limit in sorted(self.dup_ngram_char_frac.items()):
+                share = 0.0 if clean else duplicate_ngram_share(ws, n, total)
+                clean = clean or share == 0.0
+                out.append((f"dup_{n}gram", share, limit))
+        return out
+
+    def _worst(self, record: Record) -> tuple[float, str]:
+        worst, rule = 0.0, ""
+        for m in record.messages:
+            if m["role"] in self.roles:
+                for name, share, limit in self.measure(m["content"]):
+                    ratio = share / limit if limit > 0 else 0.0
+                    if ratio > worst:
+                        worst, rule = ratio, name
+        return worst, rule
+
+    def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
+        worst, rule = self._worst(record)
+        return {"repetition": round(worst, 4)}, (True if worst <= 1.0 else (False, f"repetition:{rule}"))
+
+    def keep(self, record: Record) -> Verdict:
+        return self.evaluate(record)[1]

@@ -1,0 +1,59 @@
+"""Cheap text views shared by the steps: words, lines, paragraphs and a normalised form for hashing.
+
+Why not ``str.split`` or ``\\w+``: Python's ``\\w`` does not match Devanagari vowel signs and the
+virama (they are combining marks, not letters), so ``\\w+`` cuts "हिंदी" into pieces and every
+n-gram rule would count fragments. The word pattern below adds the Indic blocks' marks. The full
+tokenizer in tadka.lang keeps URLs and emoji whole, which the language step needs; these rules only
+need words, and this one regular expression is several times faster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters/digits of any script plus the Indic combining marks (U+0900–U+0DFF minus the dandas).
+# One character class, no alternation: three times faster than the equivalent alternation.
+WORD_RE = re.compile(r"[\w\u0900-\u0963\u0966-\u0DFF\u200c\u200d]+(?:['’][\w\u0900-\u0963\u0966-\u0DFF]+)*")
+# The same pattern for lower-case ASCII text, a third faster (most Roman Hinglish is ASCII).
+_ASCII_WORD_RE = re.compile(r"[a-z0-9_]+(?:'[a-z0-9_]+)*")
+_SPACE_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[^\w\u0900-\u0963\u0966-\u0DFF\s]+")
+_PARA_RE = re.compile(r"\n\s*\n")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (Indic-aware), case kept."""
+    return WORD_RE.findall(text)
+
+
+@lru_cache(maxsize=16384)
+def lower_words(text: str) -> tuple[str, ...]:
+    """Case-folded word tokens, memoised: length, repetition, profanity and decontam all read the
+    same turn one after another, and a batch's turns fit in the cache."""
+    text = text.casefold()
+    return tuple((_ASCII_WORD_RE if text.isascii() else WORD_RE).findall(text))
+
+
+def match_words(text: str) -> tuple[str, ...]:
+    """Case-folded words of the NFC form: what decontamination and word lists compare."""
+    return lower_words(text if text.isascii() else unicodedata.normalize("NFC", text))
+
+
+def lines(text: str) -> list[str]:
+    """Non-empty lines, stripped."""
+    return [s for s in (line.strip() for line in text.split("\n")) if s]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty blocks separated by blank lines, stripped."""
+    return [s for s in (p.strip() for p in _PARA_RE.split(text)) if s]
+
+
+def normalise(text: str) -> str:
+    """NFC, case-folded, punctuation removed, whitespace collapsed: what exact dedup hashes."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = _PUNCT_RE.sub(" ", text.casefold())
+    return _SPACE_RE.sub(" ", text).strip()

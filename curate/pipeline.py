@@ -1,0 +1,332 @@
+"""`tadka curate`: run the configured steps over a stage, split kept from rejected, count why.
+
+The same code path serves every engine. Records travel as Arrow batches with the stage schema plus
+bookkeeping columns: ``_row`` (input position), ``_steps`` (the step behind each flag, so the
+report can count per step even when the work ran in other processes) and one ``_sk_<step>``
+column per global step (its per-record sketch). A batch goes through :class:`BatchProcessor` —
+every per-record filter in configured order, then each global step's sketch — in this process
+(``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on Ray
+Data (``--engine ray``, :mod:`tadka.curate.ray_engine`). The driver then sorts by ``_row``, lets
+the global steps (exact and near dedup) resolve over all sketches, and splits the rows.
+
+Dedup runs after every per-record step whatever its place in ``steps``: it must see redacted text,
+and it must know which records are already rejected so that a cluster keeps a clean member.
+
+Nothing disappears: every input row comes back exactly once, either in the output stage (no flags)
+or in the rejects stage (the input record as it came, with every flag and score). Records are
+never changed in place; a redacting step hands back a derived Record with a new id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import operator
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tadka.curate.curate_config import CurateConfig
+from tadka.curate.filters import Filter, GlobalStep, Step, StepContext, steps as registry, with_marks
+from tadka.records import ARROW_SCHEMA, Record, to_table
+
+logger = logging.getLogger(__name__)
+INPUT = "input"  # flags a record already had when curation started
+GUARD = "pipeline"  # the id-uniqueness guard (two records equal after redaction, no dedup step)
+_ID_FLAGS = ("dup", "near_dup")  # flags whose detail is a record id: counted together
+_FLAGS = operator.attrgetter("flags")
+
+
+def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]:
+    """Instantiate the configured steps (on the driver: config errors surface before any work)."""
+    cfg.validate()
+    return [registry.get(name).from_config(cfg, ctx) for name in cfg.steps]
+
+
+def reason_of(flag: str) -> str:
+    """The reason a flag counts under: ``near_dup:ab12…`` → ``near_dup``; others unchanged."""
+    head, _, _ = flag.partition(":")
+    return head if head in _ID_FLAGS else flag
+
+
+def records_table(recs: Sequence[Record]) -> pa.Table:
+    """Records → a stage-schema table, column by column (the same rows as ``to_table``, built
+    without an intermediate dict per record: this runs on every batch of every engine)."""
+    media_keys = [f.name for f in ARROW_SCHEMA.field("media").type]
+    source_keys = [f.name for f in ARROW_SCHEMA.field("source").type]
+    cols = {
+        "id": [r.id for r in recs],
+        "messages": [r.messages for r in recs],
+        "lang": [r.lang for r in recs],
+        "media": [{k: r.media.get(k) for k in media_keys} for r in recs],
+        "source": [{k: r.source.get(k) for k in source_keys} for r in recs],
+        "ops": [r.ops for r in recs],
+        "scores": [json.dumps(r.scores, sort_keys=True) for r in recs],
+        "flags": [r.flags for r in recs],
+        "status": [r.status for r in recs],
+    }
+    return pa.Table.from_pydict(cols, schema=ARROW_SCHEMA)
+
+
+class BatchProcessor:
+    """Pickled to every worker: Arrow batch in, the same rows out with flags, scores and sketches."""
+
+    def __init__(self, step_list: Sequence[Step]) -> None:
+        self.filters = [s for s in step_list if isinstance(s, Filter)]
+        self.globals = [s for s in step_list if isinstance(s, GlobalStep)]
+
+    def schema(self) -> pa.Schema:
+        extra = [pa.field("_row", pa.int64()), pa.field("_steps", pa.list_(pa.string()))]
+        extra += [pa.field(f"_sk_{g.name}", pa.binary()) for g in self.globals]
+        return pa.schema(list(ARROW_SCHEMA) + extra)
+
+    @staticmethod
+    def _one(f: Filter, rec: Record) -> Record:
+        try:
+            return f.apply(rec)
+        except Exception:  # a per-record failure must not stop the run: the record is rejected
+            logger.exception("curate step %s failed on record %s", f.name, rec.id)
+            return with_marks(rec, flags=[f"error:{f.name}"])
+
+    def run_records(self, recs: list[Record]) -> tuple[list[Record], list[list[str]], list[list[bytes]]]:
+        """Every filter over the batch (in order), then every global step's sketch per record."""
+        who = [[INPUT] * len(r.flags) for r in recs]
+        before = list(map(len, map(_FLAGS, recs)))
+        for f in self.filters:
+            try:
+                recs = f.apply_batch(recs)
+            except Exception:  # find the record that fails, one by one
+                recs = [self._one(f, r) for r in recs]
+            after = list(map(len, map(_FLAGS, recs)))
+            if after != before:  # (compared in C; most steps flag few records of a batch)
+                for i, (a, b) in enumerate(zip(after, before)):
+                    if a != b:
+                        who[i].extend([f.name] * (a - b))
+            before = after
+        sketches: list[list[bytes]] = [[] for _ in self.globals]
+        for k, g in enumerate(self.globals):
+            g.ensure_setup()
+            for i, rec in enumerate(recs):
+                try:
+                    sketches[k].append(g.sketch(rec))
+                except Exception:
+                    logger.exception("curate step %s failed on record %s", g.name, rec.id)
+                    recs[i] = with_marks(rec, flags=[f"error:{g.name}"])
+                    who[i].append(g.name)
+                    sketches[k].append(b"")
+        return recs, who, sketches
+
+    def __call__(self, batch: pa.Table | pa.RecordBatch | dict) -> pa.Table:
+        if isinstance(batch, dict):  # datasets without the arrow format
+            batch = pa.Table.from_pydict(batch)
+        rows = batch.select([f.name for f in ARROW_SCHEMA]).to_pylist()
+        recs, who_col, sk_cols = self.run_records([Record.from_dict(row, validate=False) for row in rows])
+        table = records_table(recs)
+        table = table.append_column("_row", batch.column("_row"))
+        table = table.append_column("_steps", pa.array(who_col, pa.list_(pa.string())))
+        for g, col in zip(self.globals, sk_cols):
+            table = table.append_column(f"_sk_{g.name}", pa.array(col, pa.binary()))
+        return table
+
+
+# -- engines -------------------------------------------------------------------------------------
+def _run_local(table: pa.Table, proc: BatchProcessor, batch_size: int) -> pa.Table:
+    from tadka.progress import bar
+
+    parts = []
+    with bar(desc="curate", total=table.num_rows) as b:
+        for batch in table.to_batches(max_chunksize=batch_size):
+            parts.append(proc(pa.Table.from_batches([batch])))
+            b.update(batch.num_rows)
+    return pa.concat_tables(parts) if parts else proc.schema().empty_table()
+
+
+def _run_datasets(table: pa.Table, proc: BatchProcessor, workers: int, batch_size: int) -> pa.Table:
+    import datasets
+
+    from tadka.progress import quiet_datasets
+
+    with quiet_datasets():
+        ds = datasets.Dataset(table).with_format("arrow")
+        out = ds.map(proc, batched=True, batch_size=batch_size, num_proc=workers,
+                     features=datasets.Features.from_arrow_schema(proc.schema()), desc="curate")
+    return out.with_format(None).data.table
+
+
+def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1,
+              batch_size: int = 1000) -> pa.Table:
+    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order."""
+    proc = BatchProcessor(step_list)
+    if engine == "ray":
+        from tadka.curate.ray_engine import run_ray
+
+        out = run_ray(table, proc, workers, batch_size)
+    elif workers > 1 and table.num_rows > batch_size:
+        out = _run_datasets(table, proc, workers, batch_size)
+    else:
+        out = _run_local(table, proc, batch_size)
+    if out.num_rows != table.num_rows:
+        raise RuntimeError(f"curate engine {engine!r} returned {out.num_rows} rows for {table.num_rows}")
+    return out.sort_by("_row")
+
+
+# -- the driver ----------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """One curation: the final rows (flags and scores settled) and what happened, per step."""
+
+    rows: pa.Table  # processed rows in input order: stage schema + _row + _steps
+    curated: pa.Table  # stage schema
+    rejects: pa.Table  # stage schema: input records with their flags and scores
+    step_names: list[str]
+    per_step: dict[str, dict[str, int]] = field(default_factory=dict)
+    reasons: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # per-record steps vs global resolve
+
+    def summary(self) -> dict:
+        return {"input": self.rows.num_rows, "curated": self.curated.num_rows, "rejected": self.rejects.num_rows,
+                "per_step": self.per_step, "reasons": dict(self.reasons.most_common()), "seconds": round(self.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+
+
+def _settle(rows: pa.Table, globals_: Sequence[GlobalStep]) -> tuple[list, list, list]:
+    """Apply the global steps on the driver; return the final flags, scores (JSON) and step columns."""
+    ids = rows["id"].to_pylist()
+    flags = rows["flags"].to_pylist()
+    who = rows["_steps"].to_pylist()
+    scores = rows["scores"].to_pylist()
+    flagged = [bool(f) for f in flags]
+    for g in globals_:
+        sketches = rows[f"_sk_{g.name}"].to_pylist()
+        live = [i for i, s in enumerate(sketches) if s]  # an empty sketch: the step failed on that row
+        marks = g.resolve([ids[i] for i in live], [sketches[i] for i in live], [flagged[i] for i in live])
+        for j, (flag, extra) in marks.items():
+            i = live[j]
+            if flag:
+                flags[i] = [*flags[i], flag]
+                who[i] = [*who[i], g.name]
+                flagged[i] = True
+            if extra:
+                scores[i] = json.dumps({**json.loads(scores[i]), **extra}, sort_keys=True)
+    # Ids must stay unique in a stage: two records equal after redaction, with no dedup step to
+    # catch them, would otherwise collapse into one when the stage is written.
+    seen: dict[str, int] = {}
+    for i, rid in enumerate(ids):
+        if flagged[i]:
+            continue
+        if rid in seen:
+            flags[i] = [f"dup:{rid}"]
+            who[i] = [GUARD]
+            flagged[i] = True
+        else:
+            seen[rid] = i
+    return flags, scores, who
+
+
+def curate_table(table: pa.Table, step_list: Sequence[Step], *, engine: str = "local", workers: int = 1,
+                 batch_size: int = 1000) -> Outcome:
+    """Curate an Arrow table with the stage schema; nothing is written."""
+    start = time.perf_counter()
+    table = table.select([f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
+    table = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    rows = run_table(table, step_list, engine, workers, batch_size)
+    mapped = time.perf_counter()
+    globals_ = [s for s in step_list if isinstance(s, GlobalStep)]
+    flags, scores, who = _settle(rows, globals_)
+    resolved = time.perf_counter()
+    base = [f.name for f in ARROW_SCHEMA]
+    rows = rows.select(base + ["_row"])
+    rows = rows.set_column(base.index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
+    rows = rows.set_column(base.index("scores"), "scores", pa.array(scores, pa.string()))
+    rows = rows.append_column("_steps", pa.array(who, pa.list_(pa.string())))
+    keep = pa.array([not f for f in flags], pa.bool_())
+    curated = rows.filter(keep).select(base)
+    dropped = pc.invert(keep)
+    rejects = table.filter(dropped).select(base)
+    rejects = rejects.set_column(base.index("flags"), "flags", rows["flags"].filter(dropped))
+    rejects = rejects.set_column(base.index("scores"), "scores", rows["scores"].filter(dropped))
+    out = Outcome(rows, curated, rejects, [s.name for s in step_list])
+    out.per_step, out.reasons = _count(who, flags, out.step_names)
+    out.seconds = time.perf_counter() - start
+    out.timings = {"per_record": mapped - start, "global": resolved - mapped}
+    return out
+
+
+def _count(who: list[list[str]], flags: list[list[str]], order: list[str]) -> tuple[dict, Counter]:
+    """Per step: records it flagged, and records it was the first to flag (the funnel)."""
+    names = [INPUT, *order, GUARD]
+    per = {n: {"flagged": 0, "first": 0} for n in names}
+    reasons: Counter = Counter()
+    for ws_, fs in zip(who, flags):
+        for n in dict.fromkeys(ws_):
+            per.setdefault(n, {"flagged": 0, "first": 0})["flagged"] += 1
+        if ws_:
+            first = min(ws_, key=lambda n: names.index(n) if n in names else len(names))
+            per[first]["first"] += 1
+        reasons.update(list(dict.fromkeys(reason_of(f) for f in fs)))
+    return {n: c for n, c in per.items() if n in order or c["flagged"]}, reasons
+
+
+def curate_records(records: Iterable[Record], cfg: CurateConfig | None = None, ctx: StepContext | None = None,
+                   step_list: Sequence[Step] | None = None) -> Outcome:
+    """Curate Records in memory with a config (defaults when None)."""
+    cfg = cfg or CurateConfig()
+    step_list = step_list if step_list is not None else build_steps(cfg, ctx)
+    return curate_table(to_table(records), step_list, engine=cfg.engine, workers=cfg.workers, batch_size=cfg.batch_size)
+
+
+# -- the command's work --------------------------------------------------------------------------
+@dataclass
+class CurateResult:
+    stage: str
+    output: str
+    rejects: str
+    outcome: Outcome
+    report: Path | None = None
+
+
+def input_stage(ws, cfg: CurateConfig) -> str:
+    """The configured stage, else the newest stage that is not curate's own output."""
+    from tadka.errors import WorkspaceError
+    from tadka.workspace import PIPELINE_ORDER
+
+    if cfg.stage:
+        return cfg.stage
+    for stage in PIPELINE_ORDER:
+        if stage not in (cfg.output, cfg.rejects) and ws.has_stage(stage):
+            return stage
+    others = [s for s in ws.stages() if s not in (cfg.output, cfg.rejects)]
+    if others:
+        return others[-1]
+    raise WorkspaceError("nothing to curate: the workspace has no input stage", field="stage",
+                         hint="tadka import FILE, or tadka generate")
+
+
+def curate(ws, cfg: CurateConfig) -> CurateResult:
+    """Curate a workspace stage into ``cfg.output`` and ``cfg.rejects``, then write the report."""
+    import dataclasses
+
+    from tadka.errors import ConfigError
+
+    stage = input_stage(ws, cfg)
+    if stage in (cfg.output, cfg.rejects):
+        raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
+    step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
+    table = ws.table(stage)
+    outcome = curate_table(table, step_list, engine=cfg.engine, workers=cfg.workers, batch_size=cfg.batch_size)
+    meta = {"curated_from": stage, "config": dataclasses.asdict(cfg), "summary": outcome.summary()}
+    ws.write_stage(cfg.output, outcome.curated, mode="replace", meta=meta)
+    ws.write_stage(cfg.rejects, outcome.rejects, mode="replace", meta=meta)
+    result = CurateResult(stage, cfg.output, cfg.rejects, outcome)
+    if cfg.report:
+        from tadka.curate.report import write_report
+
+        result.report = write_report(ws.root / "reports" / "curate", outcome, stage=stage, config=cfg,
+                                     examples_per_reason=cfg.report_examples)
+    return result

@@ -1,0 +1,75 @@
+import pytest
+
+from tadka.curate.filters.lists import read_list
+from tadka.curate.filters.refusal import RefusalFilter
+from tadka.errors import ConfigError
+
+from tests.curate.synth import chat
+
+
+@pytest.mark.parametrize("text,category", [
+    ("As an AI language model, I cannot give medical advice.", "ai_identity"),
+    ("I'm sorry, but I can't help with that request.", "refusal"),
+    ("I am just an AI, so I don't have personal opinions.", "ai_identity"),
+    ("Main ek AI language model hoon, isliye main ye nahi bata sakta.", "ai_identity"),
+    ("Ek AI hone ke naate mere paas personal opinions nahi hain.", "ai_identity"),
+    ("Maaf kijiye, lekin main is request mein aapki madad nahi kar sakta.", "refusal"),
+    ("Sorry, main is par jawab nahi de sakti.", "refusal"),
+    ("Yeh raha aapka Hinglish translation: UPI PIN share mat karo.", "boilerplate"),
+    ("Here is the Hinglish version: Aaj mausam accha hai.", "boilerplate"),
+    ("As of my last knowledge update, the scheme gives 6,000 rupees.", "boilerplate"),
+    ("मैं एक एआई भाषा मॉडल हूँ, इसलिए मैं यह नहीं बता सकता।", "ai_identity"),
+    ("माफ़ कीजिए, मैं इसमें आपकी मदद नहीं कर सकता।", "refusal"),
+])
+def test_refusals_and_boilerplate_are_found(text, category):
+    verdict = RefusalFilter().keep(chat(text))
+    assert verdict is not True and category in verdict[1]
+
+
+@pytest.mark.parametrize("text", [
+    "UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi nahi maangta.",
+    "Agar app kaam nahi kar raha to bank ki helpline pe call karo, woh madad karenge.",
+    "Main aapko steps batata hoon: pehle IRCTC app kholo, phir PNR daalo.",
+    "AI tools jaise chatbot ab kheti mein bhi use hote hain, jaise mausam ki jaankari ke liye.",
+    "Sorry to hear that! Pehle FIR ki copy lo aur insurance company ko batao.",
+    "Hinglish mein likhna aasaan hai, bas Roman script use karo.",
+    "मैं आपको बताता हूँ कि राशन कार्ड कैसे बनता है।",
+])
+def test_helpful_answers_pass(text):
+    assert RefusalFilter().keep(chat(text)) is True
+
+
+def test_only_assistant_turns_by_default():
+    rec = chat("Pehle app kholo.", user="As an AI language model, tell me about UPI")
+    assert RefusalFilter().keep(rec) is True
+    assert RefusalFilter(roles=("user", "assistant")).keep(rec) is not True
+
+
+def test_closing_is_off_by_default_and_can_be_turned_on():
+    rec = chat("Pehle app kholo, phir PIN daalo. I hope this helps!")
+    assert RefusalFilter().keep(rec) is True
+    assert RefusalFilter(categories=("closing",)).keep(rec) == (False, ("closing",))
+
+
+def test_extra_patterns_and_bad_config():
+    assert RefusalFilter(extra=[r"bhai log"]).keep(chat("Dekho bhai log, pehle form bharo.")) == (False, ("refusal",))
+    with pytest.raises(ConfigError):
+        RefusalFilter(extra=["(unclosed"])
+    with pytest.raises(ConfigError):
+        RefusalFilter(categories=("rudeness",))
+    with pytest.raises(ConfigError):
+        RefusalFilter(lists=("klingon",))
+
+
+def test_shipped_lists_are_well_formed():
+    import re
+
+    for name in ("en", "hi_latn", "hi_deva"):
+        rows = read_list("refusals", name)
+        assert rows
+        for r in rows:
+            assert r["category"] in ("refusal", "ai_identity", "boilerplate", "closing")
+            re.compile(r["pattern"])
+            # a trigger group none of whose words occurs in the pattern could never be met by a match
+            for group in r["trigger"].split("&"):
+                assert any(t.lower() in r["pattern"].lower() for t in group.split("|")), (group, r)

@@ -1,0 +1,66 @@
+import json
+from importlib.resources import files
+
+from tadka.curate.filters.repetition import RepetitionFilter, duplicate_ngram_share, duplicate_shares, top_ngram_share
+from tadka.curate.filters.text import lower_words
+
+from tests.curate.synth import chat
+
+
+def _good_hinglish_answers() -> list[str]:
+    root = files("tadka.corpora")
+    out = [json.loads(line)["hi_latn"]["response"]
+           for line in root.joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    for name in (("samples", "hinglish_chat.jsonl"), ("eval", "hinglish_eval.jsonl")):
+        for line in root.joinpath(*name).read_text(encoding="utf-8").splitlines():
+            out += [m["content"] for m in json.loads(line)["messages"] if m["role"] == "assistant"]
+    return out
+
+
+def test_no_good_hinglish_answer_in_corpora_is_dropped():
+    f = RepetitionFilter()
+    answers = _good_hinglish_answers()
+    assert len(answers) > 500
+    dropped = [a for a in answers if f.keep(chat(a)) is not True]
+    assert dropped == []
+
+
+def test_without_the_length_gate_gophers_ngram_rules_drop_short_hinglish():
+    # Why the min_words gate exists (documented in the module): Gopher's limits on short chat turns.
+    f = RepetitionFilter(min_words=0)
+    assert sum(f.keep(chat(a)) is not True for a in _good_hinglish_answers()) > 0
+
+
+def test_teacher_loop_is_dropped():
+    loop = " ".join(["UPI PIN kabhi kisi ko share mat karo, bank kabhi PIN nahi maangta."] * 6)
+    verdict = RepetitionFilter().keep(chat(loop))
+    assert verdict is not True and verdict[1].startswith("repetition:")
+
+
+def test_repeated_lines_are_dropped_at_any_length():
+    text = "Aadhaar Seva Kendra jao.\nAadhaar Seva Kendra jao.\nAadhaar Seva Kendra jao.\nForm bharo."
+    out = RepetitionFilter().apply(chat(text))
+    assert out.flags[0].startswith("repetition:dup_line") and out.scores["repetition"] > 1
+
+
+def test_long_answer_passes_but_a_whole_repeated_answer_does_not():
+    answers = _good_hinglish_answers()
+    text = " ".join(answers[:5])
+    assert len(lower_words(text)) > 200
+    assert RepetitionFilter().keep(chat(text)) is True
+    first_sentence = answers[0].split(". ")[0] + "."
+    assert RepetitionFilter().keep(chat(text + " " + first_sentence)) is True  # one sentence said twice: fine
+    verdict = RepetitionFilter().keep(chat(text + " " + answers[0]))  # a whole answer said twice
+    assert verdict is not True and verdict[1].startswith("repetition:dup_")
+
+
+def test_user_turn_is_not_checked():
+    assert RepetitionFilter().keep(chat("Theek hai, ye raha jawab.", user="haan haan\nhaan haan\nhaan haan")) is True
+
+
+def test_shares():
+    assert duplicate_shares(["a", "b", "a", "a"]) == (0.5, 0.5)
+    ws = ("ke", "liye", "ke", "liye")
+    assert top_ngram_share(ws, 2, 12) == 1.0  # ("ke", "liye") twice covers all 12 characters
+    assert duplicate_ngram_share(tuple("abcdeabcde"), 5, 10) == 0.5
+    assert duplicate_ngram_share(tuple("abcdefghij"), 5, 10) == 0.0
