@@ -95,16 +95,21 @@ def review_labels(root: Path) -> Labels:
 
 
 def _fit(texts: Sequence[str], good: Sequence[bool]):
+    """Train through tadka.lang's fastText trainer, in a child process.
+
+    fasttext-numpy2 leaves part of its input matrix uninitialised; trained in a process that has
+    already freed large blocks (any real curate run) it gives "Encountered NaN" or a different
+    model per run. The child process starts with a clean heap, so training is stable and repeatable.
+    """
     import fasttext
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
-        for text, g in zip(texts, good):
-            f.write(f"{GOOD if g else BAD} {text}\n")
-        path = f.name
-    try:
-        return fasttext.train_supervised(input=path, **PARAMS)
-    finally:
-        os.unlink(path)
+    from tadka.lang.ftmodel import train_to
+
+    with tempfile.TemporaryDirectory(prefix="tadka-quality-") as tmp:
+        path = os.path.join(tmp, "quality.bin")
+        lines = [f"{GOOD if g else BAD} {t}" for t, g in zip(texts, good)]
+        train_to(path, lines, dict(PARAMS), None, name="quality")
+        return fasttext.load_model(path)
 
 
 def _p_good(model, texts: Sequence[str]) -> list[float]:
