@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.augment",
     "tadka.apps.commands.train",
     "tadka.apps.commands.lang",
+    "tadka.apps.commands.compress",
 ]
 
 
