@@ -24,7 +24,9 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.review",
     "tadka.apps.commands.curate",
     "tadka.apps.commands.augment",
+    "tadka.apps.commands.train",
     "tadka.apps.commands.lang",
+    "tadka.apps.commands.compress",
 ]
 
 

@@ -1,0 +1,92 @@
+"""The run card (run_card.json + README.md) and loss.png: what was trained, on what, with which
+versions, and how it went — enough to reproduce the run or to tell two runs apart."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tadka.atomic import write_text
+from tadka.train.rundir import RunDir
+
+PACKAGES = ("tadka", "torch", "transformers", "trl", "peft", "accelerate", "datasets", "bitsandbytes", "safetensors")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
+
+
+def plot_loss(run: RunDir) -> Path | None:
+    """Train loss per step and eval loss per evaluation, from metrics.jsonl."""
+    rows = run.metrics()
+    train = [(r["step"], r["loss"]) for r in rows if r.get("loss") is not None]
+    evals = [(r["step"], r["eval_loss"]) for r in rows if r.get("eval_loss") is not None]
+    if not train and not evals:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    if train:
+        ax.plot(*zip(*train), label="train loss", linewidth=1.2)
+    if evals:
+        ax.plot(*zip(*evals), "o-", label="eval loss", linewidth=1.2)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(run.name)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    tmp = run.root / ".loss.png.tmp"
+    fig.savefig(tmp, format="png")
+    plt.close(fig)
+    tmp.replace(run.loss_png)
+    return run.loss_png
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def write_card(run: RunDir, card: dict[str, Any]) -> None:
+    """run_card.json (for tools) and README.md (for people)."""
+    write_text(run.card_json, json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    m = card.get("metrics", {})
+    lines = [f"# Run {run.name}", "", f"State: **{card['state']}** at step {m.get('step')} of {m.get('max_steps')}.", "",
+             "| | |", "|---|---|",
+             f"| base | `{card['base']['spec']}` ({card['base']['kind']}) |",
+             f"| method | {card['config']['mode']} / {card['config']['peft']} |",
+             f"| dataset | `{card['dataset']['path']}` |",
+             f"| data hash | `{card['dataset']['data_hash']}` |",
+             f"| chats | {card['dataset']['train']} train; eval: "
+             f"{', '.join(f'{k} {v}' for k, v in card['dataset']['eval'].items()) or 'none'} |",
+             f"| device | {card.get('device')} ({card.get('precision')}) |", ""]
+    before, after = m.get("eval_before", {}), m.get("eval_after", {})
+    sets = sorted({k[5:-4] for k in [*before, *after] if k.endswith("_ppl") and k.startswith("eval_") and k != "eval_ppl"})
+    if sets:
+        lines += ["| eval set | ppl before | ppl after |", "|---|---|---|"]
+        for name in sets:
+            lines.append(f"| {name} | {_fmt(before.get(f'eval_{name}_ppl', '–'))} | "
+                         f"{_fmt(after.get(f'eval_{name}_ppl', '–'))} |")
+        lines.append("")
+    lines += ["## Metrics", "", "```json", json.dumps(m, indent=2), "```", "",
+              "## Resolved config", "", "```yaml", yaml.safe_dump(card["config"], sort_keys=False, allow_unicode=True),
+              "```", "", "## Versions", "", "```json", json.dumps(card["versions"], indent=2), "```", ""]
+    write_text(run.card_md, "\n".join(lines))

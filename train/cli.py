@@ -1,0 +1,136 @@
+"""`tadka train` and `python -m tadka.train`: one click command whose flags mirror the train.* keys.
+
+The flags are generated from :class:`TrainConfig` (``--max-length`` ↔ ``train.max_length``, booleans as
+``--packing/--no-packing``, lists repeatable), so a new key is a new flag with no edit here. ``--set
+KEY=VALUE`` reaches any key by its config name, which is what :mod:`tadka.train.runs` uses. Nothing
+here imports torch; `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import typing
+from typing import Any
+
+import click
+import yaml
+
+from tadka.errors import ConfigError, TadkaError
+from tadka.train.config import TrainConfig, train_fields
+
+EXAMPLE = """
+\b
+Example:
+  tadka train --dataset exports/v1 --max-steps 60 --name first
+  tadka train --config train.yaml --peft qlora --lora-r 16
+  tadka train --name first                      # resume a stopped run
+  accelerate launch -m tadka.train --dataset exports/v1 --name multi
+"""
+
+
+def flag_name(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def _option(f: dataclasses.Field) -> click.Option:
+    hints = typing.get_type_hints(TrainConfig)
+    kind = hints[f.name]
+    help_text = f.metadata.get("help", "")
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+    help_text += f" [train.{f.name}: {default!r}]" if default not in ("", []) else f" [train.{f.name}]"
+    if kind is bool:
+        return click.Option([f"{flag_name(f.name)}/--no-{f.name.replace('_', '-')}", f.name], default=None,
+                            help=help_text)
+    if typing.get_origin(kind) is list:
+        return click.Option([flag_name(f.name), f.name], multiple=True, default=None, help=help_text + " (repeatable)")
+    if typing.get_origin(kind) is typing.Literal:
+        return click.Option([flag_name(f.name), f.name], type=click.Choice(typing.get_args(kind)), default=None,
+                            help=help_text)
+    return click.Option([flag_name(f.name), f.name], type=kind, default=None, help=help_text)
+
+
+def parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """--set KEY=VALUE pairs, values parsed as YAML (``--set eval_files=[a.jsonl]``)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ConfigError(f"expected KEY=VALUE, got {pair!r}", field="--set")
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+def flag_values(params: dict[str, Any]) -> dict[str, Any]:
+    values = {f.name: params.get(f.name) for f in train_fields()}
+    for key, value in values.items():
+        if isinstance(value, tuple):
+            values[key] = list(value) or None  # a repeatable flag that was not given
+    return values
+
+
+def run_command(workspace: str | None, config: str | None, name: str | None, sets: tuple[str, ...],
+                params: dict[str, Any]) -> None:
+    from tadka.train.run import resolve_config, train
+    from tadka.workspace import Workspace
+
+    ws = Workspace.find(workspace) if workspace is None else Workspace(workspace)
+    if workspace is not None and not ws.config_path.is_file():
+        raise ConfigError("not a tadka workspace (no tadka.yaml)", file=workspace, field="--workspace",
+                          hint="run `tadka init DIR` first")
+    flags = {**flag_values(params), **parse_sets(sets)}
+    cfg = resolve_config(ws, name=name, config_file=config, flags=flags)
+    train(ws, cfg, name=name)
+
+
+def _callback(workspace, config, name, sets, **params) -> None:
+    run_command(workspace, config, name, sets, params)
+
+
+def build_command(name: str = "train") -> click.Command:
+    options = [
+        click.Option(["-w", "--workspace"], type=click.Path(file_okay=False), default=None,
+                     help="Workspace folder (default: the one containing the current folder)."),
+        click.Option(["--config", "-c"], type=click.Path(dir_okay=False), default=None,
+                     help="YAML with train keys (a tadka.yaml, or a bare mapping), over tadka.yaml's train section."),
+        click.Option(["--name"], default=None, help="Run folder name under runs/ (an existing run is resumed)."),
+        click.Option(["--set", "sets"], multiple=True, help="KEY=VALUE for any train key (YAML value); repeatable."),
+        *[_option(f) for f in train_fields()],
+    ]
+    return click.Command(
+        name, callback=_callback, params=options, context_settings={"max_content_width": 100},
+        help="Fine-tune a small model on an export: SFT (TRL) with LoRA, DoRA, QLoRA, prefix tuning or IA3, or "
+             "distil a teacher into it. Prints loss, tokens/s and ETA; writes runs/NAME/ (metrics.jsonl, "
+             "loss.png, adapter/, run card). Precedence: defaults < tadka.yaml < --config < flags.\n" + EXAMPLE,
+    )
+
+
+command = build_command()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m tadka.train`` (and so of ``accelerate launch -m tadka.train``)."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        command.main(args=argv, prog_name="python -m tadka.train", standalone_mode=False)
+    except TadkaError as e:
+        click.echo(f"error: {e}", err=True)
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
