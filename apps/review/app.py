@@ -1,7 +1,8 @@
 """The review app's entry script (`tadka review` runs it with Streamlit): log in, then the pages.
 
 Pages: Queue (one record at a time, keyboard), Browse (table, bulk actions), Dashboard (counts,
-plots, agreement), Export (the same code as `tadka export`).
+plots, agreement), Export (the same code as `tadka export`), Train (a background run on
+an export, its loss and log live).
 """
 
 import streamlit as st
@@ -16,6 +17,7 @@ page = st.navigation([
     st.Page("views/browse.py", title="Browse", icon=":material/table_view:"),
     st.Page("views/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
     st.Page("views/export.py", title="Export", icon=":material/download:"),
+    st.Page("views/train.py", title="Train", icon=":material/model_training:"),
 ])
 with st.sidebar:
     st.caption(f"**{who}** · stage `{settings.stage}` · {settings.root.name}")

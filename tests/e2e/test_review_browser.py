@@ -86,7 +86,8 @@ def test_keyboard_accept_reject_edit_undo_and_every_page(browser, server):
     assert actions == [(r0, "accept", "ok"), (r1, "reject", "ok"), (r2, "edit", "ok"), (r2, "undo", "ok"),
                        (r2, "tag", "ok"), (r2, "note", "ok")]
 
-    for name, ready in (("Browse", "records match"), ("Dashboard", "Reviewer throughput"), ("Export", "Split seed")):
+    for name, ready in (("Browse", "records match"), ("Dashboard", "Reviewer throughput"), ("Export", "Split seed"),
+                        ("Train", "No export yet")):
         page.get_by_role("link", name=name).click()
         page.get_by_text(ready).first.wait_for()
         page.wait_for_timeout(300)  # let charts draw
