@@ -85,9 +85,17 @@ def to_row(messages: list[dict]) -> dict | None:
     return {"messages": [{"role": m["role"], "content": m["content"]} for m in messages[: last + 1]]}
 
 
+def _media_root(path: Path) -> Path | None:
+    """Media paths in an export are relative to its workspace (exports/NAME/train.jsonl → the workspace)."""
+    folder = path.parent
+    if (folder / "manifest.json").is_file() and folder.parent.name == "exports":
+        return folder.parent.parent
+    return None
+
+
 def read_chats(path: Path, skipped: dict[str, int]) -> list[dict]:
     rows = []
-    for record in read_records(path):
+    for record in read_records(path, media_root=_media_root(path)):
         if any(record.media.values()):
             skipped["has_media"] = skipped.get("has_media", 0) + 1
             continue

@@ -77,3 +77,21 @@ def test_max_length_shorter_than_every_prompt(tmp_path, tiny_tokenizer):
     with pytest.raises(ConfigError) as e:
         fit_length(splits, tiny_tokenizer, template, 8)
     assert "shorter than every prompt" in str(e.value) and "train.max_length" in str(e.value)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "hf"])
+def test_an_export_with_media_records_reads_and_skips_them(tmp_path, fmt):
+    """Media paths in an export are relative to the workspace, not to exports/NAME/."""
+    from tadka.records import Record
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    (ws.root / "media").mkdir()
+    (ws.root / "media" / "leaf.png").write_bytes(b"\x89PNG not really")
+    chat = [{"role": "user", "content": "Is patte mein kya bimari hai?"}, {"role": "assistant", "content": "Leaf blight lagta hai."}]
+    records = [Record(messages=chat, lang="hi-Latn+en", media={"image": "media/leaf.png"})]
+    records += [Record(messages=c["messages"], lang="hi-Latn+en") for c in CHATS]
+    ws.write_stage("imported", records)
+    path = export(ws, ExportConfig(format=fmt, eval_fraction=0.0), name="media").path
+    splits = load_splits(path)
+    assert len(splits.train) == 2 and splits.skipped == {"has_media": 1}
