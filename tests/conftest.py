@@ -27,12 +27,16 @@ class SmolRun:
 
 
 @pytest.fixture(scope="session")
-def smollm2_run(tmp_path_factory) -> SmolRun:
+def torch_stack():
+    for name in ("torch", "transformers", "trl", "peft"):
+        pytest.importorskip(name, reason="needs the 'train' extra: pip install 'tadka[train]'")
+
+
+@pytest.fixture(scope="session")
+def smollm2_run(tmp_path_factory, torch_stack) -> SmolRun:
     """SFT + LoRA of the real SmolLM2-135M-Instruct on the demo set: 48 steps of 2 chats (about 2.4 s a step on
     2 CPU cores, so the whole run stays under 3 minutes), held-out Hinglish eval
     before and after, merged at the end."""
-    for name in ("torch", "transformers", "trl", "peft"):
-        pytest.importorskip(name, reason="needs the 'train' extra: pip install 'tadka[train]'")
     from tadka.errors import TadkaError
     from tadka.train.config import resolve
     from tadka.train.demo import demo_workspace, hinglish_eval_file

@@ -29,12 +29,6 @@ def sample_texts() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def torch_stack():
-    for name in ("torch", "transformers", "trl", "peft"):
-        pytest.importorskip(name, reason="needs the 'train' extra: pip install 'tadka[train]'")
-
-
-@pytest.fixture(scope="session")
 def tiny_tokenizer(torch_stack):
     from tadka.train.models import tiny_tokenizer
 
