@@ -178,6 +178,29 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+_RUN3 = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def deelongate(word: str) -> str:
+    """A word with its stretched letters back to one ("bhaiiii" → "bhai", "plzzz" → "plz").
+
+    A letter three or more times in a row is emphasis, not spelling (no English or Roman Hindi word
+    has one); doubled letters stay ("yaar", "pakka"). Callers that know the word list try the
+    doubled form too (:func:`elongation_forms`).
+    """
+    return _RUN3.sub(r"\1", word) if len(word) > 2 else word
+
+
+def elongation_forms(word: str) -> tuple[str, ...]:
+    """The spellings a stretched word may stand for: runs cut to one letter and to two
+    ("yaaaar" → "yar", "yaar"); ``()`` when the word is not stretched."""
+    if len(word) < 3 or not _RUN3.search(word):
+        return ()
+    one = _RUN3.sub(r"\1", word)
+    two = _RUN3.sub(r"\1\1", word)
+    return (one, two) if one != two else (one,)
+
+
 _KIND_PATTERNS = [
     ("url", re.compile("|".join(_PATTERNS[:2]), re.IGNORECASE)),
     ("email", re.compile(_PATTERNS[2])),

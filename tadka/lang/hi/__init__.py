@@ -7,10 +7,11 @@ from functools import cached_property
 
 from tadka.lang import scripts
 from tadka.lang.hi.common_words import COMMON
-from tadka.lang.hi.devanagari import devanagari_rules
+from tadka.lang.hi.devanagari import devanagari_lattice, devanagari_rules
 from tadka.lang.hi.romanize import romanize_word as _romanize_word
+from tadka.lang.hi.spelling import distance_form, roman_key, roman_skeleton, roman_spellings
 from tadka.lang.pack import LanguagePack, packs
-from tadka.lang.tokenize import normalize_indic
+from tadka.lang.tokenize import deelongate, normalize_indic
 
 _DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
 
@@ -53,7 +54,9 @@ class HindiPack(LanguagePack):
         return super().romanize(text).translate(_DANDA_DIGITS)
 
     def native_word(self, word: str) -> str:
-        """One Roman Hindi word → Devanagari: lexicon (and its variants), frequent words, rules."""
+        """One Roman Hindi word → Devanagari: the best-ranked real Hindi word it can spell
+        (:mod:`tadka.lang.native_index`: wordfreq's Hindi list and the lexicon, ranked by frequency
+        and closeness of spelling), else the rules."""
         hit = self._to_native.get(word)
         if hit is None:
             hit = self._native_word(word.lower())
@@ -61,12 +64,36 @@ class HindiPack(LanguagePack):
         return hit
 
     def _native_word(self, w: str) -> str:
-        lex = self.lexicon
-        hit = lex.roman_to_native.get(w) or self._roman_common.get(w)
-        if hit is None and w in lex.variant_to_canonical:
-            canonical = lex.variant_to_canonical[w]
-            hit = lex.roman_to_native.get(canonical) or self._roman_common.get(canonical)
-        return hit if hit is not None else devanagari_rules(w)
+        w = deelongate(w)
+        if not w.isascii() or not any(ch.isalpha() for ch in w):
+            return w
+        return self.native_index.transliterate(self, w) or devanagari_rules(w)
+
+    def native_lattice(self, roman: str) -> list[list[tuple[str, float]]]:
+        return devanagari_lattice(roman)
+
+    # --- spelling keys (tadka.lang.hi.spelling) ---
+    def roman_key(self, word: str) -> str:
+        return roman_key(word)
+
+    def roman_skeleton(self, key: str) -> str:
+        return roman_skeleton(key)
+
+    def roman_spellings(self, native: str) -> list[tuple[str, float]]:
+        return roman_spellings(native, self.romanize_word(native))
+
+    def distance_form(self, roman: str) -> str:
+        return distance_form(roman)
+
+    def romanize_variants(self, word: str) -> list[str]:
+        """The Roman spellings of one Devanagari word, the one most people type first (for the
+        spelling-variant tables and the augmenter)."""
+        return [s for s, _ in self.roman_spellings(normalize_indic(word))]
+
+    def curated_pairs(self):
+        yield from super().curated_pairs()
+        for deva, roman in COMMON.items():
+            yield roman, normalize_indic(deva)
 
 
 def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:

@@ -149,7 +149,7 @@ def _closed(units: list[_Unit], i: int) -> bool:
     return i + 1 < len(units) and units[i + 1].deva is not None and not units[i + 1].voiced
 
 
-def _consonant(units: list[_Unit], i: int) -> str:
+def _consonant(units: list[_Unit], i: int, flaps_r: bool = False) -> str:
     u = units[i]
     nxt = units[i + 1] if i + 1 < len(units) else None
     prev = units[i - 1] if i > 0 else None
@@ -170,14 +170,21 @@ def _consonant(units: list[_Unit], i: int) -> str:
         return "v"
     if u.deva == "क" and u.nukta and u.voiced:
         return "k"  # क़ before a vowel is mostly typed k (kasam, kanoon); q where it closes (waqt)
+    if flaps_r and u.nukta and u.deva in ("ड", "ढ"):
+        return "r" if u.deva == "ड" else "rh"  # Roman Urdu and Punjabi habit: larka, parhai
     return u.cons
 
 
-def _vowel(units: list[_Unit], i: int, syllables: int) -> str:
+_DOUBLED = {"aa": "aa", "ii": "ee", "uu": "oo"}
+
+
+def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool = False) -> str:
     u = units[i]
     v = u.vowel
     if not u.voiced:
         return ""
+    if double_long and v in _DOUBLED:
+        return _DOUBLED[v]
     closed = _closed(units, i)
     if v == "a":
         nxt = units[i + 1] if i + 1 < len(units) else None
@@ -195,13 +202,18 @@ def _vowel(units: list[_Unit], i: int, syllables: int) -> str:
     return v
 
 
-def render(units: list[_Unit]) -> str:
-    """Write parsed, schwa-deleted units in Roman Hindi."""
+def render(units: list[_Unit], *, double_long: bool = False, flaps_r: bool = False,
+           nasals: bool = True) -> str:
+    """Write parsed, schwa-deleted units in Roman Hindi.
+
+    The keywords give the other spellings people use (see :mod:`tadka.lang.hi.spelling`): every
+    long vowel doubled ("paata"), ड़/ढ़ as r/rh ("larka"), nasalisation left out ("kaha").
+    """
     syllables = sum(1 for u in units if u.voiced)
     out: list[str] = []
     for i, u in enumerate(units):
         prev = units[i - 1] if i > 0 else None
-        vowel = _vowel(units, i, syllables)
+        vowel = _vowel(units, i, syllables, double_long)
         if u.deva is None and prev is not None and prev.voiced:
             # vowel after vowel: गए gaye, किए kiye, हुए hue, भाई bhai, हुआ hua
             if u.vowel == "e" and prev.vowel in ("a", "aa", "i", "ii") and not prev.nasal:
@@ -210,9 +222,9 @@ def render(units: list[_Unit]) -> str:
                 vowel = "i"
             elif u.vowel == "aa":
                 vowel = "a"
-        out.append(_consonant(units, i))
+        out.append(_consonant(units, i, flaps_r))
         out.append(vowel)
-        if u.nasal and u.voiced:
+        if u.nasal and u.voiced and nasals:
             nxt = units[i + 1] if i + 1 < len(units) else None
             if nxt is not None and nxt.deva is not None:
                 out.append("m" if nxt.deva in _LABIALS else "n")
