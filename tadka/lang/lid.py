@@ -1,43 +1,57 @@
-"""Word-level language ID: script, then lexicon, then a character model, then context.
+"""Word-level language ID: script, then word tables, then word frequencies and a character model,
+then the line's casing and context.
 
-Each distinct token gets an *entry* once (memoised): its tag, and whether the tag is final.
+Each distinct token gets an *entry* once (memoised): its tag, and how final that tag is.
 
-1. Script and kind decide most tokens outright: URLs, numbers, emoji, punctuation are ``univ``;
-   Devanagari words are ``hi``; words of any other script are ``other``; a word mixing Devanagari
-   and Latin letters ("phoneवाला") is ``mixed``.
-2. A Roman word found in the lexicon (:mod:`tadka.lang.lid_data`) takes its tag from there. Words
-   that are both Hindi and English ("to", "me", "main", "do", "is") carry a prior — how often
-   they were Hindi in the tagged corpus — and are left for step 4.
+1. Script and kind decide most tokens outright: URLs, numbers, emoji, emoticons, punctuation,
+   @mentions and #hashtags are ``univ``; Devanagari words are ``hi``; words of any other script are
+   ``other``; a word mixing Devanagari and Latin letters ("phoneवाला") is ``mixed``.
+2. A Roman word is looked up *whatever its case*, stretched letters undone ("bhaiiii", "plzzz"):
+   the chat-word table (corpora/lid/chat_words.tsv: "u", "plz", "thnx" English; "h", "nhi", "mjhe",
+   "hy" Hindi; "rt", "hmm" univ), the lexicon and the tagged corpus (:mod:`tadka.lang.lid_data`),
+   the names gazetteer (corpora/lid/names.txt). A known word keeps its tag in Title Case and ALL
+   CAPS lines. Words that are both Hindi and English ("to", "me", "main", "do", "is") carry a
+   prior — how often they were Hindi in the tagged corpus — and are left for step 5.
 3. Unknown Roman words: hyphen compounds and English stems with Hindi suffixes are ``mixed``;
-   a capitalised unknown word is a named entity unless it opens the sentence; everything else
-   goes to the fastText character model (batched, once per distinct word), whose unsure answers
-   are also left for step 4.
-4. Context: an undecided word is scored by its prior plus its nearest Hindi/English neighbours
+   the rest are scored by the fastText character model (batched, once per distinct word) plus the
+   evidence of real word frequencies: how frequent the best Hindi word is that the spelling can
+   stand for (:class:`tadka.lang.native_index.NativeIndex`: "insaan" → इंसान, "mjhe" → मुझे) against
+   how frequent the spelling is in English (wordfreq). Unsure answers are left for step 5.
+4. Casing is evidence only where the line's casing is informative (:func:`casing_informative`): in
+   a line that capitalises its ordinary words (Title Case, ALL CAPS, aLtErNaTiNg) a capital says
+   nothing. Where it is informative, a capitalised unknown word inside a sentence is a name (``ne``)
+   and a capitalised unknown short word an acronym; otherwise ``ne`` needs a known name or a word
+   that neither the lexicon nor any frequency list knows.
+5. Context: an undecided word is scored by its prior plus its nearest Hindi/English neighbours
    on each side and the balance of the whole sentence (weights fitted on the tagged corpus), so
    "aap **to** jaante ho" is Hindi and "go **to** school" English.
 
 Tokens are tagged through a per-word memo (bounded), so a large corpus costs one dictionary
-lookup per token after the first few thousand sentences.
+lookup per token after the first few thousand sentences; lines without capitals skip step 4.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
+from typing import NamedTuple
 
-from tadka.lang import scripts
+from tadka.lang import frequency, scripts
 from tadka.lang.ftmodel import ModelSpec, load_or_train
 from tadka.lang.lid_data import LidData, training_code_version
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tags import EN, HI, MIXED, NE, OTHER, UNIV
-from tadka.lang.tokenize import token_kind
+from tadka.lang.tokenize import elongation_forms, token_kind
 
-FIXED, OPEN, CAPITAL = 0, 1, 2  # entry kinds: final tag / context decides / name unless first
+FIXED, OPEN, CAPITAL = 0, 1, 2  # entry kinds: final tag / context decides / the line's casing decides
 # Script classes that sentence ID counts: no letters (univ), the pack's script, Latin known to the
 # lexicon, Latin the lexicon does not know, any other script.
 NO_SCRIPT, NATIVE, LATIN_KNOWN, LATIN_UNKNOWN, FOREIGN = 0, 1, 2, 3, 4
+# Letter case of a Latin word: none, Title/camel/aLtErNaTiNg, UPPER.
+LOWER, TITLE, UPPER = 0, 1, 2
 _MEMO_MAX = 1_000_000
 
 # Hindi suffixes on an English stem make a mixed word: "filmon", "doctoron", "phonewala".
@@ -46,6 +60,8 @@ _MIXED_SUFFIXES = ("walon", "wala", "wali", "wale", "waala", "waali", "waale", "
 _CALENDAR = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
 )
+# Laughter and humming carry no language ("hahaha", "hehe", "hmmm"): univ, like emoji.
+_LAUGHTER = re.compile(r"(?:a?h[ae]h[ae](?:h[ae])*h?|(?:hi){2,}|hu(?:hu)+|h+m+|m{2,}|(?:ja){2,})")
 # The weights below are in log-odds units. They were chosen by 5-fold cross-validation on
 # lid/mixed_tagged.conll (token accuracy 97.2 %); accuracy moves by less than 0.5 points over a
 # wide range of each, so they are round numbers rather than the last decimal of a search.
@@ -64,6 +80,25 @@ PRIOR_CAP = 4.0
 # Words of the Roman Hindi text file the lexicon does not know: the character model decides,
 # with this bonus towards Hindi.
 WEAK_HINDI_BONUS = 2.0
+# The prior of a chat word whose language context must confirm ("ya", "k", "fr": see the table).
+CHAT_PRIOR = 1.5
+# Unknown words: the character model's log-odds are capped and scaled down (trained on each word
+# once, it is sure of almost everything, right or wrong), and word frequencies added: the score of
+# the best Hindi word the spelling can stand for, minus the spelling's English Zipf frequency
+# weighed 1.5 times (English words written in Devanagari — ट्वीट, टेंशन — are frequent in Hindi
+# text too, while Roman spellings of Hindi words are rare in English text), capped.
+MODEL_CAP, MODEL_WEIGHT = 4.0, 0.5
+ENGLISH_WEIGHT = 1.5
+FREQ_CAP = 6.0
+# An unknown word this sure is not left to context: context is for the function words both
+# languages share, while an unknown word is mostly a content word, and Hinglish puts English
+# content words into Hindi sentences all the time.
+UNKNOWN_SURE = 1.5
+# A frequency-attested word (its capital says how the line is cased), and "no word anyone knows".
+ATTESTED_HINDI, ATTESTED_ENGLISH = 2.5, 3.5
+NO_EVIDENCE_HINDI, NO_EVIDENCE_ENGLISH = 1.0, 3.0
+# Longest all-capital unknown word read as an acronym ("UPI", "OTP", "GST") where casing informs.
+ACRONYM_MAX = 5
 
 
 def _logit(p: float) -> float:
@@ -71,10 +106,20 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-# (tag, kind, log-odds of hi vs en, known to the lexicon, tag when it opens the sentence (CAPITAL
-# entries; None when context must decide even then), script class). Built without the last two
-# fields and completed by WordTagger._complete when stored.
-Entry = tuple
+class Entry(NamedTuple):
+    """What the tagger knows about one distinct token (stored in the memo)."""
+
+    tag: str  # the tag; for CAPITAL entries the tag when the casing says nothing
+    kind: int  # FIXED, OPEN (context decides) or CAPITAL (the line's casing decides)
+    logit: float  # log-odds Hindi vs English (priors of OPEN words, model scores)
+    known: bool  # known to the lexicon or the word tables
+    first: str | None  # CAPITAL: the tag when it opens a sentence of an informative line (None: `tag`)
+    sclass: int  # script class for sentence ID
+    cap: int  # LOWER, TITLE or UPPER (Latin words)
+    common: bool  # an ordinary word (known or frequency-attested, not a name): its capital says
+    #               how the line is cased
+    name: str | None  # CAPITAL: the tag inside a sentence of an informative line
+    base_kind: int  # CAPITAL: whether `tag` is FIXED or OPEN when the casing says nothing
 
 
 class WordTagger:
@@ -96,24 +141,24 @@ class WordTagger:
         return self._data if self._data is not None else LidData(self.pack)
 
     @cached_property
-    def lexicon(self) -> dict[str, Entry]:
-        """Lowercased Roman word → entry, for every word the corpora and lexicon know."""
+    def lexicon(self) -> dict[str, tuple]:
+        """Lowercased Roman word → (tag, kind, logit), for every word the corpora and lexicon know."""
         d = self.data
         hi, en, counts = d.hindi_vocab, d.english_vocab, d.tag_counts
         lex_hi = d.lexicon_hindi
         lex_en = self.pack.lexicon.english_words | self.pack.lexicon.loanwords
-        out: dict[str, Entry] = {}
+        out: dict[str, tuple] = {}
         for w in hi | en | set(counts):
             c = counts.get(w) or {}
             c_hi, c_en = c.get(HI, 0), c.get(EN, 0)
             c_ne, c_mixed, c_univ = c.get(NE, 0), c.get(MIXED, 0), c.get(UNIV, 0)
             in_hi, in_en = (w in hi or c_hi > 0), (w in en or c_en > 0)
             if c_univ > c_hi + c_en + c_ne + c_mixed:
-                out[w] = (UNIV, FIXED, 0.0, True)
+                out[w] = (UNIV, FIXED, 0.0)
             elif c_mixed > c_hi + c_en:
-                out[w] = (MIXED, FIXED, 0.0, True)
+                out[w] = (MIXED, FIXED, 0.0)
             elif c_ne > c_hi + c_en:
-                out[w] = (NE, FIXED, 0.0, True)
+                out[w] = (NE, FIXED, 0.0)
             elif in_hi and in_en:
                 prior = d.text_prior(w) + math.log((c_hi + _PRIOR_SMOOTHING) / (c_en + _PRIOR_SMOOTHING))
                 if w in lex_hi:
@@ -121,11 +166,14 @@ class WordTagger:
                 if w in lex_en:
                     prior -= LEXICON_EN_BONUS
                 prior = max(-PRIOR_CAP, min(PRIOR_CAP, prior))
-                out[w] = (HI if prior >= 0 else EN, OPEN, prior, True)
+                out[w] = (HI if prior >= 0 else EN, OPEN, prior)
             elif in_hi:
-                out[w] = (HI, FIXED, 9.0, True)
+                out[w] = (HI, FIXED, 9.0)
             elif in_en:
-                out[w] = (EN, FIXED, -9.0, True)
+                out[w] = (EN, FIXED, -9.0)
+        for w, (tag, open_) in d.chat_words.items():  # the chat table speaks last: it is about chat
+            prior = CHAT_PRIOR if tag == HI else -CHAT_PRIOR
+            out[w] = (tag, OPEN, prior) if open_ and tag in (HI, EN) else (tag, FIXED, 9.0 if tag == HI else -9.0)
         return out
 
     @cached_property
@@ -135,10 +183,13 @@ class WordTagger:
 
     def model_spec(self) -> ModelSpec:
         pack = self.pack
-        params = (("minn", 2), ("maxn", 5), ("dim", 24), ("bucket", 40000), ("epoch", 40),
+        # 10 epochs and 20,000 rows kept by quantisation: 90 % on words held out of its training
+        # list (40 epochs and 2,000 rows: 87 %), in a 0.5 MB file
+        params = (("minn", 2), ("maxn", 5), ("dim", 24), ("bucket", 40000), ("epoch", 10),
                   ("lr", 0.3), ("wordNgrams", 1), ("loss", "softmax"))
         return ModelSpec(f"{pack.code}-word", tuple(pack.lid.all() + [pack.bilingual, pack.variants]),
-                         params, version=training_code_version(pack) + self.data.fingerprint)
+                         params, version=training_code_version(pack) + self.data.fingerprint,
+                         quantize_cutoff=20000)
 
     def model_logits(self, words: Sequence[str]) -> list[float]:
         """Log-odds hi vs en of the character model, for lowercased words (one batched call)."""
@@ -147,9 +198,23 @@ class WordTagger:
         labels, probs = self.model.predict(list(words), k=2)
         return [_logit(float(dict(zip(labs, ps)).get("__label__hi", 0.5))) for labs, ps in zip(labels, probs)]
 
+    def frequency_evidence(self, word: str) -> tuple[float, float]:
+        """(score of the best Hindi word the spelling can stand for, English Zipf) of a lowercase word."""
+        hindi = self.pack.native_index.best_score(self.pack, word) if word.isascii() else 0.0
+        return hindi, frequency.zipf(word, "en")
+
     # ----- entries -----
-    def _static_entry(self, token: str) -> Entry | None:
-        """The entry when no model is needed, else None (an unknown Roman word)."""
+    def _lookup(self, forms: Sequence[str]) -> tuple | None:
+        lexicon = self.lexicon
+        for f in forms:
+            hit = lexicon.get(f)
+            if hit is not None:
+                return hit
+        return None
+
+    def _static_entry(self, token: str) -> tuple | None:
+        """(tag, kind, logit, known, first, common, name, base_kind) when no model is needed, else
+        None (an unknown Roman word)."""
         if token_kind(token) != "word":
             return (UNIV, FIXED, 0.0, True)
         script = scripts.token_script(token)
@@ -163,37 +228,28 @@ class WordTagger:
         if script != scripts.LATN:
             return (UNIV, FIXED, 0.0, True) if script in scripts.NON_LETTER else (OTHER, FIXED, 0.0, True)
         low = token.lower().replace("’", "'")
-        hit = self.lexicon.get(low)
-        shape = _shape(token)
-        if shape == "upper":
-            # acronyms are English (UPI, OTP, PNR) unless known as names (IRCTC, SBI); shouted
-            # words keep their lexicon tag
-            if low in self.data.names:
-                return (NE, FIXED, 0.0, True)
-            if hit is not None and hit[0] in (HI, EN) and len(token) > 3:
-                return hit
-            return (EN, FIXED, -9.0, True)
-        if shape == "camel":  # WhatsApp, PhonePe, iPhone, eNAM
-            return (NE, FIXED, 0.0, True)
-        if shape == "title":
-            if low in _CALENDAR:
-                return (EN, FIXED, -9.0, True)
-            first = hit if hit is not None and hit[0] != NE else None
-            if first is None and "-" in low and low not in self.data.names:
-                compound = self._compound(low)
-                first = compound if compound[0] != UNIV else None
-            if first is None and low not in self.data.names:
-                return None  # the model decides what it is if it opens the sentence
-            if first is None:
-                return (NE, CAPITAL, 0.0, True, NE)
-            return (NE, CAPITAL, first[2], True, first[0] if first[1] == FIXED else None)
+        forms = (low, *elongation_forms(low))
+        if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
+            return (UNIV, FIXED, 0.0, True)
+        hit = self._lookup(forms)
+        names = self.data.names
+        is_name = any(f in names for f in forms)
+        cap = _cap(token)
+        if hit is not None and hit[0] in (HI, EN, MIXED):
+            if is_name and cap != LOWER:  # a name that is also a word: "Raj", "Amazon", "Apple"
+                return (hit[0], CAPITAL, hit[2], True, NE, False, NE, hit[1])
+            return (hit[0], hit[1], hit[2], True, None, True)
         if hit is not None:
-            return hit
+            return (hit[0], hit[1], hit[2], True)
+        if is_name:
+            return (NE, FIXED, 0.0, True)
+        if cap == TITLE and low in _CALENDAR:
+            return (EN, FIXED, -9.0, True, None, True)
         if "-" in low:
-            return self._compound(low)
+            return self._compound(low, cap)
         return self._suffixed(low)
 
-    def _compound(self, low: str) -> Entry:
+    def _compound(self, low: str, cap: int) -> tuple:
         tags = set()
         for part in (p for p in low.split("-") if p):
             e = self.lexicon.get(part)
@@ -203,13 +259,13 @@ class WordTagger:
                 tags.add(HI if self.model_logits([part])[0] > 0 else EN)
         if tags == {HI, EN}:
             return (MIXED, FIXED, 0.0, True)
-        if tags == {EN}:
-            return (EN, FIXED, -9.0, True)
-        if tags == {HI}:
-            return (HI, FIXED, 9.0, True)
-        return (UNIV, FIXED, 0.0, True)
+        tag = EN if tags == {EN} else HI if tags == {HI} else UNIV
+        logit = -9.0 if tag == EN else 9.0 if tag == HI else 0.0
+        if cap != LOWER and tag != UNIV and low not in self.data.hindi_vocab | self.data.english_vocab:
+            return (tag, CAPITAL, logit, True, NE, False, NE, FIXED)  # "Mera-Ration", "PM-KISAN"
+        return (tag, FIXED, logit, True)
 
-    def _suffixed(self, low: str) -> Entry | None:
+    def _suffixed(self, low: str) -> tuple | None:
         """English stem + Hindi suffix ("friendon"), or Hindi stem + English plural ("parathas")."""
         english, hindi = self.data.english_vocab, self.data.hindi_vocab
         for suffix in _MIXED_SUFFIXES:
@@ -222,17 +278,32 @@ class WordTagger:
                 return (MIXED, FIXED, 0.0, True)
         return None
 
-    def _model_entry(self, token: str, logit: float) -> Entry:
+    def _model_entry(self, token: str, model_logit: float, evidence: tuple[float, float],
+                     bonus: float = 0.0) -> tuple:
+        """The entry of an unknown word from the character model's log-odds and the word-frequency
+        evidence (see the constants above)."""
+        hindi, english = evidence
+        logit = (max(-MODEL_CAP, min(MODEL_CAP, model_logit)) * MODEL_WEIGHT
+                 + max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english)) + bonus)
         tag = HI if logit >= 0 else EN
-        if _shape(token) == "title":
-            # an unknown capitalised word: a name, unless it opens the sentence and the model is
-            # sure it is an ordinary English or Hindi word
-            return (NE, CAPITAL, logit, False, tag if abs(logit) >= MODEL_SURE else NE)
-        return (tag, FIXED if abs(logit) >= MODEL_SURE else OPEN, logit, False)
+        sure = abs(logit) >= UNKNOWN_SURE
+        kind = FIXED if sure else OPEN
+        cap = _cap(token)
+        if cap == LOWER:
+            return (tag, kind, logit, False)
+        attested = hindi >= ATTESTED_HINDI or english >= ATTESTED_ENGLISH
+        if (hindi < NO_EVIDENCE_HINDI and english < NO_EVIDENCE_ENGLISH and bonus == 0.0
+                and abs(model_logit) < MODEL_SURE):
+            tag, kind = NE, FIXED  # capitalised, and no word the lists or the model know: a name
+        if cap == UPPER and len(token) <= ACRONYM_MAX:
+            return (tag, CAPITAL, logit, False, EN, attested, EN, kind)  # an acronym: UPI, OTP
+        # a name inside an informative sentence; opening one, a word only if the evidence is sure
+        return (tag, CAPITAL, logit, False, tag if sure and tag != NE else NE, attested, NE, kind)
 
-    def _complete(self, token: str, e: Entry) -> Entry:
-        """Entries as stored: (tag, kind, logit, known, first-word tag, script class)."""
-        if e[0] == UNIV:
+    def _complete(self, token: str, e: tuple) -> Entry:
+        """The stored entry: the static/model fields plus script class and letter case."""
+        tag = e[0]
+        if tag == UNIV:
             sclass = NO_SCRIPT
         else:
             s = scripts.token_script(token)
@@ -242,7 +313,10 @@ class WordTagger:
                 sclass = NATIVE
             else:
                 sclass = FOREIGN
-        return (e[0], e[1], e[2], e[3], e[4] if len(e) > 4 else None, sclass)
+        n = len(e)
+        return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
+                     _cap(token) if sclass in (LATIN_KNOWN, LATIN_UNKNOWN) else LOWER,
+                     e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED)
 
     def learn(self, tokens: Iterable[str]) -> None:
         """Fill the memo for these tokens, with one batched model call for the unknown ones."""
@@ -261,11 +335,12 @@ class WordTagger:
                 memo[tok] = self._complete(tok, e)
         if unknown:
             words = list(unknown)
+            lows = [_plain(w) for w in words]
             weak = self.data.weak_hindi
-            for tok, logit in zip(words, self.model_logits([w.lower() for w in words])):
-                if tok.lower() in weak:
-                    logit += WEAK_HINDI_BONUS
-                memo[tok] = self._complete(tok, self._model_entry(tok, logit))
+            for tok, low, logit in zip(words, lows, self.model_logits(lows)):
+                bonus = WEAK_HINDI_BONUS if low in weak else 0.0
+                entry = self._model_entry(tok, logit, self.frequency_evidence(low), bonus)
+                memo[tok] = self._complete(tok, entry)
 
     # ----- tagging -----
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
@@ -310,33 +385,77 @@ class WordTagger:
                  tokens: Sequence[str] = ()) -> None:
         """Decide the OPEN and CAPITAL tokens of one line (which may hold several sentences)."""
         context: list[int] = []
+        informative: bool | None = None
         first_word = -1
         for i in pending:
             e = entries[i]
             if e[1] == CAPITAL:
-                if first_word < 0:
-                    first_word = next(j for j, t in enumerate(tags) if t != UNIV)
-                if i != first_word and not _opens_sentence(tokens, tags, i):
-                    continue  # a capitalised word inside the sentence stays a name
-                if e[4] is not None:
-                    tags[i] = e[4]
+                if informative is None:
+                    first_word = next((j for j, t in enumerate(tags) if t != UNIV), 0)
+                    informative = casing_informative(entries, tags, tokens, first_word)
+                decided = None
+                if informative:
+                    opens = i == first_word or _opens_sentence(tokens, tags, i)
+                    decided = e[4] if opens else e[8]
+                if decided is not None:
+                    tags[i] = decided
+                    continue
+                tags[i] = e[0]
+                if e[9] != OPEN:
                     continue
             context.append(i)
         if not context:
             return
         # Hindi and English words whose tag is final (counted in C, then the undecided taken out)
         fixed_hi, fixed_en = tags.count(HI), tags.count(EN)
-        for i in pending:
-            if entries[i][1] == OPEN or i in context:
-                if tags[i] == HI:
-                    fixed_hi -= 1
-                elif tags[i] == EN:
-                    fixed_en -= 1
+        for i in context:
+            if tags[i] == HI:
+                fixed_hi -= 1
+            elif tags[i] == EN:
+                fixed_en -= 1
         balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
         n = len(entries)
         for i in context:
             score = entries[i][2] + balance + _side(tags, entries, i, -1, n) + _side(tags, entries, i, 1, n)
             tags[i] = HI if score >= 0 else EN
+
+
+def casing_informative(entries: Sequence[Entry], tags: Sequence[str], tokens: Sequence[str],
+                       first_word: int) -> bool:
+    """Whether capital letters in this line say anything (a name, an acronym).
+
+    Not in an ALL CAPS line (most Latin words upper case), nor in a line that capitalises ordinary
+    words inside its sentences — Title Case ("Aaj Ka Match Dekha"), aLtErNaTiNg case — as much as
+    it leaves words lower case: there a capital is the writer's style, not a name.
+    """
+    latin = upper = known_caps = lower = 0
+    for j, e in enumerate(entries):
+        if e[5] != LATIN_KNOWN and e[5] != LATIN_UNKNOWN:
+            continue
+        latin += 1
+        if e[6] == UPPER:
+            upper += 1
+        if j == first_word or (e[6] != LOWER and _opens_sentence(tokens, tags, j)):
+            continue
+        if e[6] == LOWER:
+            lower += 1
+        elif e[7]:
+            known_caps += 1
+    if latin >= 3 and upper * 5 >= latin * 3:
+        return False
+    return not ((known_caps >= 2 and known_caps >= lower) or (known_caps >= 1 and lower == 0))
+
+
+def _plain(token: str) -> str:
+    """The lowercase, un-stretched form of a word, as the model and the frequency lists see it."""
+    low = token.lower().replace("’", "'")
+    forms = elongation_forms(low)
+    return forms[0] if forms else low
+
+
+def _cap(token: str) -> int:
+    shape = _shape(token)
+    return LOWER if shape == "lower" else UPPER if shape == "upper" else TITLE
 
 
 def _shape(token: str) -> str:

@@ -31,9 +31,15 @@ class LidFiles:
     native: str = "lid/hi_deva.txt"
     other: str = "lid/other.txt"
     tagged: str = "lid/mixed_tagged.conll"
+    chat: str = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
+    names: str = "lid/names.txt"  # named entities (gazetteer)
+    # made by tadka's noise ops from the files above (python -m tadka.augment.text.lid_noise)
+    noised_words: str = "lid/noised_words.tsv"
+    noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
-        return [self.english, self.roman, self.native, self.other, self.tagged]
+        return [self.english, self.roman, self.native, self.other, self.tagged, self.chat, self.names,
+                self.noised_words, self.noised_lines]
 
 
 @dataclass
