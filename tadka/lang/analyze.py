@@ -105,7 +105,7 @@ class Analyzer:
             entries, tags = tagger.tag_entries(tokens)
             stats = sentence_counts(entries, tags)
             decisions.append(decide(*stats))
-            counts.append(stats[4:])
+            counts.append(stats[4:6])
             cmi, switches = cmi_and_switches(tags)
             results.append((tokens, tags, cmi, switches))
         self.sentences.settle(decisions, token_lists, counts)

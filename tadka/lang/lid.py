@@ -112,7 +112,7 @@ class Entry(NamedTuple):
     tag: str  # the tag; for CAPITAL entries the tag when the casing says nothing
     kind: int  # FIXED, OPEN (context decides) or CAPITAL (the line's casing decides)
     logit: float  # log-odds Hindi vs English (priors of OPEN words, model scores)
-    known: bool  # known to the lexicon or the word tables
+    known: bool  # known to the lexicon or the word tables, or attested by the frequency lists
     first: str | None  # CAPITAL: the tag when it opens a sentence of an informative line (None: `tag`)
     sclass: int  # script class for sentence ID
     cap: int  # LOWER, TITLE or UPPER (Latin words)
@@ -120,6 +120,7 @@ class Entry(NamedTuple):
     #               how the line is cased
     name: str | None  # CAPITAL: the tag inside a sentence of an informative line
     base_kind: int  # CAPITAL: whether `tag` is FIXED or OPEN when the casing says nothing
+    mark: str | None  # the language this word is a function word of, for sentence ID ("mr", "ms")
 
 
 class WordTagger:
@@ -289,16 +290,17 @@ class WordTagger:
         sure = abs(logit) >= UNKNOWN_SURE
         kind = FIXED if sure else OPEN
         cap = _cap(token)
-        if cap == LOWER:
-            return (tag, kind, logit, False)
+        # a word the frequency lists attest counts as known for sentence ID (not "unfamiliar text")
         attested = hindi >= ATTESTED_HINDI or english >= ATTESTED_ENGLISH
+        if cap == LOWER:
+            return (tag, kind, logit, attested)
         if (hindi < NO_EVIDENCE_HINDI and english < NO_EVIDENCE_ENGLISH and bonus == 0.0
                 and abs(model_logit) < MODEL_SURE):
             tag, kind = NE, FIXED  # capitalised, and no word the lists or the model know: a name
         if cap == UPPER and len(token) <= ACRONYM_MAX:
-            return (tag, CAPITAL, logit, False, EN, attested, EN, kind)  # an acronym: UPI, OTP
+            return (tag, CAPITAL, logit, attested, EN, attested, EN, kind)  # an acronym: UPI, OTP
         # a name inside an informative sentence; opening one, a word only if the evidence is sure
-        return (tag, CAPITAL, logit, False, tag if sure and tag != NE else NE, attested, NE, kind)
+        return (tag, CAPITAL, logit, attested, tag if sure and tag != NE else NE, attested, NE, kind)
 
     def _complete(self, token: str, e: tuple) -> Entry:
         """The stored entry: the static/model fields plus script class and letter case."""
@@ -314,9 +316,23 @@ class WordTagger:
             else:
                 sclass = FOREIGN
         n = len(e)
+        latin = sclass in (LATIN_KNOWN, LATIN_UNKNOWN)
         return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
-                     _cap(token) if sclass in (LATIN_KNOWN, LATIN_UNKNOWN) else LOWER,
-                     e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED)
+                     _cap(token) if latin else LOWER,
+                     e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
+                     self._mark(token, sclass) if latin or sclass == NATIVE else None)
+
+    def _mark(self, token: str, sclass: int) -> str | None:
+        """The language ``token`` is a function word (or has a telltale ending) of, if any."""
+        words, suffixes = self.data.function_words
+        low = token.lower()
+        hit = words.get(low)
+        if hit is not None or sclass != NATIVE:
+            return hit
+        for lang, script, piece in suffixes:
+            if script == self.pack.script and (low.endswith(piece) or (len(piece) == 1 and piece in low)):
+                return lang
+        return None
 
     def learn(self, tokens: Iterable[str]) -> None:
         """Fill the memo for these tokens, with one batched model call for the unknown ones."""

@@ -34,6 +34,10 @@ from tadka.lang.tokenize import tokenize
 
 #: A romanised native word this frequent in English text is an English loanword ("alarm", "ticket").
 ENGLISH_LOANWORD_ZIPF = 3.5
+#: A word of another language's frequency list is evidence of that language only if it is rarer than
+#: this in English and has no Hindi reading this good (see LidData.function_words).
+FOREIGN_MAX_ENGLISH = 4.0
+FOREIGN_MAX_HINDI = 4.5
 _ALPHA = re.compile(r"^[a-z]+(?:['’][a-z]+)?$")
 
 
@@ -159,6 +163,44 @@ class LidData:
         out |= {line.lower() for line in resources.read_lines(self.pack.lid.names)
                 if not line.startswith("#") and " " not in line}
         return frozenset(out)
+
+    @cached_property
+    def function_words(self) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+        """Sentence-ID evidence (lid/function_words.tsv): (word → language, [(language, script,
+        suffix or letter)]). Rows of kind ``wordfreq`` take that language's N most frequent words
+        from wordfreq, less any word of the pack's own lexicon or chat table, any frequent English
+        word and any spelling of a frequent Hindi word (a Roman Hindi word is no evidence of
+        Malay, whatever wordfreq's Malay list says). A row of kind ``corpus`` takes the pack's own N
+        most frequent Roman words from its training text (lid/hi_latn.txt)."""
+        from tadka.lang.frequency import top_words
+
+        words: dict[str, str] = {}
+        suffixes: list[tuple[str, str, str]] = []
+        known = set(self.hindi_vocab) | set(self.english_vocab) | set(self.chat_words)
+        for row in resources.read_tsv(self.pack.lid.function_words):
+            lang, script, kind, items = (row.get(k, "") for k in ("lang", "script", "kind", "items"))
+            if not lang or not items:
+                continue
+            if kind == "word":
+                for w in items.split():
+                    words.setdefault(w.lower(), lang)
+            elif kind == "suffix":
+                suffixes += [(lang, script, x) for x in items.split()]
+            elif kind == "corpus" and items.isdigit() and lang == self.pack.code:
+                # the pack's own most frequent Roman words (its training text), English ones left out
+                lower, _ = self._roman_text
+                english_lower, _ = self._english_text
+                ranked = [w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower
+                          and w not in self.english_vocab]
+                for w in ranked[: int(items)]:
+                    words[w] = lang
+            elif kind == "wordfreq" and items.isdigit():
+                index = self.pack.native_index
+                for w in top_words(lang, int(items)):
+                    if (len(w) > 1 and w.isalpha() and w not in known and zipf(w, "en") < FOREIGN_MAX_ENGLISH
+                            and index.best_score(self.pack, w) < FOREIGN_MAX_HINDI):
+                        words.setdefault(w, lang)
+        return words, suffixes
 
     @cached_property
     def chat_words(self) -> dict[str, tuple[str, bool]]:

@@ -33,13 +33,14 @@ class LidFiles:
     tagged: str = "lid/mixed_tagged.conll"
     chat: str = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
     names: str = "lid/names.txt"  # named entities (gazetteer)
+    function_words: str = "lid/function_words.tsv"  # per-language evidence for sentence ID
     # made by tadka's noise ops from the files above (python -m tadka.augment.text.lid_noise)
     noised_words: str = "lid/noised_words.tsv"
     noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
         return [self.english, self.roman, self.native, self.other, self.tagged, self.chat, self.names,
-                self.noised_words, self.noised_lines]
+                self.noised_words, self.noised_lines, self.function_words]
 
 
 @dataclass
