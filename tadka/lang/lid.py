@@ -120,7 +120,8 @@ class Entry(NamedTuple):
     #               how the line is cased
     name: str | None  # CAPITAL: the tag inside a sentence of an informative line
     base_kind: int  # CAPITAL: whether `tag` is FIXED or OPEN when the casing says nothing
-    mark: str | None  # the language this word is a function word of, for sentence ID ("mr", "ms")
+    mark: str | None  # another language this word is a function word of, for sentence ID ("mr", "ms")
+    own: bool  # a function word of the pack's own language (counted only where `mark`s are)
 
 
 class WordTagger:
@@ -134,6 +135,7 @@ class WordTagger:
         self.pack = pack
         self._data = data
         self._memo: dict[str, Entry] = {}
+        self._evidence: dict[str, tuple[float, float]] = {}  # lowercase word → frequency evidence
         self._lock = threading.Lock()
 
     # ----- resources, built on first use -----
@@ -201,8 +203,14 @@ class WordTagger:
 
     def frequency_evidence(self, word: str) -> tuple[float, float]:
         """(score of the best Hindi word the spelling can stand for, English Zipf) of a lowercase word."""
-        hindi = self.pack.native_index.best_score(self.pack, word) if word.isascii() else 0.0
-        return hindi, frequency.zipf(word, "en")
+        hit = self._evidence.get(word)
+        if hit is None:
+            hindi = self.pack.native_index.best_score(self.pack, word) if word.isascii() else 0.0
+            hit = (hindi, frequency.zipf(word, "en"))
+            if len(self._evidence) > _MEMO_MAX:
+                self._evidence.clear()
+            self._evidence[word] = hit
+        return hit
 
     # ----- entries -----
     def _lookup(self, forms: Sequence[str]) -> tuple | None:
@@ -317,22 +325,39 @@ class WordTagger:
                 sclass = FOREIGN
         n = len(e)
         latin = sclass in (LATIN_KNOWN, LATIN_UNKNOWN)
+        mark = self._mark(token, sclass) if latin or sclass == NATIVE else None
+        own = mark == self.pack.code
         return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
                      _cap(token) if latin else LOWER,
                      e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                     self._mark(token, sclass) if latin or sclass == NATIVE else None)
+                     None if own or mark == EN else mark, own)
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""
-        words, suffixes = self.data.function_words
+        words = self.data.function_words[0]
         low = token.lower()
         hit = words.get(low)
         if hit is not None or sclass != NATIVE:
             return hit
-        for lang, script, piece in suffixes:
-            if script == self.pack.script and (low.endswith(piece) or (len(piece) == 1 and piece in low)):
-                return lang
-        return None
+        m = self._native_endings.search(low)
+        return self._ending_language[m.group(0)] if m else None
+
+    @cached_property
+    def _native_endings(self) -> re.Pattern:
+        """One pattern for every telltale ending (or single letter, anywhere) of the function-word
+        table in the pack's script."""
+        pieces = sorted(self._ending_language, key=len, reverse=True)
+        ends = [re.escape(p) + "$" for p in pieces if len(p) > 1]
+        letters = [re.escape(p) for p in pieces if len(p) == 1]
+        return re.compile("|".join(ends + letters) or "(?!)")
+
+    @cached_property
+    def _ending_language(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang, script, piece in self.data.function_words[1]:
+            if script == self.pack.script:
+                out.setdefault(piece, lang)
+        return out
 
     def learn(self, tokens: Iterable[str]) -> None:
         """Fill the memo for these tokens, with one batched model call for the unknown ones."""

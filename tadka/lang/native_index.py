@@ -84,8 +84,10 @@ class NativeIndex:
         """(score, native word) of the best candidates for a Roman word, best first ([] if none)."""
         return [(score, native) for score, native, _ in self.scored(pack, roman)[:limit]]
 
-    def scored(self, pack: LanguagePack, roman: str) -> list[tuple[float, str, float]]:
-        """(score, native word, edits) of every candidate for a Roman word, best first."""
+    def scored(self, pack: LanguagePack, roman: str, best_only: bool = False) -> list[tuple[float, str, float]]:
+        """(score, native word, edits) of every candidate for a Roman word, best first (with
+        ``best_only``, just the best: candidates are then tried most frequent first and the search
+        stops where no frequency is high enough to win)."""
         low = roman.lower()
         key = pack.roman_key(low)
         if not key:
@@ -102,7 +104,12 @@ class NativeIndex:
             return []
         zipfs, spellings, distance = self.zipfs, self.spellings, Levenshtein.distance
         scored: list[tuple[float, str, float]] = []
-        for i in hits.union(extra):
+        top = -1e9
+        # key hits first, then the skeleton's words (stored most frequent first); with best_only the
+        # skeleton's words stop where none is frequent enough to win
+        for i in (*hits, *(i for i in extra if i not in hits)):
+            if best_only and i not in hits and zipfs[i] <= top:
+                break
             edits = min(distance(form, s) + cost for s, cost in spellings[i])
             score = zipfs[i] - EDIT_COST * edits
             if i in curated:
@@ -110,6 +117,8 @@ class NativeIndex:
             if i not in hits:
                 score -= SKELETON_PENALTY
             scored.append((score, self.natives[i], edits))
+            if score > top:
+                top = score
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
 
@@ -140,7 +149,7 @@ class NativeIndex:
 
     def best_score(self, pack: LanguagePack, roman: str) -> float:
         """The score of the best native reading of a Roman word (0.0 when there is none)."""
-        top = self.ranked(pack, roman, limit=1)
+        top = self.scored(pack, roman, best_only=True)
         return max(top[0][0], 0.0) if top else 0.0
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property
+from operator import itemgetter
 
 from tadka.lang.ftmodel import ModelSpec, load_or_train
 from tadka.lang.lid import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, NATIVE, WordTagger
@@ -111,7 +112,7 @@ class SentenceIdentifier:
     def _foreign_native(self, marks: dict[str, int]) -> str | None:
         """``other`` when a sister language's function words (and telltale endings) outnumber the
         pack's own; :data:`ASK` (the sentence model decides) when there are some; else None."""
-        own = marks.get(self.pack.code, 0)
+        own = marks.get("", 0)
         others = sum(n for lang, n in marks.items() if lang in self._native_sisters)
         if others > own:
             return SENT_OTHER
@@ -121,7 +122,7 @@ class SentenceIdentifier:
         """``other`` when enough of the words are third languages' function words, and more of them
         than the pack's own frequent Roman words; :data:`ASK` when there are some; else None."""
         others = sum(n for lang, n in marks.items() if lang in self._latin_others)
-        if others >= FOREIGN_MIN and others >= FOREIGN_SHARE * latin and others > marks.get(self.pack.code, 0):
+        if others >= FOREIGN_MIN and others >= FOREIGN_SHARE * latin and others > marks.get("", 0):
             return SENT_OTHER
         return ASK if others else None
 
@@ -147,7 +148,7 @@ class SentenceIdentifier:
         """The language whose function words a sentence has most of, other than the pack's and
         English ("mr", "ne", "ms" …), or None."""
         marks = [e[10] for e in self.tagger.entries_of(tokens)]
-        counts = Counter(m for m in marks if m and m not in (self.pack.code, "en"))
+        counts = Counter(m for m in marks if m)
         return counts.most_common(1)[0][0] if counts else None
 
     def latin_tag(self, hi: float, en: float) -> str:
@@ -186,18 +187,24 @@ class SentenceIdentifier:
         return self.identify_batch([tokens], [tags])[0]
 
 
+_SCLASS, _MARK, _OWN = itemgetter(5), itemgetter(10), itemgetter(11)
+
+
 def sentence_counts(entries: Sequence[tuple], tags: Sequence[str]) -> tuple:
     """(native, latin, foreign, known, hi, en, marks) word counts of one tagged sentence (see decide).
 
     hi and en count every Hindi and English word (a mixed word half to each): they only matter
-    for sentences whose words are mostly Latin. marks counts function words per language, or is
-    None when the sentence has none (the common case, and the cheap one).
+    for sentences whose words are mostly Latin. marks counts other languages' function words per
+    language, and the pack's own under "", or is None when the sentence has none of other
+    languages (the common case, and the cheap one).
     """
-    classes = [e[5] for e in entries]
+    classes = list(map(_SCLASS, entries))
     known = classes.count(LATIN_KNOWN)
     latin = known + classes.count(LATIN_UNKNOWN)
     mixed = tags.count(MIXED) / 2
-    marks = [e[10] for e in entries]
+    counts = None
+    if any(map(_MARK, entries)):  # only then do the pack's own function words matter
+        counts = Counter(m for m in map(_MARK, entries) if m)
+        counts[""] = sum(map(_OWN, entries))
     return (classes.count(NATIVE), latin, classes.count(FOREIGN), known,
-            tags.count(HI) + mixed, tags.count(EN) + mixed,
-            Counter(m for m in marks if m) if any(marks) else None)
+            tags.count(HI) + mixed, tags.count(EN) + mixed, counts)
