@@ -237,11 +237,14 @@ class WordTagger:
         if script != scripts.LATN:
             return (UNIV, FIXED, 0.0, True) if script in scripts.NON_LETTER else (OTHER, FIXED, 0.0, True)
         low = token.lower().replace("’", "'")
+        names = self.data.names
+        hit = self.lexicon.get(low)
+        if hit is not None and hit[0] in (HI, EN, MIXED) and low not in names:
+            return (hit[0], hit[1], hit[2], True, None, True)  # the common case: a known word
         forms = (low, *elongation_forms(low))
         if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
             return (UNIV, FIXED, 0.0, True)
-        hit = self._lookup(forms)
-        names = self.data.names
+        hit = hit if hit is not None else self._lookup(forms[1:])
         is_name = any(f in names for f in forms)
         cap = _cap(token)
         if hit is not None and hit[0] in (HI, EN, MIXED):

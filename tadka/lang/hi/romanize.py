@@ -129,7 +129,8 @@ def delete_schwas(units: list[_Unit]) -> None:
     if n > 1:
         last = units[-1]
         if last.deva and last.vowel == "a" and not last.nasal and not last.visarga:
-            keeps = units[-2].vowel == "" and last.deva in ("य", "र", "व")  # mitra, satya
+            # mitra, satya; not in Perso-Arabic words (a nukta letter): fikr, sabr, zikr
+            keeps = units[-2].vowel == "" and last.deva in ("य", "र", "व") and not any(u.nukta for u in units)
             keeps = keeps or (last.deva == "य" and units[-2].vowel in ("i", "ii"))  # priya, rashtriya
             if not keeps:
                 last.deleted = True
@@ -162,10 +163,13 @@ def _consonant(units: list[_Unit], i: int, flaps_r: bool = False) -> str:
     if u.deva == "ञ" and prev is not None and prev.deva == "ज" and not prev.voiced:
         return "y"
     if u.deva == "व":
-        # sw, dw, tw after a dental cluster (swasth, dwaar); elsewhere v, the more common
-        # spelling in the lexicon ("vivaad", "seva"); the w-words ("wala", "wahan", "waise") are
-        # in the word tables
-        if prev is not None and prev.vowel == "" and prev.deva in ("स", "द", "त", "ध", "ज"):
+        # w after a consonant cluster other than र (swasth, dwaar, khwab, vishwas) and between
+        # vowels, a syllable after the one before (jawab, hawa, diwali, darwaza); v word-initially
+        # (vikas, vivah: the w-words "wala", "wahan", "waise" are in the word tables) and after र
+        # (sarv, garv)
+        if prev is not None and prev.vowel == "" and prev.deva not in (None, "र"):
+            return "w"
+        if prev is not None and (prev.voiced or prev.deleted) and prev.deva != "र" and u.voiced:
             return "w"
         return "v"
     if u.deva == "क" and u.nukta and u.voiced:
@@ -217,7 +221,7 @@ def render(units: list[_Unit], *, double_long: bool = False, flaps_r: bool = Fal
         if u.deva is None and prev is not None and prev.voiced:
             # vowel after vowel: गए gaye, किए kiye, हुए hue, भाई bhai, हुआ hua
             if u.vowel == "e" and prev.vowel in ("a", "aa", "i", "ii") and not prev.nasal:
-                vowel = "ye"
+                vowel = "ye"  # and with nasalisation "yen": जाएं jayen, आएँ aayen
             elif u.vowel in ("ii", "i"):
                 vowel = "i"
             elif u.vowel == "aa":
@@ -228,7 +232,7 @@ def render(units: list[_Unit], *, double_long: bool = False, flaps_r: bool = Fal
             nxt = units[i + 1] if i + 1 < len(units) else None
             if nxt is not None and nxt.deva is not None:
                 out.append("m" if nxt.deva in _LABIALS else "n")
-            elif u.vowel == "e":
+            elif u.vowel == "e" and vowel != "ye":
                 out[-1] = "ei"  # final ें: mein, karein, baatein
                 out.append("n")
             else:
