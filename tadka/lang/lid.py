@@ -90,6 +90,10 @@ CHAT_PRIOR = 1.5
 MODEL_CAP, MODEL_WEIGHT = 4.0, 0.5
 ENGLISH_WEIGHT = 1.5
 FREQ_CAP = 6.0
+# Words both Hindi and English that the tagged corpus never shows: this share of the frequency
+# evidence joins their prior ("house", "use" lean English by it).
+OPEN_FREQ_WEIGHT = 0.5
+OPEN_SURE = 3.0
 # An unknown word this sure is not left to context: context is for the function words both
 # languages share, while an unknown word is mostly a content word, and Hinglish puts English
 # content words into Hindi sentences all the time.
@@ -97,8 +101,11 @@ UNKNOWN_SURE = 1.5
 # A frequency-attested word (its capital says how the line is cased), and "no word anyone knows".
 ATTESTED_HINDI, ATTESTED_ENGLISH = 2.5, 3.5
 NO_EVIDENCE_HINDI, NO_EVIDENCE_ENGLISH = 1.0, 3.0
-# Longest all-capital unknown word read as an acronym ("UPI", "OTP", "GST") where casing informs.
+# Longest all-capital unknown word read as an acronym ("UPI", "OTP", "GST") where casing informs;
+# and longest all-capital Hindi word ("FIR", "BP", "JEE" are Hindi spellings too), where "NAHI" and
+# "BHAI" are emphasis.
 ACRONYM_MAX = 5
+ACRONYM_HINDI_MAX = 3
 
 
 def _logit(p: float) -> float:
@@ -122,6 +129,7 @@ class Entry(NamedTuple):
     base_kind: int  # CAPITAL: whether `tag` is FIXED or OPEN when the casing says nothing
     mark: str | None  # another language this word is a function word of, for sentence ID ("mr", "ms")
     own: bool  # a function word of the pack's own language (counted only where `mark`s are)
+    light: bool  # a light verb ("karo", "hua"): no Hindi context for the word before it
 
 
 class WordTagger:
@@ -168,8 +176,15 @@ class WordTagger:
                     prior += LEXICON_HI_BONUS
                 if w in lex_en:
                     prior -= LEXICON_EN_BONUS
+                kind = OPEN
+                if c_hi + c_en == 0 and w.isascii():  # no tagged use: real frequencies say more
+                    hindi, english = self.frequency_evidence(w)
+                    prior += OPEN_FREQ_WEIGHT * max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english))
+                    # and a sure answer stands against context, like an unknown word's: an English
+                    # noun in a Hindi sentence ("pakka house banana") is what Hinglish is made of
+                    kind = FIXED if abs(prior) >= OPEN_SURE else OPEN
                 prior = max(-PRIOR_CAP, min(PRIOR_CAP, prior))
-                out[w] = (HI if prior >= 0 else EN, OPEN, prior)
+                out[w] = (HI if prior >= 0 else EN, kind, prior)
             elif in_hi:
                 out[w] = (HI, FIXED, 9.0)
             elif in_en:
@@ -240,6 +255,9 @@ class WordTagger:
         names = self.data.names
         hit = self.lexicon.get(low)
         if hit is not None and hit[0] in (HI, EN, MIXED) and low not in names:
+            if hit[0] == HI and len(token) <= ACRONYM_HINDI_MAX and token.isupper():
+                # "FIR", "BP", "JEE": an acronym where the casing informs, else the Hindi word
+                return (HI, CAPITAL, hit[2], True, EN, True, EN, hit[1])
             return (hit[0], hit[1], hit[2], True, None, True)  # the common case: a known word
         forms = (low, *elongation_forms(low))
         if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
@@ -333,7 +351,8 @@ class WordTagger:
         return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
                      _cap(token) if latin else LOWER,
                      e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                     None if own or mark == EN else mark, own)
+                     None if own or mark == EN else mark, own,
+                     latin and token.lower() in self.data.light_verbs)
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""
@@ -538,7 +557,9 @@ def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> f
     j = i + step
     while 0 <= j < n and seen < 2:
         t = tags[j]
-        if t == HI or t == EN:
+        if step > 0 and entries[j][12]:
+            seen += 1  # a light verb after the word: "use karo" says nothing about "use"
+        elif t == HI or t == EN:
             w = W_NEAR if seen == 0 else W_FAR
             # an undecided neighbour on the right counts with its prior's sign, at half weight
             if step > 0 and entries[j][1] != FIXED:

@@ -203,6 +203,17 @@ class LidData:
         return words, suffixes
 
     @cached_property
+    def light_verbs(self) -> frozenset[str]:
+        """Forms of the verbs that make compound verbs of a noun ("use karo", "check kiya", "late
+        hua"): rows of kind ``lightverb`` in lid/function_words.tsv. The word before one is as often
+        English as Hindi, so language ID does not count it as Hindi context for that word."""
+        out: set[str] = set()
+        for row in resources.read_tsv(self.pack.lid.function_words):
+            if row.get("kind") == "lightverb" and row.get("lang") == self.pack.code:
+                out.update(w.lower() for w in row.get("items", "").split())
+        return frozenset(out)
+
+    @cached_property
     def chat_words(self) -> dict[str, tuple[str, bool]]:
         """Chat shorthand and slang (lid/chat_words.tsv): word → (tag, whether context decides)."""
         out: dict[str, tuple[str, bool]] = {}

@@ -182,12 +182,12 @@ def _consonant(units: list[_Unit], i: int, flaps_r: bool = False) -> str:
 _DOUBLED = {"aa": "aa", "ii": "ee", "uu": "oo"}
 
 
-def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool = False) -> str:
+def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool | str = False) -> str:
     u = units[i]
     v = u.vowel
     if not u.voiced:
         return ""
-    if double_long and v in _DOUBLED:
+    if double_long and v in _DOUBLED and (double_long is True or double_long == v):
         return _DOUBLED[v]
     closed = _closed(units, i)
     if v == "a":
@@ -206,12 +206,13 @@ def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool = False
     return v
 
 
-def render(units: list[_Unit], *, double_long: bool = False, flaps_r: bool = False,
+def render(units: list[_Unit], *, double_long: bool | str = False, flaps_r: bool = False,
            nasals: bool = True) -> str:
     """Write parsed, schwa-deleted units in Roman Hindi.
 
     The keywords give the other spellings people use (see :mod:`tadka.lang.hi.spelling`): every
-    long vowel doubled ("paata"), ड़/ढ़ as r/rh ("larka"), nasalisation left out ("kaha").
+    long vowel doubled ("paata"; ``double_long="aa"``: only ā), ड़/ढ़ as r/rh ("larka"),
+    nasalisation left out ("kaha").
     """
     syllables = sum(1 for u in units if u.voiced)
     out: list[str] = []

@@ -88,12 +88,16 @@ def roman_spellings(deva: str, habitual: str) -> list[tuple[str, float]]:
     if units:
         delete_schwas(units)
         options = [("double", {"double_long": True})]
+        if any(u.vowel == "aa" for u in units):
+            options.append(("double", {"double_long": "aa"}))  # only ā doubled: "jaati" for जाती
         if any(u.nukta and u.deva in ("ड", "ढ") for u in units):
             options.append(("flap", {"flaps_r": True}))
         if any(u.nasal for u in units):
             options.append(("nasal", {"nasals": False}))
         last = units[-1]
-        schwa = last.deva is not None and last.deleted
+        # the final schwa written, as in Sanskrit loans: a final cluster (dharma, rajya) or य (nyaya)
+        schwa = last.deva is not None and last.deleted and (last.deva == "य" or (
+            len(units) > 1 and units[-2].deva is not None and not units[-2].voiced))
         for mask in range(1, 1 << (len(options) + schwa)):
             cost = 0.0
             kwargs: dict = {}
