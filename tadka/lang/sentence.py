@@ -63,7 +63,7 @@ class SentenceIdentifier:
         spec = ModelSpec(
             f"{pack.code}-sentence",
             tuple(pack.lid.all()),
-            (("minn", 2), ("maxn", 5), ("dim", 32), ("bucket", 40000), ("epoch", 50), ("lr", 0.5),
+            (("minn", 2), ("maxn", 5), ("dim", 32), ("bucket", 40000), ("epoch", 25), ("lr", 0.5),
              ("wordNgrams", 2), ("loss", "softmax")),
             version="2-" + training_code_version(pack),
         )

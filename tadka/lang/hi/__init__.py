@@ -13,6 +13,8 @@ from tadka.lang.hi.spelling import distance_form, roman_key, roman_skeleton, rom
 from tadka.lang.pack import LanguagePack, packs
 from tadka.lang.tokenize import deelongate, normalize_indic
 
+#: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
+MAX_RANKED_WORD = 40
 _DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
 
 
@@ -66,6 +68,8 @@ class HindiPack(LanguagePack):
     def _native_word(self, w: str) -> str:
         w = deelongate(w)
         if not w.isascii() or not any(ch.isalpha() for ch in w):
+            return w
+        if len(w) > MAX_RANKED_WORD:  # no word is this long: a pasted blob, kept as it is
             return w
         return self.native_index.transliterate(self, w) or devanagari_rules(w)
 

@@ -65,6 +65,8 @@ _LABIALS = {"प", "फ", "ब", "भ", "म"}
 _DIGITS = {chr(0x0966 + i): str(i) for i in range(10)}
 _PUNCT = {"\u0964": ".", "\u0965": ".", "\u0970": "."}
 
+#: Longest word tried as a compound of two known words (each cut is tried: quadratic in length).
+MAX_COMPOUND = 40
 #: Suffixes that start a new morpheme, with the spelling people use for them.
 SUFFIXES = {
     "वाला": "wala", "वाली": "wali", "वाले": "wale", "वालों": "walon", "वालो": "walo",
@@ -273,7 +275,7 @@ def romanize_word(
     for suffix, roman in SUFFIXES.items():
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return romanize_word(word[: -len(suffix)], lookup, known) + roman
-    if known and len(word) >= 6:
+    if known and 6 <= len(word) <= MAX_COMPOUND:
         for cut in range(len(word) - 3, 2, -1):
             head, tail = word[:cut], word[cut:]
             if head in known and tail in known and tail[0] not in _SIGNS and tail[0] != _VIRAMA:
