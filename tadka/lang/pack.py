@@ -92,6 +92,13 @@ class LanguagePack:
         the rule's own choice first in each (see tadka.lang.charlm.best_path)."""
         raise NotImplementedError
 
+    def romanize_variants(self, word: str) -> list[str]:
+        """The Roman spellings of one native-script word, the one most people type first (for the
+        spelling-variant tables and the augmenter: see tadka.lang.variants.spelling_variants)."""
+        from tadka.lang.tokenize import normalize_indic
+
+        return [s for s, _ in self.roman_spellings(normalize_indic(word))]
+
     def distance_form(self, roman: str) -> str:
         """A Roman spelling with differences that do not tell words apart folded, for edit distances
         (default: lowercase)."""

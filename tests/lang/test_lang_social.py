@@ -165,8 +165,15 @@ def test_the_same_ranking_serves_text_and_generation():
 
 
 def test_devanagari_to_roman_keeps_the_other_spellings():
-    variants = get_pack("hi").romanize_variants("कहाँ")
-    assert variants[0] == "kahan" and "kaha" in variants and "kahaan" in variants
+    from tadka.lang import romanize_variants, spelling_variants
+
+    variants = romanize_variants("कहाँ")
+    assert variants[0] == romanize("कहाँ") == "kahan" and "kaha" in variants and "kahaan" in variants
+    assert romanize_variants("") == []
+    table = spelling_variants("nahi")
+    generated = spelling_variants("kahaan", generated=True)
+    assert "nhi" in table and set(table) <= set(spelling_variants("nahi", generated=True))
+    assert "kahan" in generated and "kaha" in generated and "kahaan" not in generated
     variants = get_pack("hi").romanize_variants("लड़का")
     assert variants[0] == "ladka" and "larka" in variants
 

@@ -89,10 +89,6 @@ class HindiPack(LanguagePack):
     def distance_form(self, roman: str) -> str:
         return distance_form(roman)
 
-    def romanize_variants(self, word: str) -> list[str]:
-        """The Roman spellings of one Devanagari word, the one most people type first (for the
-        spelling-variant tables and the augmenter)."""
-        return [s for s, _ in self.roman_spellings(normalize_indic(word))]
 
     def curated_pairs(self):
         yield from super().curated_pairs()
