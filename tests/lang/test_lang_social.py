@@ -212,8 +212,15 @@ def test_no_training_path_reads_the_evaluation_sets(monkeypatch):
 
 
 def test_noised_training_words_are_made_from_the_vocabulary():
+    """The shipped noised file still matches the vocabulary it was made from (regenerate it with
+    ``python -m tadka.augment.text.lid_noise`` when this fails after a lexicon or romaniser change)."""
+    from tadka.lang.lid_data import LidData
+
     rows = resources.read_tsv("lid/noised_words.tsv")
     assert len(rows) > 1000
     assert {r["op"] for r in rows} <= {"vowels", "sms", "elongate"}
     assert {r["tag"] for r in rows} == {"hi", "en"}
     assert all(r["word"] != r["source"] and r["word"].isascii() for r in rows)
+    data = LidData(get_pack("hi"))
+    vocab = {"hi": data.hindi_vocab, "en": data.english_vocab}
+    assert sum(r["source"] in vocab[r["tag"]] for r in rows) / len(rows) >= 0.97
