@@ -37,21 +37,31 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import NamedTuple
 
 from tadka.lang import frequency, scripts
 from tadka.lang.ftmodel import ModelSpec, load_or_train
 from tadka.lang.lid_data import LidData, training_code_version
+from tadka.lang.lid_entry import (
+    CAPITAL,
+    FIXED,
+    FOREIGN,
+    LATIN_KNOWN,
+    LATIN_UNKNOWN,
+    LOWER,
+    NATIVE,
+    NO_SCRIPT,
+    OPEN,
+    TITLE,
+    UPPER,
+    Entry,
+    cap_of,
+    casing_informative,
+    opens_sentence,
+)
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tags import EN, HI, MIXED, NE, OTHER, UNIV
 from tadka.lang.tokenize import elongation_forms, token_kind
 
-FIXED, OPEN, CAPITAL = 0, 1, 2  # entry kinds: final tag / context decides / the line's casing decides
-# Script classes that sentence ID counts: no letters (univ), the pack's script, Latin known to the
-# lexicon, Latin the lexicon does not know, any other script.
-NO_SCRIPT, NATIVE, LATIN_KNOWN, LATIN_UNKNOWN, FOREIGN = 0, 1, 2, 3, 4
-# Letter case of a Latin word: none, Title/camel/aLtErNaTiNg, UPPER.
-LOWER, TITLE, UPPER = 0, 1, 2
 _MEMO_MAX = 1_000_000
 # No listed word is longer: longer tokens (pasted hashes, mashing) are not looked up.
 MAX_LISTED_WORD = 40
@@ -113,25 +123,6 @@ ACRONYM_HINDI_MAX = 3
 def _logit(p: float) -> float:
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
-
-
-class Entry(NamedTuple):
-    """What the tagger knows about one distinct token (stored in the memo)."""
-
-    tag: str  # the tag; for CAPITAL entries the tag when the casing says nothing
-    kind: int  # FIXED, OPEN (context decides) or CAPITAL (the line's casing decides)
-    logit: float  # log-odds Hindi vs English (priors of OPEN words, model scores)
-    known: bool  # known to the lexicon or the word tables, or attested by the frequency lists
-    first: str | None  # CAPITAL: the tag when it opens a sentence of an informative line (None: `tag`)
-    sclass: int  # script class for sentence ID
-    cap: int  # LOWER, TITLE or UPPER (Latin words)
-    common: bool  # an ordinary word (known or frequency-attested, not a name): its capital says
-    #               how the line is cased
-    name: str | None  # CAPITAL: the tag inside a sentence of an informative line
-    base_kind: int  # CAPITAL: whether `tag` is FIXED or OPEN when the casing says nothing
-    mark: str | None  # another language this word is a function word of, for sentence ID ("mr", "ms")
-    own: bool  # a function word of the pack's own language (counted only where `mark`s are)
-    light: bool  # a light verb ("karo", "hua"): no Hindi context for the word before it
 
 
 class WordTagger:
@@ -268,7 +259,7 @@ class WordTagger:
             return (UNIV, FIXED, 0.0, True)
         hit = hit if hit is not None else self._lookup(forms[1:])
         is_name = any(f in names for f in forms)
-        cap = _cap(token)
+        cap = cap_of(token)
         if hit is not None and hit[0] in (HI, EN, MIXED):
             if is_name and cap != LOWER:  # a name that is also a word: "Raj", "Amazon", "Apple"
                 return (hit[0], CAPITAL, hit[2], True, NE, False, NE, hit[1])
@@ -322,7 +313,7 @@ class WordTagger:
         tag = HI if logit >= 0 else EN
         sure = abs(logit) >= UNKNOWN_SURE
         kind = FIXED if sure else OPEN
-        cap = _cap(token)
+        cap = cap_of(token)
         # a word the frequency lists attest counts as known for sentence ID (not "unfamiliar text")
         attested = hindi >= ATTESTED_HINDI or english >= ATTESTED_ENGLISH
         if cap == LOWER:
@@ -353,7 +344,7 @@ class WordTagger:
         mark = self._mark(token, sclass) if latin or sclass == NATIVE else None
         own = mark == self.pack.code
         return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
-                     _cap(token) if latin else LOWER,
+                     cap_of(token) if latin else LOWER,
                      e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
                      None if own or mark == EN else mark, own,
                      latin and token.lower() in self.data.light_verbs)
@@ -462,7 +453,7 @@ class WordTagger:
                     informative = casing_informative(entries, tags, tokens, first_word)
                 decided = None
                 if informative:
-                    opens = i == first_word or _opens_sentence(tokens, tags, i)
+                    opens = i == first_word or opens_sentence(tokens, tags, i)
                     decided = e[4] if opens else e[8]
                 if decided is not None:
                     tags[i] = decided
@@ -487,72 +478,12 @@ class WordTagger:
             tags[i] = HI if score >= 0 else EN
 
 
-def casing_informative(entries: Sequence[Entry], tags: Sequence[str], tokens: Sequence[str],
-                       first_word: int) -> bool:
-    """Whether capital letters in this line say anything (a name, an acronym).
-
-    Not in an ALL CAPS line (most Latin words upper case), nor in a line that capitalises ordinary
-    words inside its sentences — Title Case ("Aaj Ka Match Dekha"), aLtErNaTiNg case — as much as
-    it leaves words lower case: there a capital is the writer's style, not a name.
-    """
-    latin = upper = known_caps = lower = 0
-    for j, e in enumerate(entries):
-        if e[5] != LATIN_KNOWN and e[5] != LATIN_UNKNOWN:
-            continue
-        latin += 1
-        if e[6] == UPPER:
-            upper += 1
-        if j == first_word or (e[6] != LOWER and _opens_sentence(tokens, tags, j)):
-            continue
-        if e[6] == LOWER:
-            lower += 1
-        elif e[7]:
-            known_caps += 1
-    if latin >= 3 and upper * 5 >= latin * 3:
-        return False
-    return not ((known_caps >= 2 and known_caps >= lower) or (known_caps >= 1 and lower == 0))
-
-
 def _plain(token: str) -> str:
     """The lowercase, un-stretched form of a word, as the model and the frequency lists see it (a
     pasted blob longer than any word cut to that length: the model's cost grows with it)."""
     low = token.lower().replace("’", "'")
     forms = elongation_forms(low)
     return (forms[0] if forms else low)[:MAX_LISTED_WORD * 2]
-
-
-def _cap(token: str) -> int:
-    shape = _shape(token)
-    return LOWER if shape == "lower" else UPPER if shape == "upper" else TITLE
-
-
-def _shape(token: str) -> str:
-    """Letter case of a Latin token: lower, title (Delhi), upper (UPI), camel (WhatsApp)."""
-    token = token.replace("’", "'").split("'")[0]  # I'm, Don't: the shape of the word before
-    if len(token) <= 1 or token.islower() or not any(c.isupper() for c in token):
-        return "lower"
-    if token.isupper():
-        return "upper"
-    if token[0].isupper() and token[1:].islower():
-        return "title"
-    if "-" in token and all(p[:1].isupper() and p[1:].islower() for p in token.split("-") if p):
-        return "title"
-    return "camel"
-
-
-_SENTENCE_END = frozenset(".!?।॥…")
-
-
-def _opens_sentence(tokens: Sequence[str], tags: Sequence[str], i: int) -> bool:
-    """True when the nearest token before ``i`` that is not a quote or bracket ends a sentence.
-
-    A capitalised word after "." is capitalised because it starts a sentence ("Bank jao. Apna form
-    bharo."), so it must not be read as a name for that reason alone.
-    """
-    j = i - 1
-    while j >= 0 and tokens and tokens[j] in ('"', "'", "(", ")", "“", "”", "‘", "’"):
-        j -= 1
-    return j >= 0 and bool(tokens) and tags[j] == UNIV and tokens[j][-1:] in _SENTENCE_END
 
 
 def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> float:

@@ -32,7 +32,8 @@ from functools import cached_property
 from operator import itemgetter
 
 from tadka.lang.ftmodel import ModelSpec, load_or_train
-from tadka.lang.lid import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, NATIVE, WordTagger
+from tadka.lang.lid import WordTagger
+from tadka.lang.lid_entry import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, NATIVE
 from tadka.lang.lid_data import training_code_version
 from tadka.lang.tags import EN, HI, MIXED, SENT_EN, SENT_OTHER
 
