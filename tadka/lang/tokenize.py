@@ -58,8 +58,9 @@ _PATTERNS = [
     rf"{_EMOJI_CHAR}{_EMOJI_MOD}*(?:\u200D{_EMOJI_CHAR}{_EMOJI_MOD}*)*",
     # money and numbers with units: ₹500, Rs. 1,200, 5kg, 2.5 GB, 10:30, 4G, 10th, 100%
     rf"(?:(?:₹|\$|€|£|(?<![A-Za-z])(?:Rs|INR|USD)\.?)\s?)?\d+(?:[.,:/]\d+)*(?:\s?(?:{_UNITS})(?![A-Za-z])|(?:{_ATTACHED_UNITS})(?![A-Za-z]))?",
-    # text emoticons: :) ;-P :'( <3, the metal horns [\m/], and the eastern ^_^ -_- >_< T_T
-    r"(?:[:;=][-'^]?[()\[\]DPpO/\\|*3]+|<3|\[?\\m/\]?|[-^>T;][_.][-^<T;])(?!\w)",
+    # text emoticons: :) ;-P :'( <3, the metal horns [\m/], Facebook's thumbs-up (y), and the
+    # eastern ^_^ -_- >_< T_T
+    r"(?:[:;=][-'^]?[()\[\]DPpO/\\|*3]+|<3|\[?\\m/\]?|\([yY]\)|[-^>T;][_.][-^<T;])(?!\w)",
     # words, with contractions (don't, I'm) and hyphen compounds (phone-wala) kept whole
     rf"{_WCH}+(?:['’]{_WCH}+)*(?:-{_WCH}+(?:['’]{_WCH}+)*)*",
     # runs of the same sentence punctuation stay one token ("...", "!!!", "?!")
