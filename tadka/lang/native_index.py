@@ -72,7 +72,7 @@ class NativeIndex:
     """Native words filed under the keys and skeletons of their Roman spellings (picklable)."""
 
     natives: list[str] = field(default_factory=list)
-    zipfs: list[float] = field(default_factory=list)
+    zipfs: list[float] = field(default_factory=list)  # Zipf frequency plus the pack's native_prior
     spellings: list[tuple[tuple[str, float], ...]] = field(default_factory=list)  # (distance form, cost)
     by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_skeleton: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -166,7 +166,7 @@ def build_index(pack: LanguagePack, exclude: frozenset[str] = frozenset()) -> Na
         if i is None:
             i = ids[native] = len(index.natives)
             index.natives.append(native)
-            index.zipfs.append(zipf)
+            index.zipfs.append(round(zipf + pack.native_prior(native), 3))
             raw.append(dict(pack.roman_spellings(native)))
         return i
 

@@ -104,6 +104,11 @@ class LanguagePack:
         (default: lowercase)."""
         return roman.lower()
 
+    def native_prior(self, native: str) -> float:
+        """Zipf points added to a native word's frequency when it competes as the reading of a Roman
+        spelling (default: none)."""
+        return 0.0
+
     # --- candidates and ranking, shared (tadka.lang.native_index) ---
     @property
     def frequency_language(self) -> str:

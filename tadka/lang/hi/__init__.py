@@ -9,7 +9,7 @@ from tadka.lang import scripts
 from tadka.lang.hi.common_words import COMMON
 from tadka.lang.hi.devanagari import devanagari_lattice, devanagari_rules
 from tadka.lang.hi.romanize import romanize_word as _romanize_word
-from tadka.lang.hi.spelling import distance_form, roman_key, roman_skeleton, roman_spellings
+from tadka.lang.hi.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
 from tadka.lang.pack import LanguagePack, packs
 from tadka.lang.tokenize import deelongate, normalize_indic
 
@@ -69,6 +69,8 @@ class HindiPack(LanguagePack):
         w = deelongate(w)
         if not w.isascii() or not any(ch.isalpha() for ch in w):
             return w
+        if "-" in w.strip("-"):  # khana-peena, dheere-dheere: word by word
+            return "-".join(self._native_word(part) if part else part for part in w.split("-"))
         if len(w) > MAX_RANKED_WORD:  # no word is this long: a pasted blob, kept as it is
             return w
         return self.native_index.transliterate(self, w) or devanagari_rules(w)
@@ -88,6 +90,9 @@ class HindiPack(LanguagePack):
 
     def distance_form(self, roman: str) -> str:
         return distance_form(roman)
+
+    def native_prior(self, native: str) -> float:
+        return native_prior(native)
 
 
     def curated_pairs(self):

@@ -71,7 +71,7 @@ _GEMINATE = re.compile(r"([bdfghjklmnpqrstvwyz])\1|(?<=c)c(?=h)")
 
 #: What each kind of spelling costs in the ranking, in edits: the habitual one is free; the others
 #: are real but less common, so an exact habitual match beats an exact match of a variant.
-VARIANT_COSTS = {"double": 0.25, "flap": 0.25, "schwa": 0.25, "nasal": 0.5, "single": 0.5}
+VARIANT_COSTS = {"double": 0.25, "flap": 0.5, "schwa": 0.25, "nasal": 0.5, "single": 0.5}
 MAX_VARIANT_COST = 1.0
 
 
@@ -138,3 +138,17 @@ def distance_form(word: str) -> str:
         if a in w:
             w = w.replace(a, b)
     return _EH_FORM.sub("ah", _FINAL_Y.sub("e", w))
+
+
+_RETROFLEX = frozenset("टठडढ")
+#: Zipf points a word loses per plain retroflex stop (ट ठ ड ढ; not the flaps ड़ ढ़).
+RETROFLEX_PRIOR = 0.25
+
+
+def native_prior(deva: str) -> float:
+    """How much likelier a Devanagari word is as the reading of a Roman spelling than its frequency
+    says: Roman t/d are dental by default (त द), and the retroflex stops are what English loans in
+    Devanagari are full of (डेटा "data" against देता "gives", both "deta"). A flap (ड़, a nukta
+    after the letter) is native Hindi and costs nothing."""
+    n = sum(1 for i, ch in enumerate(deva) if ch in _RETROFLEX and deva[i + 1:i + 2] != "\u093c")
+    return -RETROFLEX_PRIOR * n
