@@ -204,10 +204,16 @@ def build_index(pack: LanguagePack, exclude: frozenset[str] = frozenset()) -> Na
 
 
 def _cache_key(pack: LanguagePack) -> str:
+    """A hash of everything the index is built from: the pack's tables and rules, wordfreq's version,
+    and this module's and the character model's code (a pickle of an older class never loads)."""
+    from tadka.lang import charlm
+
     h = hashlib.sha256()
     h.update(resources.digest([pack.bilingual, pack.variants], pack.code, _CODE_VERSION,
                               frequency.version()).encode())
     h.update(pack.code_version().encode())
+    for module in (charlm.__file__, __file__):
+        h.update(Path(module).read_bytes())
     return h.hexdigest()[:16]
 
 
