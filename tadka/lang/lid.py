@@ -343,11 +343,13 @@ class WordTagger:
         latin = sclass in (LATIN_KNOWN, LATIN_UNKNOWN)
         mark = self._mark(token, sclass) if latin or sclass == NATIVE else None
         own = mark == self.pack.code
-        return Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
-                     cap_of(token) if latin else LOWER,
-                     e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                     None if own or mark == EN else mark, own,
-                     latin and token.lower() in self.data.light_verbs)
+        # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
+        # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
+        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
+                           cap_of(token) if latin else LOWER,
+                           e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
+                           None if own or mark == EN else mark, own,
+                           latin and token.lower() in self.data.light_verbs))
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""

@@ -21,7 +21,8 @@ LOWER, TITLE, UPPER = 0, 1, 2
 
 
 class Entry(NamedTuple):
-    """What the tagger knows about one distinct token (stored in the memo)."""
+    """What the tagger knows about one distinct token. The memo stores plain tuples in this field
+    order (faster to index in the per-line loops); ``Entry._make(t)`` names the fields again."""
 
     tag: str  # the tag; for CAPITAL entries the tag when the casing says nothing
     kind: int  # FIXED, OPEN (context decides) or CAPITAL (the line's casing decides)
