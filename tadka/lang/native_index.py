@@ -61,6 +61,9 @@ EXACT_SCORE = 4.0
 #: Spellings by rule kept in the lattice search, and what their costs (nats) weigh in edits.
 LATTICE_BEAM = 8
 LATTICE_COST = 1.0
+#: A spelling whose pack prior is this low (an abusive word: LanguagePack.native_prior) is never
+#: chosen from the character model's spellings either.
+AVOID_PRIOR = -2.0
 #: Skeleton buckets keep their most frequent words only.
 SKELETON_BUCKET = 40
 _LOCK = threading.Lock()
@@ -145,7 +148,11 @@ class NativeIndex:
                     best = (score, text)
         if best[0] >= MIN_SCORE:
             return best[1]
-        return paths[0][2] if paths else ""
+        # the character model's best spelling, unless the pack says never to choose it (a slur)
+        for _, _, text in paths:
+            if pack.native_prior(text) > AVOID_PRIOR:
+                return text
+        return ""
 
     def best_score(self, pack: LanguagePack, roman: str) -> float:
         """The score of the best native reading of a Roman word (0.0 when there is none)."""
@@ -173,7 +180,8 @@ def build_index(pack: LanguagePack, exclude: frozenset[str] = frozenset()) -> Na
     for native, zipf in pack.native_vocabulary():
         if native not in exclude:
             add(native, zipf)
-    index.lm = CharLM.train(index.natives)
+    # the character model learns from every listed word the pack lets ranking choose (no slurs)
+    index.lm = CharLM.train([w for w in index.natives if pack.native_prior(w) > AVOID_PRIOR])
     curated: dict[str, set[int]] = {}
     for roman, native in pack.curated_pairs():
         if native in exclude:
@@ -209,8 +217,8 @@ def _cache_key(pack: LanguagePack) -> str:
     from tadka.lang import charlm
 
     h = hashlib.sha256()
-    h.update(resources.digest([pack.bilingual, pack.variants], pack.code, _CODE_VERSION,
-                              frequency.version()).encode())
+    sources = [pack.bilingual, pack.variants] + [getattr(pack, "profanity", "")] * hasattr(pack, "profanity")
+    h.update(resources.digest(sources, pack.code, _CODE_VERSION, frequency.version()).encode())
     h.update(pack.code_version().encode())
     for module in (charlm.__file__, __file__):
         h.update(Path(module).read_bytes())

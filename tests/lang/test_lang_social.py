@@ -157,6 +157,13 @@ def test_roman_to_devanagari_ranks_real_words(roman, deva):
     assert get_pack("hi").native_word(roman) == deva
 
 
+def test_ranking_never_turns_an_innocent_spelling_into_a_slur():
+    profane = {r["term"] for r in resources.read_tsv("profanity/hi_deva.tsv")}
+    pack = get_pack("hi")
+    assert pack.native_word("bharwa") == "भरवा"  # "have it filled", not the slur भड़वा
+    assert not {pack.native_word(w) for w in ("bharwa", "bharwaya", "bharwana")} & profane
+
+
 def test_the_same_ranking_serves_text_and_generation():
     from tadka.augment.codemix import to_devanagari
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tadka.lang import scripts
+from tadka.lang import resources, scripts
 from tadka.lang.hi.common_words import COMMON
 from tadka.lang.hi.devanagari import devanagari_lattice, devanagari_rules
 from tadka.lang.hi.romanize import romanize_word as _romanize_word
@@ -13,6 +13,8 @@ from tadka.lang.hi.spelling import distance_form, native_prior, roman_key, roman
 from tadka.lang.pack import LanguagePack, packs
 from tadka.lang.tokenize import deelongate, normalize_indic
 
+#: Zipf points an abusive word or slur loses as the reading of a Roman spelling.
+PROFANE_PRIOR = 4.0
 #: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
 MAX_RANKED_WORD = 40
 _DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
@@ -23,6 +25,7 @@ class HindiPack(LanguagePack):
     code: str = "hi"
     name: str = "Hindi"
     script: str = scripts.DEVA
+    profanity: str = "profanity/hi_deva.tsv"  # never chosen by ranking (see native_prior)
 
     # word memos (a corpus repeats its words; bounded like the tagger's)
     _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -92,7 +95,27 @@ class HindiPack(LanguagePack):
         return distance_form(roman)
 
     def native_prior(self, native: str) -> float:
-        return native_prior(native)
+        """Retroflex stops cost a little (:func:`tadka.lang.hi.spelling.native_prior`); an abusive
+        word or slur (corpora/profanity/hi_deva.tsv) costs so much that ranking never turns an
+        innocent spelling into one ("bharwa", "fill", is not भड़वा): typed on purpose, such a word
+        still comes out of the rules."""
+        prior = native_prior(native)
+        exact, prefixes = self._profane
+        if native in exact or native.startswith(prefixes):
+            prior -= PROFANE_PRIOR
+        return prior
+
+    @cached_property
+    def _profane(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        for row in resources.read_tsv(self.profanity):
+            term = normalize_indic(row.get("term", "").strip())
+            if term.endswith("*") and len(term) > 2:
+                prefixes.append(term[:-1])
+            elif term and " " not in term:
+                exact.add(term)
+        return frozenset(exact), tuple(prefixes)
 
 
     def curated_pairs(self):
