@@ -48,6 +48,7 @@ from tadka.lang.lid_entry import (
     LATIN_KNOWN,
     LATIN_UNKNOWN,
     LOWER,
+    MARKED,
     NATIVE,
     NO_SCRIPT,
     OPEN,
@@ -345,11 +346,12 @@ class WordTagger:
         own = mark == self.pack.code
         # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
         # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
-        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None, sclass,
+        foreign_mark = None if own or mark == EN else mark
+        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,
+                           sclass + MARKED if foreign_mark else sclass,
                            cap_of(token) if latin else LOWER,
                            e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                           None if own or mark == EN else mark, own,
-                           latin and token.lower() in self.data.light_verbs))
+                           foreign_mark, own, latin and token.lower() in self.data.light_verbs))
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""

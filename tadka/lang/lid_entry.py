@@ -16,6 +16,10 @@ FIXED, OPEN, CAPITAL = 0, 1, 2  # entry kinds: final tag / context decides / the
 # Script classes that sentence ID counts: no letters (univ), the pack's script, Latin known to the
 # lexicon, Latin the lexicon does not know, any other script.
 NO_SCRIPT, NATIVE, LATIN_KNOWN, LATIN_UNKNOWN, FOREIGN = 0, 1, 2, 3, 4
+# The same plus MARKED for a word that is another language's function word (Entry.mark), so that
+# sentence ID finds the rare sentences with one in the class list it counts anyway.
+MARKED = 5
+LATIN_CLASSES = frozenset({LATIN_KNOWN, LATIN_UNKNOWN, LATIN_KNOWN + MARKED, LATIN_UNKNOWN + MARKED})
 # Letter case of a Latin word: none, Title/camel/aLtErNaTiNg, UPPER.
 LOWER, TITLE, UPPER = 0, 1, 2
 
@@ -29,7 +33,7 @@ class Entry(NamedTuple):
     logit: float  # log-odds Hindi vs English (priors of OPEN words, model scores)
     known: bool  # known to the lexicon or the word tables, or attested by the frequency lists
     first: str | None  # CAPITAL: the tag when it opens a sentence of an informative line (None: `tag`)
-    sclass: int  # script class for sentence ID
+    sclass: int  # script class for sentence ID (+ MARKED where `mark` is set)
     cap: int  # LOWER, TITLE or UPPER (Latin words)
     common: bool  # an ordinary word (known or frequency-attested, not a name): its capital says
     #               how the line is cased
@@ -50,7 +54,7 @@ def casing_informative(entries: Sequence[Entry], tags: Sequence[str], tokens: Se
     """
     latin = upper = known_caps = lower = 0
     for j, e in enumerate(entries):
-        if e[5] != LATIN_KNOWN and e[5] != LATIN_UNKNOWN:
+        if e[5] not in LATIN_CLASSES:
             continue
         latin += 1
         if e[6] == UPPER:

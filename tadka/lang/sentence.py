@@ -33,7 +33,7 @@ from operator import itemgetter
 
 from tadka.lang.ftmodel import ModelSpec, load_or_train
 from tadka.lang.lid import WordTagger
-from tadka.lang.lid_entry import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, NATIVE
+from tadka.lang.lid_entry import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, MARKED, NATIVE
 from tadka.lang.lid_data import training_code_version
 from tadka.lang.tags import EN, HI, MIXED, SENT_EN, SENT_OTHER
 
@@ -200,12 +200,13 @@ def sentence_counts(entries: Sequence[tuple], tags: Sequence[str]) -> tuple:
     languages (the common case, and the cheap one).
     """
     classes = list(map(_SCLASS, entries))
+    counts = None
+    if classes and max(classes) > FOREIGN:  # another language's function word: the rare case
+        counts = Counter(m for m in map(_MARK, entries) if m)
+        counts[""] = sum(map(_OWN, entries))  # only then do the pack's own ones matter
+        classes = [c - MARKED if c > FOREIGN else c for c in classes]
     known = classes.count(LATIN_KNOWN)
     latin = known + classes.count(LATIN_UNKNOWN)
     mixed = tags.count(MIXED) / 2
-    counts = None
-    if any(map(_MARK, entries)):  # only then do the pack's own function words matter
-        counts = Counter(m for m in map(_MARK, entries) if m)
-        counts[""] = sum(map(_OWN, entries))
     return (classes.count(NATIVE), latin, classes.count(FOREIGN), known,
             tags.count(HI) + mixed, tags.count(EN) + mixed, counts)
