@@ -476,10 +476,9 @@ def _pick(options: list[str], aligned: set[str], has_source: bool) -> tuple[str,
 
 
 def to_devanagari(word: str, lex: MixLexicon) -> str:
-    """One Roman Hindi word in Devanagari: the lexicon's spelling first, then tadka.lang's rules."""
-    hit = lex.deva.get(word.lower())
-    if hit and " " not in hit:
-        return hit
+    """One Roman Hindi word in Devanagari by tadka.lang's ranking (the same as ``tadka lang
+    devanagari``): the lexicon's spellings compete with the frequency list's words, so "aata hai"
+    becomes आता है (comes), not the lexicon's आटा (flour). ``lex`` is kept for callers' signature."""
     from tadka.lang.pack import get_pack
 
     return get_pack("hi").native_word(word)

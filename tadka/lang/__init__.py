@@ -1,7 +1,9 @@
 """tadka.lang: the Indic language core (Hindi first; the pack interface is ready for ta, bn).
 
 * scripts and tokens: :func:`token_script`, :func:`tokenize`, :func:`normalize`
-* transliteration: :func:`romanize` (Devanagari → Roman as people type it), :func:`to_native`
+* transliteration: :func:`romanize` (Devanagari → Roman as people type it; :func:`romanize_variants`
+  for the other spellings people use), :func:`to_native` (Roman → Devanagari by candidates and
+  ranking on a real word-frequency list)
 * language ID: :func:`analyze`, :func:`analyze_batch`, :func:`tag_tokens`, :func:`sentence_lang`
 * code-mixing metrics: :mod:`tadka.lang.metrics` (CMI, Cu, Cc, M-index, I-index, entropy,
   burstiness, span entropy, memory, switch-point fraction)
@@ -25,7 +27,7 @@ from tadka.lang.pack import LanguagePack, get_pack, packs
 from tadka.lang.scripts import token_script
 from tadka.lang.tags import SENTENCE_TAGS, WORD_TAGS
 from tadka.lang.tokenize import normalize, tokenize
-from tadka.lang.translit import romanize, to_native
+from tadka.lang.translit import romanize, romanize_variants, to_native
 from tadka.lang.variants import (
     canonical_spelling,
     normalize_spelling,
@@ -48,6 +50,7 @@ __all__ = [
     "normalize_spelling",
     "packs",
     "romanize",
+    "romanize_variants",
     "sentence_lang",
     "spelling_variants",
     "tag_tokens",

@@ -78,6 +78,14 @@ class Analyzer:
         self.tagger = WordTagger(self.pack)
         self.sentences = SentenceIdentifier(self.tagger)
 
+    def warm(self) -> Analyzer:
+        """Load (or build) every model and table now rather than on the first call: the fastText
+        models, the lexicon, the function-word table and the pack's native-word index."""
+        tagger = self.tagger
+        _ = (tagger.model, tagger.lexicon, tagger.data.function_words, self.pack.native_index,
+             self.sentences.model)
+        return self
+
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
         """Word tags for a given token sequence (e.g. a gold tokenisation)."""
         return self.tagger.tag_tokens([_text(t) for t in tokens])
@@ -105,7 +113,7 @@ class Analyzer:
             entries, tags = tagger.tag_entries(tokens)
             stats = sentence_counts(entries, tags)
             decisions.append(decide(*stats))
-            counts.append(stats[4:])
+            counts.append(stats[4:6])
             cmi, switches = cmi_and_switches(tags)
             results.append((tokens, tags, cmi, switches))
         self.sentences.settle(decisions, token_lists, counts)

@@ -53,7 +53,8 @@ def load_lexicon(bilingual: str, variants: str) -> Lexicon:
         if not native or not roman:
             continue
         if " " not in native:
-            lex.native_to_roman.setdefault(native, roman[0])
+            # one Devanagari word is one Roman word ("pradhanmantri", not "pradhan mantri")
+            lex.native_to_roman.setdefault(native, roman[0].replace(" ", ""))
         for spelling in roman:
             lex.roman_to_native.setdefault(spelling, native)
     for row in resources.read_tsv(variants):

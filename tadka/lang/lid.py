@@ -1,44 +1,71 @@
-"""Word-level language ID: script, then lexicon, then a character model, then context.
+"""Word-level language ID: script, then word tables, then word frequencies and a character model,
+then the line's casing and context.
 
-Each distinct token gets an *entry* once (memoised): its tag, and whether the tag is final.
+Each distinct token gets an *entry* once (memoised): its tag, and how final that tag is.
 
-1. Script and kind decide most tokens outright: URLs, numbers, emoji, punctuation are ``univ``;
-   Devanagari words are ``hi``; words of any other script are ``other``; a word mixing Devanagari
-   and Latin letters ("phoneवाला") is ``mixed``.
-2. A Roman word found in the lexicon (:mod:`tadka.lang.lid_data`) takes its tag from there. Words
-   that are both Hindi and English ("to", "me", "main", "do", "is") carry a prior — how often
-   they were Hindi in the tagged corpus — and are left for step 4.
+1. Script and kind decide most tokens outright: URLs, numbers, emoji, emoticons, punctuation,
+   @mentions and #hashtags are ``univ``; Devanagari words are ``hi``; words of any other script are
+   ``other``; a word mixing Devanagari and Latin letters ("phoneवाला") is ``mixed``.
+2. A Roman word is looked up *whatever its case*, stretched letters undone ("bhaiiii", "plzzz"):
+   the chat-word table (corpora/lid/chat_words.tsv: "u", "plz", "thnx" English; "h", "nhi", "mjhe",
+   "hy" Hindi; "rt", "hmm" univ), the lexicon and the tagged corpus (:mod:`tadka.lang.lid_data`),
+   the names gazetteer (corpora/lid/names.txt). A known word keeps its tag in Title Case and ALL
+   CAPS lines. Words that are both Hindi and English ("to", "me", "main", "do", "is") carry a
+   prior — how often they were Hindi in the tagged corpus — and are left for step 5.
 3. Unknown Roman words: hyphen compounds and English stems with Hindi suffixes are ``mixed``;
-   a capitalised unknown word is a named entity unless it opens the sentence; everything else
-   goes to the fastText character model (batched, once per distinct word), whose unsure answers
-   are also left for step 4.
-4. Context: an undecided word is scored by its prior plus its nearest Hindi/English neighbours
+   the rest are scored by the fastText character model (batched, once per distinct word) plus the
+   evidence of real word frequencies: how frequent the best Hindi word is that the spelling can
+   stand for (:class:`tadka.lang.native_index.NativeIndex`: "insaan" → इंसान, "mjhe" → मुझे) against
+   how frequent the spelling is in English (wordfreq). Unsure answers are left for step 5.
+4. Casing is evidence only where the line's casing is informative (:func:`casing_informative`): in
+   a line that capitalises its ordinary words (Title Case, ALL CAPS, aLtErNaTiNg) a capital says
+   nothing. Where it is informative, a capitalised unknown word inside a sentence is a name (``ne``)
+   and a capitalised unknown short word an acronym; otherwise ``ne`` needs a known name or a word
+   that neither the lexicon nor any frequency list knows.
+5. Context: an undecided word is scored by its prior plus its nearest Hindi/English neighbours
    on each side and the balance of the whole sentence (weights fitted on the tagged corpus), so
    "aap **to** jaante ho" is Hindi and "go **to** school" English.
 
 Tokens are tagged through a per-word memo (bounded), so a large corpus costs one dictionary
-lookup per token after the first few thousand sentences.
+lookup per token after the first few thousand sentences; lines without capitals skip step 4.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from tadka.lang import scripts
+from tadka.lang import frequency, scripts
 from tadka.lang.ftmodel import ModelSpec, load_or_train
 from tadka.lang.lid_data import LidData, training_code_version
+from tadka.lang.lid_entry import (
+    CAPITAL,
+    FIXED,
+    FOREIGN,
+    LATIN_KNOWN,
+    LATIN_UNKNOWN,
+    LOWER,
+    MARKED,
+    NATIVE,
+    NO_SCRIPT,
+    OPEN,
+    TITLE,
+    UPPER,
+    Entry,
+    cap_of,
+    casing_informative,
+    opens_sentence,
+)
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tags import EN, HI, MIXED, NE, OTHER, UNIV
-from tadka.lang.tokenize import token_kind
+from tadka.lang.tokenize import elongation_forms, token_kind
 
-FIXED, OPEN, CAPITAL = 0, 1, 2  # entry kinds: final tag / context decides / name unless first
-# Script classes that sentence ID counts: no letters (univ), the pack's script, Latin known to the
-# lexicon, Latin the lexicon does not know, any other script.
-NO_SCRIPT, NATIVE, LATIN_KNOWN, LATIN_UNKNOWN, FOREIGN = 0, 1, 2, 3, 4
 _MEMO_MAX = 1_000_000
+# No listed word is longer: longer tokens (pasted hashes, mashing) are not looked up.
+MAX_LISTED_WORD = 40
 
 # Hindi suffixes on an English stem make a mixed word: "filmon", "doctoron", "phonewala".
 _MIXED_SUFFIXES = ("walon", "wala", "wali", "wale", "waala", "waali", "waale", "on", "iyon", "ein")
@@ -46,6 +73,8 @@ _MIXED_SUFFIXES = ("walon", "wala", "wali", "wale", "waala", "waali", "waale", "
 _CALENDAR = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
 )
+# Laughter and humming carry no language ("hahaha", "hehe", "hmmm"): univ, like emoji.
+_LAUGHTER = re.compile(r"(?:a?h[ae]h[ae](?:h[ae])*h?|(?:hi){2,}|hu(?:hu)+|h+m+|m{2,}|(?:ja){2,})")
 # The weights below are in log-odds units. They were chosen by 5-fold cross-validation on
 # lid/mixed_tagged.conll (token accuracy 97.2 %); accuracy moves by less than 0.5 points over a
 # wide range of each, so they are round numbers rather than the last decimal of a search.
@@ -64,17 +93,37 @@ PRIOR_CAP = 4.0
 # Words of the Roman Hindi text file the lexicon does not know: the character model decides,
 # with this bonus towards Hindi.
 WEAK_HINDI_BONUS = 2.0
+# The prior of a chat word whose language context must confirm ("ya", "k", "fr": see the table).
+CHAT_PRIOR = 1.5
+# Unknown words: the character model's log-odds are capped and scaled down (trained on each word
+# once, it is sure of almost everything, right or wrong), and word frequencies added: the score of
+# the best Hindi word the spelling can stand for, minus the spelling's English Zipf frequency
+# weighed 1.5 times (English words written in Devanagari — ट्वीट, टेंशन — are frequent in Hindi
+# text too, while Roman spellings of Hindi words are rare in English text), capped.
+MODEL_CAP, MODEL_WEIGHT = 4.0, 0.5
+ENGLISH_WEIGHT = 1.5
+FREQ_CAP = 6.0
+# Words both Hindi and English that the tagged corpus never shows: this share of the frequency
+# evidence joins their prior ("house", "use" lean English by it).
+OPEN_FREQ_WEIGHT = 0.5
+OPEN_SURE = 3.0
+# An unknown word this sure is not left to context: context is for the function words both
+# languages share, while an unknown word is mostly a content word, and Hinglish puts English
+# content words into Hindi sentences all the time.
+UNKNOWN_SURE = 1.5
+# A frequency-attested word (its capital says how the line is cased), and "no word anyone knows".
+ATTESTED_HINDI, ATTESTED_ENGLISH = 2.5, 3.5
+NO_EVIDENCE_HINDI, NO_EVIDENCE_ENGLISH = 1.0, 3.0
+# Longest all-capital unknown word read as an acronym ("UPI", "OTP", "GST") where casing informs;
+# and longest all-capital Hindi word ("FIR", "BP", "JEE" are Hindi spellings too), where "NAHI" and
+# "BHAI" are emphasis.
+ACRONYM_MAX = 5
+ACRONYM_HINDI_MAX = 3
 
 
 def _logit(p: float) -> float:
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
-
-
-# (tag, kind, log-odds of hi vs en, known to the lexicon, tag when it opens the sentence (CAPITAL
-# entries; None when context must decide even then), script class). Built without the last two
-# fields and completed by WordTagger._complete when stored.
-Entry = tuple
 
 
 class WordTagger:
@@ -88,6 +137,7 @@ class WordTagger:
         self.pack = pack
         self._data = data
         self._memo: dict[str, Entry] = {}
+        self._evidence: dict[str, tuple[float, float]] = {}  # lowercase word → frequency evidence
         self._lock = threading.Lock()
 
     # ----- resources, built on first use -----
@@ -96,36 +146,46 @@ class WordTagger:
         return self._data if self._data is not None else LidData(self.pack)
 
     @cached_property
-    def lexicon(self) -> dict[str, Entry]:
-        """Lowercased Roman word → entry, for every word the corpora and lexicon know."""
+    def lexicon(self) -> dict[str, tuple]:
+        """Lowercased Roman word → (tag, kind, logit), for every word the corpora and lexicon know."""
         d = self.data
         hi, en, counts = d.hindi_vocab, d.english_vocab, d.tag_counts
         lex_hi = d.lexicon_hindi
         lex_en = self.pack.lexicon.english_words | self.pack.lexicon.loanwords
-        out: dict[str, Entry] = {}
+        out: dict[str, tuple] = {}
         for w in hi | en | set(counts):
             c = counts.get(w) or {}
             c_hi, c_en = c.get(HI, 0), c.get(EN, 0)
             c_ne, c_mixed, c_univ = c.get(NE, 0), c.get(MIXED, 0), c.get(UNIV, 0)
             in_hi, in_en = (w in hi or c_hi > 0), (w in en or c_en > 0)
             if c_univ > c_hi + c_en + c_ne + c_mixed:
-                out[w] = (UNIV, FIXED, 0.0, True)
+                out[w] = (UNIV, FIXED, 0.0)
             elif c_mixed > c_hi + c_en:
-                out[w] = (MIXED, FIXED, 0.0, True)
+                out[w] = (MIXED, FIXED, 0.0)
             elif c_ne > c_hi + c_en:
-                out[w] = (NE, FIXED, 0.0, True)
+                out[w] = (NE, FIXED, 0.0)
             elif in_hi and in_en:
                 prior = d.text_prior(w) + math.log((c_hi + _PRIOR_SMOOTHING) / (c_en + _PRIOR_SMOOTHING))
                 if w in lex_hi:
                     prior += LEXICON_HI_BONUS
                 if w in lex_en:
                     prior -= LEXICON_EN_BONUS
+                kind = OPEN
+                if c_hi + c_en == 0 and w.isascii():  # no tagged use: real frequencies say more
+                    hindi, english = self.frequency_evidence(w)
+                    prior += OPEN_FREQ_WEIGHT * max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english))
+                    # and a sure answer stands against context, like an unknown word's: an English
+                    # noun in a Hindi sentence ("pakka house banana") is what Hinglish is made of
+                    kind = FIXED if abs(prior) >= OPEN_SURE else OPEN
                 prior = max(-PRIOR_CAP, min(PRIOR_CAP, prior))
-                out[w] = (HI if prior >= 0 else EN, OPEN, prior, True)
+                out[w] = (HI if prior >= 0 else EN, kind, prior)
             elif in_hi:
-                out[w] = (HI, FIXED, 9.0, True)
+                out[w] = (HI, FIXED, 9.0)
             elif in_en:
-                out[w] = (EN, FIXED, -9.0, True)
+                out[w] = (EN, FIXED, -9.0)
+        for w, (tag, open_) in d.chat_words.items():  # the chat table speaks last: it is about chat
+            prior = CHAT_PRIOR if tag == HI else -CHAT_PRIOR
+            out[w] = (tag, OPEN, prior) if open_ and tag in (HI, EN) else (tag, FIXED, 9.0 if tag == HI else -9.0)
         return out
 
     @cached_property
@@ -135,10 +195,14 @@ class WordTagger:
 
     def model_spec(self) -> ModelSpec:
         pack = self.pack
-        params = (("minn", 2), ("maxn", 5), ("dim", 24), ("bucket", 40000), ("epoch", 40),
+        # 10 epochs, not quantised: 90 % on words held out of its training list (40 epochs and
+        # quantised to 2,000 rows: 87 %); a 5 MB file in the cache, trained in about a second
+        # (quantising to 20,000 rows keeps the accuracy but takes ten)
+        params = (("minn", 2), ("maxn", 5), ("dim", 24), ("bucket", 40000), ("epoch", 10),
                   ("lr", 0.3), ("wordNgrams", 1), ("loss", "softmax"))
         return ModelSpec(f"{pack.code}-word", tuple(pack.lid.all() + [pack.bilingual, pack.variants]),
-                         params, version=training_code_version(pack) + self.data.fingerprint)
+                         params, version=training_code_version(pack) + self.data.fingerprint,
+                         quantize_cutoff=None)
 
     def model_logits(self, words: Sequence[str]) -> list[float]:
         """Log-odds hi vs en of the character model, for lowercased words (one batched call)."""
@@ -147,9 +211,30 @@ class WordTagger:
         labels, probs = self.model.predict(list(words), k=2)
         return [_logit(float(dict(zip(labs, ps)).get("__label__hi", 0.5))) for labs, ps in zip(labels, probs)]
 
+    def frequency_evidence(self, word: str) -> tuple[float, float]:
+        """(score of the best Hindi word the spelling can stand for, English Zipf) of a lowercase word."""
+        hit = self._evidence.get(word)
+        if hit is None:
+            listed = word.isascii() and len(word) <= MAX_LISTED_WORD
+            hindi = self.pack.native_index.best_score(self.pack, word) if listed else 0.0
+            hit = (hindi, frequency.zipf(word, "en"))
+            if len(self._evidence) > _MEMO_MAX:
+                self._evidence.clear()
+            self._evidence[word] = hit
+        return hit
+
     # ----- entries -----
-    def _static_entry(self, token: str) -> Entry | None:
-        """The entry when no model is needed, else None (an unknown Roman word)."""
+    def _lookup(self, forms: Sequence[str]) -> tuple | None:
+        lexicon = self.lexicon
+        for f in forms:
+            hit = lexicon.get(f)
+            if hit is not None:
+                return hit
+        return None
+
+    def _static_entry(self, token: str) -> tuple | None:
+        """(tag, kind, logit, known, first, common, name, base_kind) when no model is needed, else
+        None (an unknown Roman word)."""
         if token_kind(token) != "word":
             return (UNIV, FIXED, 0.0, True)
         script = scripts.token_script(token)
@@ -163,37 +248,34 @@ class WordTagger:
         if script != scripts.LATN:
             return (UNIV, FIXED, 0.0, True) if script in scripts.NON_LETTER else (OTHER, FIXED, 0.0, True)
         low = token.lower().replace("’", "'")
+        names = self.data.names
         hit = self.lexicon.get(low)
-        shape = _shape(token)
-        if shape == "upper":
-            # acronyms are English (UPI, OTP, PNR) unless known as names (IRCTC, SBI); shouted
-            # words keep their lexicon tag
-            if low in self.data.names:
-                return (NE, FIXED, 0.0, True)
-            if hit is not None and hit[0] in (HI, EN) and len(token) > 3:
-                return hit
-            return (EN, FIXED, -9.0, True)
-        if shape == "camel":  # WhatsApp, PhonePe, iPhone, eNAM
-            return (NE, FIXED, 0.0, True)
-        if shape == "title":
-            if low in _CALENDAR:
-                return (EN, FIXED, -9.0, True)
-            first = hit if hit is not None and hit[0] != NE else None
-            if first is None and "-" in low and low not in self.data.names:
-                compound = self._compound(low)
-                first = compound if compound[0] != UNIV else None
-            if first is None and low not in self.data.names:
-                return None  # the model decides what it is if it opens the sentence
-            if first is None:
-                return (NE, CAPITAL, 0.0, True, NE)
-            return (NE, CAPITAL, first[2], True, first[0] if first[1] == FIXED else None)
+        if hit is not None and hit[0] in (HI, EN, MIXED) and low not in names:
+            if hit[0] == HI and len(token) <= ACRONYM_HINDI_MAX and token.isupper():
+                # "FIR", "BP", "JEE": an acronym where the casing informs, else the Hindi word
+                return (HI, CAPITAL, hit[2], True, EN, True, EN, hit[1])
+            return (hit[0], hit[1], hit[2], True, None, True)  # the common case: a known word
+        forms = (low, *elongation_forms(low))
+        if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
+            return (UNIV, FIXED, 0.0, True)
+        hit = hit if hit is not None else self._lookup(forms[1:])
+        is_name = any(f in names for f in forms)
+        cap = cap_of(token)
+        if hit is not None and hit[0] in (HI, EN, MIXED):
+            if is_name and cap != LOWER:  # a name that is also a word: "Raj", "Amazon", "Apple"
+                return (hit[0], CAPITAL, hit[2], True, NE, False, NE, hit[1])
+            return (hit[0], hit[1], hit[2], True, None, True)
         if hit is not None:
-            return hit
+            return (hit[0], hit[1], hit[2], True)
+        if is_name:
+            return (NE, FIXED, 0.0, True)
+        if cap == TITLE and low in _CALENDAR:
+            return (EN, FIXED, -9.0, True, None, True)
         if "-" in low:
-            return self._compound(low)
+            return self._compound(low, cap)
         return self._suffixed(low)
 
-    def _compound(self, low: str) -> Entry:
+    def _compound(self, low: str, cap: int) -> tuple:
         tags = set()
         for part in (p for p in low.split("-") if p):
             e = self.lexicon.get(part)
@@ -203,13 +285,13 @@ class WordTagger:
                 tags.add(HI if self.model_logits([part])[0] > 0 else EN)
         if tags == {HI, EN}:
             return (MIXED, FIXED, 0.0, True)
-        if tags == {EN}:
-            return (EN, FIXED, -9.0, True)
-        if tags == {HI}:
-            return (HI, FIXED, 9.0, True)
-        return (UNIV, FIXED, 0.0, True)
+        tag = EN if tags == {EN} else HI if tags == {HI} else UNIV
+        logit = -9.0 if tag == EN else 9.0 if tag == HI else 0.0
+        if cap != LOWER and tag != UNIV and low not in self.data.hindi_vocab | self.data.english_vocab:
+            return (tag, CAPITAL, logit, True, NE, False, NE, FIXED)  # "Mera-Ration", "PM-KISAN"
+        return (tag, FIXED, logit, True)
 
-    def _suffixed(self, low: str) -> Entry | None:
+    def _suffixed(self, low: str) -> tuple | None:
         """English stem + Hindi suffix ("friendon"), or Hindi stem + English plural ("parathas")."""
         english, hindi = self.data.english_vocab, self.data.hindi_vocab
         for suffix in _MIXED_SUFFIXES:
@@ -222,17 +304,33 @@ class WordTagger:
                 return (MIXED, FIXED, 0.0, True)
         return None
 
-    def _model_entry(self, token: str, logit: float) -> Entry:
+    def _model_entry(self, token: str, model_logit: float, evidence: tuple[float, float],
+                     bonus: float = 0.0) -> tuple:
+        """The entry of an unknown word from the character model's log-odds and the word-frequency
+        evidence (see the constants above)."""
+        hindi, english = evidence
+        logit = (max(-MODEL_CAP, min(MODEL_CAP, model_logit)) * MODEL_WEIGHT
+                 + max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english)) + bonus)
         tag = HI if logit >= 0 else EN
-        if _shape(token) == "title":
-            # an unknown capitalised word: a name, unless it opens the sentence and the model is
-            # sure it is an ordinary English or Hindi word
-            return (NE, CAPITAL, logit, False, tag if abs(logit) >= MODEL_SURE else NE)
-        return (tag, FIXED if abs(logit) >= MODEL_SURE else OPEN, logit, False)
+        sure = abs(logit) >= UNKNOWN_SURE
+        kind = FIXED if sure else OPEN
+        cap = cap_of(token)
+        # a word the frequency lists attest counts as known for sentence ID (not "unfamiliar text")
+        attested = hindi >= ATTESTED_HINDI or english >= ATTESTED_ENGLISH
+        if cap == LOWER:
+            return (tag, kind, logit, attested)
+        if (hindi < NO_EVIDENCE_HINDI and english < NO_EVIDENCE_ENGLISH and bonus == 0.0
+                and abs(model_logit) < MODEL_SURE):
+            tag, kind = NE, FIXED  # capitalised, and no word the lists or the model know: a name
+        if cap == UPPER and len(token) <= ACRONYM_MAX:
+            return (tag, CAPITAL, logit, attested, EN, attested, EN, kind)  # an acronym: UPI, OTP
+        # a name inside an informative sentence; opening one, a word only if the evidence is sure
+        return (tag, CAPITAL, logit, attested, tag if sure and tag != NE else NE, attested, NE, kind)
 
-    def _complete(self, token: str, e: Entry) -> Entry:
-        """Entries as stored: (tag, kind, logit, known, first-word tag, script class)."""
-        if e[0] == UNIV:
+    def _complete(self, token: str, e: tuple) -> Entry:
+        """The stored entry: the static/model fields plus script class and letter case."""
+        tag = e[0]
+        if tag == UNIV:
             sclass = NO_SCRIPT
         else:
             s = scripts.token_script(token)
@@ -242,7 +340,45 @@ class WordTagger:
                 sclass = NATIVE
             else:
                 sclass = FOREIGN
-        return (e[0], e[1], e[2], e[3], e[4] if len(e) > 4 else None, sclass)
+        n = len(e)
+        latin = sclass in (LATIN_KNOWN, LATIN_UNKNOWN)
+        mark = self._mark(token, sclass) if latin or sclass == NATIVE else None
+        own = mark == self.pack.code
+        # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
+        # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
+        foreign_mark = None if own or mark == EN else mark
+        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,
+                           sclass + MARKED if foreign_mark else sclass,
+                           cap_of(token) if latin else LOWER,
+                           e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
+                           foreign_mark, own, latin and token.lower() in self.data.light_verbs))
+
+    def _mark(self, token: str, sclass: int) -> str | None:
+        """The language ``token`` is a function word (or has a telltale ending) of, if any."""
+        words = self.data.function_words[0]
+        low = token.lower()
+        hit = words.get(low)
+        if hit is not None or sclass != NATIVE:
+            return hit
+        m = self._native_endings.search(low)
+        return self._ending_language[m.group(0)] if m else None
+
+    @cached_property
+    def _native_endings(self) -> re.Pattern:
+        """One pattern for every telltale ending (or single letter, anywhere) of the function-word
+        table in the pack's script."""
+        pieces = sorted(self._ending_language, key=len, reverse=True)
+        ends = [re.escape(p) + "$" for p in pieces if len(p) > 1]
+        letters = [re.escape(p) for p in pieces if len(p) == 1]
+        return re.compile("|".join(ends + letters) or "(?!)")
+
+    @cached_property
+    def _ending_language(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lang, script, piece in self.data.function_words[1]:
+            if script == self.pack.script:
+                out.setdefault(piece, lang)
+        return out
 
     def learn(self, tokens: Iterable[str]) -> None:
         """Fill the memo for these tokens, with one batched model call for the unknown ones."""
@@ -261,11 +397,12 @@ class WordTagger:
                 memo[tok] = self._complete(tok, e)
         if unknown:
             words = list(unknown)
+            lows = [_plain(w) for w in words]
             weak = self.data.weak_hindi
-            for tok, logit in zip(words, self.model_logits([w.lower() for w in words])):
-                if tok.lower() in weak:
-                    logit += WEAK_HINDI_BONUS
-                memo[tok] = self._complete(tok, self._model_entry(tok, logit))
+            for tok, low, logit in zip(words, lows, self.model_logits(lows)):
+                bonus = WEAK_HINDI_BONUS if low in weak else 0.0
+                entry = self._model_entry(tok, logit, self.frequency_evidence(low), bonus)
+                memo[tok] = self._complete(tok, entry)
 
     # ----- tagging -----
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
@@ -310,28 +447,34 @@ class WordTagger:
                  tokens: Sequence[str] = ()) -> None:
         """Decide the OPEN and CAPITAL tokens of one line (which may hold several sentences)."""
         context: list[int] = []
+        informative: bool | None = None
         first_word = -1
         for i in pending:
             e = entries[i]
             if e[1] == CAPITAL:
-                if first_word < 0:
-                    first_word = next(j for j, t in enumerate(tags) if t != UNIV)
-                if i != first_word and not _opens_sentence(tokens, tags, i):
-                    continue  # a capitalised word inside the sentence stays a name
-                if e[4] is not None:
-                    tags[i] = e[4]
+                if informative is None:
+                    first_word = next((j for j, t in enumerate(tags) if t != UNIV), 0)
+                    informative = casing_informative(entries, tags, tokens, first_word)
+                decided = None
+                if informative:
+                    opens = i == first_word or opens_sentence(tokens, tags, i)
+                    decided = e[4] if opens else e[8]
+                if decided is not None:
+                    tags[i] = decided
+                    continue
+                tags[i] = e[0]
+                if e[9] != OPEN:
                     continue
             context.append(i)
         if not context:
             return
         # Hindi and English words whose tag is final (counted in C, then the undecided taken out)
         fixed_hi, fixed_en = tags.count(HI), tags.count(EN)
-        for i in pending:
-            if entries[i][1] == OPEN or i in context:
-                if tags[i] == HI:
-                    fixed_hi -= 1
-                elif tags[i] == EN:
-                    fixed_en -= 1
+        for i in context:
+            if tags[i] == HI:
+                fixed_hi -= 1
+            elif tags[i] == EN:
+                fixed_en -= 1
         balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
         n = len(entries)
         for i in context:
@@ -339,33 +482,12 @@ class WordTagger:
             tags[i] = HI if score >= 0 else EN
 
 
-def _shape(token: str) -> str:
-    """Letter case of a Latin token: lower, title (Delhi), upper (UPI), camel (WhatsApp)."""
-    token = token.replace("’", "'").split("'")[0]  # I'm, Don't: the shape of the word before
-    if len(token) <= 1 or token.islower() or not any(c.isupper() for c in token):
-        return "lower"
-    if token.isupper():
-        return "upper"
-    if token[0].isupper() and token[1:].islower():
-        return "title"
-    if "-" in token and all(p[:1].isupper() and p[1:].islower() for p in token.split("-") if p):
-        return "title"
-    return "camel"
-
-
-_SENTENCE_END = frozenset(".!?।॥…")
-
-
-def _opens_sentence(tokens: Sequence[str], tags: Sequence[str], i: int) -> bool:
-    """True when the nearest token before ``i`` that is not a quote or bracket ends a sentence.
-
-    A capitalised word after "." is capitalised because it starts a sentence ("Bank jao. Apna form
-    bharo."), so it must not be read as a name for that reason alone.
-    """
-    j = i - 1
-    while j >= 0 and tokens and tokens[j] in ('"', "'", "(", ")", "“", "”", "‘", "’"):
-        j -= 1
-    return j >= 0 and bool(tokens) and tags[j] == UNIV and tokens[j][-1:] in _SENTENCE_END
+def _plain(token: str) -> str:
+    """The lowercase, un-stretched form of a word, as the model and the frequency lists see it (a
+    pasted blob longer than any word cut to that length: the model's cost grows with it)."""
+    low = token.lower().replace("’", "'")
+    forms = elongation_forms(low)
+    return (forms[0] if forms else low)[:MAX_LISTED_WORD * 2]
 
 
 def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> float:
@@ -375,7 +497,9 @@ def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> f
     j = i + step
     while 0 <= j < n and seen < 2:
         t = tags[j]
-        if t == HI or t == EN:
+        if step > 0 and entries[j][12]:
+            seen += 1  # a light verb after the word: "use karo" says nothing about "use"
+        elif t == HI or t == EN:
             w = W_NEAR if seen == 0 else W_FAR
             # an undecided neighbour on the right counts with its prior's sign, at half weight
             if step > 0 and entries[j][1] != FIXED:

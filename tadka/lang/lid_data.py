@@ -21,15 +21,23 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from tadka.lang import resources, scripts
+from tadka.lang.frequency import zipf
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tokenize import tokenize
 
+#: A romanised native word this frequent in English text is an English loanword ("alarm", "ticket").
+ENGLISH_LOANWORD_ZIPF = 3.5
+#: A word of another language's frequency list is evidence of that language only if it is rarer than
+#: this in English and has no Hindi reading this good (see LidData.function_words).
+FOREIGN_MAX_ENGLISH = 4.0
+FOREIGN_MAX_HINDI = 4.5
 _ALPHA = re.compile(r"^[a-z]+(?:['’][a-z]+)?$")
 
 
@@ -98,13 +106,15 @@ class LidData:
 
     @cached_property
     def native_romanized(self) -> frozenset[str]:
-        """The pack's romanisation of every native-script word of the native text file."""
+        """The pack's romanisation of every native-script word of the native text file, except
+        English words written in the native script (अलार्म "alarm", टिकट "ticket": frequent English
+        words by wordfreq), which Roman-script text writes as English."""
         words: set[str] = set()
         for line in resources.read_lines(self.pack.lid.native):
             for tok in tokenize(line):
                 if scripts.token_script(tok) == self.pack.script:
                     roman = self.pack.romanize_word(tok)
-                    if _alpha(roman):
+                    if _alpha(roman) and zipf(roman, "en") < ENGLISH_LOANWORD_ZIPF:
                         words.add(roman)
         return frozenset(words)
 
@@ -141,13 +151,77 @@ class LidData:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """Lowercased named entities: tagged ne more than anything else, or only ever written
-        capitalised (not sentence-initially) in the English and Roman Hindi text."""
+        """Lowercased named entities: the names gazetteer (lid/names.txt), words tagged ne more than
+        anything else, and words only ever written capitalised (not sentence-initially) in the
+        English and Roman Hindi text. Some are also ordinary words ("raj", "amazon"): the tagger
+        makes those names only where the line's casing says so."""
         out = {w for w, c in self.tag_counts.items() if c["ne"] > c["hi"] + c["en"]}
-        for lower, capital in (self._english_text, self._roman_text):
-            out |= {w.lower() for w in capital if w.lower() not in lower and w[1:].islower()}
         lex = self.pack.lexicon
-        return frozenset(out - (lex.roman_words - lex.loanwords) - lex.english_words)
+        ordinary = (lex.roman_words - lex.loanwords) | lex.english_words
+        for lower, capital in (self._english_text, self._roman_text):
+            out |= {w.lower() for w in capital if w.lower() not in lower and w[1:].islower()} - ordinary
+        out |= {line.lower() for line in resources.read_lines(self.pack.lid.names)
+                if not line.startswith("#") and " " not in line}
+        return frozenset(out)
+
+    @cached_property
+    def function_words(self) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+        """Sentence-ID evidence (lid/function_words.tsv): (word → language, [(language, script,
+        suffix or letter)]). Rows of kind ``wordfreq`` take that language's N most frequent words
+        from wordfreq, less any word of the pack's own lexicon or chat table, any frequent English
+        word and any spelling of a frequent Hindi word (a Roman Hindi word is no evidence of
+        Malay, whatever wordfreq's Malay list says). A row of kind ``corpus`` takes the pack's own N
+        most frequent Roman words from its training text (lid/hi_latn.txt)."""
+        from tadka.lang.frequency import top_words
+
+        words: dict[str, str] = {}
+        suffixes: list[tuple[str, str, str]] = []
+        known = set(self.hindi_vocab) | set(self.english_vocab) | set(self.chat_words)
+        for row in resources.read_tsv(self.pack.lid.function_words):
+            lang, script, kind, items = (row.get(k, "") for k in ("lang", "script", "kind", "items"))
+            if not lang or not items:
+                continue
+            if kind == "word":
+                for w in items.split():
+                    words.setdefault(w.lower(), lang)
+            elif kind == "suffix":
+                suffixes += [(lang, script, x) for x in items.split()]
+            elif kind == "corpus" and items.isdigit() and lang == self.pack.code:
+                # the pack's own most frequent Roman words (its training text), English ones left out
+                lower, _ = self._roman_text
+                english_lower, _ = self._english_text
+                ranked = [w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower
+                          and w not in self.english_vocab]
+                for w in ranked[: int(items)]:
+                    words[w] = lang
+            elif kind == "wordfreq" and items.isdigit():
+                index = self.pack.native_index
+                for w in top_words(lang, int(items)):
+                    if (len(w) > 1 and w.isalpha() and w not in known and zipf(w, "en") < FOREIGN_MAX_ENGLISH
+                            and index.best_score(self.pack, w) < FOREIGN_MAX_HINDI):
+                        words.setdefault(w, lang)
+        return words, suffixes
+
+    @cached_property
+    def light_verbs(self) -> frozenset[str]:
+        """Forms of the verbs that make compound verbs of a noun ("use karo", "check kiya", "late
+        hua"): rows of kind ``lightverb`` in lid/function_words.tsv. The word before one is as often
+        English as Hindi, so language ID does not count it as Hindi context for that word."""
+        out: set[str] = set()
+        for row in resources.read_tsv(self.pack.lid.function_words):
+            if row.get("kind") == "lightverb" and row.get("lang") == self.pack.code:
+                out.update(w.lower() for w in row.get("items", "").split())
+        return frozenset(out)
+
+    @cached_property
+    def chat_words(self) -> dict[str, tuple[str, bool]]:
+        """Chat shorthand and slang (lid/chat_words.tsv): word → (tag, whether context decides)."""
+        out: dict[str, tuple[str, bool]] = {}
+        for row in resources.read_tsv(self.pack.lid.chat):
+            word, tag = row.get("word", "").lower(), row.get("tag", "")
+            if word and tag in ("hi", "en", "univ", "ne"):
+                out[word] = (tag, row.get("kind", "fixed") == "open")
+        return out
 
     def text_prior(self, word: str) -> float:
         """log of the word's rate in Roman Hindi text over its rate in English text, in ±2."""
@@ -163,12 +237,21 @@ class LidData:
         """``__label__hi word`` / ``__label__en word`` lines for the character model.
 
         Words in both vocabularies are left out (their character shape says nothing); each word
-        appears once, so frequent words do not drown the rare ones the model is for.
+        appears once, so frequent words do not drown the rare ones the model is for; the chat-word
+        table's fixed words and the noised spellings of lid/noised_words.tsv are added.
         """
-        hi, en = self.hindi_vocab, self.english_vocab
+        hi, en = set(self.hindi_vocab), set(self.english_vocab)
+        for word, (tag, open_) in self.chat_words.items():
+            if not open_ and _alpha(word):
+                (hi if tag == "hi" else en if tag == "en" else set()).add(word)
         lines = [f"__label__hi {w}" for w in sorted(hi - en)]
         lines += [f"__label__en {w}" for w in sorted(en - hi)]
-        return lines
+        # noised spellings of the same words, made by tadka's noise ops (lid/noised_words.tsv)
+        for row in resources.read_tsv(self.pack.lid.noised_words):
+            word, tag = row.get("word", ""), row.get("tag", "")
+            if tag in ("hi", "en") and word and word not in hi and word not in en:
+                lines.append(f"__label__{tag} {word}")
+        return _shuffled(lines)
 
     def sentence_training_lines(self) -> list[str]:
         """One labelled line per sentence of the four monolingual files (lowercased)."""
@@ -178,7 +261,19 @@ class LidData:
                            ("other", lid.other)):
             for line in resources.read_lines(rel):
                 out.append(f"__label__{label} " + " ".join(tokenize(line.lower())))
-        return out
+        for row in resources.read_tsv(lid.noised_lines):  # the same lines through tadka's noise ops
+            if row.get("label") in ("en", "hi_latn") and row.get("text"):
+                out.append(f"__label__{row['label']} " + " ".join(tokenize(row["text"].lower())))
+        return _shuffled(out)
+
+
+def _shuffled(lines: list[str]) -> list[str]:
+    """Training lines in a fixed random order. fastText reads its input in order and never shuffles,
+    so lines grouped by label (all Hindi words, then all English ones) leave a model that leans to
+    the label it saw last, and is sure of it."""
+    out = list(lines)
+    random.Random(0).shuffle(out)
+    return out
 
 
 def training_code_version(pack: LanguagePack) -> str:

@@ -8,7 +8,10 @@ corpora files, and everything downstream (LID, metrics, the CLI) works from the 
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,9 +31,16 @@ class LidFiles:
     native: str = "lid/hi_deva.txt"
     other: str = "lid/other.txt"
     tagged: str = "lid/mixed_tagged.conll"
+    chat: str = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
+    names: str = "lid/names.txt"  # named entities (gazetteer)
+    function_words: str = "lid/function_words.tsv"  # per-language evidence for sentence ID
+    # made by tadka's noise ops from the files above (python -m tadka.augment.text.lid_noise)
+    noised_words: str = "lid/noised_words.tsv"
+    noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
-        return [self.english, self.roman, self.native, self.other, self.tagged]
+        return [self.english, self.roman, self.native, self.other, self.tagged, self.chat, self.names,
+                self.noised_words, self.noised_lines, self.function_words]
 
 
 @dataclass
@@ -64,6 +74,93 @@ class LanguagePack:
 
     def native_word(self, word: str) -> str:
         raise NotImplementedError
+
+    def roman_key(self, word: str) -> str:
+        """The key that the common Roman spellings of one word share (see native_index)."""
+        raise NotImplementedError
+
+    def roman_skeleton(self, key: str) -> str:
+        """A key without its inner vowels, for texting spellings ("bht", "mjhe")."""
+        raise NotImplementedError
+
+    def roman_spellings(self, native: str) -> list[tuple[str, float]]:
+        """(Roman spelling, cost in edits) of one native word, the one most people type first (cost 0)."""
+        raise NotImplementedError
+
+    def native_lattice(self, roman: str) -> list[list[tuple[str, float]]]:
+        """The native spellings rules allow for a Roman word, as slots of (text, cost) alternatives,
+        the rule's own choice first in each (see tadka.lang.charlm.best_path)."""
+        raise NotImplementedError
+
+    def romanize_variants(self, word: str) -> list[str]:
+        """The Roman spellings of one native-script word, the one most people type first (for the
+        spelling-variant tables and the augmenter: see tadka.lang.variants.spelling_variants)."""
+        from tadka.lang.tokenize import normalize_indic
+
+        return [s for s, _ in self.roman_spellings(normalize_indic(word))]
+
+    def distance_form(self, roman: str) -> str:
+        """A Roman spelling with differences that do not tell words apart folded, for edit distances
+        (default: lowercase)."""
+        return roman.lower()
+
+    def native_prior(self, native: str) -> float:
+        """Zipf points added to a native word's frequency when it competes as the reading of a Roman
+        spelling (default: none)."""
+        return 0.0
+
+    # --- candidates and ranking, shared (tadka.lang.native_index) ---
+    @property
+    def frequency_language(self) -> str:
+        """wordfreq's code for the pack's language (its native-script list)."""
+        return self.code
+
+    def native_vocabulary(self) -> Iterator[tuple[str, float]]:
+        """(native word, Zipf frequency) of every native-script word of the frequency list; spellings
+        that normalise to one word have their frequencies added."""
+        from tadka.lang.frequency import zipf_table
+        from tadka.lang.tokenize import normalize_indic
+
+        totals: dict[str, float] = {}
+        for word, z in zipf_table(self.frequency_language).items():
+            if scripts.token_script(word) != self.script or not _native_run(self.script).fullmatch(word):
+                continue
+            norm = normalize_indic(word)
+            totals[norm] = totals.get(norm, 0.0) + 10.0 ** z
+        for word, f in totals.items():
+            yield word, round(math.log10(f), 3)
+
+    def curated_pairs(self) -> Iterator[tuple[str, str]]:
+        """(Roman spelling, native word) pairs of the pack's own tables: one word on each side."""
+        for roman, native in self.lexicon.roman_to_native.items():
+            if " " not in roman and " " not in native and roman.isascii() and roman.isalpha():
+                yield roman, native
+
+    @cached_property
+    def native_index(self):
+        """The Roman → native candidates index (built or loaded on first use)."""
+        from tadka.lang.native_index import load_or_build
+
+        return load_or_build(self)
+
+    def native_candidates(self, word: str, limit: int = 5) -> list[tuple[float, str]]:
+        """(score, native word) readings of one Roman word, best first (see native_index)."""
+        from tadka.lang.tokenize import deelongate
+
+        return self.native_index.ranked(self, deelongate(word), limit)
+
+    def code_version(self) -> str:
+        """A hash of the pack's own modules: keys of caches built from its rules change with them."""
+        import importlib
+        from pathlib import Path
+
+        module = importlib.import_module(type(self).__module__)
+        path = Path(module.__file__ or "")
+        files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+        h = hashlib.sha256()
+        for f in files:
+            h.update(f.read_bytes())
+        return h.hexdigest()[:12]
 
     # --- text level, shared ---
     def romanize(self, text: str) -> str:

@@ -37,7 +37,7 @@ UNIT_WORDS = frozenset(
     ["kg", "kgs", "gm", "gms", "g", "mg", "km", "kms", "cm", "mm", "m", "l", "ml", "ltr", "ltrs", "litre", "litres", "liter", "liters", "rs", "inr", "gb", "mb", "kb", "tb", "mbps", "gbps", "am", "pm", "hr", "hrs", "min", "mins", "sec", "secs", "%", "°c", "°f", "kmph", "km/h"]
 )
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
-_ATTACHED_UNITS = r"st|nd|rd|th|x|k|g|lakh|cr"
+_ATTACHED_UNITS = r"st|nd|rd|th|x|k|g|lakh|cr|s"  # ... and decades: "90s"
 _EMOJI_CHAR = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u00A9\u00AE\u203C\u2049\u2122\u2139\u3030\u303D\u3297\u3299]"
 _EMOJI_MOD = r"[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]"
 
@@ -58,8 +58,9 @@ _PATTERNS = [
     rf"{_EMOJI_CHAR}{_EMOJI_MOD}*(?:\u200D{_EMOJI_CHAR}{_EMOJI_MOD}*)*",
     # money and numbers with units: ₹500, Rs. 1,200, 5kg, 2.5 GB, 10:30, 4G, 10th, 100%
     rf"(?:(?:₹|\$|€|£|(?<![A-Za-z])(?:Rs|INR|USD)\.?)\s?)?\d+(?:[.,:/]\d+)*(?:\s?(?:{_UNITS})(?![A-Za-z])|(?:{_ATTACHED_UNITS})(?![A-Za-z]))?",
-    # text emoticons
-    r"(?:[:;=][-'^]?[()\[\]DPpO/\\|*3]+|<3)(?!\w)",
+    # text emoticons: :) ;-P :'( <3, the metal horns [\m/], Facebook's thumbs-up (y), and the
+    # eastern ^_^ -_- >_< T_T
+    r"(?:[:;=][-'^]?[()\[\]DPpO/\\|*3]+|<3|\[?\\m/\]?|\([yY]\)|[-^>T;][_.][-^<T;])(?!\w)",
     # words, with contractions (don't, I'm) and hyphen compounds (phone-wala) kept whole
     rf"{_WCH}+(?:['’]{_WCH}+)*(?:-{_WCH}+(?:['’]{_WCH}+)*)*",
     # runs of the same sentence punctuation stay one token ("...", "!!!", "?!")
@@ -176,6 +177,29 @@ def tokenize(text: str) -> list[str]:
     if len(out) > 1 and _HAS_DIGIT.search(text):
         out = _join_across_spaces(out)
     return out
+
+
+_RUN3 = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def deelongate(word: str) -> str:
+    """A word with its stretched letters back to one ("bhaiiii" → "bhai", "plzzz" → "plz").
+
+    A letter three or more times in a row is emphasis, not spelling (no English or Roman Hindi word
+    has one); doubled letters stay ("yaar", "pakka"). Callers that know the word list try the
+    doubled form too (:func:`elongation_forms`).
+    """
+    return _RUN3.sub(r"\1", word) if len(word) > 2 else word
+
+
+def elongation_forms(word: str) -> tuple[str, ...]:
+    """The spellings a stretched word may stand for: runs cut to one letter and to two
+    ("yaaaar" → "yar", "yaar"); ``()`` when the word is not stretched."""
+    if len(word) < 3 or not _RUN3.search(word):
+        return ()
+    one = _RUN3.sub(r"\1", word)
+    two = _RUN3.sub(r"\1\1", word)
+    return (one, two) if one != two else (one,)
 
 
 _KIND_PATTERNS = [

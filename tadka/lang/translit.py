@@ -18,6 +18,14 @@ def romanize(text: str, pack: str = "hi") -> str:
     return get_pack(pack).romanize(normalize(text))
 
 
+def romanize_variants(word: str, pack: str = "hi") -> list[str]:
+    """The Roman spellings people type for one native-script word, the most common first
+    ("कहाँ" → kahan, kahaan, kaha …)."""
+    if not word:
+        return []
+    return get_pack(pack).romanize_variants(normalize(word))
+
+
 def to_native(text: str, pack: str = "hi", only_native: bool = True) -> str:
     """Roman words → native script (lexicon first, rules after); everything else kept.
 

@@ -26,11 +26,21 @@ def canonical_spelling(word: str, pack: str = "hi") -> str:
     return canonical
 
 
-def spelling_variants(word: str, pack: str = "hi") -> list[str]:
-    """Known other spellings of a canonical word (empty when none are listed)."""
-    lex = get_pack(pack).lexicon
+def spelling_variants(word: str, pack: str = "hi", generated: bool = False) -> list[str]:
+    """Other spellings of a Roman Hindi word: the variant table's (empty when none are listed); with
+    ``generated``, also the spellings people type for the native word it spells (doubled long
+    vowels, dropped nasals, r for ड़ …: :meth:`LanguagePack.romanize_variants`), table ones first."""
+    lang_pack = get_pack(pack)
+    lex = lang_pack.lexicon
     low = word.lower()
-    return list(lex.canonical_variants.get(lex.variant_to_canonical.get(low, low), []))
+    canonical = lex.variant_to_canonical.get(low, low)
+    out = [s for s in [canonical, *lex.canonical_variants.get(canonical, [])] if s != low]
+    if not generated:
+        return list(lex.canonical_variants.get(canonical, []))
+    native = lang_pack.native_word(low)
+    if lang_pack.is_native(native):
+        out += lang_pack.romanize_variants(native)
+    return [s for s in dict.fromkeys(out) if s != low]
 
 
 def normalize_spelling(text: str, pack: str = "hi", only_hindi: bool = True) -> str:

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tadka.lang import scripts
+from tadka.lang import resources, scripts
 from tadka.lang.hi.common_words import COMMON
-from tadka.lang.hi.devanagari import devanagari_rules
+from tadka.lang.hi.devanagari import devanagari_lattice, devanagari_rules
 from tadka.lang.hi.romanize import romanize_word as _romanize_word
+from tadka.lang.hi.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
 from tadka.lang.pack import LanguagePack, packs
-from tadka.lang.tokenize import normalize_indic
+from tadka.lang.tokenize import deelongate, normalize_indic
 
+#: Zipf points an abusive word or slur loses as the reading of a Roman spelling.
+PROFANE_PRIOR = 4.0
+#: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
+MAX_RANKED_WORD = 40
 _DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
 
 
@@ -20,6 +25,7 @@ class HindiPack(LanguagePack):
     code: str = "hi"
     name: str = "Hindi"
     script: str = scripts.DEVA
+    profanity: str = "profanity/hi_deva.tsv"  # never chosen by ranking (see native_prior)
 
     # word memos (a corpus repeats its words; bounded like the tagger's)
     _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -53,7 +59,9 @@ class HindiPack(LanguagePack):
         return super().romanize(text).translate(_DANDA_DIGITS)
 
     def native_word(self, word: str) -> str:
-        """One Roman Hindi word → Devanagari: lexicon (and its variants), frequent words, rules."""
+        """One Roman Hindi word → Devanagari: the best-ranked real Hindi word it can spell
+        (:mod:`tadka.lang.native_index`: wordfreq's Hindi list and the lexicon, ranked by frequency
+        and closeness of spelling), else the rules."""
         hit = self._to_native.get(word)
         if hit is None:
             hit = self._native_word(word.lower())
@@ -61,12 +69,59 @@ class HindiPack(LanguagePack):
         return hit
 
     def _native_word(self, w: str) -> str:
-        lex = self.lexicon
-        hit = lex.roman_to_native.get(w) or self._roman_common.get(w)
-        if hit is None and w in lex.variant_to_canonical:
-            canonical = lex.variant_to_canonical[w]
-            hit = lex.roman_to_native.get(canonical) or self._roman_common.get(canonical)
-        return hit if hit is not None else devanagari_rules(w)
+        w = deelongate(w)
+        if not w.isascii() or not any(ch.isalpha() for ch in w):
+            return w
+        if "-" in w.strip("-"):  # khana-peena, dheere-dheere: word by word
+            return "-".join(self._native_word(part) if part else part for part in w.split("-"))
+        if len(w) > MAX_RANKED_WORD:  # no word is this long: a pasted blob, kept as it is
+            return w
+        return self.native_index.transliterate(self, w) or devanagari_rules(w)
+
+    def native_lattice(self, roman: str) -> list[list[tuple[str, float]]]:
+        return devanagari_lattice(roman)
+
+    # --- spelling keys (tadka.lang.hi.spelling) ---
+    def roman_key(self, word: str) -> str:
+        return roman_key(word)
+
+    def roman_skeleton(self, key: str) -> str:
+        return roman_skeleton(key)
+
+    def roman_spellings(self, native: str) -> list[tuple[str, float]]:
+        return roman_spellings(native, self.romanize_word(native))
+
+    def distance_form(self, roman: str) -> str:
+        return distance_form(roman)
+
+    def native_prior(self, native: str) -> float:
+        """Retroflex stops cost a little (:func:`tadka.lang.hi.spelling.native_prior`); an abusive
+        word or slur (corpora/profanity/hi_deva.tsv) costs so much that ranking never turns an
+        innocent spelling into one ("bharwa", "fill", is not भड़वा): typed on purpose, such a word
+        still comes out of the rules."""
+        prior = native_prior(native)
+        exact, prefixes = self._profane
+        if native in exact or native.startswith(prefixes):
+            prior -= PROFANE_PRIOR
+        return prior
+
+    @cached_property
+    def _profane(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        for row in resources.read_tsv(self.profanity):
+            term = normalize_indic(row.get("term", "").strip())
+            if term.endswith("*") and len(term) > 2:
+                prefixes.append(term[:-1])
+            elif term and " " not in term:
+                exact.add(term)
+        return frozenset(exact), tuple(prefixes)
+
+
+    def curated_pairs(self):
+        yield from super().curated_pairs()
+        for deva, roman in COMMON.items():
+            yield roman, normalize_indic(deva)
 
 
 def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:

@@ -65,6 +65,8 @@ _LABIALS = {"प", "फ", "ब", "भ", "म"}
 _DIGITS = {chr(0x0966 + i): str(i) for i in range(10)}
 _PUNCT = {"\u0964": ".", "\u0965": ".", "\u0970": "."}
 
+#: Longest word tried as a compound of two known words (each cut is tried: quadratic in length).
+MAX_COMPOUND = 40
 #: Suffixes that start a new morpheme, with the spelling people use for them.
 SUFFIXES = {
     "वाला": "wala", "वाली": "wali", "वाले": "wale", "वालों": "walon", "वालो": "walo",
@@ -129,7 +131,8 @@ def delete_schwas(units: list[_Unit]) -> None:
     if n > 1:
         last = units[-1]
         if last.deva and last.vowel == "a" and not last.nasal and not last.visarga:
-            keeps = units[-2].vowel == "" and last.deva in ("य", "र", "व")  # mitra, satya
+            # mitra, satya; not in Perso-Arabic words (a nukta letter): fikr, sabr, zikr
+            keeps = units[-2].vowel == "" and last.deva in ("य", "र", "व") and not any(u.nukta for u in units)
             keeps = keeps or (last.deva == "य" and units[-2].vowel in ("i", "ii"))  # priya, rashtriya
             if not keeps:
                 last.deleted = True
@@ -149,7 +152,7 @@ def _closed(units: list[_Unit], i: int) -> bool:
     return i + 1 < len(units) and units[i + 1].deva is not None and not units[i + 1].voiced
 
 
-def _consonant(units: list[_Unit], i: int) -> str:
+def _consonant(units: list[_Unit], i: int, flaps_r: bool = False) -> str:
     u = units[i]
     nxt = units[i + 1] if i + 1 < len(units) else None
     prev = units[i - 1] if i > 0 else None
@@ -162,22 +165,32 @@ def _consonant(units: list[_Unit], i: int) -> str:
     if u.deva == "ञ" and prev is not None and prev.deva == "ज" and not prev.voiced:
         return "y"
     if u.deva == "व":
-        # sw, dw, tw after a dental cluster (swasth, dwaar); elsewhere v, the more common
-        # spelling in the lexicon ("vivaad", "seva"); the w-words ("wala", "wahan", "waise") are
-        # in the word tables
-        if prev is not None and prev.vowel == "" and prev.deva in ("स", "द", "त", "ध", "ज"):
+        # w after a consonant cluster other than र (swasth, dwaar, khwab, vishwas) and between
+        # vowels, a syllable after the one before (jawab, hawa, diwali, darwaza); v word-initially
+        # (vikas, vivah: the w-words "wala", "wahan", "waise" are in the word tables) and after र
+        # (sarv, garv)
+        if prev is not None and prev.vowel == "" and prev.deva not in (None, "र"):
+            return "w"
+        if prev is not None and (prev.voiced or prev.deleted) and prev.deva != "र" and u.voiced:
             return "w"
         return "v"
     if u.deva == "क" and u.nukta and u.voiced:
         return "k"  # क़ before a vowel is mostly typed k (kasam, kanoon); q where it closes (waqt)
+    if flaps_r and u.nukta and u.deva in ("ड", "ढ"):
+        return "r" if u.deva == "ड" else "rh"  # Roman Urdu and Punjabi habit: larka, parhai
     return u.cons
 
 
-def _vowel(units: list[_Unit], i: int, syllables: int) -> str:
+_DOUBLED = {"aa": "aa", "ii": "ee", "uu": "oo"}
+
+
+def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool | str = False) -> str:
     u = units[i]
     v = u.vowel
     if not u.voiced:
         return ""
+    if double_long and v in _DOUBLED and (double_long is True or double_long == v):
+        return _DOUBLED[v]
     closed = _closed(units, i)
     if v == "a":
         nxt = units[i + 1] if i + 1 < len(units) else None
@@ -195,28 +208,34 @@ def _vowel(units: list[_Unit], i: int, syllables: int) -> str:
     return v
 
 
-def render(units: list[_Unit]) -> str:
-    """Write parsed, schwa-deleted units in Roman Hindi."""
+def render(units: list[_Unit], *, double_long: bool | str = False, flaps_r: bool = False,
+           nasals: bool = True) -> str:
+    """Write parsed, schwa-deleted units in Roman Hindi.
+
+    The keywords give the other spellings people use (see :mod:`tadka.lang.hi.spelling`): every
+    long vowel doubled ("paata"; ``double_long="aa"``: only ā), ड़/ढ़ as r/rh ("larka"),
+    nasalisation left out ("kaha").
+    """
     syllables = sum(1 for u in units if u.voiced)
     out: list[str] = []
     for i, u in enumerate(units):
         prev = units[i - 1] if i > 0 else None
-        vowel = _vowel(units, i, syllables)
+        vowel = _vowel(units, i, syllables, double_long)
         if u.deva is None and prev is not None and prev.voiced:
             # vowel after vowel: गए gaye, किए kiye, हुए hue, भाई bhai, हुआ hua
             if u.vowel == "e" and prev.vowel in ("a", "aa", "i", "ii") and not prev.nasal:
-                vowel = "ye"
+                vowel = "ye"  # and with nasalisation "yen": जाएं jayen, आएँ aayen
             elif u.vowel in ("ii", "i"):
                 vowel = "i"
             elif u.vowel == "aa":
                 vowel = "a"
-        out.append(_consonant(units, i))
+        out.append(_consonant(units, i, flaps_r))
         out.append(vowel)
-        if u.nasal and u.voiced:
+        if u.nasal and u.voiced and nasals:
             nxt = units[i + 1] if i + 1 < len(units) else None
             if nxt is not None and nxt.deva is not None:
                 out.append("m" if nxt.deva in _LABIALS else "n")
-            elif u.vowel == "e":
+            elif u.vowel == "e" and vowel != "ye":
                 out[-1] = "ei"  # final ें: mein, karein, baatein
                 out.append("n")
             else:
@@ -256,7 +275,7 @@ def romanize_word(
     for suffix, roman in SUFFIXES.items():
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             return romanize_word(word[: -len(suffix)], lookup, known) + roman
-    if known and len(word) >= 6:
+    if known and 6 <= len(word) <= MAX_COMPOUND:
         for cut in range(len(word) - 3, 2, -1):
             head, tail = word[:cut], word[cut:]
             if head in known and tail in known and tail[0] not in _SIGNS and tail[0] != _VIRAMA:
