@@ -19,8 +19,9 @@ BROWSE, DASHBOARD, EXPORT = "views/browse.py", "views/dashboard.py", "views/expo
 
 def tick(at, rows: list[int]) -> None:
     """Tick rows of the Browse table (AppTest cannot click into a data editor: set its state)."""
-    at.session_state["b_table"] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [],
-                                   "deleted_rows": []}
+    key = f"b_table_{at.session_state['b_nonce']}"  # the table widget is new after every action
+    at.session_state[key] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [],
+                             "deleted_rows": []}
     at.run()
     assert not at.exception, at.exception
 
@@ -41,45 +42,76 @@ def test_browse_lists_filters_and_searches(review_ws, records):
     assert len(table(at)) == 8
 
 
+def confirm(at, button: str) -> str:
+    """Click a bulk button, check the confirmation names the count and action, confirm; returns its text."""
+    click(at, button)
+    (question,) = [m.value for m in at.markdown if m.value.endswith("?**")]
+    click(at, "b_confirm_yes")
+    return question
+
+
 def test_browse_bulk_accept_reject_and_tag(review_ws, records):
     at = open_app(page=BROWSE)
     store = ReviewStore(review_ws.review_db)
     tick(at, [0, 1])
     assert any(m.value == "**2 selected**" for m in at.markdown)
-    click(at, "b_accept")
+    assert confirm(at, "b_accept") == "**Accept 2 records?**"
     assert [store.item(r.id).status for r in records[:3]] == ["accepted", "accepted", "pending"]
     assert list(table(at)["status"][:3]) == ["accepted", "accepted", "pending"]
+    # the ticks are gone, drawn and counted alike; the next tick selects exactly one row
+    assert not table(at)["select"].any() and any(m.value == "**0 selected**" for m in at.markdown)
     tick(at, [2, 3])
+    assert at.selectbox(key="b_reason").value is None  # no reason is preselected
+    assert at.button(key="b_reject").disabled
     at.selectbox(key="b_reason").set_value("duplicate").run()
-    click(at, "b_reject")
+    assert confirm(at, "b_reject") == "**Reject 2 records as 'duplicate'?**"
     assert {store.item(r.id).reason for r in records[2:4]} == {"duplicate"}
     tick(at, [0, 3])
     at.text_input(key="b_tag").input("batch-1").run()
-    click(at, "b_tag_btn")
+    assert confirm(at, "b_tag_btn") == "**Tag 2 records with 'batch-1'?**"
     assert store.ids_tagged(["batch-1"]) == {records[0].id, records[3].id}
     assert at.multiselect(key="b_status").value == []
     at.multiselect(key="b_status").set_value(["rejected"]).run()
     assert list(table(at)["id"]) == [records[2].id, records[3].id]
 
 
+def test_browse_cancel_writes_nothing_and_search_sees_edits(review_ws, records):
+    at = open_app(page=BROWSE)
+    store = ReviewStore(review_ws.review_db)
+    tick(at, [4])
+    click(at, "b_accept")
+    click(at, "b_confirm_no")
+    assert store.item(records[4].id).version == 0
+    store.edit(records[4], [records[4].messages[0], {"role": "assistant", "content": "Storage saaf karo, bas."}],
+               stage="curated", reviewer="ravi", base_version=0)
+    at.text_input(key="b_search").input("saaf karo, bas").run()
+    assert list(table(at)["id"]) == [records[4].id]
+    at.text_input(key="b_search").input("unused apps uninstall").run()  # only in the original text
+    assert len(table(at)) == 0
+
+
 def test_browse_bulk_refuses_rows_changed_since_shown(review_ws, records):
     at = open_app(page=BROWSE)
     store = ReviewStore(review_ws.review_db)
     tick(at, [4, 5])
-    store.decide(records[5].id, "rejected", stage="curated", reviewer="ravi", base_version=0, reason="duplicate")
     click(at, "b_accept")
+    store.decide(records[5].id, "rejected", stage="curated", reviewer="ravi", base_version=0, reason="duplicate")
+    click(at, "b_confirm_yes")
     assert store.item(records[4].id).status == "accepted"
     assert store.item(records[5].id).status == "rejected"  # ravi's decision stands
     assert any(records[5].id in e.value and "ravi" in e.value for e in at.error)
     assert store.history(records[5].id)[-1]["outcome"] == "conflict"
 
 
-def test_browse_tick_all_and_open_in_queue(review_ws, records):
+def test_browse_tick_all_preview_and_open_in_queue(review_ws, records):
     at = open_app(page=BROWSE)
     at.toggle(key="b_all").set_value(True).run()
     assert any(m.value == f"**{len(records)} selected**" for m in at.markdown)
     at.toggle(key="b_all").set_value(False).run()
+    assert any(m.value == "**0 selected**" for m in at.markdown)
     tick(at, [7])
+    assert at.selectbox(key="b_preview").value == records[7].id  # the row ticked last is previewed
+    assert any(records[7].messages[1]["content"] in t.value for t in at.text)
     click(at, "b_open")
     assert shown_id(at) == records[7].id
 
