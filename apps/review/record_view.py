@@ -63,9 +63,11 @@ def _op(entry: str) -> str:
     for k, v in values.items():
         if isinstance(v, list):
             v = ", ".join(map(str, v)) or "—"
+        elif isinstance(v, dict):
+            v = "(" + ", ".join(f"{a} {b:g}" if isinstance(b, float) else f"{a} {b}" for a, b in v.items()) + ")"
         elif isinstance(v, float):
             v = f"{v:g}"
-        shown.append(f"{k.replace('_', ' ')} {v}")
+        shown.append(f"{k.replace('_', ' ')} {html.escape(str(v))}")
     return f"**{html.escape(name)}**" + (" — " + " · ".join(shown) if shown else "")
 
 
@@ -74,8 +76,9 @@ def show_ops(ops: list[str]) -> None:
         st.markdown("\n".join(f"{i + 1}. {_op(op)}" for i, op in enumerate(ops)))
 
 
-def show_facts(record: Record) -> None:
-    """Scores, flags and provenance, as curate and augment wrote them."""
+def show_facts(record: Record, *, ops: bool = True) -> None:
+    """Scores, flags and provenance, as curate and augment wrote them (``ops=False``: the ops are
+    listed beside the diff against the parent instead)."""
     if record.scores:
         st.markdown("  \n".join(f"`{k}` **{v:.3g}**" for k, v in sorted(record.scores.items())))
     else:
@@ -86,9 +89,11 @@ def show_facts(record: Record) -> None:
         st.caption("no flags")
     src = {k: v for k, v in record.source.items() if v}
     st.caption("source: " + " · ".join(f"{k} `{v}`" for k, v in src.items()))
-    if record.ops:
+    if record.ops and ops:
         st.caption(f"{len(record.ops)} op{'s' if len(record.ops) > 1 else ''} applied:")
         show_ops(record.ops)
+    elif record.ops:
+        st.caption(f"{len(record.ops)} op{'s' if len(record.ops) > 1 else ''} applied (listed with the diff)")
 
 
 def show_turn_diffs(old: Record, new: Record, *, only_changed: bool = True) -> int:

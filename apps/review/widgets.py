@@ -100,9 +100,11 @@ def keys_script(focus: str | None = None, nonce: str = "") -> None:
 
 # The container keyed ``actions`` sticks to the bottom of the window while its page scrolls, so the
 # buttons stay in reach under a long record.
+# Streamlit wraps a keyed container in a layout wrapper of the same height, so the wrapper is what sticks.
 STICKY_CSS = """<style>
-.st-key-actions { position: sticky; bottom: 0; z-index: 90; padding: 0.5rem 0 0.25rem;
-  background: var(--st-background-color, #ffffff); border-top: 1px solid rgba(49, 51, 63, 0.2); }
+div:has(> .st-key-actions) { position: sticky; bottom: 0; z-index: 90; }
+.st-key-actions { padding: 0.5rem 0 0.25rem; background: var(--st-background-color, #ffffff);
+  border-top: 1px solid rgba(49, 51, 63, 0.2); }
 </style>"""
 
 

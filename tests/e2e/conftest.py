@@ -88,6 +88,30 @@ def sample_workspace(root: Path):
     return ws
 
 
+LONG_CHARS = 20_000
+
+
+def team_workspace(root: Path):
+    """The shipped sample chats, then two noised copies made by the real augment pipeline (each beside its
+    parent) and one record with a 20,000-character answer, at the end of the stage."""
+    from tadka.augment.pipeline import augment_records
+    from tadka.augment.presets import build_plan
+    from tadka.records import Record, read_records
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(root)
+    chats = list(read_records(SAMPLE))
+    noised = augment_records(chats[30:32], build_plan("phone-typing", rate=0.5, seed=3, roles=("user", "assistant")))
+    copies = [r for r in noised.records if r.source.get("kind") == "augment"]
+    assert copies, "the augment pipeline made no copy"
+    words = "Mandi ka bhav roz badalta hai, isliye subah app pe check karo aur tabhi becho. "
+    long = Record(messages=[{"role": "user", "content": "Gehu ki kheti ka poora tareeka detail mein batao."},
+                            {"role": "assistant", "content": (words * (LONG_CHARS // len(words) + 1))[:LONG_CHARS]}],
+                  lang="hi-Latn+en", source={"kind": "teacher"})
+    ws.write_stage("curated", chats + copies + [long])
+    return ws
+
+
 RECORD_ID_JS = """() => {
   // only once the rerun is over: a shortcut pressed while the script still runs can be dropped
   const app = document.querySelector('[data-testid="stApp"]');

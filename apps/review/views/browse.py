@@ -91,8 +91,13 @@ def _confirm() -> None:
     st.markdown(f"**{verb} {n} record{'s' if n != 1 else ''}{extra}?**")
     st.caption(", ".join(job["ids"][:12]) + (f" and {n - 12} more" if n > 12 else ""))
     cols = st.columns(2)
-    cols[0].button(f"{verb} {n}", key="b_confirm_yes", type="primary", on_click=_apply, width="stretch")
-    cols[1].button("Cancel", key="b_confirm_no", on_click=_cancel, width="stretch")
+    # A dialog is a fragment: a click reruns only it, so the page is redrawn (and the dialog closed) here.
+    if cols[0].button(f"{verb} {n}", key="b_confirm_yes", type="primary", width="stretch"):
+        _apply()
+        st.rerun()
+    if cols[1].button("Cancel", key="b_confirm_no", width="stretch"):
+        _cancel()
+        st.rerun()
 
 
 def _open(record_id: str) -> None:
@@ -149,12 +154,12 @@ def _preview(idx, ids: list[str], selected: list[str], snippets: dict[str, str])
         if item.current_json:
             st.markdown("*Edited: diff against the original*")
             show_turn_diffs(original, current)
-        parent_id = original.source.get("parent_id")
-        if parent_id and original.source.get("kind") != "edit":
-            row = idx.row_of.get(parent_id)
+        copy = bool(original.source.get("parent_id")) and original.source.get("kind") != "edit"
+        if copy:
+            row = idx.row_of.get(original.source["parent_id"])
             show_parent_diff(original, idx.record(row) if row is not None else None)
     with right:
-        show_facts(original)
+        show_facts(original, ops=not copy)
 
 
 def render() -> None:

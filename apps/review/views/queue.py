@@ -83,7 +83,7 @@ def render() -> None:
 
 def _side_panel(slot: Slot, original) -> None:
     db = context.store()
-    show_facts(original)
+    show_facts(original, ops=not _has_parent(original))
     tags = db.tags_of(slot.record_id)
     if tags:
         cols = st.columns(min(len(tags), 4))
@@ -98,6 +98,11 @@ def _side_panel(slot: Slot, original) -> None:
     with st.form("q_note_form", clear_on_submit=True, border=False):
         st.text_area("Add note", key="q_note", height=68, placeholder="N, type, Ctrl+Enter")
         st.form_submit_button("Note", on_click=act.add_note)
+
+
+def _has_parent(record) -> bool:
+    """A copy made from another record (augment, translate …): it is shown as a diff against that one."""
+    return bool(record.source.get("parent_id")) and record.source.get("kind") != "edit"
 
 
 def _reject_panel() -> None:
@@ -236,9 +241,8 @@ def _record(slot: Slot, original, live, current, blind: bool) -> None:
             if not blind and live.current_json:
                 with st.expander("Edited: diff against the original", expanded=True):
                     show_turn_diffs(original, current)
-            parent_id = original.source.get("parent_id")
-            if parent_id and original.source.get("kind") != "edit":
-                row = idx.row_of.get(parent_id)
+            if _has_parent(original):
+                row = idx.row_of.get(original.source["parent_id"])
                 show_parent_diff(original, idx.record(row) if row is not None else None)
         with right:
             _side_panel(slot, original)
