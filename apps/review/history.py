@@ -42,10 +42,14 @@ def show_history(slot: Slot, original: Record, current: Record, db: ReviewStore)
     audit = db.history(slot.record_id)
     now = [(m["role"], m["content"]) for m in current.messages]
     is_current = [[(m["role"], m["content"]) for m in v.messages] == now for v in versions]
-    with st.expander(f"History · {len(versions)} text{'s' if len(versions) != 1 else ''} · "
-                     f"{len(audit)} action{'s' if len(audit) != 1 else ''}"):
+    box = st.expander(f"History · {len(versions)} text{'s' if len(versions) != 1 else ''} · "
+                      f"{len(audit)} action{'s' if len(audit) != 1 else ''}", key=f"h_open_{slot.record_id}",
+                      on_change="rerun")
+    if not box.open:  # drawn only when opened: the queue's accept → next stays as light as before
+        return
+    with box:
         labels = [v.label for v in versions]
-        current_at = max(i for i, c in enumerate(is_current)) if any(is_current) else 0
+        current_at = max((i for i, c in enumerate(is_current) if c), default=0)
         pick = st.selectbox(
             "Text", range(len(versions)), index=current_at, key=f"h_pick_{slot.record_id}",
             format_func=lambda i: f"{labels[i]} · {versions[i].kind} · {versions[i].reviewer or 'stage'} · "

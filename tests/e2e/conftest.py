@@ -132,3 +132,17 @@ def record_on_screen(page, other_than: str | None = None, timeout: float = 20_00
         f"() => {{ const id = ({RECORD_ID_JS})(); return id && id !== {other_than!r} ? id : null; }}"
         if other_than else f"() => ({RECORD_ID_JS})()", timeout=timeout)
     return handle.json_value()
+
+
+def shot(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main pane, so the window is made as tall as
+    the pane's content for the shot (at most 6000 px) and put back after."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+        return m ? m.scrollHeight : document.documentElement.scrollHeight; }""")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height + 40, 6000)})
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(size)

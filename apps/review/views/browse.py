@@ -200,7 +200,7 @@ def render() -> None:
 
 
 def _bar(s, n: int) -> None:
-    bar = st.columns([1, 1, 2, 1, 2, 1, 1])
+    bar = st.columns([1, 1, 2, 1, 2, 1, 1], vertical_alignment="center")
     bar[0].markdown(f"**{n} selected**")
     bar[1].button(f"Accept {n}", key="b_accept", type="primary", on_click=_ask, args=("accepted",), disabled=not n)
     bar[2].selectbox("Reason", s.cfg.reject_reasons, index=None, key="b_reason", label_visibility="collapsed",

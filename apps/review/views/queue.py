@@ -144,7 +144,7 @@ def _conflict_panel(slot: Slot) -> None:
     others = sorted(set(merge.mine) - {c.turn for c in merge.conflicts})
     with st.container(border=True, key="q_conflict"):
         st.markdown(f"**{cf['by']} also changed {'these turns' if len(merge.conflicts) > 1 else 'this turn'}** "
-                    f"(version {cf['version']}). Choose a text for each, or merge them by hand."
+                    f"(version {cf['version']}). Choose which text to keep, or merge them by hand."
                     + (f" Your other changed turns ({', '.join(str(t + 1) for t in others)}) are kept."
                        if others else ""))
         for t in merge.conflicts:

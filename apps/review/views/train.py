@@ -120,9 +120,12 @@ def _loss_chart(rows: list[dict]) -> None:
         st.caption("No logged step yet (the model is loading).")
         return
     frame = pd.DataFrame(points)
+    series = list(dict.fromkeys(frame["series"]))
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
     base = alt.Chart(frame).encode(
         x=alt.X("step:Q", title="step"), y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=series, range=palette[:len(series)])),
         tooltip=["series", "step", alt.Tooltip("loss:Q", format=".4f")])
     lines = base.mark_line(point=False)
     marks = base.transform_filter(alt.datum.series != "train loss").mark_point(filled=True, size=70)
@@ -183,7 +186,9 @@ def _watch(ws, name: str) -> None:
     last = next((r for r in reversed(rows) if r.get("tokens_per_s")), None)
     if last and info.state in LIVE_STATES:
         eta = last.get("eta_s")
-        st.caption(f"{last['tokens_per_s']:.0f} tokens/s" + (f" · ETA {eta:.0f} s" if eta is not None else ""))
+        st.caption(f"{last['tokens_per_s']:,.0f} tokens/s"
+                   + (f" · ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}" if eta is not None and eta < 86400
+                      else " · ETA over a day" if eta is not None else ""))
     if info.state == "failed":
         st.error(f"failed: {info.error}")
     _loss_chart(rows)

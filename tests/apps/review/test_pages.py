@@ -182,3 +182,45 @@ def test_export_page_writes_what_tadka_export_writes(review_ws, records):
 def test_pages_render_without_a_stage_problem(review_ws, page):
     at = open_app(page=page)
     assert not at.exception
+
+
+def test_export_page_asks_before_overwriting_and_warns_when_empty(review_ws, records):
+    store = ReviewStore(review_ws.review_db)
+    store.decide(records[0].id, "rejected", stage="curated", reviewer="asha", base_version=0)
+    at = open_app(page=EXPORT)
+    at.text_input(key="x_name").input("v1")
+    at.button(key="FormSubmitter:x_form-Export").click().run()
+    (warning,) = [w.value for w in at.warning]
+    assert "0 train, 0 eval" in warning and "Nothing to train on" in warning and not at.success
+    store.decide(records[1].id, "accepted", stage="curated", reviewer="asha", base_version=0)
+    at.button(key="FormSubmitter:x_form-Export").click().run()
+    assert any("exports/v1 already exists. Overwrite it?" in w.value for w in at.warning)
+    assert json.loads((review_ws.exports_dir / "v1" / "manifest.json").read_text())["train"] == 0  # not yet
+    click(at, "x_overwrite")
+    assert any("1 train, 0 eval" in s.value or "0 train, 1 eval" in s.value for s in at.success)
+
+
+def test_dashboard_histograms_are_in_numeric_order(review_ws):
+    at = open_app(page=DASHBOARD)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    charts = [sp for sp in specs if sp.get("encoding", {}).get("x", {}).get("field") == "chars"]
+    assert charts, "the length histogram is drawn"
+    spec = charts[0]
+    order = spec["encoding"]["x"]["sort"]
+    starts = [float(label.split("–")[0]) for label in order]
+    assert starts == sorted(starts) and len(starts) == 20
+
+
+def test_queue_says_which_order_it_uses_without_quality_scores(tmp_path, monkeypatch):
+    from tadka.records import Record
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "plain")
+    ws.write_stage("imported", [Record(messages=[{"role": "user", "content": f"Sawal {i}?"},
+                                                 {"role": "assistant", "content": f"Jawab {i}."}]) for i in range(3)])
+    monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
+    monkeypatch.setenv("TADKA_REVIEW_STAGE", "imported")
+    at = open_app()
+    assert at.selectbox(key="q_order").value == "stage" and "quality" not in at.selectbox(key="q_order").options
+    assert any("No record of this stage has a quality score" in c.value for c in at.sidebar.caption)
+    assert shown_id(at) == next(ws.records("imported")).id

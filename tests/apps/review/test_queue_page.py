@@ -269,8 +269,11 @@ def test_a_same_turn_conflict_shows_both_texts_and_saves_the_choice(review_ws, r
     # History keeps all three texts (the original, asha's, ravi's) and can restore asha's as a new version
     b.query_params["record"] = rid
     b.run()
+    b.session_state[f"h_open_{rid}"] = True  # open History (its content is drawn only when open)
+    b.run()
     labels = [v.label for v in store.text_versions(original)]
     assert labels[:3] == ["original", "v1", "refused #" + labels[2].split("#")[1]] and labels[-1] == "v2"
+    assert b.selectbox(key=f"h_pick_{rid}").value == len(labels) - 1  # History opens on the current text
     b.selectbox(key=f"h_pick_{rid}").set_value(1).run()
     click(b, f"h_restore_{rid}")
     item = store.item(rid)
