@@ -22,6 +22,7 @@ from tadka.workspace import Workspace
 from .conftest import ARTIFACTS, LONG_CHARS, record_on_screen, shot, start_review, team_workspace
 
 pytestmark = pytest.mark.e2e
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)").expect
 EDIT_FOCUSED = "() => (document.activeElement?.getAttribute('aria-label') || '').startsWith('Edit turn')"
 ROW, HEADER = 35, 35  # the data grid's row and header heights (px)
 
@@ -61,11 +62,19 @@ def open_as(browser, url: str, name: str, record_id: str):
     return page
 
 
+def press(page, key: str) -> None:
+    """Click the button keyed ``key`` once the rerun has left exactly one of it (an old one lingers a moment)."""
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1, timeout=60_000)
+    expect(button).to_be_enabled(timeout=60_000)
+    button.click()
+
+
 def edit_turn(page, turn: int, text: str) -> None:
-    """E, then replace the text of one turn's box (the box keeps its draft on blur)."""
+    """Open the editor, then replace the text of one turn's box (the box keeps its draft on blur)."""
     page.bring_to_front()
-    page.keyboard.press("e")
-    page.wait_for_function(EDIT_FOCUSED)
+    press(page, "q_edit")
+    page.wait_for_function(EDIT_FOCUSED, timeout=60_000)
     box = page.get_by_label(f"Edit turn {turn} (", exact=False)
     box.fill(text)
     box.blur()
@@ -118,11 +127,18 @@ def test_keyboard_accept_reject_edit_undo_and_every_page(browser, server):
                        (r2, "tag", "ok"), (r2, "note", "ok")]
 
     for name, ready in (("Browse", "records match"), ("Dashboard", "Reviewer throughput"), ("Export", "Split seed"),
-                        ("Train", "No export yet")):
+                        ("Train", "No runs yet")):
         page.get_by_role("link", name=name).click()
         page.get_by_text(ready).first.wait_for()
         page.wait_for_timeout(400)  # let charts draw
         shot(page, f"review-{name.lower()}.png")
+        if name == "Export":  # the same name twice: the second time the page asks
+            page.get_by_role("button", name="Export", exact=True).click()
+            page.get_by_text("exported 'curated' to").wait_for()
+            page.get_by_role("button", name="Export", exact=True).click()
+            page.get_by_text("exports/curated-reviewed already exists. Overwrite it?").wait_for()
+            shot(page, "review-export-overwrite.png")
+            page.get_by_role("button", name="Keep it").click()
     page.close()
 
 
@@ -177,12 +193,11 @@ def test_two_reviewers_edit_different_turns_and_both_edits_are_exported(browser,
     meera, ravi = (open_as(browser, server.url, name, rec.id) for name in ("meera", "ravi"))
     edit_turn(ravi, 1, "Ravi ka sawal: " + rec.messages[0]["content"])  # ravi opened the editor first ...
     edit_turn(meera, 2, "Meera ka jawab: haan, bilkul.")
-    meera.keyboard.press("Control+Enter")  # ... meera saved first
-    record_on_screen(meera, other_than=rec.id)
+    press(meera, "q_save_edit")  # ... meera saved first
+    record_on_screen(meera, other_than=rec.id, timeout=60_000)
     ravi.bring_to_front()
-    ravi.get_by_label("Edit turn 1 (", exact=False).focus()
-    ravi.keyboard.press("Control+Enter")
-    ravi.get_by_text("Merged: your turn 1 saved on top of meera's version 1").wait_for()
+    press(ravi, "q_save_edit")
+    ravi.get_by_text("Merged: your turn 1 saved on top of meera's version 1").wait_for(timeout=60_000)
     ravi.screenshot(path=str(ARTIFACTS / "review-merged.png"))
     store = ReviewStore(server.root / "review.db")
     current = store.item(rec.id).current()
@@ -200,19 +215,18 @@ def test_a_same_turn_conflict_is_resolved_by_choosing(browser, server, chats):
     sara, dev = (open_as(browser, server.url, name, rec.id) for name in ("sara", "dev"))
     edit_turn(dev, 2, "Dev: pehle bank ko call karo.")
     edit_turn(sara, 2, "Sara: turant cyber crime helpline 1930 pe call karo.")
-    sara.keyboard.press("Control+Enter")
-    record_on_screen(sara, other_than=rec.id)
+    press(sara, "q_save_edit")
+    record_on_screen(sara, other_than=rec.id, timeout=60_000)
     dev.bring_to_front()
-    dev.get_by_label("Edit turn 2 (", exact=False).focus()
-    dev.keyboard.press("Control+Enter")
+    press(dev, "q_save_edit")
     panel = dev.locator(".st-key-q_conflict")
-    panel.get_by_text("sara also changed this turn").wait_for()
+    panel.get_by_text("sara also changed this turn").wait_for(timeout=60_000)
     assert panel.get_by_text("Sara: turant cyber crime helpline 1930 pe call karo.").is_visible()
     assert panel.get_by_text("Dev: pehle bank ko call karo.").is_visible()
     shot(dev, "review-conflict-choose.png")
     panel.get_by_text("theirs", exact=True).click()  # sara's text is the better one
-    dev.get_by_role("button", name="Save resolution").click()
-    dev.get_by_text("You kept their text everywhere: nothing to save.").wait_for()
+    press(dev, "q_resolve")
+    dev.get_by_text("You kept their text everywhere: nothing to save.").wait_for(timeout=60_000)
     store = ReviewStore(server.root / "review.db")
     item = store.item(rec.id)
     assert item.version == 1 and "Sara: turant" in item.current_json

@@ -136,12 +136,13 @@ def _state(page, text: str, timeout: float = 120_000) -> None:
 
 def test_the_admin_starts_follows_stops_and_resumes_a_run(browser, team, tiny_base):
     ws, srv = team
-    old = ws.runs_dir / "older-run"  # a run from before: the page must follow the new one, not this
-    old.mkdir(parents=True)
-    (old / "status.json").write_text('{"state": "finished", "step": 3, "max_steps": 3, "started_at": 1.0}')
+    # a short run from before, already followed by the page when the new one starts
+    runs.start(ws, dataset="exports/v1", overrides={"base": str(tiny_base), "max_steps": 6, "eval_every": 3},
+               name="older-run")
     page = sign_in(browser, srv.url, "asha", PASSWORDS["asha"])
     page.get_by_role("link", name="Train").click()
     page.get_by_role("button", name="Start training").wait_for()
+    _state(page, "Run older-run —")
     page.get_by_label("Base model", exact=False).fill(str(tiny_base))
     page.get_by_label("Max steps", exact=False).fill("100000")
     page.get_by_label("Eval every N steps", exact=False).fill("3")
@@ -177,4 +178,16 @@ def test_the_admin_starts_follows_stops_and_resumes_a_run(browser, team, tiny_ba
     while time.monotonic() < deadline and f"resuming from checkpoint-{stopped_at}" not in runs.log_tail(ws, "page-run"):
         time.sleep(0.5)
     assert f"resuming from checkpoint-{stopped_at}" in runs.log_tail(ws, "page-run")
+    # the older run finished meanwhile: its metrics as a table, and the loss.png saved with it
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and runs.info(ws, "older-run").state not in ("finished", "failed"):
+        time.sleep(0.5)
+    assert runs.info(ws, "older-run").state == "finished", runs.log_tail(ws, "older-run")
+    page.locator(".st-key-t_follow").click()
+    page.get_by_role("option", name="older-run").click()
+    _state(page, "Run older-run — finished")
+    page.get_by_text("eval perplexity before → after").wait_for(state="attached")  # a cell of the table
+    page.locator('[data-testid="stImage"] img').first.wait_for()
+    page.wait_for_timeout(500)
+    shot(page, "review-train-finished.png")
     page.context.close()

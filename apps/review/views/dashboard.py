@@ -148,7 +148,7 @@ def render() -> None:
     if len(frame):
         st.dataframe(_throughput(frame), hide_index=True)
         hourly = frame.assign(hour=pd.to_datetime(frame["created_at"], unit="s").dt.floor("h"))
-        st.line_chart(hourly.groupby(["hour", "reviewer"]).size().unstack(fill_value=0))
+        st.bar_chart(hourly.groupby(["hour", "reviewer"]).size().unstack(fill_value=0))  # labels per hour
     else:
         st.caption("no labels yet")
     _agreement(labels, s.cfg)

@@ -49,6 +49,10 @@ def _write(overwrite: bool = False) -> None:
         ss.x_result = ("success", text, result.path)
 
 
+def _keep() -> None:
+    ss.pop("x_job", None)
+
+
 def _show_result() -> None:
     kind, text, path = ss.pop("x_result")
     getattr(st, kind)(text)
@@ -72,9 +76,9 @@ def _form(s, base) -> None:
         with st.container(border=True, key="x_ask"):
             st.warning(f"exports/{name} already exists. Overwrite it? (A run may be training on it; the old "
                        "files are replaced in one step.)")
-            cols = st.columns([1, 1, 4])
-            cols[0].button("Overwrite", key="x_overwrite", type="primary", on_click=_write, args=(True,))
-            cols[1].button("Keep it", key="x_keep", on_click=lambda: ss.pop("x_job", None))
+            with st.container(horizontal=True):
+                st.button("Overwrite", key="x_overwrite", type="primary", on_click=_write, args=(True,))
+                st.button("Keep it", key="x_keep", on_click=_keep)
 
 
 def _earlier(ws) -> None:

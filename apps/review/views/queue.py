@@ -132,9 +132,9 @@ def _edit_panel(slot: Slot) -> None:
         if ed["base_version"] != slot.item.version:
             st.caption(f"You are editing version {ed['base_version']}; saving puts your changed turns on top "
                        f"of version {slot.item.version}.")
-        cols = st.columns([1, 1, 4])
-        cols[0].button("Save edit", key="q_save_edit", type="primary", shortcut="Ctrl+Enter", on_click=act.save_edit)
-        cols[1].button("Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit)
+        with st.container(horizontal=True):
+            st.button("Save edit", key="q_save_edit", type="primary", shortcut="Ctrl+Enter", on_click=act.save_edit)
+            st.button("Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit)
 
 
 def _conflict_panel(slot: Slot) -> None:
@@ -162,9 +162,9 @@ def _conflict_panel(slot: Slot) -> None:
                 key = f"cfm_{slot.record_id}_{t.turn}"
                 ss.setdefault(key, t.mine)
                 st.text_area(f"Merged turn {t.turn + 1}", key=key, height=160)
-        cols = st.columns([1, 1, 4])
-        cols[0].button("Save resolution", key="q_resolve", type="primary", on_click=act.resolve)
-        cols[1].button("Discard my edit", key="q_discard", on_click=act.cancel_edit)
+        with st.container(horizontal=True):
+            st.button("Save resolution", key="q_resolve", type="primary", on_click=act.resolve)
+            st.button("Discard my edit", key="q_discard", on_click=act.cancel_edit)
 
 
 def _action_bar(slot: Slot | None) -> None:

@@ -70,6 +70,7 @@ def _start() -> None:
         context.flash("error", f"error: {e}")
         return
     ss.t_follow = started
+    ss.t_name = ""  # the next Start is a new run, not this name again
     st.query_params["run"] = started
     context.flash("success", f"started run '{started}' on exports/{ss.t_export}")
 
@@ -192,14 +193,14 @@ def _watch(ws, name: str) -> None:
     if info.state == "failed":
         st.error(f"failed: {info.error}")
     _loss_chart(rows)
-    with st.expander("Log (last 60 lines)", expanded=False):
-        st.code(runs.log_tail(ws, name, n=60) or "(empty)", language=None)
     _buttons(ws, name, info.state)
     if info.state == "finished":
         _finished(ws, name)
     elif info.state == "stopped" and RunDir.of(ws.runs_dir, name).loss_png.is_file():
         st.image(str(RunDir.of(ws.runs_dir, name).loss_png), caption=f"runs/{name}/loss.png (at the stop)",
                  width=620)
+    with st.expander("Log (last 60 lines)", expanded=False):
+        st.code(runs.log_tail(ws, name, n=60) or "(empty)", language=None)
 
 
 def _runs_table(all_runs: list[runs.RunInfo]) -> None:
