@@ -186,7 +186,7 @@ def _action_bar(slot: Slot | None) -> None:
 @st.fragment
 def _body() -> None:
     """The record and its actions: a fragment, so an action reruns only this, not the sidebar and nav."""
-    s, idx, db = context.settings(), context.index(), context.store()
+    idx, db = context.index(), context.store()
     q: Queue = ss.q
     slot = _slot(q)
     context.show_flash()
