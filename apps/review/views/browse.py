@@ -85,19 +85,16 @@ def _apply() -> None:
 
 @st.dialog("Confirm", on_dismiss=_cancel)
 def _confirm() -> None:
-    job = ss.b_confirm
+    job = ss.get("b_confirm")
+    if not job:  # a dialog is a fragment: after its button's callback ran, redraw the page (and close it)
+        st.rerun()
     n, verb = len(job["ids"]), VERB[job["action"]]
     extra = {"rejected": f" as '{job['reason']}'", "tag": f" with '{job['tag']}'"}.get(job["action"], "")
     st.markdown(f"**{verb} {n} record{'s' if n != 1 else ''}{extra}?**")
     st.caption(", ".join(job["ids"][:12]) + (f" and {n - 12} more" if n > 12 else ""))
     cols = st.columns(2)
-    # A dialog is a fragment: a click reruns only it, so the page is redrawn (and the dialog closed) here.
-    if cols[0].button(f"{verb} {n}", key="b_confirm_yes", type="primary", width="stretch"):
-        _apply()
-        st.rerun()
-    if cols[1].button("Cancel", key="b_confirm_no", width="stretch"):
-        _cancel()
-        st.rerun()
+    cols[0].button(f"{verb} {n}", key="b_confirm_yes", type="primary", on_click=_apply, width="stretch")
+    cols[1].button("Cancel", key="b_confirm_no", on_click=_cancel, width="stretch")
 
 
 def _open(record_id: str) -> None:
