@@ -198,7 +198,11 @@ def test_two_reviewers_edit_different_turns_and_both_edits_are_exported(browser,
     ravi.bring_to_front()
     press(ravi, "q_save_edit")
     ravi.get_by_text("Merged: your turn 1 saved on top of meera's version 1").wait_for(timeout=60_000)
-    ravi.screenshot(path=str(ARTIFACTS / "review-merged.png"))
+    record_on_screen(ravi, other_than=rec.id, timeout=60_000)
+    ravi.goto(f"{server.url}/?reviewer=ravi&record={rec.id}")  # the record now: both edits, as a diff
+    record_on_screen(ravi, timeout=60_000)
+    ravi.get_by_text("Edited: diff against the original").wait_for()
+    shot(ravi, "review-merged.png")
     store = ReviewStore(server.root / "review.db")
     current = store.item(rec.id).current()
     assert [m["content"] for m in current.messages] == ["Ravi ka sawal: " + rec.messages[0]["content"],

@@ -180,8 +180,8 @@ def _buttons(ws, name: str, state: str) -> None:
 def _watch(ws, name: str) -> None:
     """The followed run: progress, loss curve, log, and what can be done with it now."""
     info = runs.info(ws, name)
-    st.markdown(f"**Run `{name}`** — {STATE_TEXT.get(info.state, info.state)}, step {info.step}/{info.max_steps or '?'}")
-    if info.max_steps:
+    st.markdown(f"**Run `{name}`** — {STATE_TEXT.get(info.state, info.state)}, {_steps(info)}")
+    if info.max_steps > 0:
         st.progress(min(info.step / info.max_steps, 1.0))
     rows = runs.metrics(ws, name)
     last = next((r for r in reversed(rows) if r.get("tokens_per_s")), None)
@@ -203,9 +203,14 @@ def _watch(ws, name: str) -> None:
         st.code(runs.log_tail(ws, name, n=60) or "(empty)", language=None)
 
 
+def _steps(info: runs.RunInfo) -> str:
+    """``step 10/12``; before the trainer has counted its steps, just ``step 0``."""
+    return f"step {info.step}" + (f"/{info.max_steps}" if info.max_steps > 0 else "")
+
+
 def _runs_table(all_runs: list[runs.RunInfo]) -> None:
     rows = [{"run": r.name, "state": STATE_TEXT.get(r.state, r.state).split(" (")[0],
-             "step": f"{r.step}/{r.max_steps or '?'}",
+             "step": _steps(r).removeprefix("step "),
              "last loss": None if r.last_loss is None else round(float(r.last_loss), 4),
              "started": time.strftime("%m-%d %H:%M", time.localtime(r.started_at)) if r.started_at else ""}
             for r in all_runs]

@@ -77,3 +77,21 @@ def test_a_bad_setting_is_one_line_and_starts_nothing(exported):
     at.button(key="t_start").click().run()
     assert [e.value for e in at.error] == ["error: train.learning_rate: must be positive"]
     assert not exported.runs_dir.is_dir() or not any(exported.runs_dir.iterdir())
+
+
+def test_a_failed_run_is_one_line_with_its_log_behind_an_expander(exported):
+    from tadka.train.rundir import RunDir
+
+    run = RunDir.of(exported.runs_dir, "broken")
+    run.root.mkdir(parents=True)
+    run.write_status(state="failed", step=2, max_steps=10, started_at=1.0,
+                     error="OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB")
+    run.log_file.write_text("Traceback (most recent call last):\n  File \"trainer.py\", line 1\nOutOfMemoryError: …\n")
+    run.append_metrics({"step": 1, "loss": 2.5})
+    run.append_metrics({"step": 2, "loss": 2.25, "eval_loss": 2.4})
+    at = open_app(page=TRAIN)
+    assert [e.value for e in at.error] == ["failed: OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"]
+    (log,) = [e for e in at.expander if e.label.startswith("Log")]
+    assert "Traceback" in log.code[0].value and not any("Traceback" in m.value for m in at.markdown)
+    assert any(m.value.startswith("**Run `broken`** — failed, step 2/10") for m in at.markdown)
+    assert "t_resume" in [b.key for b in at.button]  # a failed run can be resumed from its last checkpoint
