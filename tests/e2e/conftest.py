@@ -126,7 +126,7 @@ RECORD_ID_JS = """() => {
 }"""
 
 
-def record_on_screen(page, other_than: str | None = None, timeout: float = 20_000) -> str:
+def record_on_screen(page, other_than: str | None = None, timeout: float = 60_000) -> str:
     """Wait until exactly one record is on screen (and it is not ``other_than``); return its id."""
     handle = page.wait_for_function(
         f"() => {{ const id = ({RECORD_ID_JS})(); return id && id !== {other_than!r} ? id : null; }}"
