@@ -151,7 +151,7 @@ def _sign_in(s: Settings) -> str:
     st.title("tadka review")
     st.caption(f"Sign in to review stage {s.stage}. (An admin adds accounts with "
                "`tadka review users add NAME --role reviewer`.)")
-    with st.form("signin"):
+    with st.form("signin", clear_on_submit=True):  # the password does not stay in the widget
         name = st.text_input("Name", key="signin_name")
         password = st.text_input("Password", key="signin_password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
