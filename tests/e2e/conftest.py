@@ -118,7 +118,7 @@ RECORD_ID_JS = """() => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
   if (document.querySelector('[data-stale="true"]')) return null;
   // buttons are a lazily loaded chunk: their shortcuts exist only once the button itself is there
-  if (!document.querySelector('.st-key-q_accept button')) return null;
+  if (!document.querySelector('.st-key-actions button')) return null;
   const els = document.querySelectorAll('[class*="st-key-rec-"]');
   if (els.length !== 1) return null;
   const m = els[0].className.match(/st-key-rec-([0-9a-f]+)/);

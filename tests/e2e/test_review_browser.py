@@ -237,8 +237,18 @@ def test_a_same_turn_conflict_is_resolved_by_choosing(browser, server, chats):
     assert [(h["reviewer"], h["outcome"]) for h in store.history(rec.id)] == [("sara", "ok"), ("dev", "conflict")]
     # dev's refused text is not lost: History lists it and can restore it as a new version
     dev.get_by_text("History · 3 texts").click()
-    dev.wait_for_timeout(300)
+    dev.get_by_text("Every action").wait_for()
+    record_on_screen(dev)  # the rerun is over
+    dev.get_by_text("v1 is the current text.").wait_for()  # History opens on the current text
+    dev.locator(f".st-key-h_pick_{rec.id}").click()
+    dev.get_by_role("option", name="refused", exact=False).click()
+    restore = dev.get_by_role("button", name="as a new version", exact=False)
+    restore.wait_for()
     shot(dev, "review-history.png")
+    restore.click()
+    dev.get_by_text("as version 2").wait_for()
+    item = store.item(rec.id)
+    assert item.version == 2 and item.current().messages[1]["content"] == "Dev: pehle bank ko call karo."
     for page in (sara, dev):
         page.context.close()
 

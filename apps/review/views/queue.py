@@ -132,9 +132,6 @@ def _edit_panel(slot: Slot) -> None:
         if ed["base_version"] != slot.item.version:
             st.caption(f"You are editing version {ed['base_version']}; saving puts your changed turns on top "
                        f"of version {slot.item.version}.")
-        with st.container(horizontal=True):
-            st.button("Save edit", key="q_save_edit", type="primary", shortcut="Ctrl+Enter", on_click=act.save_edit)
-            st.button("Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit)
 
 
 def _conflict_panel(slot: Slot) -> None:
@@ -162,23 +159,29 @@ def _conflict_panel(slot: Slot) -> None:
                 key = f"cfm_{slot.record_id}_{t.turn}"
                 ss.setdefault(key, t.mine)
                 st.text_area(f"Merged turn {t.turn + 1}", key=key, height=160)
-        with st.container(horizontal=True):
-            st.button("Save resolution", key="q_resolve", type="primary", on_click=act.resolve)
-            st.button("Discard my edit", key="q_discard", on_click=act.cancel_edit)
 
 
 def _action_bar(slot: Slot | None) -> None:
+    """The buttons that stay on screen: the decisions, or — while editing — save and cancel."""
+    mode = ss.get("q_mode")
     with st.container(key="actions"):
         cols = st.columns(5)
-        editing = ss.get("q_mode") in ("edit", "conflict")
-        if slot is not None:
+        if slot is not None and mode == "edit":
+            cols[0].button("Save edit", key="q_save_edit", type="primary", shortcut="Ctrl+Enter",
+                           on_click=act.save_edit, width="stretch")
+            cols[1].button("Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit,
+                           width="stretch")
+        elif slot is not None and mode == "conflict":
+            cols[0].button("Save resolution", key="q_resolve", type="primary", on_click=act.resolve, width="stretch")
+            cols[1].button("Discard my edit", key="q_discard", on_click=act.cancel_edit, width="stretch")
+        elif slot is not None:
             cols[0].button("Accept", key="q_accept", shortcut="A", type="primary", on_click=act.decide,
-                           args=("accepted",), width="stretch", disabled=editing)
+                           args=("accepted",), width="stretch")
             cols[1].button("Reject…", key="q_reject", shortcut="X", on_click=act.set_mode, args=("reject",),
-                           width="stretch", disabled=editing)
+                           width="stretch")
             cols[2].button("Edit", key="q_edit", shortcut="E", on_click=act.set_mode, args=("edit",),
-                           width="stretch", disabled=editing)
-            cols[3].button("Skip", key="q_skip", shortcut="S", on_click=act.skip, width="stretch", disabled=editing)
+                           width="stretch")
+            cols[3].button("Skip", key="q_skip", shortcut="S", on_click=act.skip, width="stretch")
         cols[4].button("Undo", key="q_undo_btn", shortcut="U", on_click=act.undo, width="stretch",
                        disabled=not context.reviewer_state().can_undo())
 
