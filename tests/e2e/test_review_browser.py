@@ -307,8 +307,8 @@ def test_an_unsaved_edit_is_kept_as_a_draft_and_comes_back(browser, server, chat
     (what a reconnect after a server restart is) puts it back into the edit box."""
     rec = chats[3]
     page = open_as(browser, server.url, "meera", rec.id)
-    page.keyboard.press("e")
-    page.wait_for_function(EDIT_FOCUSED)
+    press(page, "q_edit")
+    page.wait_for_function(EDIT_FOCUSED, timeout=60_000)
     page.keyboard.type(" yeh draft bach jayega")
     # no blur, no save: a pause in typing hands the text to the server, which keeps it as a draft
     conn = sqlite3.connect(server.root / "review.db")

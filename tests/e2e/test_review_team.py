@@ -24,7 +24,22 @@ from tadka.train import runs
 from .conftest import ARTIFACTS, free_port, sample_workspace, shot
 
 pytestmark = pytest.mark.e2e
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").TimeoutError
 PASSWORDS = {"asha": "chai-garam-hai", "ravi": "pakoda-1234"}
+# Records each (state of page-run shown, Resume offered) the page goes through, as it redraws.
+WATCH_STATES_JS = """() => {
+  window.__states = [];
+  const look = () => {
+    const text = document.body.innerText;
+    const state = text.includes('Run page-run — stopping…') ? 'stopping'
+      : text.includes('Run page-run — stopped') ? 'stopped' : 'other';
+    const resume = [...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Resume');
+    const last = window.__states[window.__states.length - 1];
+    if (!last || last[0] !== state || last[1] !== resume) window.__states.push([state, resume]);
+  };
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
+  look();
+}"""
 
 
 def _serve_off_loopback(root):
@@ -163,12 +178,28 @@ def test_the_admin_starts_follows_stops_and_resumes_a_run(browser, team, tiny_ba
     page.wait_for_timeout(2500)  # a refresh, with no click: the page follows the run by itself
     assert head.inner_text() != before, before
     shot(page, "review-train-running.png")
-    page.get_by_role("button", name="Stop (saves a checkpoint)").click()
-    # while the process finishes its step and saves, the page says so, and offers no Resume
-    page.wait_for_function("""() => document.body.innerText.includes('stopping… (finishing its step')
-        && ![...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Resume')""", timeout=30_000)
-    shot(page, "review-train-stopping.png")
+    page.evaluate(WATCH_STATES_JS)  # from here on, every state the page shows is recorded
+    stop_file = ws.runs_dir / "page-run" / "stop_requested"
+    for _ in range(3):  # a click that lands while the live fragment redraws is dropped by the browser
+        page.get_by_role("button", name="Stop (saves a checkpoint)").click()
+        for _ in range(30):
+            if stop_file.exists():
+                break
+            time.sleep(0.1)
+        if stop_file.exists():
+            break
+    assert stop_file.exists(), "the Stop click never reached the server"
+    try:
+        page.get_by_text("Run page-run — stopping…").wait_for(timeout=10_000)
+        page.screenshot(path=str(ARTIFACTS / "review-train-stopping.png"))
+    except PlaywrightTimeout:
+        pass  # already stopped: whether "stopping…" was shown is checked from the recorded states below
     _state(page, "Run page-run — stopped")
+    # while the process finished its step and saved, the page said "stopping…" and offered no Resume
+    seen = page.evaluate("window.__states")
+    states = [state for state, _resume in seen]
+    assert "stopping" in states and states.index("stopping") < states.index("stopped"), seen
+    assert not any(state == "stopping" and resume for state, resume in seen), seen
     stopped_at = runs.info(ws, "page-run").step
     assert runs.info(ws, "page-run").state == "stopped"
     shot(page, "review-train-stopped.png")
