@@ -190,7 +190,7 @@ def test_the_admin_starts_follows_stops_and_resumes_a_run(browser, team, tiny_ba
             break
     assert stop_file.exists(), "the Stop click never reached the server"
     try:
-        page.get_by_text("Run page-run — stopping…").wait_for(timeout=10_000)
+        page.get_by_role("button", name="Stopping…").wait_for(timeout=10_000)  # the redraw is complete
         page.screenshot(path=str(ARTIFACTS / "review-train-stopping.png"))
     except PlaywrightTimeout:
         pass  # already stopped: whether "stopping…" was shown is checked from the recorded states below
