@@ -146,3 +146,13 @@ def shot(page, name: str) -> None:
         page.wait_for_timeout(400)
     page.screenshot(path=str(ARTIFACTS / name))
     page.set_viewport_size(size)
+
+
+def press(page, key: str) -> None:
+    """Click the button keyed ``key`` once the rerun has left exactly one of it (an old one lingers a moment)."""
+    from playwright.sync_api import expect
+
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1, timeout=60_000)
+    expect(button).to_be_enabled(timeout=60_000)
+    button.click()

@@ -19,10 +19,9 @@ from tadka.review_config import REJECT_REASONS
 from tadka.review_store import ReviewStore
 from tadka.workspace import Workspace
 
-from .conftest import ARTIFACTS, LONG_CHARS, record_on_screen, shot, start_review, team_workspace
+from .conftest import ARTIFACTS, LONG_CHARS, press, record_on_screen, shot, start_review, team_workspace
 
 pytestmark = pytest.mark.e2e
-expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)").expect
 EDIT_FOCUSED = "() => (document.activeElement?.getAttribute('aria-label') || '').startsWith('Edit turn')"
 ROW, HEADER = 35, 35  # the data grid's row and header heights (px)
 
@@ -60,14 +59,6 @@ def open_as(browser, url: str, name: str, record_id: str):
     page.goto(f"{url}/?reviewer={name}&record={record_id}")
     assert record_on_screen(page) == record_id
     return page
-
-
-def press(page, key: str) -> None:
-    """Click the button keyed ``key`` once the rerun has left exactly one of it (an old one lingers a moment)."""
-    button = page.locator(f".st-key-{key} button")
-    expect(button).to_have_count(1, timeout=60_000)
-    expect(button).to_be_enabled(timeout=60_000)
-    button.click()
 
 
 def edit_turn(page, turn: int, text: str) -> None:

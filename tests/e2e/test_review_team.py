@@ -21,7 +21,7 @@ from tadka.export import export
 from tadka.review_store import ReviewStore
 from tadka.train import runs
 
-from .conftest import ARTIFACTS, free_port, sample_workspace, shot
+from .conftest import ARTIFACTS, free_port, press, record_on_screen, sample_workspace, shot
 
 pytestmark = pytest.mark.e2e
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").TimeoutError
@@ -128,10 +128,9 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_form(browser, team):
 def test_a_reviewer_reviews_under_their_name_but_cannot_start_training(browser, team):
     ws, srv = team
     page = sign_in(browser, srv.url, "ravi", PASSWORDS["ravi"])
-    page.locator('[class*="st-key-rec-"]').first.wait_for()
-    page.wait_for_timeout(300)
-    page.keyboard.press("a")
-    page.get_by_text("last: accepted").wait_for()
+    record_on_screen(page)
+    press(page, "q_accept")
+    page.get_by_text("last: accepted").wait_for(timeout=60_000)
     page.get_by_role("link", name="Train").click()
     page.get_by_text("Starting training needs an admin account").wait_for()
     assert not page.get_by_role("button", name="Start training").count()
