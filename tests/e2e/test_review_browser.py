@@ -216,8 +216,8 @@ def test_a_same_turn_conflict_is_resolved_by_choosing(browser, server, chats):
     press(dev, "q_save_edit")
     panel = dev.locator(".st-key-q_conflict")
     panel.get_by_text("sara also changed this turn").wait_for(timeout=60_000)
-    assert panel.get_by_text("Sara: turant cyber crime helpline 1930 pe call karo.").is_visible()
-    assert panel.get_by_text("Dev: pehle bank ko call karo.").is_visible()
+    panel.get_by_text("Sara: turant cyber crime helpline 1930 pe call karo.").wait_for()  # theirs, beside ...
+    panel.get_by_text("Dev: pehle bank ko call karo.").wait_for()  # ... yours
     shot(dev, "review-conflict-choose.png")
     panel.get_by_text("theirs", exact=True).click()  # sara's text is the better one
     press(dev, "q_resolve")
@@ -264,7 +264,8 @@ def test_a_20k_character_record_keeps_the_action_bar_on_screen(browser, server, 
     page.goto(f"{server.url}/?reviewer=asha&record={copy.id}")
     record_on_screen(page)
     page.get_by_text(f"Noised copy of {copy.source['parent_id']}").wait_for()
-    assert page.locator("del").count() and page.locator("ins").count()
+    page.locator("ins").first.wait_for()  # the words the ops put in ...
+    page.locator("del").first.wait_for()  # ... and the ones they took out
     shot(page, "review-augmented-diff.png")
     page.context.close()
 
