@@ -111,7 +111,7 @@ def init(directory: str, name: str | None) -> None:
 @click.option("--format", "fmt", default=None,
               help="auto, openai, sharegpt, alpaca, prompt-response or tadka [import.format: auto].")
 @click.option("--mode", type=click.Choice(["append", "replace"]), default=None, help="[import.mode: append].")
-@click.option("--lang", default=None, help="Language tag for rows without one [project.lang].")
+@click.option("--lang", default=None, help="Language tag for rows without one [measured from the text].")
 @click.option("--max-line-mb", type=float, default=None, help="Largest single record accepted [import.max_line_mb: 8].")
 def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_mb) -> None:
     """Import records from JSONL, JSON, CSV, Parquet or a saved HF dataset into a stage.
@@ -192,6 +192,8 @@ def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> N
     r = run_export(ws, cfg, out=out, name=name)
     note = f" (review: skipped {r.skipped})" if r.skipped else ""
     click.echo(f"exported '{r.stage}' to {r.path}: {r.train} train, {r.eval} eval{note}")
+    if r.empty:
+        click.echo("warning: 0 records exported: no record has an exported status yet (review first)", err=True)
 
 
 def _register() -> None:

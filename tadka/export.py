@@ -3,6 +3,7 @@
 Once review.db holds decisions, only the configured statuses (accepted + edited) are exported, an
 edited record as its latest version — so what reviewers see is what trains. The train/eval split is a
 seeded hash of each id, not a shuffle: adding records later never moves an old one between splits.
+An existing export is never replaced unless the caller says so (``overwrite``): a run may train on it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ class ExportResult:
     data_hash: str = ""
     reviewed: bool = False
 
+    @property
+    def empty(self) -> bool:
+        """Nothing was written (no record has an exported status yet): not something to train on."""
+        return self.train + self.eval == 0
+
+
+def export_target(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None) -> Path:
+    """Where :func:`export` writes: ``out``, or ``exports/<name>`` (default STAGE-DATE)."""
+    stage = cfg.stage or ws.latest_stage()
+    return Path(out) if out else ws.exports_dir / (name or f"{stage}-{time.strftime('%Y%m%d-%H%M%S')}")
+
 
 def in_eval(record_id: str, fraction: float, seed: int) -> bool:
     """Deterministic split: the same id, seed and fraction always land on the same side."""
@@ -61,15 +73,23 @@ def selected_records(ws: Workspace, cfg: ExportConfig, skipped: dict[str, int]) 
         yield rec
 
 
-def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None) -> ExportResult:
-    """Write ``train`` and ``eval`` splits plus a manifest to ``exports/<name>/`` (or ``out``)."""
+def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None, *,
+           overwrite: bool = False) -> ExportResult:
+    """Write ``train`` and ``eval`` splits plus a manifest to ``exports/<name>/`` (or ``out``).
+
+    An existing, non-empty target is refused unless ``overwrite`` (then it is swapped out atomically).
+    """
     if cfg.format not in FORMATS:
         raise ConfigError(f"unknown format {cfg.format!r}", field="export.format", hint=", ".join(FORMATS))
     if not 0 <= cfg.eval_fraction < 1:
         raise ConfigError("must be in [0, 1)", field="export.eval_fraction")
     stage = cfg.stage or ws.latest_stage()
     seed = cfg.seed if cfg.seed >= 0 else ws.config.project.seed
-    target = Path(out) if out else ws.exports_dir / (name or f"{stage}-{time.strftime('%Y%m%d-%H%M%S')}")
+    target = export_target(ws, cfg, out, name)
+    if not overwrite and target.exists() and (not target.is_dir() or any(target.iterdir())):
+        where = target.relative_to(ws.root) if target.is_relative_to(ws.root) else target
+        raise ConfigError(f"{where} exists", file=None, field="--out" if out else "--name",
+                          hint="pick another name, or delete it first")
     skipped: dict[str, int] = {}
     train: list[Record] = []
     held: list[Record] = []

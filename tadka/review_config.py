@@ -6,12 +6,14 @@ can validate it before the server starts. Defaults < tadka.yaml < `tadka review`
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from tadka.config import opt, section
 from tadka.errors import ConfigError
 
 ORDERS = ("quality", "quality-low", "uncertainty", "random", "stage")
+SCORE_ORDERS = {"quality": "quality", "quality-low": "quality", "uncertainty": "quality"}  # order -> score it needs
 REJECT_REASONS = [
     "wrong or unsafe answer",
     "not Hinglish / wrong language mix",
@@ -35,8 +37,10 @@ class ReviewConfig:
     overlap_reviewers: int = opt(2, "How many reviewers label each overlap record.")
     claim_minutes: float = opt(
         10.0, "A record on one reviewer's screen is kept out of the others' queues this long.")
-    host: str = opt("127.0.0.1", "Address the app binds to; loopback unless you mean to share it.")
+    host: str = opt("127.0.0.1", "Address the app binds to; anything but loopback requires accounts "
+                                 "(tadka review users add NAME --role admin).")
     port: int = opt(8501, "Port of the app.")
+    collapse_chars: int = opt(600, "A turn longer than this is shown folded, with its length, so the buttons stay near.")
 
 
 def check_review_config(cfg: ReviewConfig) -> ReviewConfig:
@@ -53,4 +57,16 @@ def check_review_config(cfg: ReviewConfig) -> ReviewConfig:
         raise ConfigError("must be in 1..65535", field="review.port")
     if cfg.claim_minutes < 0:
         raise ConfigError("must be >= 0", field="review.claim_minutes")
+    if cfg.collapse_chars < 80:
+        raise ConfigError("must be at least 80", field="review.collapse_chars")
     return cfg
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine (then a single-user app needs no login)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -65,6 +65,8 @@ def _scores(column: pa.ChunkedArray) -> pa.Table:
     is most of the index's build time.
     """
     texts = pc.fill_null(column, "{}").to_pylist()
+    if not texts:  # a stage with 0 records (curate kept nothing): the reader refuses an empty file
+        return pa.table({})
     parsed = pa_json.read_json(io.BytesIO("\n".join(t or "{}" for t in texts).encode("utf-8")))
     if parsed.num_rows != len(texts):  # every object was empty: the reader saw no columns
         return pa.table({})
@@ -187,9 +189,11 @@ class StageIndex:
         return self.frame["id"].map(status).astype(object).fillna("pending")
 
     def filter_rows(self, f: Filters, *, tagged: set[str] | None = None,
-                    statuses: dict[str, tuple[str, int]] | None = None) -> np.ndarray:
+                    statuses: dict[str, tuple[str, int]] | None = None,
+                    current: dict[str, str] | None = None) -> np.ndarray:
         """Row numbers (stage order) that pass ``f``. ``tagged`` are the ids carrying one of ``f.tags``;
-        ``statuses`` is needed only when ``f.statuses`` is set."""
+        ``statuses`` is needed only when ``f.statuses`` is set; ``current`` maps edited records to their
+        current text, which search matches instead of the stage's original."""
         fr = self.frame
         mask = np.ones(len(fr), dtype=bool)
         if f.langs:
@@ -210,6 +214,11 @@ class StageIndex:
         if f.search.strip():
             hit = np.zeros(len(fr), dtype=bool)
             hit[self.search_rows(f.search.strip())] = True
+            needle = f.search.strip().casefold()
+            for rid, text in (current or {}).items():
+                row = self.row_of.get(rid)
+                if row is not None:
+                    hit[row] = needle in text.casefold()
             mask &= hit
         return np.flatnonzero(mask)
 

@@ -2,44 +2,28 @@
 
 Writes are optimistic: each names the item version it was based on, and one based on a stale version
 is refused with a :class:`~tadka.errors.ConflictError` naming who changed the item — the refused
-attempt (an edit's text included) is still written to the audit log, so nothing is lost. Every write
-is one SQLite transaction, so a process killed mid-way loses at most the write it had not committed.
+attempt (an edit's text included) is still written to the audit log, so nothing is lost. An edit is
+the exception that is merged instead of refused: it names the text it was made from (``seen``), and
+only the turns the reviewer changed are written on top of the current version; the same turn changed
+by both is an :class:`EditConflict` carrying both texts. Every write is one SQLite transaction, so a
+process killed mid-way loses at most the write it had not committed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from tadka.errors import ConflictError, InputError
 from tadka.records import Record, validate_messages
-from tadka.reviewdb import open_review_db
+from tadka.review_merge import Merge, merge_turns
+from tadka.review_reads import Item, ReviewReads, TextVersion  # noqa: F401  (Item is part of this API)
 
-_CHUNK = 900  # ids per IN (...) query, under SQLite's default variable limit on every build
-
-
-@dataclass(frozen=True)
-class Item:
-    """The current decision on one record; ``version`` 0 means nobody has touched it yet."""
-
-    record_id: str
-    status: str = "pending"
-    version: int = 0
-    current_json: str | None = None
-    reason: str | None = None
-    updated_by: str | None = None
-    updated_at: float | None = None
-
-    def current(self) -> Record | None:
-        """The latest edited Record, or None when the record was never edited."""
-        return Record.from_dict(json.loads(self.current_json), validate=False) if self.current_json else None
+EDIT_KINDS = ("edit", "merge", "resolve", "restore")
 
 
 @dataclass(frozen=True)
@@ -52,27 +36,33 @@ class Change:
     label_id: int | None = None
     record: Record | None = None
     label_only: bool = False  # a blind second label on a shared record: the item itself was not changed
+    merged_over: int | None = None  # an edit merged on top of this newer version (another reviewer's)
+    turns: tuple[int, ...] = ()  # the turns this edit changed
+
+    def to_dict(self) -> dict:
+        """What an undo step keeps in review.db (the Record itself is in ``edits``)."""
+        return {"action": self.action, "before": self.before.to_dict(), "after": self.after.to_dict(),
+                "label_id": self.label_id, "label_only": self.label_only}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Change":
+        return cls(data["action"], Item(**data["before"]), Item(**data["after"]), data.get("label_id"),
+                   label_only=bool(data.get("label_only")))
 
 
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
+class EditConflict(ConflictError):
+    """The same turn was changed by this reviewer and by someone else since the reviewer's version."""
+
+    merge: Merge
+    current: Item
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
+def _plain(messages: list[dict]) -> list[dict]:
+    return [{"role": m["role"], "content": m["content"]} for m in messages]
 
 
-class ReviewStore:
-    """Reads and writes of review.db for one user of the app (one connection, used under a lock)."""
-
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
-        self.conn = open_review_db(self.path)
-        self._lock = threading.RLock()
-
-    def close(self) -> None:
-        self.conn.close()
+class ReviewStore(ReviewReads):
+    """Reads (:class:`ReviewReads`) and writes of review.db for one user of the app."""
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -86,109 +76,6 @@ class ReviewStore:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
-
-    # -- reads ---------------------------------------------------------------------------------
-    def _read(self, sql: str, args: Iterable = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self.conn.execute(sql, tuple(args)).fetchall()
-
-    @staticmethod
-    def _row_item(record_id: str, row: sqlite3.Row | None) -> Item:
-        if row is None:
-            return Item(record_id)
-        return Item(record_id, row["status"], row["version"], row["current_json"], row["reason"],
-                    row["updated_by"], row["updated_at"])
-
-    def item(self, record_id: str) -> Item:
-        rows = self._read("SELECT * FROM items WHERE record_id = ?", (record_id,))
-        return self._row_item(record_id, rows[0] if rows else None)
-
-    def items(self, ids: Iterable[str]) -> dict[str, Item]:
-        """Items for these ids (untouched ones as version-0 pending Items)."""
-        ids = list(ids)
-        out = {i: Item(i) for i in ids}
-        for part in _chunks(ids):
-            for row in self._read(
-                "SELECT record_id, status, version, reason, updated_by, updated_at, NULL AS current_json"
-                f" FROM items WHERE record_id IN ({_marks(len(part))})", part,
-            ):
-                out[row["record_id"]] = self._row_item(row["record_id"], row)
-        return out
-
-    def statuses(self) -> dict[str, tuple[str, int]]:
-        """record_id → (status, version) for every touched record (the index scan of Browse)."""
-        return {r[0]: (r[1], r[2]) for r in self._read("SELECT record_id, status, version FROM items")}
-
-    def status_counts(self, stage: str) -> dict[str, int]:
-        """Status → items decided while reviewing ``stage`` (an index range scan: cheap on every rerun)."""
-        return {r[0]: r[1] for r in self._read("SELECT status, COUNT(*) FROM items WHERE stage = ? GROUP BY status",
-                                               (stage,))}
-
-    def high_water(self) -> int:
-        """Id of the newest audit row: it grows with every write, so caches key on it."""
-        return self._read("SELECT COALESCE(MAX(id), 0) FROM audit")[0][0]
-
-    def reviewers(self) -> list[str]:
-        return [r[0] for r in self._read("SELECT name FROM reviewers ORDER BY name")]
-
-    def tags_of(self, record_id: str) -> list[str]:
-        return [r[0] for r in self._read("SELECT tag FROM tags WHERE record_id = ? ORDER BY tag", (record_id,))]
-
-    def tag_counts(self) -> dict[str, int]:
-        return {r[0]: r[1] for r in self._read("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY 2 DESC, 1")}
-
-    def tags_by_record(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for rid, tag in self._read("SELECT record_id, tag FROM tags ORDER BY tag"):
-            out.setdefault(rid, []).append(tag)
-        return out
-
-    def ids_tagged(self, tags: Iterable[str]) -> set[str]:
-        tags = list(tags)
-        return {r[0] for r in self._read(f"SELECT record_id FROM tags WHERE tag IN ({_marks(len(tags))})", tags)}
-
-    def notes_of(self, record_id: str) -> list[dict]:
-        rows = self._read("SELECT id, reviewer, text, created_at FROM notes WHERE record_id = ? ORDER BY id",
-                          (record_id,))
-        return [dict(r) for r in rows]
-
-    def history(self, record_id: str) -> list[dict]:
-        rows = self._read("SELECT * FROM audit WHERE record_id = ? ORDER BY id", (record_id,))
-        return [dict(r) for r in rows]
-
-    def audit_rows(self, limit: int = 200) -> list[dict]:
-        return [dict(r) for r in self._read("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))]
-
-    def labels(self) -> list[dict]:
-        """Every reviewer's latest standing (not undone) label per record: what agreement is computed on."""
-        rows = self._read(
-            "SELECT record_id, reviewer, label, reason, created_at FROM labels WHERE id IN"
-            " (SELECT MAX(id) FROM labels WHERE active = 1 GROUP BY record_id, reviewer)"
-        )
-        return [dict(r) for r in rows]
-
-    def labelers(self, ids: Iterable[str]) -> dict[str, set[str]]:
-        ids = list(ids)
-        out: dict[str, set[str]] = {}
-        for part in _chunks(ids):
-            for rid, who in self._read(
-                "SELECT DISTINCT record_id, reviewer FROM labels"
-                f" WHERE active = 1 AND record_id IN ({_marks(len(part))})",
-                part,
-            ):
-                out.setdefault(rid, set()).add(who)
-        return out
-
-    def claimed_by_others(self, ids: Iterable[str], reviewer: str, now: float | None = None) -> set[str]:
-        ids, now = list(ids), now or time.time()
-        out: set[str] = set()
-        for part in _chunks(ids):
-            out |= {r[0] for r in self._read(
-                f"SELECT record_id FROM claims WHERE record_id IN ({_marks(len(part))})"
-                " AND reviewer != ? AND expires_at > ?",
-                [*part, reviewer, now],
-            )}
-        return out
 
     # -- writes --------------------------------------------------------------------------------
     def add_reviewer(self, name: str) -> None:
@@ -228,16 +115,24 @@ class ReviewStore:
         return after
 
     def _refuse(self, c: sqlite3.Connection, current: Item, action: str, reviewer: str, base_version: int,
-                detail: dict) -> ConflictError:
+                detail: dict, merge: Merge | None = None) -> ConflictError:
         """Log a stale write (with everything it carried) and build the error that names who won."""
         self._audit(c, reviewer, current.record_id, action, base_version, "conflict",
                     {**detail, "current_version": current.version, "changed_by": current.updated_by})
         when = time.strftime("%H:%M:%S", time.localtime(current.updated_at)) if current.updated_at else "?"
-        err = ConflictError(
-            f"your {action} was not applied: {current.updated_by or 'someone'} changed it at {when}"
-            f" (now {current.status}, version {current.version}; you saw version {base_version})",
-            field=f"record {current.record_id}", hint="it now shows their change; review it again",
-        )
+        who = current.updated_by or "someone"
+        if merge is not None:
+            turns = ", ".join(str(t.turn + 1) for t in merge.conflicts)
+            err: ConflictError = EditConflict(
+                f"{who} also changed turn {turns} at {when} (version {current.version}; you saw version"
+                f" {base_version})", field=f"record {current.record_id}", hint="choose a text for each turn, or merge them")
+            err.merge = merge
+        else:
+            err = ConflictError(
+                f"your {action} was not applied: {who} changed it at {when}"
+                f" (now {current.status}, version {current.version}; you saw version {base_version})",
+                field=f"record {current.record_id}", hint="it now shows their change; review it again",
+            )
         err.changed_by, err.current = current.updated_by, current
         return err
 
@@ -281,41 +176,91 @@ class ReviewStore:
             raise error
         return Change(action, before, after, label_id)
 
-    def edit(self, original: Record, messages: list[dict], *, stage: str, reviewer: str, base_version: int) -> Change:
+    def edit(self, original: Record, messages: list[dict], *, stage: str, reviewer: str, base_version: int,
+             seen: list[dict] | None = None, kind: str = "edit") -> Change:
         """Save an edit as a new Record (``source.kind`` edit, parent = the version it was made from).
 
-        The stage's original is never touched; every edited version stays in ``edits``.
+        ``seen`` is the text the reviewer's boxes started from (the version ``base_version``). When the
+        record changed since, the turns the reviewer changed are merged onto the current text — a turn
+        that the other side changed too raises :class:`EditConflict` with both texts. Without ``seen``
+        (or when the record was rejected meanwhile: a decision, not a text) a stale edit is refused.
+        The stage's original is never touched; every saved version stays in ``edits``.
         """
+        if kind not in EDIT_KINDS:
+            raise InputError(f"unknown kind of edit {kind!r}", field="kind", hint=", ".join(EDIT_KINDS))
         messages = validate_messages(messages)
+        error, merged_over = None, None
+        with self._tx() as c:
+            before = self._load(c, original.id)
+            base = before.current() or original
+            turns = tuple(i for i, (m, b) in enumerate(zip(messages, base.messages)) if m["content"] != b["content"])
+            if before.version != base_version:
+                merge = merge_turns(seen, messages, base.messages) if seen is not None else None
+                if merge is None or before.status == "rejected":
+                    error = self._refuse(c, before, "edit", reviewer, base_version, {"messages": messages})
+                elif merge.conflicts:
+                    error = self._refuse(c, before, "edit", reviewer, base_version,
+                                         {"messages": messages, "turns": [t.turn for t in merge.conflicts]}, merge)
+                else:
+                    messages, merged_over, turns, kind = merge.messages, before.version, merge.mine, "merge"
+            if error is None and _plain(messages) == _plain(base.messages):
+                error = InputError("nothing changed", field="messages",
+                                   hint="edit a turn first" if merged_over is None else "the current text already has it")
+            if error is None:
+                after, new = self._save_text(c, original, before, base, messages, stage, reviewer, kind)
+                label_id = c.execute(
+                    "INSERT INTO labels(record_id, reviewer, label, reason, created_at, version)"
+                    " VALUES (?, ?, 'edited', NULL, ?, ?)",
+                    (original.id, reviewer, after.updated_at, after.version),
+                ).lastrowid
+                self._audit(c, reviewer, original.id, "edit", base_version, "ok" if merged_over is None else "merged",
+                            {"new_id": new.id, "parent_id": base.id, "from": before.status, "kind": kind,
+                             "turns": list(turns), "merged_over": merged_over})
+        if error:
+            raise error
+        return Change("edit", before, after, label_id, new, merged_over=merged_over, turns=tuple(turns))
+
+    def _save_text(self, c: sqlite3.Connection, original: Record, before: Item, base: Record, messages: list[dict],
+                   stage: str, reviewer: str, kind: str) -> tuple[Item, Record]:
+        new = base.derive(messages=messages, source={**base.source, "kind": "edit", "parent_id": base.id},
+                          status="edited")
+        after = self._put(c, before, stage, "edited", json.dumps(new.to_dict(), ensure_ascii=False), None, reviewer)
+        c.execute(
+            "INSERT INTO edits(record_id, version, new_id, record_json, reviewer, created_at, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (original.id, after.version, new.id, after.current_json, reviewer, after.updated_at, kind),
+        )
+        return after, new
+
+    def restore(self, original: Record, version: TextVersion, *, stage: str, reviewer: str, base_version: int) -> Change:
+        """Make an earlier text (any of :meth:`text_versions`) the current one, as a new version.
+
+        Restoring the stage's original drops the edit: the record goes back to ``pending`` (it needs a
+        decision on that text again) unless it was decided without an edit. Nothing is deleted: the
+        versions restored over stay in ``edits``.
+        """
+        messages = validate_messages(version.messages)
         error = None
         with self._tx() as c:
             before = self._load(c, original.id)
+            base = before.current() or original
             if before.version != base_version:
-                error = self._refuse(c, before, "edit", reviewer, base_version, {"messages": messages})
+                error = self._refuse(c, before, "restore", reviewer, base_version, {"from": version.label})
+            elif _plain(messages) == _plain(base.messages):
+                error = InputError("nothing changed", field="version", hint=f"{version.label} is the current text")
+            elif _plain(messages) == _plain(original.messages):
+                status = "pending" if before.status == "edited" else before.status
+                after, new = self._put(c, before, stage, status, None, before.reason if status == "rejected" else None,
+                                       reviewer), None
             else:
-                base = before.current() or original
-                if messages == [{"role": m["role"], "content": m["content"]} for m in base.messages]:
-                    error = InputError("nothing changed", field="messages", hint="edit a turn first")
-                else:
-                    new = base.derive(messages=messages, source={**base.source, "kind": "edit", "parent_id": base.id},
-                                      status="edited")
-                    after = self._put(c, before, stage, "edited", json.dumps(new.to_dict(), ensure_ascii=False),
-                                      None, reviewer)
-                    c.execute(
-                        "INSERT INTO edits(record_id, version, new_id, record_json, reviewer, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (original.id, after.version, new.id, after.current_json, reviewer, after.updated_at),
-                    )
-                    label_id = c.execute(
-                        "INSERT INTO labels(record_id, reviewer, label, reason, created_at, version)"
-                        " VALUES (?, ?, 'edited', NULL, ?, ?)",
-                        (original.id, reviewer, after.updated_at, after.version),
-                    ).lastrowid
-                    self._audit(c, reviewer, original.id, "edit", base_version, "ok",
-                                {"new_id": new.id, "parent_id": base.id, "from": before.status})
+                after, new = self._save_text(c, original, before, base, messages, stage, reviewer, "restore")
+            if error is None:
+                self._audit(c, reviewer, original.id, "restore", base_version, "ok",
+                            {"from": version.label, "kind": version.kind, "new_id": new.id if new else original.id,
+                             "status": after.status})
         if error:
             raise error
-        return Change("edit", before, after, label_id, new)
+        return Change("restore", before, after, None, new)
 
     def undo(self, change: Change, *, reviewer: str) -> Change:
         """Put an item back as it was before ``change`` — refused if anyone wrote to it since."""

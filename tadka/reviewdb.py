@@ -4,8 +4,11 @@ Schema version 1 is created by `tadka init`. ``items`` holds the current decisio
 version number for optimistic concurrency; ``labels`` keeps every reviewer's own label (agreement is
 computed from it); ``edits`` keeps every edited version (the original stays in its stage);
 ``audit`` is append-only (triggers refuse UPDATE and DELETE). Version 2 adds what the review app
-needs (label undo, claims, indexes). The app writes through :class:`tadka.review_store.ReviewStore`;
-export reads through :func:`reviewed` so that what the app shows is what trains.
+needs (label undo, claims, indexes). Version 3 adds what a team needs: accounts (hashed passwords,
+roles) for a server off loopback, each reviewer's drafts, skips and undo steps (so they survive a
+reconnect), and the kind of each saved version (edit, merge, resolve, restore). The app writes through
+:class:`tadka.review_store.ReviewStore`; export reads through :func:`reviewed` so that what the app
+shows is what trains.
 """
 
 from __future__ import annotations
@@ -143,5 +146,48 @@ CREATE TABLE claims (
   reviewer TEXT NOT NULL,
   expires_at REAL NOT NULL
 );
+""",
+)
+
+
+# -- a team on one workspace (schema version 3) ----------------------------------------------------
+migration(
+    "review",
+    3,
+    "accounts, per-reviewer drafts, skips and undo steps, kinds of saved versions",
+    """
+CREATE TABLE accounts (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL
+);
+CREATE TABLE drafts (
+  record_id TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  base_version INTEGER NOT NULL,
+  seen_json TEXT NOT NULL,
+  messages_json TEXT NOT NULL,
+  updated_at REAL NOT NULL,
+  PRIMARY KEY (record_id, reviewer)
+);
+CREATE TABLE skips (
+  reviewer TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  PRIMARY KEY (reviewer, record_id)
+);
+CREATE TABLE undo_steps (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  reviewer TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  payload TEXT,
+  created_at REAL NOT NULL
+);
+CREATE INDEX undo_steps_reviewer ON undo_steps(reviewer, id);
+ALTER TABLE edits ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit';
 """,
 )

@@ -141,6 +141,10 @@ class Workspace:
         if not path.is_dir():
             known = ", ".join(self.stages()) or "none yet"
             raise WorkspaceError(f"no stage {stage!r} (stages: {known})", file=self.data_dir, field="stage")
+        if _is_empty_version(path):
+            # datasets writes no Arrow file for 0 rows and then cannot load its own folder (IndexError):
+            # a stage that curate emptied is still a stage, with no records.
+            return datasets.Dataset(ARROW_SCHEMA.empty_table())
         return datasets.load_from_disk(str(path))
 
     def table(self, stage: str) -> pa.Table:
@@ -205,7 +209,7 @@ class Workspace:
         versions = self.data_dir / ".versions"
         versions.mkdir(parents=True, exist_ok=True)
         if mode == "append" and link.is_dir():
-            old = datasets.load_from_disk(str(link)).data.table.cast(ARROW_SCHEMA)
+            old = self.table(stage).cast(ARROW_SCHEMA)
             fresh = table.filter(pc.invert(pc.is_in(table["id"], value_set=old["id"])))
             table = pa.concat_tables([old, fresh]).combine_chunks()
         table = _dedupe_ids(table)
@@ -235,6 +239,14 @@ class Workspace:
                 shutil.rmtree(path, ignore_errors=True)
         for path in self.data_dir.glob(f".link-{stage}.*"):
             path.unlink(missing_ok=True)
+
+
+def _is_empty_version(path: Path) -> bool:
+    """A stage saved with 0 rows: its state.json lists no data files."""
+    try:
+        return not json.loads((path / "state.json").read_text(encoding="utf-8"))["_data_files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _dedupe_ids(table: pa.Table) -> pa.Table:

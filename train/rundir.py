@@ -1,12 +1,15 @@
 """The files of one run folder, ``runs/<name>/``, shared by the training process and its watchers.
 
-The trainer writes; the review app's Train page (through :mod:`tadka.train.runs`) only reads, so every
+The trainer writes; the review app's Train page (through :mod:`tadka.train.runs`) mostly reads, so every
 file here is either replaced atomically (status.json, config.yaml) or appended one whole line at a time
-(metrics.jsonl), and a reader tolerates a half-written last line.
+(metrics.jsonl), and a reader tolerates a half-written last line. status.json has two writers (the
+launcher and the run itself), so its read-modify-write holds an exclusive lock on ``.status.lock``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -59,9 +62,20 @@ class RunDir:
         except (OSError, ValueError):
             return {}
 
+    @contextlib.contextmanager
+    def _status_lock(self):
+        fd = os.open(self.root / ".status.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held for a read and a rename: microseconds
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     def write_status(self, **fields: Any) -> dict[str, Any]:
-        status = {**self.status(), **fields, "updated_at": time.time()}
-        write_text(self.status_file, json.dumps(status, indent=2, ensure_ascii=False))
+        """Update some fields of status.json; two processes never lose each other's fields."""
+        with self._status_lock():
+            status = {**self.status(), **fields, "updated_at": time.time()}
+            write_text(self.status_file, json.dumps(status, indent=2, ensure_ascii=False))
         return status
 
     def append_metrics(self, row: dict[str, Any]) -> None:

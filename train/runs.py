@@ -4,7 +4,9 @@
 reload or the app's restart neither blocks on it nor kills it; everything the page shows is read back
 from the run folder (status.json, metrics.jsonl, train.log). ``stop`` sends SIGTERM to the run's process
 group: the trainer saves a checkpoint at the end of the current step and exits, and the same name
-resumes it later (``start(ws, name=NAME)``).
+resumes it later (``start(ws, name=NAME)``). Between the request and the exit the run reads
+"stopping": it is still a process (finishing a step, an eval, the checkpoint), and it cannot be
+resumed until it is gone.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ _CHILDREN: dict[int, subprocess.Popen] = {}
 @dataclass
 class RunInfo:
     name: str
-    state: str  # running | finished | failed | stopped
+    state: str  # starting | running | stopping | finished | failed | stopped
     step: int
     max_steps: int
     last_loss: float | None
     started_at: float | None
+    error: str | None = None  # why a failed run ended, one line (status.json)
 
 
 def _alive(pid: int | None) -> bool:
@@ -68,20 +71,26 @@ def _pid(run: RunDir) -> int | None:
 
 def _state(run: RunDir, status: dict[str, Any]) -> str:
     written = status.get("state")
-    if run.stop_file.exists() and written != "finished":
-        return "stopped"  # asked to stop: it is saving its checkpoint, or done
     if _alive(_pid(run)):
-        return "running"
+        # asked to stop: still finishing its step, its eval and the checkpoint
+        return "stopping" if run.stop_file.exists() else "running"
     if written in ("finished", "failed", "stopped"):
         return written
+    if run.stop_file.exists():
+        return "stopped"
+    if written == "starting" and time.time() - float(status.get("updated_at") or 0) < 30:
+        return "starting"  # launched a moment ago: its pid file is being written
     return "failed"  # died without saying so (killed, out of memory)
 
 
 def _info(run: RunDir) -> RunInfo:
     status = run.status()
-    return RunInfo(name=run.name, state=_state(run, status), step=int(status.get("step") or 0),
+    state = _state(run, status)
+    return RunInfo(name=run.name, state=state, step=int(status.get("step") or 0),
                    max_steps=int(status.get("max_steps") or 0), last_loss=status.get("last_loss"),
-                   started_at=status.get("started_at"))
+                   started_at=status.get("started_at"),
+                   error=(status.get("error") or "the process ended without saying why (killed? out of memory?)")
+                   if state == "failed" else None)
 
 
 def start(ws, dataset: str | None = None, overrides: dict | None = None, name: str | None = None) -> str:
@@ -106,6 +115,9 @@ def start(ws, dataset: str | None = None, overrides: dict | None = None, name: s
         raise ConfigError(f"run {name!r} already finished", file=run.root, field="name", hint="pick a new name")
     run.root.mkdir(parents=True, exist_ok=True)
     run.stop_file.unlink(missing_ok=True)
+    run.pid_file.unlink(missing_ok=True)
+    # Written before the launch: from then on the run itself is the only writer of its state.
+    run.write_status(state="starting", started_at=run.status().get("started_at") or time.time(), error=None)
     given = {k: v for k, v in cfg.to_dict().items() if k in overrides}
     argv = [sys.executable, "-m", "tadka.train", "--workspace", str(ws.root), "--name", name]
     for key, value in given.items():
@@ -116,7 +128,6 @@ def start(ws, dataset: str | None = None, overrides: dict | None = None, name: s
                                  start_new_session=True, env=env)
     _CHILDREN[child.pid] = child
     run.pid_file.write_text(str(child.pid))
-    run.write_status(state="running", pid=child.pid, started_at=run.status().get("started_at") or time.time())
     return name
 
 
@@ -158,13 +169,13 @@ def log_tail(ws, name: str, n: int = 200) -> str:
 def stop(ws, name: str, wait: float = 10.0) -> None:
     """SIGTERM the run's process group; the run saves a checkpoint after its current step and exits.
 
-    Waits up to ``wait`` seconds for that; the state reads "stopped" from the moment of the request.
+    Waits up to ``wait`` seconds for that; the state reads "stopping" until the process has exited.
     """
     run = RunDir.of(ws.runs_dir, name)
     pid = _pid(run)
     run.stop_file.write_text(str(time.time()))
     if not _alive(pid):
-        if run.status().get("state") == "running":
+        if run.status().get("state") in ("starting", "running"):
             run.write_status(state="stopped")
         return
     try:

@@ -2,7 +2,8 @@
 
 Pages: Queue (one record at a time, keyboard), Browse (table, bulk actions), Dashboard (counts,
 plots, agreement), Export (the same code as `tadka export`), Train (a background run on
-an export, its loss and log live).
+an export, its loss and log live). Off loopback nothing but the sign-in form is drawn until an
+account matches (see :mod:`tadka.apps.review.context`).
 """
 
 import streamlit as st
@@ -20,5 +21,8 @@ page = st.navigation([
     st.Page("views/train.py", title="Train", icon=":material/model_training:"),
 ])
 with st.sidebar:
-    st.caption(f"**{who}** · stage `{settings.stage}` · {settings.root.name}")
+    st.caption(f"**{who}**" + (f" ({context.role()})" if settings.accounts_required else "")
+               + f" · stage `{settings.stage}` · {settings.root.name}")
+    if settings.accounts_required:
+        st.button("Sign out", key="sign_out", on_click=context.sign_out)
 page.run()

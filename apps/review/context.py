@@ -5,6 +5,11 @@ Streamlit process in environment variables (so the same app runs under `streamli
 ``AppTest`` in tests). The stage index is cached per stage *version* for all sessions — a new version
 of the stage gets a new index, an unchanged one is never re-read. Each browser session has its own
 review.db connection, so writes from two reviewers are separate transactions.
+
+Who is reviewing: on loopback the single-user default stays (a name from ``--reviewer``, the URL or a
+form; that user may do everything). Bound anywhere else, the app asks for an account (name and
+password, checked against review.db) and nothing else is drawn until one matches; the name written to
+every audit row is then the authenticated one, and only an ``admin`` may export or start training.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from pathlib import Path
 import streamlit as st
 
 from tadka.errors import TadkaError
-from tadka.review_config import ReviewConfig, check_review_config
+from tadka.review_accounts import authenticate
+from tadka.review_config import ReviewConfig, check_review_config, is_loopback
 from tadka.review_index import StageIndex
+from tadka.review_session import ReviewerState
 from tadka.review_store import ReviewStore
 from tadka.workspace import Workspace
 
@@ -40,6 +47,11 @@ class Settings:
     @property
     def workspace(self) -> Workspace:
         return Workspace(self.root)
+
+    @property
+    def accounts_required(self) -> bool:
+        """Off loopback anyone on the network could open the app: then every reviewer signs in."""
+        return not is_loopback(self.cfg.host)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -94,8 +106,28 @@ def reviewer() -> str:
     return st.session_state.get("reviewer", "")
 
 
+def role() -> str:
+    """``admin`` or ``reviewer``; the single user of a loopback app may do everything."""
+    return st.session_state.get("role", "admin")
+
+
+def is_admin() -> bool:
+    return role() == "admin"
+
+
+def reviewer_state() -> ReviewerState:
+    """This reviewer's drafts, skips and undo steps (kept in review.db)."""
+    cached = st.session_state.get("_reviewer_state")
+    if cached is None or cached.reviewer != reviewer() or cached.store is not store():
+        cached = st.session_state["_reviewer_state"] = ReviewerState(store(), reviewer())
+    return cached
+
+
 def login(s: Settings) -> str:
-    """The reviewer's name: from `--reviewer`/config, the session, the URL, or a form that asks."""
+    """The reviewer's name: an account off loopback; else from `--reviewer`/config, the session, the URL,
+    or a form that asks."""
+    if s.accounts_required:
+        return _sign_in(s)
     name = st.session_state.get("reviewer") or s.reviewer or st.query_params.get("reviewer", "")
     if not name:
         st.title("tadka review")
@@ -112,10 +144,47 @@ def login(s: Settings) -> str:
     return name
 
 
+def _sign_in(s: Settings) -> str:
+    """Name and password against review.db's accounts; nothing of the workspace is drawn before."""
+    if st.session_state.get("authenticated"):
+        return st.session_state["reviewer"]
+    st.title("tadka review")
+    st.caption(f"Sign in to review stage {s.stage}. (An admin adds accounts with "
+               "`tadka review users add NAME --role reviewer`.)")
+    with st.form("signin", clear_on_submit=True):  # the password does not stay in the widget
+        name = st.text_input("Name", key="signin_name")
+        password = st.text_input("Password", key="signin_password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        account = authenticate(store(), name, password)
+        if account is None:
+            st.error("Wrong name or password.")
+        else:
+            for key in [k for k in st.session_state if k != "_store"]:
+                del st.session_state[key]  # nothing of an earlier user stays in this session
+            st.session_state.update(reviewer=account.name, role=account.role, authenticated=True)
+            st.rerun()
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def sign_out() -> None:
+    for key in [k for k in st.session_state if k != "_store"]:
+        del st.session_state[key]
+
+
 def _register(name: str) -> None:
     store().add_reviewer(name)
     st.session_state["reviewer"] = name
     st.query_params["reviewer"] = name
+
+
+def require_admin(what: str) -> bool:
+    """Whether this user may ``what`` (export, start training); says so in one line when not."""
+    if is_admin():
+        return True
+    st.info(f"{what.capitalize()} needs an admin account: you are signed in as {reviewer()} (reviewer).")
+    return False
 
 
 def flash(kind: str, text: str) -> None:
@@ -149,3 +218,26 @@ def queue_counts() -> dict[str, int]:
     counts = store().status_counts(s.stage)
     counts["pending"] = len(idx) - sum(n for status, n in counts.items() if status != "pending")
     return counts
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _current_texts(db: str, high_water: int) -> dict[str, str]:
+    return ReviewStore(db).current_texts()
+
+
+def current_texts() -> dict[str, str]:
+    """record_id → current (edited) text, for search; re-read only after a write."""
+    db = store()
+    return _current_texts(str(db.path), db.high_water())
+
+
+def empty_stage(what: str) -> bool:
+    """True (and says so) when the stage has no records — e.g. curate kept nothing."""
+    s, idx = settings(), index()
+    if len(idx):
+        return False
+    others = [x for x in s.workspace.stages() if x != s.stage]
+    st.info(f"Stage `{s.stage}` has 0 records: {what}. A filter step may have dropped everything "
+            "(see reports/ and the rejects file)"
+            + (f"; other stages: {', '.join(others)} (`tadka review --stage NAME`)." if others else "."))
+    return True

@@ -1,4 +1,4 @@
-"""Pieces the pages share: a Record as a chat, a word diff, score/flag facts, the filter sidebar, keys."""
+"""Pieces the pages share: a word diff, the filter sidebar, the keyboard script and the sticky action bar."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import difflib
 import html
 import json
 import re
-from pathlib import Path
 
 import streamlit as st
 
-from tadka.records import Record
 from tadka.review_index import Filters, StageIndex
 from tadka.review_store import ReviewStore
 
@@ -33,46 +31,6 @@ def diff_html(old: str, new: str) -> str:
         if op == "equal":
             out.append(html.escape("".join(a[i1:i2])))
     return '<div style="white-space:pre-wrap">' + "".join(out) + "</div>"
-
-
-def show_diff(original: Record, edited: Record) -> None:
-    """Each changed turn of ``edited`` against the stage's original."""
-    for i, (old, new) in enumerate(zip(original.messages, edited.messages)):
-        if old["content"] != new["content"]:
-            st.markdown(f"**turn {i + 1} · {new['role']}**")
-            st.markdown(diff_html(old["content"], new["content"]), unsafe_allow_html=True)
-
-
-def show_chat(record: Record, root: Path) -> None:
-    """The conversation as chat bubbles, with the record's image and audio shown and playable."""
-    for kind, rel in record.media.items():
-        path = Path(root, rel)
-        if not path.is_file():
-            st.warning(f"{kind} not found: {rel}")
-        elif kind == "image":
-            st.image(str(path), caption=rel, width=360)
-        elif kind == "audio":
-            st.audio(str(path))
-            st.caption(rel)
-    for turn in record.messages:
-        with st.chat_message(turn["role"], avatar=AVATARS.get(turn["role"])):
-            st.text(turn["content"])
-
-
-def show_facts(record: Record) -> None:
-    """Scores, flags and ops, as curate and augment wrote them."""
-    if record.scores:
-        st.markdown("  \n".join(f"`{k}` **{v:.3g}**" for k, v in sorted(record.scores.items())))
-    else:
-        st.caption("no scores (run `tadka curate`)")
-    if record.flags:
-        st.markdown(" ".join(f":red-badge[{html.escape(f)}]" for f in record.flags))
-    else:
-        st.caption("no flags")
-    src = {k: v for k, v in record.source.items() if v}
-    st.caption("source " + json.dumps(src, ensure_ascii=False))
-    if record.ops:
-        st.code("\n".join(record.ops), language=None)
 
 
 def filter_sidebar(idx: StageIndex, store: ReviewStore, prefix: str, *, default_statuses: list[str]) -> Filters:
@@ -109,6 +67,20 @@ _KEYS_JS = """<script>
       const el = sel && document.querySelector(sel);
       if (el) { e.preventDefault(); el.focus(); }
     });
+    // An edit box hands its text to the server a moment after typing stops (Streamlit sends a text
+    // area's value only on blur or Ctrl+Enter): the server keeps it in review.db as a draft, so a
+    // reconnect or a restart does not lose it. Blur and focus again, with the caret where it was.
+    let timer = null;
+    document.addEventListener("input", (e) => {
+      const t = e.target;
+      if (!t || t.tagName !== "TEXTAREA" || !(t.getAttribute("aria-label") || "").startsWith("Edit turn")) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (document.activeElement !== t) return;
+        const [a, b] = [t.selectionStart, t.selectionEnd];
+        t.blur(); t.focus(); t.setSelectionRange(a, b);
+      }, 1200);
+    });
   }
   const focus = %s;
   if (focus) setTimeout(() => {
@@ -121,5 +93,20 @@ _KEYS_JS = """<script>
 
 
 def keys_script(focus: str | None = None, nonce: str = "") -> None:
-    """Bind T/N to the tag/note boxes and, when ``focus`` (a CSS selector) is given, focus it once."""
+    """Bind T/N to the tag/note boxes, autosave edit boxes and, when ``focus`` (a CSS selector) is given,
+    focus it once."""
     st.html(_KEYS_JS % json.dumps(focus) + f"<!-- {html.escape(nonce)} -->", unsafe_allow_javascript=True)
+
+
+# The container keyed ``actions`` sticks to the bottom of the window while its page scrolls, so the
+# buttons stay in reach under a long record.
+# Streamlit wraps a keyed container in a layout wrapper of the same height, so the wrapper is what sticks.
+STICKY_CSS = """<style>
+div:has(> .st-key-actions) { position: sticky; bottom: 0; z-index: 90; }
+.st-key-actions { padding: 0.5rem 0 0.25rem; background: var(--st-background-color, #ffffff);
+  border-top: 1px solid rgba(49, 51, 63, 0.2); }
+</style>"""
+
+
+def sticky_css() -> None:
+    st.html(STICKY_CSS)

@@ -88,13 +88,37 @@ def sample_workspace(root: Path):
     return ws
 
 
+LONG_CHARS = 20_000
+
+
+def team_workspace(root: Path):
+    """The shipped sample chats, then two noised copies made by the real augment pipeline (each beside its
+    parent) and one record with a 20,000-character answer, at the end of the stage."""
+    from tadka.augment.pipeline import augment_records
+    from tadka.augment.presets import build_plan
+    from tadka.records import Record, read_records
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(root)
+    chats = list(read_records(SAMPLE))
+    noised = augment_records(chats[30:32], build_plan("phone-typing", rate=0.5, seed=3, roles=("user", "assistant")))
+    copies = [r for r in noised.records if r.source.get("kind") == "augment"]
+    assert copies, "the augment pipeline made no copy"
+    words = "Mandi ka bhav roz badalta hai, isliye subah app pe check karo aur tabhi becho. "
+    long = Record(messages=[{"role": "user", "content": "Gehu ki kheti ka poora tareeka detail mein batao."},
+                            {"role": "assistant", "content": (words * (LONG_CHARS // len(words) + 1))[:LONG_CHARS]}],
+                  lang="hi-Latn+en", source={"kind": "teacher"})
+    ws.write_stage("curated", chats + copies + [long])
+    return ws
+
+
 RECORD_ID_JS = """() => {
   // only once the rerun is over: a shortcut pressed while the script still runs can be dropped
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
   if (document.querySelector('[data-stale="true"]')) return null;
   // buttons are a lazily loaded chunk: their shortcuts exist only once the button itself is there
-  if (!document.querySelector('.st-key-q_accept button')) return null;
+  if (!document.querySelector('.st-key-actions button')) return null;
   const els = document.querySelectorAll('[class*="st-key-rec-"]');
   if (els.length !== 1) return null;
   const m = els[0].className.match(/st-key-rec-([0-9a-f]+)/);
@@ -102,9 +126,33 @@ RECORD_ID_JS = """() => {
 }"""
 
 
-def record_on_screen(page, other_than: str | None = None, timeout: float = 20_000) -> str:
+def record_on_screen(page, other_than: str | None = None, timeout: float = 60_000) -> str:
     """Wait until exactly one record is on screen (and it is not ``other_than``); return its id."""
     handle = page.wait_for_function(
         f"() => {{ const id = ({RECORD_ID_JS})(); return id && id !== {other_than!r} ? id : null; }}"
         if other_than else f"() => ({RECORD_ID_JS})()", timeout=timeout)
     return handle.json_value()
+
+
+def shot(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main pane, so the window is made as tall as
+    the pane's content for the shot (at most 6000 px) and put back after."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+        return m ? m.scrollHeight : document.documentElement.scrollHeight; }""")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height + 40, 6000)})
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(size)
+
+
+def press(page, key: str) -> None:
+    """Click the button keyed ``key`` once the rerun has left exactly one of it (an old one lingers a moment)."""
+    from playwright.sync_api import expect
+
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1, timeout=60_000)
+    expect(button).to_be_enabled(timeout=60_000)
+    button.click()

@@ -11,6 +11,7 @@ import json
 import time
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -22,11 +23,19 @@ ss = st.session_state
 REPORT_SUFFIXES = {".png", ".jpg", ".svg", ".html", ".json", ".md"}
 
 
-def _histogram(values: np.ndarray, bins: int, name: str) -> pd.DataFrame:
+def _histogram(values: np.ndarray, bins: int, name: str) -> None:
+    """A histogram whose bars stay in numeric order (a text axis sorted "12–14" before "2–5")."""
     values = values[~np.isnan(values)]
+    if not len(values):
+        st.caption("no values")
+        return
     counts, edges = np.histogram(values, bins=bins)
-    return pd.DataFrame({name: [f"{edges[i]:.0f}–{edges[i + 1]:.0f}" for i in range(bins)], "records": counts}) \
-        .set_index(name)
+    digits = 0 if edges[-1] - edges[0] >= bins else 2
+    labels = [f"{edges[i]:.{digits}f}–{edges[i + 1]:.{digits}f}" for i in range(bins)]
+    frame = pd.DataFrame({name: labels, "records": counts})
+    st.altair_chart(alt.Chart(frame).mark_bar().encode(
+        x=alt.X(f"{name}:N", sort=labels, title=name), y=alt.Y("records:Q"),
+        tooltip=[name, "records"]), width="stretch")
 
 
 def _throughput(labels: pd.DataFrame) -> pd.DataFrame:
@@ -94,10 +103,16 @@ def render() -> None:
     s, idx, db = context.settings(), context.index(), context.store()
     counts = context.stage_counts()
     st.subheader(f"Stage `{s.stage}`: {len(idx):,} records")
+    if context.empty_stage("no distributions to show"):
+        _reports(s.root, s.workspace.stage_path(s.stage).resolve())
+        return
     cols = st.columns(4)
     for col, status in zip(cols, ("pending", "accepted", "edited", "rejected")):
         col.metric(status, f"{counts.get(status, 0):,}")
     labels = db.labels()
+    if not labels:
+        st.info("No review yet: every record is pending. Decide some on the Queue page (or in Browse); "
+                "labels, throughput and agreement appear here as they come.")
     frame = pd.DataFrame(labels, columns=["record_id", "reviewer", "label", "reason", "created_at"])
     left, right = st.columns(2)
     with left:
@@ -115,14 +130,14 @@ def render() -> None:
         st.markdown("**Languages**")
         st.bar_chart(idx.frame["lang"].astype(str).value_counts())
         st.markdown("**Length** (characters per record)")
-        st.bar_chart(_histogram(idx.frame["chars"].to_numpy(dtype=float), 20, "chars"))
+        _histogram(idx.frame["chars"].to_numpy(dtype=float), 20, "chars")
     with right:
         st.markdown("**CMI** (code-mixing index)")
         cmi = idx.frame["cmi"].to_numpy()
         if np.isnan(cmi).all():
             st.caption("no `cmi` scores yet (run `tadka curate`)")
         else:
-            st.bar_chart(_histogram(cmi, 20, "cmi"))
+            _histogram(cmi, 20, "cmi")
         st.markdown("**Flag reasons**")
         st.bar_chart(pd.Series(idx.flag_reasons(), name="records"))
         reasons = frame[frame["label"] == "rejected"]["reason"].value_counts()
@@ -133,7 +148,7 @@ def render() -> None:
     if len(frame):
         st.dataframe(_throughput(frame), hide_index=True)
         hourly = frame.assign(hour=pd.to_datetime(frame["created_at"], unit="s").dt.floor("h"))
-        st.line_chart(hourly.groupby(["hour", "reviewer"]).size().unstack(fill_value=0))
+        st.bar_chart(hourly.groupby(["hour", "reviewer"]).size().unstack(fill_value=0))  # labels per hour
     else:
         st.caption("no labels yet")
     _agreement(labels, s.cfg)

@@ -19,8 +19,9 @@ BROWSE, DASHBOARD, EXPORT = "views/browse.py", "views/dashboard.py", "views/expo
 
 def tick(at, rows: list[int]) -> None:
     """Tick rows of the Browse table (AppTest cannot click into a data editor: set its state)."""
-    at.session_state["b_table"] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [],
-                                   "deleted_rows": []}
+    key = f"b_table_{at.session_state['b_nonce']}"  # the table widget is new after every action
+    at.session_state[key] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [],
+                             "deleted_rows": []}
     at.run()
     assert not at.exception, at.exception
 
@@ -41,45 +42,76 @@ def test_browse_lists_filters_and_searches(review_ws, records):
     assert len(table(at)) == 8
 
 
+def confirm(at, button: str) -> str:
+    """Click a bulk button, check the confirmation names the count and action, confirm; returns its text."""
+    click(at, button)
+    (question,) = [m.value for m in at.markdown if m.value.endswith("?**")]
+    click(at, "b_confirm_yes")
+    return question
+
+
 def test_browse_bulk_accept_reject_and_tag(review_ws, records):
     at = open_app(page=BROWSE)
     store = ReviewStore(review_ws.review_db)
     tick(at, [0, 1])
     assert any(m.value == "**2 selected**" for m in at.markdown)
-    click(at, "b_accept")
+    assert confirm(at, "b_accept") == "**Accept 2 records?**"
     assert [store.item(r.id).status for r in records[:3]] == ["accepted", "accepted", "pending"]
     assert list(table(at)["status"][:3]) == ["accepted", "accepted", "pending"]
+    # the ticks are gone, drawn and counted alike; the next tick selects exactly one row
+    assert not table(at)["select"].any() and any(m.value == "**0 selected**" for m in at.markdown)
     tick(at, [2, 3])
+    assert at.selectbox(key="b_reason").value is None  # no reason is preselected
+    assert at.button(key="b_reject").disabled
     at.selectbox(key="b_reason").set_value("duplicate").run()
-    click(at, "b_reject")
+    assert confirm(at, "b_reject") == "**Reject 2 records as 'duplicate'?**"
     assert {store.item(r.id).reason for r in records[2:4]} == {"duplicate"}
     tick(at, [0, 3])
     at.text_input(key="b_tag").input("batch-1").run()
-    click(at, "b_tag_btn")
+    assert confirm(at, "b_tag_btn") == "**Tag 2 records with 'batch-1'?**"
     assert store.ids_tagged(["batch-1"]) == {records[0].id, records[3].id}
     assert at.multiselect(key="b_status").value == []
     at.multiselect(key="b_status").set_value(["rejected"]).run()
     assert list(table(at)["id"]) == [records[2].id, records[3].id]
 
 
+def test_browse_cancel_writes_nothing_and_search_sees_edits(review_ws, records):
+    at = open_app(page=BROWSE)
+    store = ReviewStore(review_ws.review_db)
+    tick(at, [4])
+    click(at, "b_accept")
+    click(at, "b_confirm_no")
+    assert store.item(records[4].id).version == 0
+    store.edit(records[4], [records[4].messages[0], {"role": "assistant", "content": "Storage saaf karo, bas."}],
+               stage="curated", reviewer="ravi", base_version=0)
+    at.text_input(key="b_search").input("saaf karo, bas").run()
+    assert list(table(at)["id"]) == [records[4].id]
+    at.text_input(key="b_search").input("unused apps uninstall").run()  # only in the original text
+    assert len(table(at)) == 0
+
+
 def test_browse_bulk_refuses_rows_changed_since_shown(review_ws, records):
     at = open_app(page=BROWSE)
     store = ReviewStore(review_ws.review_db)
     tick(at, [4, 5])
-    store.decide(records[5].id, "rejected", stage="curated", reviewer="ravi", base_version=0, reason="duplicate")
     click(at, "b_accept")
+    store.decide(records[5].id, "rejected", stage="curated", reviewer="ravi", base_version=0, reason="duplicate")
+    click(at, "b_confirm_yes")
     assert store.item(records[4].id).status == "accepted"
     assert store.item(records[5].id).status == "rejected"  # ravi's decision stands
     assert any(records[5].id in e.value and "ravi" in e.value for e in at.error)
     assert store.history(records[5].id)[-1]["outcome"] == "conflict"
 
 
-def test_browse_tick_all_and_open_in_queue(review_ws, records):
+def test_browse_tick_all_preview_and_open_in_queue(review_ws, records):
     at = open_app(page=BROWSE)
     at.toggle(key="b_all").set_value(True).run()
     assert any(m.value == f"**{len(records)} selected**" for m in at.markdown)
     at.toggle(key="b_all").set_value(False).run()
+    assert any(m.value == "**0 selected**" for m in at.markdown)
     tick(at, [7])
+    assert at.selectbox(key="b_preview").value == records[7].id  # the row ticked last is previewed
+    assert any(records[7].messages[1]["content"] in t.value for t in at.text)
     click(at, "b_open")
     assert shown_id(at) == records[7].id
 
@@ -150,3 +182,45 @@ def test_export_page_writes_what_tadka_export_writes(review_ws, records):
 def test_pages_render_without_a_stage_problem(review_ws, page):
     at = open_app(page=page)
     assert not at.exception
+
+
+def test_export_page_asks_before_overwriting_and_warns_when_empty(review_ws, records):
+    store = ReviewStore(review_ws.review_db)
+    store.decide(records[0].id, "rejected", stage="curated", reviewer="asha", base_version=0)
+    at = open_app(page=EXPORT)
+    at.text_input(key="x_name").input("v1")
+    at.button(key="FormSubmitter:x_form-Export").click().run()
+    (warning,) = [w.value for w in at.warning]
+    assert "0 train, 0 eval" in warning and "Nothing to train on" in warning and not at.success
+    store.decide(records[1].id, "accepted", stage="curated", reviewer="asha", base_version=0)
+    at.button(key="FormSubmitter:x_form-Export").click().run()
+    assert any("exports/v1 already exists. Overwrite it?" in w.value for w in at.warning)
+    assert json.loads((review_ws.exports_dir / "v1" / "manifest.json").read_text())["train"] == 0  # not yet
+    click(at, "x_overwrite")
+    assert any("1 train, 0 eval" in s.value or "0 train, 1 eval" in s.value for s in at.success)
+
+
+def test_dashboard_histograms_are_in_numeric_order(review_ws):
+    at = open_app(page=DASHBOARD)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    charts = [sp for sp in specs if sp.get("encoding", {}).get("x", {}).get("field") == "chars"]
+    assert charts, "the length histogram is drawn"
+    spec = charts[0]
+    order = spec["encoding"]["x"]["sort"]
+    starts = [float(label.split("–")[0]) for label in order]
+    assert starts == sorted(starts) and len(starts) == 20
+
+
+def test_queue_says_which_order_it_uses_without_quality_scores(tmp_path, monkeypatch):
+    from tadka.records import Record
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "plain")
+    ws.write_stage("imported", [Record(messages=[{"role": "user", "content": f"Sawal {i}?"},
+                                                 {"role": "assistant", "content": f"Jawab {i}."}]) for i in range(3)])
+    monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
+    monkeypatch.setenv("TADKA_REVIEW_STAGE", "imported")
+    at = open_app()
+    assert at.selectbox(key="q_order").value == "stage" and "quality" not in at.selectbox(key="q_order").options
+    assert any("No record of this stage has a quality score" in c.value for c in at.sidebar.caption)
+    assert shown_id(at) == next(ws.records("imported")).id

@@ -59,7 +59,7 @@ def test_edit_keeps_the_original_and_exports_the_new_version(review_ws, records)
     boxes = [t for t in at.text_area if t.label.startswith("Edit turn")]
     assert [t.value for t in boxes] == [m["content"] for m in original.messages]
     boxes[1].input("Aaj Azadpur mandi mein tomato 25 rupaye kilo hai.")
-    at.button(key="FormSubmitter:q_edit_form-Save edit").click().run()
+    click(at, "q_save_edit")
     assert not at.exception
     assert shown_id(at) == records[1].id
     store = db(review_ws)
@@ -88,7 +88,7 @@ def test_edit_keeps_the_original_and_exports_the_new_version(review_ws, records)
 def test_an_unchanged_edit_is_not_saved(review_ws, records):
     at = open_app()
     click(at, "q_edit")
-    at.button(key="FormSubmitter:q_edit_form-Save edit").click().run()
+    click(at, "q_save_edit")
     assert any("nothing changed" in w.value for w in at.warning)
     assert db(review_ws).item(records[0].id).version == 0
     click(at, "q_cancel_edit")
@@ -109,7 +109,7 @@ def test_undo_puts_back_decisions_edits_tags_notes_and_skips(review_ws, records)
     click(at, "q_edit")
     box = [t for t in at.text_area if t.label.startswith("Edit turn 2")][0]
     box.input(box.value + " Aur mandi ka bhav app pe bhi dekho.")
-    at.button(key="FormSubmitter:q_edit_form-Save edit").click().run()
+    click(at, "q_save_edit")
     assert store.item(first).status == "edited"
     click(at, "q_undo_btn")
     item = store.item(first)
@@ -224,7 +224,7 @@ def test_two_reviewers_on_one_record_one_wins_the_other_is_told(review_ws, recor
     assert store.item(rid).status == "rejected" and store.item(rid).version == 2
 
 
-def test_a_conflicting_edit_keeps_the_text_and_logs_it(review_ws, records):
+def test_an_edit_after_someone_decided_is_merged_not_refused(review_ws, records):
     rid = records[2].id
     a, b = open_app("asha"), open_app("ravi")
     for at in (a, b):
@@ -234,16 +234,51 @@ def test_a_conflicting_edit_keeps_the_text_and_logs_it(review_ws, records):
     box = [t for t in b.text_area if t.label.startswith("Edit turn 2")][0]
     box.input("Ravi ka jawab: IRCTC app kholo aur PNR daalo.")
     click(a, "q_accept")
-    b.button(key="FormSubmitter:q_edit_form-Save edit").click().run()
-    assert any("asha" in e.value for e in b.error)
-    box = [t for t in b.text_area if t.label.startswith("Edit turn 2")][0]
-    assert box.value == "Ravi ka jawab: IRCTC app kholo aur PNR daalo."
+    click(b, "q_save_edit")
     store = db(review_ws)
-    refused = store.history(rid)[-1]
-    assert refused["outcome"] == "conflict" and "Ravi ka jawab" in refused["detail"]
-    b.button(key="FormSubmitter:q_edit_form-Save edit").click().run()
     item = store.item(rid)
     assert item.status == "edited" and item.version == 2 and "Ravi ka jawab" in item.current_json
+    last = store.history(rid)[-1]
+    assert (last["reviewer"], last["action"], last["outcome"]) == ("ravi", "edit", "merged")
+    assert any("Merged: your turn 2" in i.value and "asha" in i.value for i in b.info)
+
+
+def test_a_same_turn_conflict_shows_both_texts_and_saves_the_choice(review_ws, records):
+    rid, original = records[2].id, records[2]
+    a, b = open_app("asha"), open_app("ravi")
+    for at in (a, b):
+        at.query_params["record"] = rid
+        at.run()
+    for at, text in ((a, "Asha: IRCTC app mein PNR daalo."), (b, "Ravi: 139 pe SMS karo.")):
+        click(at, "q_edit")
+        [t for t in at.text_area if t.label.startswith("Edit turn 2")][0].input(text)
+    click(a, "q_save_edit")
+    click(b, "q_save_edit")
+    store = db(review_ws)
+    assert store.item(rid).version == 1 and "Asha:" in store.item(rid).current_json
+    texts = [t.value for t in b.text]
+    assert "Asha: IRCTC app mein PNR daalo." in texts and "Ravi: 139 pe SMS karo." in texts
+    assert store.history(rid)[-1]["outcome"] == "conflict"
+    b.radio(key=f"cf_{rid}_1").set_value("yours").run()
+    click(b, "q_resolve")
+    item = store.item(rid)
+    assert item.version == 2 and item.current().messages[1]["content"] == "Ravi: 139 pe SMS karo."
+    assert item.current().messages[0] == original.messages[0]
+    kinds = [r[0] for r in store.conn.execute("SELECT kind FROM edits WHERE record_id = ? ORDER BY id", (rid,))]
+    assert kinds == ["edit", "resolve"]
+    # History keeps all three texts (the original, asha's, ravi's) and can restore asha's as a new version
+    b.query_params["record"] = rid
+    b.run()
+    b.session_state[f"h_open_{rid}"] = True  # open History (its content is drawn only when open)
+    b.run()
+    labels = [v.label for v in store.text_versions(original)]
+    assert labels[:3] == ["original", "v1", "refused #" + labels[2].split("#")[1]] and labels[-1] == "v2"
+    assert b.selectbox(key=f"h_pick_{rid}").value == len(labels) - 1  # History opens on the current text
+    b.selectbox(key=f"h_pick_{rid}").set_value(1).run()
+    click(b, f"h_restore_{rid}")
+    item = store.item(rid)
+    assert item.version == 3 and item.current().messages[1]["content"] == "Asha: IRCTC app mein PNR daalo."
+    assert store.history(rid)[-1]["action"] == "restore"
 
 
 def test_a_stale_view_is_flagged_and_can_be_reloaded(review_ws, records):
