@@ -125,11 +125,17 @@ class CurateConfig:
     profanity_allow: list[str] = opt([], "Words from the lists to allow after all.")
 
     # -- exact and near dedup -------------------------------------------------------------------
+    lineage_kinds: list[str] = opt(
+        ["augment", "edit"],
+        "Source kinds whose parent_id makes a lineage: dedup never compares a record with its own parent or "
+        "siblings, and drops a copy only with its parent or when it duplicates another lineage.",
+    )
     dedup_roles: list[str] = opt(["system", "user", "assistant"],
                                  "Turns hashed for exact dedup (after lower-casing and dropping punctuation).")
     minhash_roles: list[str] = opt(["user", "assistant"], "Turns compared for near dedup.")
-    minhash_threshold: float = opt(0.3, "Estimated Jaccard similarity of character-shingle sets at or above which "
-                                        "two records are near-duplicates (why 0.3: see tadka.curate.filters.minhash).")
+    minhash_threshold: float = opt(0.5, "Estimated Jaccard similarity of character-shingle sets at or above which "
+                                        "a record is a near-duplicate of a kept one (why 0.5: see "
+                                        "tadka.curate.filters.minhash and bench/curate.py --part threshold).")
     minhash_shingle: int = opt(5, "Characters per shingle (after lower-casing and collapsing punctuation and spaces).")
     minhash_num_perm: int = opt(128, "MinHash permutations (more: a finer similarity estimate, slower).")
     minhash_seed: int = opt(1, "Seed of the MinHash permutations.")
