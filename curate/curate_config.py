@@ -109,12 +109,17 @@ class CurateConfig:
 
     # -- PII ------------------------------------------------------------------------------------
     pii_kinds: list[str] = opt(
-        ["aadhaar", "pan", "phone", "ifsc", "upi", "email", "card", "vehicle"],
-        "What to look for: Aadhaar (Verhoeff check), PAN, phone (+91 and bare 10-digit mobiles), IFSC, UPI "
-        "IDs, email, card numbers (Luhn check), vehicle registration.",
+        ["email", "upi", "gstin", "dl", "card", "aadhaar", "phone", "pan", "voter", "passport", "ifsc", "vehicle"],
+        "What to look for (digits of any script count): e-mail, UPI ID, GSTIN (check character), driving licence, "
+        "card (Luhn), Aadhaar (Verhoeff), phone (+91 and bare 10-digit mobiles; not PNRs, OTPs, order ids), PAN, "
+        "voter ID (EPIC), passport, IFSC, vehicle registration.",
     )
-    pii_action: str = opt("redact", "redact (replace with [AADHAAR], [PHONE] … in a derived record) or drop "
-                                    "(flag pii:KIND).")
+    pii_action: str = opt(
+        "redact", "redact (replace with [AADHAAR], [PHONE] … in a derived record), pseudonymize (a fake value of the "
+                  "same format: valid checksum, same separators and digit script) or drop (flag pii:KIND).",
+    )
+    pii_key: str = opt("", "Secret for pseudonymize (the same value gets the same fake); empty: a random key kept in "
+                           "the workspace at cache/pii.key.")
     pii_roles: list[str] = opt(["system", "user", "assistant"], "Turns searched for PII.")
 
     # -- profanity ------------------------------------------------------------------------------
@@ -176,8 +181,9 @@ class CurateConfig:
             raise ConfigError(f"unknown engine {self.engine!r}", field="curate.engine", hint=", ".join(ENGINES))
         if self.workers < 1 or self.batch_size < 1:
             raise ConfigError("must be at least 1", field="curate.workers/batch_size")
-        if self.pii_action not in ("redact", "drop"):
-            raise ConfigError(f"unknown action {self.pii_action!r}", field="curate.pii_action", hint="redact or drop")
+        if self.pii_action not in ("redact", "pseudonymize", "drop"):
+            raise ConfigError(f"unknown action {self.pii_action!r}", field="curate.pii_action",
+                              hint="redact, pseudonymize or drop")
         if not 0 < self.minhash_threshold <= 1:
             raise ConfigError("must be in (0, 1]", field="curate.minhash_threshold")
         if self.minhash_shingle < 1 or self.minhash_num_perm < 16 or self.decontam_n < 1:
