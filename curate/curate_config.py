@@ -46,6 +46,13 @@ class CurateConfig:
     length_min_words: int = opt(1, "Fewest words (tokens that are not punctuation, emoji or URLs) in a turn.")
     length_max_words: int = opt(1500, "Most words in a turn.")
     length_min_response_words: int = opt(3, "Fewest words over all assistant turns together (flag too_short).")
+    length_min_words_detail: int = opt(
+        15, "Fewest words in an answer to a prompt that asks for detail (explain, samjhao, step by step, process, "
+            "farak …; corpora/demand/answer_demand.tsv): flag too_short_for_prompt:detail. Good shipped answers to "
+            "such prompts have 40 or more.")
+    length_min_words_how: int = opt(
+        6, "Fewest words in an answer to a how/why prompt (kaise, kyun, how, why, kya karun): flag "
+           "too_short_for_prompt:how. 'Kal 10 baje aa jana' answers a when-question and is not held to this.")
     length_min_turns: int = opt(2, "Fewest user + assistant turns (flag too_few_turns).")
     length_max_turns: int = opt(40, "Most user + assistant turns (flag too_many_turns).")
 
@@ -62,6 +69,14 @@ class CurateConfig:
             "repeated pair ('ke liye', 'karna hai') is already a large share (Gopher documents are thousands of "
             "words). With 40, no good Hinglish answer in corpora/ is dropped; with none, 3 of 593 are.",
     )
+    repetition_dup_sentence_char_frac: float = opt(
+        0.20, "Most characters in sentences (3+ words) that repeat an earlier sentence, at any length (a looping "
+              "short answer: 'Form bharo. Form bharo. Form bharo.').")
+    repetition_short_loop_frac: float = opt(
+        0.45, "In turns of short_min_words to min_words words: most words that repeat an earlier word (1 - distinct/"
+             "total). Catches 'UPI PIN share mat karo, UPI PIN share mat karo …'; good short answers in corpora/ "
+             "stay under 0.32.")
+    repetition_short_min_words: int = opt(3, "Shortest turn the short-loop rule applies to.")
     repetition_top_ngram_char_frac: dict[int, float] = opt(
         {2: 0.20, 3: 0.18, 4: 0.16},
         "n → most characters covered by the single most frequent word n-gram (Gopher's values; long Hinglish "
@@ -99,11 +114,16 @@ class CurateConfig:
     refusal_roles: list[str] = opt(["assistant"], "Turns searched for refusals and AI boilerplate.")
     refusal_lists: list[str] = opt(["en", "hi_latn", "hi_deva"], "Phrase lists from corpora/refusals/ to use.")
     refusal_categories: list[str] = opt(
-        ["refusal", "ai_identity", "boilerplate"],
+        ["refusal", "ai_identity", "boilerplate", "closing", "meta_talk"],
         "Categories to drop: refusal ('I can't help with that', 'main madad nahi kar sakta'), ai_identity ('As an "
         "AI language model', 'main ek AI hoon'), boilerplate (knowledge-cutoff notes, 'Here is the Hinglish "
-        "translation:' and other teacher meta-talk).",
+        "translation:' and other teacher meta-talk), closing ('I hope this helps! Let me know if you have any other "
+        "questions', 'umeed hai isse madad milegi': chat-assistant sign-offs no good answer in corpora/ has), "
+        "meta_talk (a first or last sentence a small fastText model reads as talk about the answer: 'Main aapko "
+        "step by step samjhata hoon.', 'Feel free to ask follow-up questions.').",
     )
+    refusal_meta_threshold: float = opt(0.9, "P(meta-talk) at or above which a first or last sentence is flagged "
+                                              "meta_talk.")
     refusal_extra: list[str] = opt([], "More patterns (Python regular expressions, matched case-insensitively as "
                                        "whole words), flagged refusal.")
 

@@ -9,7 +9,12 @@ Each phrase names trigger words that every match contains (one of "sorry|afraid"
 phrases also one of a second group: "madad|help" & "sakta|sakti"); a phrase's pattern is only tried
 on text holding its triggers, so most records cost a set intersection rather than dozens of
 regular-expression scans.
-Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``).
+Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``, ``meta_talk``).
+
+``meta_talk``: phrase lists only know the wordings someone wrote down; on wordings written later
+they missed about half. So the first and last sentence of each checked turn also go through a small
+fastText classifier of assistant meta-talk (:mod:`tadka.curate.filters.meta_talk`), flagged when
+P(meta) ≥ ``meta_threshold``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
 from tadka.records import Record
 
-CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing")
+CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
 _SPACE = re.compile(r"\s+")
 Phrase = tuple[str, tuple[frozenset, ...], re.Pattern]  # category, trigger groups, pattern
 
@@ -59,7 +64,8 @@ class RefusalFilter(Filter):
     name = "refusal"
 
     def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
-                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate"), extra: Sequence[str] = ()) -> None:
+                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
+                 extra: Sequence[str] = (), meta_threshold: float = 0.9) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
             raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
@@ -68,6 +74,7 @@ class RefusalFilter(Filter):
         self.lists = tuple(lists)
         self.categories = tuple(categories)
         self.extra = tuple(extra)
+        self.meta_threshold = meta_threshold
         compile_patterns(self.lists, self.categories, self.extra)  # fail on the driver, before any work
 
     def setup(self) -> None:
@@ -104,7 +111,13 @@ class RefusalFilter(Filter):
         return list(out.items())
 
     def keep(self, record: Record) -> Verdict:
-        found = self.matches([m["content"] for m in record.messages if m["role"] in self.roles])
+        turns = [m["content"] for m in record.messages if m["role"] in self.roles]
+        found = [cat for cat, _ in self.matches(turns)]
+        if not found and "meta_talk" in self.categories:
+            from tadka.curate.filters.meta_talk import meta_sentence
+
+            if any(meta_sentence(t, self.meta_threshold) for t in turns):
+                found.append("meta_talk")
         if not found:
             return True
-        return False, tuple(cat for cat, _ in found)
+        return False, tuple(found)

@@ -92,7 +92,7 @@ def plant_near_dups(recs: list[Record], share: float, max_rate: float, seed: int
     return out, pairs
 
 
-def chat(assistant: str, user: str = "Isko samjhao please?", lang: str = "hi-Latn+en", **kw) -> Record:
+def chat(assistant: str, user: str = "Ek baat batao na?", lang: str = "hi-Latn+en", **kw) -> Record:
     """A two-turn Record for filter tests."""
     return Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}],
                   lang=lang, **kw)
