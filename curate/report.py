@@ -74,9 +74,10 @@ def distributions(outcome: Outcome, sample: int = 5000) -> dict[str, dict[str, A
     """Before/after histograms of CMI, length, language and script over a deterministic sample."""
     rows = outcome.rows
     step = max(1, rows.num_rows // sample) if sample else 1
-    picked = rows.take(list(range(0, rows.num_rows, step))) if rows.num_rows else rows
+    indices = list(range(0, rows.num_rows, step))
+    picked = rows.take(indices) if rows.num_rows else rows
     kept = [not flags for flags in picked["flags"].to_pylist()]
-    measured = list(zip(_measure(picked["messages"].to_pylist()), kept))
+    measured = list(zip(_measure(outcome.messages(indices)), kept))
     out: dict[str, dict[str, Any]] = {}
     for name, bins in (("cmi", CMI_BINS), ("chars", LENGTH_BINS)):
         before = [m[name] for m, _ in measured]
@@ -96,12 +97,11 @@ def examples(outcome: Outcome, per_reason: int = 3, top: int = 20) -> dict[str, 
 
     Reads the flagged rows a slice at a time and stops once every reason has its examples, so a
     large stage is never turned into Python objects as a whole."""
-    import pyarrow.compute as pc
-
     wanted = [r for r, _ in outcome.reasons.most_common(top)]
     out: dict[str, list[dict]] = {r: [] for r in wanted}
-    rows = outcome.rows.select(["id", "messages", "flags"])
-    rows = rows.filter(pc.greater(pc.list_value_length(rows["flags"]), 0))
+    if outcome.processed_rejects is None:
+        return out
+    rows = outcome.processed_rejects.select(["id", "messages", "flags"])
     for start in range(0, rows.num_rows, 1000):
         part = rows.slice(start, 1000)
         for rid, msgs, flags in zip(part["id"].to_pylist(), part["messages"].to_pylist(), part["flags"].to_pylist()):

@@ -37,29 +37,29 @@ def reason_of(flag: str) -> str:
     return head if head in ID_FLAGS else flag
 
 
-def sketch_matrix(col: pa.ChunkedArray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows × width uint8, valid) from a binary sketch column, read from its Arrow buffers.
-
-    A failed sketch is an empty value (not valid). No Python bytes object is made per row.
-    """
+def sketch_matrix(col: pa.ChunkedArray, width: int, wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(live rows × width uint8, live row numbers) from a binary sketch column, read from its Arrow
+    buffers: the rows ``wanted`` (a boolean mask; all when None) whose sketch did not fail (a failed
+    sketch is an empty value). One copy of the live sketches, no Python bytes object per row."""
     n = len(col)
-    out = np.zeros((n, width), np.uint8)
-    valid = np.zeros(n, bool)
+    wanted = np.ones(n, bool) if wanted is None else wanted
+    parts, rows = [], []
     at = 0
     for chunk in col.chunks:
         m = len(chunk)
         if m:
             offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + m + 1]
             data = np.frombuffer(chunk.buffers()[2], np.uint8) if chunk.buffers()[2] is not None else np.empty(0, np.uint8)
-            ok = np.diff(offsets) == width
-            if ok.all() and len(data) >= offsets[-1]:
-                out[at:at + m] = data[offsets[0]:offsets[-1]].reshape(m, width)
-            else:
-                for i in np.flatnonzero(ok):
-                    out[at + i] = data[offsets[i]:offsets[i] + width]
-            valid[at:at + m] = ok
+            ok = (np.diff(offsets) == width) & wanted[at:at + m]
+            idx = np.flatnonzero(ok)
+            if len(idx):
+                starts = offsets[idx]
+                parts.append(data[starts[:, None] + np.arange(width)])
+                rows.append(idx + at)
         at += m
-    return out, valid
+    if not parts:
+        return np.empty((0, width), np.uint8), np.empty(0, np.int64)
+    return np.concatenate(parts), np.concatenate(rows).astype(np.int64)
 
 
 @dataclass
@@ -84,9 +84,8 @@ def run_globals(rows: pa.Table, globals_: Sequence[GlobalStep], lineage: Lineage
     marks = Marks()
     ids = rows["id"]
     for g in globals_:
-        sketches, valid = sketch_matrix(rows[f"_sk_{g.name}"], g.width)
-        live = np.flatnonzero(~flagged & valid)
-        dec = g.resolve(sketches[live] if len(live) < len(sketches) else sketches, lineage.take(live))
+        sketches, live = sketch_matrix(rows[f"_sk_{g.name}"], g.width, ~flagged)
+        dec = g.resolve(sketches, lineage.take(live))
         del sketches
         claimed = np.flatnonzero(dec.state != KEPT)
         keeper_ids = ids.take(pa.array(live[dec.by[claimed]])).to_pylist() if len(claimed) else []

@@ -67,34 +67,52 @@ def training_lines() -> list[str]:
 
 @lru_cache(maxsize=1)
 def model():
+    """Trained, saved and loaded back: the trained object keeps fastText's training buffers (over
+    100 MB of resident memory), the reloaded one only the model (a few MB)."""
     import fasttext
 
-    fd, path = tempfile.mkstemp(suffix=".txt", prefix="tadka-meta-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with tempfile.TemporaryDirectory(prefix="tadka-meta-") as tmp:
+        data, saved = os.path.join(tmp, "train.txt"), os.path.join(tmp, "meta.bin")
+        with open(data, "w", encoding="utf-8") as f:
             f.write("\n".join(training_lines()) + "\n")
-        return fasttext.train_supervised(path, **PARAMS)
-    finally:
-        os.unlink(path)
+        trained = fasttext.train_supervised(data, **PARAMS)
+        trained.save_model(saved)
+        del trained
+        return fasttext.load_model(saved)
 
 
 def meta_probability(sentence: str) -> float:
-    labels, probs = model().predict(normalise(sentence).replace("\n", " "), k=2)
-    return float(dict(zip(labels, probs)).get(META, 0.0))
+    return meta_probabilities([sentence])[0]
+
+
+def meta_probabilities(sents: list[str]) -> list[float]:
+    """P(meta-talk) of each sentence, in one fastText call for the whole list."""
+    if not sents:
+        return []
+    labels, probs = model().predict([normalise(s).replace("\n", " ") for s in sents], k=1)
+    return [float(p[0]) if ls[0] == META else 1.0 - float(p[0]) for ls, p in zip(labels, probs)]
+
+
+_EDGE = 400  # characters read at each end of a turn (meta-talk is a sentence, not a paragraph)
+_WORDS = 24  # words of an edge sentence the model reads
 
 
 def edge_sentences(text: str) -> list[str]:
     """The first and the last sentence; a sentence of under four words ("Sure!", "Bilkul!") is read
-    together with its neighbour, so "Sure! Here's everything you need to know:" stays one opener."""
-    parts = sentences(text)
-    if not parts:
+    together with its neighbour, so "Sure! Here's everything you need to know:" stays one opener.
+    Only the two ends of a long turn are split, and each sentence is cut to its first 24 words."""
+    head = sentences(text[:_EDGE] if len(text) > 2 * _EDGE else text)
+    tail = sentences(text[-_EDGE:]) if len(text) > 2 * _EDGE else head
+    if len(text) > 2 * _EDGE:
+        tail = tail[1:] or tail  # the tail window starts mid-sentence
+    if not head:
         return []
-    first, last = parts[0], parts[-1]
-    if len(parts) > 1 and len(first.split()) < 4:
-        first = f"{first} {parts[1]}"
-    if len(parts) > 1 and len(last.split()) < 4:
-        last = f"{parts[-2]} {last}"
-    return list(dict.fromkeys([first, last]))
+    first, last = head[0], tail[-1]
+    if len(head) > 1 and len(first.split()) < 4:
+        first = f"{first} {head[1]}"
+    if len(tail) > 1 and len(last.split()) < 4:
+        last = f"{tail[-2]} {last}"
+    return list(dict.fromkeys(" ".join(s.split()[:_WORDS]) for s in (first, last)))
 
 
 def meta_sentence(text: str, threshold: float) -> str | None:

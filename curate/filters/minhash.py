@@ -18,7 +18,8 @@ Stages (each a numpy function; see :mod:`tadka.curate.filters.cluster`):
 1. **signatures** in the workers, vectorised over a batch: the shingles' 32-bit hashes go through
    datasketch's ``affine32`` permutations (MurmurHash3's finaliser, then ``a·h + b`` mod 2³²); the
    values equal ``datasketch.MinHash.update_batch`` (a test checks it), computed for a whole batch
-   at once instead of one record at a time, which is what made this step slow;
+   at once instead of one record at a time, which is what made this step slow (datasketch is only
+   the reference: the curate run does not import it);
 2. **band keys**: ``bands × rows`` chosen for the threshold (:func:`lsh_params`), one 64-bit key per
    band and record; a bucket is a run of equal keys after sorting, never a Python dict — the old
    ``datasketch.MinHashLSH`` held every key in dicts of sets and peaked at ~1 GB for 50k records;
@@ -115,12 +116,12 @@ class MinHashDedup(GlobalStep):
         self.width = 4 * num_perm
 
     def setup(self) -> None:
-        from datasketch import MinHash
-
-        # datasketch draws the affine32 permutations; the batch computation below applies them.
-        a, b = MinHash(num_perm=self.num_perm, seed=self.seed, scheme="affine32").permutations
-        self.a_ = np.asarray(a, dtype=np.uint32)
-        self.b_ = np.asarray(b, dtype=np.uint32)
+        # datasketch's affine32 permutations, drawn the way datasketch.MinHash draws them (a test checks
+        # the signatures against datasketch's own); importing datasketch here would pull in scipy
+        # (~60 MB in every worker) for two arrays of 128 numbers.
+        gen = np.random.RandomState(self.seed)
+        self.a_ = gen.randint(0, 1 << 31, self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self.b_ = gen.randint(0, 1 << 32, self.num_perm, dtype=np.uint32)
 
     # -- stage 1: signatures ------------------------------------------------------------------
     def batch_shingles(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from typing import Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, steps
+from tadka.curate.filters.base import Filter, Verdict, steps, with_marks
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
@@ -111,13 +111,28 @@ class RefusalFilter(Filter):
         return list(out.items())
 
     def keep(self, record: Record) -> Verdict:
-        turns = [m["content"] for m in record.messages if m["role"] in self.roles]
-        found = [cat for cat, _ in self.matches(turns)]
-        if not found and "meta_talk" in self.categories:
-            from tadka.curate.filters.meta_talk import meta_sentence
+        return self.keep_batch([record])[0]
 
-            if any(meta_sentence(t, self.meta_threshold) for t in turns):
-                found.append("meta_talk")
-        if not found:
-            return True
-        return False, tuple(found)
+    def keep_batch(self, records: Sequence[Record]) -> list[Verdict]:
+        """Verdicts for a batch: the phrase lists per record, then one classifier call for the edge
+        sentences of every record they did not already flag."""
+        turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
+        found = [[cat for cat, _ in self.matches(t)] for t in turns]
+        if "meta_talk" in self.categories:
+            from tadka.curate.filters.meta_talk import edge_sentences, meta_probabilities
+
+            owner, sents = [], []
+            for i, ts in enumerate(turns):
+                if not found[i]:
+                    for t in ts:
+                        edges = edge_sentences(t)
+                        owner += [i] * len(edges)
+                        sents += edges
+            for i, p in zip(owner, meta_probabilities(sents)):
+                if p >= self.meta_threshold and "meta_talk" not in found[i]:
+                    found[i].append("meta_talk")
+        return [(False, tuple(f)) if f else True for f in found]
+
+    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+        self.ensure_setup()
+        return [rec if v is True else with_marks(rec, None, v[1]) for rec, v in zip(records, self.keep_batch(records))]

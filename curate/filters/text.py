@@ -28,10 +28,11 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def lower_words(text: str) -> tuple[str, ...]:
     """Case-folded word tokens, memoised: length, repetition, profanity and decontam all read the
-    same turn one after another, and a batch's turns fit in the cache."""
+    same turn one after another, and a batch's turns (1,000 records, 2–3 turns each) fit in the
+    cache. Not larger: each entry holds a tuple of word strings (~4 KB), 16,384 of them ~60 MB."""
     text = text.casefold()
     return tuple((_ASCII_WORD_RE if text.isascii() else WORD_RE).findall(text))
 
