@@ -26,9 +26,11 @@ PRESIDIO_KINDS = {"IN_AADHAAR": "aadhaar", "IN_PAN": "pan", "IN_PASSPORT": "pass
 
 # -- PII ------------------------------------------------------------------------------------------
 def load_pii_set(name: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """(text, gold spans) per line of corpora/eval/pii_<name>.tsv (``{{kind:value}}`` marks a span)."""
+    """(text, gold spans) per line of the tuning set (corpora/pii/pii_tune.tsv) or the held-out set
+    (corpora/eval/pii_heldout.tsv); ``{{kind:value}}`` marks a span."""
     rows = []
-    lines = (ROOT / "corpora" / "eval" / f"pii_{name}.tsv").read_text(encoding="utf-8").splitlines()
+    folder = "pii" if name == "tune" else "eval"
+    lines = (ROOT / "corpora" / folder / f"pii_{name}.tsv").read_text(encoding="utf-8").splitlines()
     for line in lines[1:]:
         _, marked = line.split("\t", 1)
         parts, spans, at = [], [], 0

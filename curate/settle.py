@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tadka.curate.filters import GlobalStep
-from tadka.curate.filters.cluster import DUP, KEPT, PARENT
+from tadka.curate.filters.cluster import DUP, KEPT
 from tadka.curate.filters.lineage import Lineage
 
 INPUT = "input"  # flags a record already had when curation started

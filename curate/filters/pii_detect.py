@@ -195,9 +195,6 @@ PATTERNS: dict[str, list[re.Pattern]] = {
     ],
 }
 KINDS = tuple(PATTERNS)
-#: Kinds whose shape alone is not enough: a "none" context word next to them (PNR, order id, OTP …)
-#: means the number is something else.
-CONTEXT_SENSITIVE = frozenset({"card", "aadhaar", "phone", "voter", "passport"})
 
 
 @dataclass(frozen=True, slots=True)
