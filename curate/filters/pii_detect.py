@@ -181,7 +181,8 @@ PATTERNS: dict[str, list[re.Pattern]] = {
     "gstin": [re.compile(r"\b\d{2}[A-Za-z]{5}\d{4}[A-Za-z][1-9A-Za-z][Zz][0-9A-Za-z]\b")],
     "dl": [re.compile(rf"\b(?:{STATES}|(?i:{STATES.lower()}))-?{_SEP}?\d{{2}}{_SEP}?(?:19|20)\d{{2}}{_SEP}?\d{{7}}\b")],
     "card": [re.compile(_NB + r"[2-6](?:" + _SEP + r"?\d){12,18}" + _NA)],
-    "aadhaar": [re.compile(_NB + r"[2-9]\d{3}(?P<sep>[ \-\u00a0]?)\d{4}(?P=sep)\d{4}" + _NA)],
+    # groups of four joined by the same separator: none, a space (or two), a dash or a dot
+    "aadhaar": [re.compile(_NB + r"[2-9]\d{3}(?P<sep>(?:  ?|[\-.\u00a0])?)\d{4}(?P=sep)\d{4}" + _NA)],
     "phone": [re.compile(r"(?<![\w+])(?<!\d[ -])(?:(?:\+|00)\s?91[ -]?|91[ -]?|0)?[6-9](?:[ \-\u00a0]?\d){9}" + _NA)],
     "pan": [re.compile(r"\b[A-Za-z]{3}[PCHFATBLJGpchfatbljg][A-Za-z]\d{4}[A-Za-z]\b")],
     "voter": [re.compile(r"\b[A-Za-z]{3}\d{7}\b")],
