@@ -46,6 +46,13 @@ class CurateConfig:
     length_min_words: int = opt(1, "Fewest words (tokens that are not punctuation, emoji or URLs) in a turn.")
     length_max_words: int = opt(1500, "Most words in a turn.")
     length_min_response_words: int = opt(3, "Fewest words over all assistant turns together (flag too_short).")
+    length_min_words_detail: int = opt(
+        15, "Fewest words in an answer to a prompt that asks for detail (explain, samjhao, step by step, process, "
+            "farak …; corpora/demand/answer_demand.tsv): flag too_short_for_prompt:detail. Good shipped answers to "
+            "such prompts have 40 or more.")
+    length_min_words_how: int = opt(
+        6, "Fewest words in an answer to a how/why prompt (kaise, kyun, how, why, kya karun): flag "
+           "too_short_for_prompt:how. 'Kal 10 baje aa jana' answers a when-question and is not held to this.")
     length_min_turns: int = opt(2, "Fewest user + assistant turns (flag too_few_turns).")
     length_max_turns: int = opt(40, "Most user + assistant turns (flag too_many_turns).")
 
@@ -62,6 +69,14 @@ class CurateConfig:
             "repeated pair ('ke liye', 'karna hai') is already a large share (Gopher documents are thousands of "
             "words). With 40, no good Hinglish answer in corpora/ is dropped; with none, 3 of 593 are.",
     )
+    repetition_dup_sentence_char_frac: float = opt(
+        0.20, "Most characters in sentences (3+ words) that repeat an earlier sentence, at any length (a looping "
+              "short answer: 'Form bharo. Form bharo. Form bharo.').")
+    repetition_short_loop_frac: float = opt(
+        0.45, "In turns of short_min_words to min_words words: most words that repeat an earlier word (1 - distinct/"
+             "total). Catches 'UPI PIN share mat karo, UPI PIN share mat karo …'; good short answers in corpora/ "
+             "stay under 0.32.")
+    repetition_short_min_words: int = opt(3, "Shortest turn the short-loop rule applies to.")
     repetition_top_ngram_char_frac: dict[int, float] = opt(
         {2: 0.20, 3: 0.18, 4: 0.16},
         "n → most characters covered by the single most frequent word n-gram (Gopher's values; long Hinglish "
@@ -99,22 +114,32 @@ class CurateConfig:
     refusal_roles: list[str] = opt(["assistant"], "Turns searched for refusals and AI boilerplate.")
     refusal_lists: list[str] = opt(["en", "hi_latn", "hi_deva"], "Phrase lists from corpora/refusals/ to use.")
     refusal_categories: list[str] = opt(
-        ["refusal", "ai_identity", "boilerplate"],
+        ["refusal", "ai_identity", "boilerplate", "closing", "meta_talk"],
         "Categories to drop: refusal ('I can't help with that', 'main madad nahi kar sakta'), ai_identity ('As an "
         "AI language model', 'main ek AI hoon'), boilerplate (knowledge-cutoff notes, 'Here is the Hinglish "
-        "translation:' and other teacher meta-talk).",
+        "translation:' and other teacher meta-talk), closing ('I hope this helps! Let me know if you have any other "
+        "questions', 'umeed hai isse madad milegi': chat-assistant sign-offs no good answer in corpora/ has), "
+        "meta_talk (a first or last sentence a small fastText model reads as talk about the answer: 'Main aapko "
+        "step by step samjhata hoon.', 'Feel free to ask follow-up questions.').",
     )
+    refusal_meta_threshold: float = opt(0.9, "P(meta-talk) at or above which a first or last sentence is flagged "
+                                              "meta_talk.")
     refusal_extra: list[str] = opt([], "More patterns (Python regular expressions, matched case-insensitively as "
                                        "whole words), flagged refusal.")
 
     # -- PII ------------------------------------------------------------------------------------
     pii_kinds: list[str] = opt(
-        ["aadhaar", "pan", "phone", "ifsc", "upi", "email", "card", "vehicle"],
-        "What to look for: Aadhaar (Verhoeff check), PAN, phone (+91 and bare 10-digit mobiles), IFSC, UPI "
-        "IDs, email, card numbers (Luhn check), vehicle registration.",
+        ["email", "upi", "gstin", "dl", "card", "aadhaar", "phone", "pan", "voter", "passport", "ifsc", "vehicle"],
+        "What to look for (digits of any script count): e-mail, UPI ID, GSTIN (check character), driving licence, "
+        "card (Luhn), Aadhaar (Verhoeff), phone (+91 and bare 10-digit mobiles; not PNRs, OTPs, order ids), PAN, "
+        "voter ID (EPIC), passport, IFSC, vehicle registration.",
     )
-    pii_action: str = opt("redact", "redact (replace with [AADHAAR], [PHONE] … in a derived record) or drop "
-                                    "(flag pii:KIND).")
+    pii_action: str = opt(
+        "redact", "redact (replace with [AADHAAR], [PHONE] … in a derived record), pseudonymize (a fake value of the "
+                  "same format: valid checksum, same separators and digit script) or drop (flag pii:KIND).",
+    )
+    pii_key: str = opt("", "Secret for pseudonymize (the same value gets the same fake); empty: a random key kept in "
+                           "the workspace at cache/pii.key.")
     pii_roles: list[str] = opt(["system", "user", "assistant"], "Turns searched for PII.")
 
     # -- profanity ------------------------------------------------------------------------------
@@ -125,11 +150,17 @@ class CurateConfig:
     profanity_allow: list[str] = opt([], "Words from the lists to allow after all.")
 
     # -- exact and near dedup -------------------------------------------------------------------
+    lineage_kinds: list[str] = opt(
+        ["augment", "edit"],
+        "Source kinds whose parent_id makes a lineage: dedup never compares a record with its own parent or "
+        "siblings, and drops a copy only with its parent or when it duplicates another lineage.",
+    )
     dedup_roles: list[str] = opt(["system", "user", "assistant"],
                                  "Turns hashed for exact dedup (after lower-casing and dropping punctuation).")
     minhash_roles: list[str] = opt(["user", "assistant"], "Turns compared for near dedup.")
-    minhash_threshold: float = opt(0.3, "Estimated Jaccard similarity of character-shingle sets at or above which "
-                                        "two records are near-duplicates (why 0.3: see tadka.curate.filters.minhash).")
+    minhash_threshold: float = opt(0.5, "Estimated Jaccard similarity of character-shingle sets at or above which "
+                                        "a record is a near-duplicate of a kept one (why 0.5: see "
+                                        "tadka.curate.filters.minhash and bench/curate.py --part threshold).")
     minhash_shingle: int = opt(5, "Characters per shingle (after lower-casing and collapsing punctuation and spaces).")
     minhash_num_perm: int = opt(128, "MinHash permutations (more: a finer similarity estimate, slower).")
     minhash_seed: int = opt(1, "Seed of the MinHash permutations.")
@@ -170,8 +201,9 @@ class CurateConfig:
             raise ConfigError(f"unknown engine {self.engine!r}", field="curate.engine", hint=", ".join(ENGINES))
         if self.workers < 1 or self.batch_size < 1:
             raise ConfigError("must be at least 1", field="curate.workers/batch_size")
-        if self.pii_action not in ("redact", "drop"):
-            raise ConfigError(f"unknown action {self.pii_action!r}", field="curate.pii_action", hint="redact or drop")
+        if self.pii_action not in ("redact", "pseudonymize", "drop"):
+            raise ConfigError(f"unknown action {self.pii_action!r}", field="curate.pii_action",
+                              hint="redact, pseudonymize or drop")
         if not 0 < self.minhash_threshold <= 1:
             raise ConfigError("must be in (0, 1]", field="curate.minhash_threshold")
         if self.minhash_shingle < 1 or self.minhash_num_perm < 16 or self.decontam_n < 1:

@@ -74,9 +74,10 @@ def distributions(outcome: Outcome, sample: int = 5000) -> dict[str, dict[str, A
     """Before/after histograms of CMI, length, language and script over a deterministic sample."""
     rows = outcome.rows
     step = max(1, rows.num_rows // sample) if sample else 1
-    picked = rows.take(list(range(0, rows.num_rows, step))) if rows.num_rows else rows
+    indices = list(range(0, rows.num_rows, step))
+    picked = rows.take(indices) if rows.num_rows else rows
     kept = [not flags for flags in picked["flags"].to_pylist()]
-    measured = list(zip(_measure(picked["messages"].to_pylist()), kept))
+    measured = list(zip(_measure(outcome.messages(indices)), kept))
     out: dict[str, dict[str, Any]] = {}
     for name, bins in (("cmi", CMI_BINS), ("chars", LENGTH_BINS)):
         before = [m[name] for m, _ in measured]
@@ -92,18 +93,23 @@ def distributions(outcome: Outcome, sample: int = 5000) -> dict[str, dict[str, A
 
 
 def examples(outcome: Outcome, per_reason: int = 3, top: int = 20) -> dict[str, list[dict]]:
-    """Up to ``per_reason`` rejected records for each of the ``top`` most common reasons."""
+    """Up to ``per_reason`` rejected records for each of the ``top`` most common reasons.
+
+    Reads the flagged rows a slice at a time and stops once every reason has its examples, so a
+    large stage is never turned into Python objects as a whole."""
     wanted = [r for r, _ in outcome.reasons.most_common(top)]
     out: dict[str, list[dict]] = {r: [] for r in wanted}
-    rows = outcome.rows
-    for rid, msgs, flags in zip(rows["id"].to_pylist(), rows["messages"].to_pylist(), rows["flags"].to_pylist()):
-        if not flags:
-            continue
-        for reason in dict.fromkeys(reason_of(f) for f in flags):
-            bucket = out.get(reason)
-            if bucket is not None and len(bucket) < per_reason:
-                answer = next((m["content"] for m in reversed(msgs) if m["role"] == "assistant"), msgs[-1]["content"])
-                bucket.append({"id": rid, "flags": flags, "text": answer[:300]})
+    if outcome.processed_rejects is None:
+        return out
+    rows = outcome.processed_rejects.select(["id", "messages", "flags"])
+    for start in range(0, rows.num_rows, 1000):
+        part = rows.slice(start, 1000)
+        for rid, msgs, flags in zip(part["id"].to_pylist(), part["messages"].to_pylist(), part["flags"].to_pylist()):
+            for reason in dict.fromkeys(reason_of(f) for f in flags):
+                bucket = out.get(reason)
+                if bucket is not None and len(bucket) < per_reason:
+                    answer = next((m["content"] for m in reversed(msgs) if m["role"] == "assistant"), msgs[-1]["content"])
+                    bucket.append({"id": rid, "flags": flags, "text": answer[:300]})
         if all(len(b) >= per_reason for b in out.values()):
             break
     return out
@@ -163,6 +169,10 @@ def render_html(summary: dict) -> str:
         f"<p>Histograms over a sample of {summary['distributions']['_sample']['rows']} records.</p>",
         *(f"<img src='{name}.png' alt='{name}'>" for name in ("cmi", "length", "language", "script")),
         "<h2>Reasons</h2>", _table(["reason", "records"], reasons),
+        "<h2>Noised copies and edits</h2><p>Dedup compares lineages: a copy (source.parent_id) is never a "
+        "duplicate of its own parent or siblings. The rule that kept or dropped each copy:</p>",
+        _table(["rule", "copies"], [[r, c] for r, c in summary.get("lineage", {}).items()]) if summary.get("lineage")
+        else "<p>No copies in this stage.</p>",
     ]
     for reason, exs in summary["examples"].items():
         parts.append(f"<h3>{html.escape(reason)}</h3>")
@@ -183,7 +193,7 @@ def write_report(folder: Path, outcome: Outcome, *, stage: str, config: Any = No
         "engine": engine or cfg.get("engine", "local"), "written_at": time.time(), "seconds": outcome.seconds,
         "counts": {"input": outcome.rows.num_rows, "curated": outcome.curated.num_rows,
                    "rejected": outcome.rejects.num_rows},
-        "per_step": outcome.per_step, "reasons": dict(outcome.reasons.most_common()),
+        "per_step": outcome.per_step, "reasons": dict(outcome.reasons.most_common()), "lineage": outcome.lineage,
         "examples": examples(outcome, examples_per_reason), "distributions": dist, "config": cfg,
     }
     folder = Path(folder)

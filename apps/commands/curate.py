@@ -73,5 +73,7 @@ def _print(stage, cfg, outcome, report, as_json: bool, dry: bool = False) -> Non
     top = list(summary["reasons"].items())[:8]
     if top:
         click.echo("  reasons: " + ", ".join(f"{r} {n}" for r, n in top))
+    if summary.get("lineage"):
+        click.echo("  copies:  " + ", ".join(f"{r} {n}" for r, n in summary["lineage"].items()))
     if report:
         click.echo(f"report: {report}")

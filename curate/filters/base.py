@@ -8,7 +8,9 @@ pipeline splits flagged records into the rejects stage, so each reject carries a
 
 A GlobalStep (exact and near dedup) runs in two halves so that it scales out like the rest: a
 ``sketch`` per record (a hash, a MinHash signature), computed in the workers beside the filters,
-and a ``resolve`` over all sketches on the driver, which decides who is a duplicate of whom.
+and a ``resolve`` over the sketches of the records no step has rejected, which decides who is a
+duplicate of whom — comparing lineages, never a copy with its own parent or siblings
+(:mod:`tadka.curate.filters.lineage`, :mod:`tadka.curate.filters.cluster`).
 
 Steps are built on the driver from the config (``from_config``), pickled to the workers, and load
 their lists and models in ``setup`` on first use there — parameters in ``__init__``, loaded state in
@@ -21,11 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
+import numpy as np
+
 from tadka.records import Record
 from tadka.registry import Registry
 
 if TYPE_CHECKING:
     from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.filters.cluster import Decisions
+    from tadka.curate.filters.lineage import Lineage
 
 #: Every curate step, by the name tadka.yaml uses (``length``, ``pii``, ``minhash`` …).
 steps: Registry[type["Step"]] = Registry("curate step")
@@ -140,27 +146,35 @@ class Filter(Step):
 
 
 class GlobalStep(Step):
-    """A step that compares records with each other: sketch per record, resolve over all of them."""
+    """A step that compares records with each other: a sketch per record, then stages on the driver.
+
+    ``sketch`` (in the workers, beside the filters) gives a fixed-width byte string per record;
+    ``pairs`` finds and confirms candidate pairs among the sketches; :func:`cluster.assign` picks
+    the keepers by the deterministic keeper rule. Each stage is a function over numpy arrays
+    (:mod:`tadka.curate.filters.cluster`), so a distributed engine can run them apart.
+    """
+
+    flag: ClassVar[str] = ""  # the reason a claimed record gets (``dup``, ``near_dup``)
+    width: int = 16  # bytes per sketch
 
     def sketch(self, record: Record) -> bytes:
-        """A compact per-record summary (a hash, a signature), computed in the workers."""
+        """A compact per-record summary (a hash, a signature) of exactly ``width`` bytes."""
         raise NotImplementedError
 
-    def resolve(
-        self, ids: Sequence[str], sketches: Sequence[bytes], flagged: Sequence[bool]
-    ) -> dict[int, tuple[str | None, dict[str, float]]]:
-        """Row index → (flag or None, scores) for the rows this step marks; run on the driver.
+    def sketch_batch(self, records: Sequence[Record]) -> list[bytes]:
+        """Sketches of a batch; a step that vectorises across records overrides this."""
+        return [self.sketch(r) for r in records]
 
-        ``flagged`` says which rows an earlier step already rejected: a cluster keeps its first
-        unflagged row, so a duplicate is never kept in place of a clean twin.
-        """
+    def pairs(self, sketches: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Confirmed (a, b, similarity) pairs among ``sketches`` (rows × width bytes), rank[a] < rank[b]."""
         raise NotImplementedError
 
+    def resolve(self, sketches: np.ndarray, lineage: "Lineage") -> "Decisions":
+        """Keepers among live rows: pairs → pairs across lineages → the keeper rule (driver side)."""
+        from tadka.curate.filters.cluster import assign, keeper_order
 
-def pick_keeper(members: Sequence[int], flagged: Sequence[bool]) -> int:
-    """The row a duplicate cluster keeps: the first (in input order) not flagged, else the first."""
-    ordered = sorted(members)
-    for i in ordered:
-        if not flagged[i]:
-            return i
-    return ordered[0]
+        rank = keeper_order(lineage)
+        a, b, sim = self.pairs(sketches, rank)
+        other = lineage.key[a] != lineage.key[b]  # a copy is never its parent's or sibling's duplicate
+        a, b, sim = a[other], b[other], sim[other]
+        return assign(len(sketches), a, b, sim, lineage, rank)

@@ -1,18 +1,24 @@
 """``dedup``: exact duplicates after normalisation (case, punctuation, spacing, Unicode form).
 
-The sketch is a 128-bit xxHash of each turn's role and normalised text, computed in the workers;
-the driver groups equal hashes and keeps one record per group — the first in input order that no
-other step flagged — and flags the rest ``dup:<kept id>``. The kept record gets ``dup_count``, the
-size of its group, so the report can show how often a teacher repeated itself.
+The sketch is a 128-bit xxHash of each turn's role and normalised text, computed in the workers.
+On the driver the 16-byte keys of the live records (no earlier step rejected them) are sorted, and
+records sharing a key are candidate pairs — equal by construction, so nothing to confirm. Pairs
+inside one lineage are dropped (a noised copy that differs from its parent only in case or
+punctuation is the point of the copy, not a duplicate), and the keeper rule of
+:mod:`tadka.curate.filters.cluster` keeps, per group, the first record in keeper order
+(originals before copies, then input order). The others are flagged ``dup:<kept id>``, copies of a
+flagged record ``parent_dup:<kept id>``; the kept record gets ``dup_count``.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import xxhash
 
-from tadka.curate.filters.base import GlobalStep, pick_keeper, steps
+from tadka.curate.filters.base import GlobalStep, steps
+from tadka.curate.filters.cluster import pairs_from_keys
 from tadka.curate.filters.text import match_words
 from tadka.records import Record
 
@@ -20,6 +26,8 @@ from tadka.records import Record
 @steps.register("dedup")
 class ExactDedup(GlobalStep):
     name = "dedup"
+    flag = "dup"
+    width = 16
 
     def __init__(self, roles: Sequence[str] = ("system", "user", "assistant")) -> None:
         self.roles = tuple(roles)
@@ -37,17 +45,7 @@ class ExactDedup(GlobalStep):
             h.update(f"{kind}\x1f{record.media[kind]}\x1e".encode())
         return h.digest()
 
-    def resolve(self, ids: Sequence[str], sketches: Sequence[bytes], flagged: Sequence[bool]):
-        groups: dict[bytes, list[int]] = {}
-        for i, s in enumerate(sketches):
-            groups.setdefault(s, []).append(i)
-        out: dict[int, tuple[str | None, dict[str, float]]] = {}
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            keeper = pick_keeper(members, flagged)
-            out[keeper] = (None, {"dup_count": float(len(members))})
-            for i in members:
-                if i != keeper:
-                    out[i] = (f"dup:{ids[keeper]}", {})
-        return out
+    def pairs(self, sketches: np.ndarray, rank: np.ndarray):
+        keys = np.ascontiguousarray(sketches).view(np.uint64)  # rows × 2
+        a, b = pairs_from_keys(keys, rank)
+        return a, b, np.ones(len(a), np.float32)

@@ -12,7 +12,8 @@ that, have, with" drops every good Hinglish answer; so do ASCII and "common Engl
   rule. The list below is Roman Hindi (with the spellings people type) and Devanagari, and leaves out
   words that are also English ("is", "to", "the", "me", "main", "do", "us", "hi", "par", "jab", "tab",
   "ya"), so English text
-  cannot pass it by accident; flag ``no_hindi_stopwords``.
+  cannot pass it by accident; flag ``no_hindi_stopwords``. ``min_stopwords`` applies from twice
+  ``stopword_min_words`` words on; a shorter reply needs one.
 
 Scores: ``cmi``, ``hi_share`` and ``en_share`` (shares of the language-tagged words), ``stopwords``.
 """
@@ -40,6 +41,7 @@ HINDI_STOPWORDS = frozenset(
     karo karna karne karke karein kare kariye kijiye kiya kiye raha rahi rahe rakho gaya gayi gaye
     sakte sakta sakti chahiye jata jati jaate jaati jaana jana jao jayega jaega milega milegi
     kuch koi sab sabhi abhi bahut bohot bhot thoda zyada jyada sirf bas wahi yahi yahan wahan
+    isse usse inse unse pehle baad
     """.split()
 ) | frozenset(
     """
@@ -95,7 +97,9 @@ class LanguageFilter(Filter):
                 reasons.append("cmi_low")
             elif scores["cmi"] > self.cmi_max:
                 reasons.append("cmi_high")
-        if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < self.min_stopwords:
+        # a short Hinglish reply ("Last metro raat 11 baje nikalti hai.") may hold a single function word
+        needed = self.min_stopwords if n_words >= 2 * self.stopword_min_words else min(1, self.min_stopwords)
+        if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < needed:
             reasons.append("no_hindi_stopwords")
         return scores, ((False, tuple(reasons)) if reasons else True)
 

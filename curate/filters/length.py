@@ -4,15 +4,45 @@ Words are counted with the Indic-aware word pattern (:mod:`tadka.curate.filters.
 Devanagari turn is not over-counted as fragments and emoji or punctuation-only turns count as zero
 words. Scores: ``chars`` (all checked turns), ``words`` (assistant turns), ``turns`` (user +
 assistant).
+
+**How long an answer must be depends on what was asked.** A fixed minimum either lets "Haan ji
+bilkul." through as the answer to "PM-KISAN ka process step by step samjhao" or drops "Kal 10 baje aa
+jana." as the answer to "Kal kitne baje aana hai?". So each assistant turn is held to the demand of
+the user turn before it, read from corpora/demand/answer_demand.tsv (Roman Hinglish, English and
+Devanagari patterns): ``detail`` — explain, samjhao, step by step, process, tarika, farak, compare,
+vistar se … — needs ``min_words_detail`` (15) words; ``how`` — kaise, kyun, why, how, kya karun —
+needs ``min_words_how`` (6); anything else ``min_response_words`` (3). On the good answers shipped in
+corpora/ (seeds, samples, eval: 585), detail prompts get 40 words or more and how prompts 35 or more,
+so the limits sit far below good answers and far above the three-word replies they catch
+(flag ``too_short_for_prompt:<level>``).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from importlib.resources import files
 from typing import Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.text import lower_words
 from tadka.records import Record
+
+
+@lru_cache(maxsize=1)
+def demand_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """(level, pattern) from corpora/demand/answer_demand.tsv, strongest level first."""
+    text = files("tadka.corpora").joinpath("demand", "answer_demand.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t", 1) for line in text.splitlines()[1:] if line.strip()]
+    return tuple((level, re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)) for level, pattern in rows)
+
+
+def demand(prompt: str) -> str:
+    """What a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark)."""
+    for level, pattern in demand_patterns():
+        if pattern.search(prompt):
+            return level
+    return ""
 
 
 @steps.register("length")
@@ -22,7 +52,7 @@ class LengthFilter(Filter):
     def __init__(
         self, roles: Sequence[str] = ("user", "assistant"), min_chars: int = 2, max_chars: int = 8000,
         min_words: int = 1, max_words: int = 1500, min_response_words: int = 3, min_turns: int = 2,
-        max_turns: int = 40,
+        max_turns: int = 40, min_words_detail: int = 15, min_words_how: int = 6,
     ) -> None:
         self.roles = tuple(roles)
         self.min_chars = min_chars
@@ -32,10 +62,13 @@ class LengthFilter(Filter):
         self.min_response_words = min_response_words
         self.min_turns = min_turns
         self.max_turns = max_turns
+        self.min_words_by_demand = {"detail": min_words_detail, "how": min_words_how}
 
     def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
         chars = response = turns = 0
         verdict: Verdict = True
+        short_for: str = ""
+        prompt = ""
         for m in record.messages:
             role = m["role"]
             if role == "system":
@@ -43,8 +76,14 @@ class LengthFilter(Filter):
             turns += 1
             content = m["content"]
             n_words = len(lower_words(content)) if role == "assistant" or role in self.roles else 0
-            if role == "assistant":
+            if role == "user":
+                prompt = content
+            elif role == "assistant":
                 response += n_words
+                if prompt and not short_for and n_words < self.min_words_by_demand["detail"]:
+                    level = demand(prompt)  # (only asked when the answer is short: most are not)
+                    if level and n_words < self.min_words_by_demand[level]:
+                        short_for = level
             if role not in self.roles:
                 continue
             n = len(content.strip())
@@ -58,6 +97,8 @@ class LengthFilter(Filter):
             verdict = (False, "too_many_turns")
         elif verdict is True and response < self.min_response_words:
             verdict = (False, "too_short")
+        elif verdict is True and short_for:
+            verdict = (False, f"too_short_for_prompt:{short_for}")
         return scores, verdict
 
     def _turn(self, n_chars: int, n_words: int) -> Verdict:

@@ -9,7 +9,12 @@ Each phrase names trigger words that every match contains (one of "sorry|afraid"
 phrases also one of a second group: "madad|help" & "sakta|sakti"); a phrase's pattern is only tried
 on text holding its triggers, so most records cost a set intersection rather than dozens of
 regular-expression scans.
-Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``).
+Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``, ``meta_talk``).
+
+``meta_talk``: phrase lists only know the wordings someone wrote down; on wordings written later
+they missed about half. So the first and last sentence of each checked turn also go through a small
+fastText classifier of assistant meta-talk (:mod:`tadka.curate.filters.meta_talk`), flagged when
+P(meta) ≥ ``meta_threshold``.
 """
 
 from __future__ import annotations
@@ -18,13 +23,13 @@ import re
 import unicodedata
 from typing import Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, steps
+from tadka.curate.filters.base import Filter, Verdict, steps, with_marks
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
 from tadka.records import Record
 
-CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing")
+CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
 _SPACE = re.compile(r"\s+")
 Phrase = tuple[str, tuple[frozenset, ...], re.Pattern]  # category, trigger groups, pattern
 
@@ -59,7 +64,8 @@ class RefusalFilter(Filter):
     name = "refusal"
 
     def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
-                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate"), extra: Sequence[str] = ()) -> None:
+                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
+                 extra: Sequence[str] = (), meta_threshold: float = 0.9) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
             raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
@@ -68,6 +74,7 @@ class RefusalFilter(Filter):
         self.lists = tuple(lists)
         self.categories = tuple(categories)
         self.extra = tuple(extra)
+        self.meta_threshold = meta_threshold
         compile_patterns(self.lists, self.categories, self.extra)  # fail on the driver, before any work
 
     def setup(self) -> None:
@@ -104,7 +111,28 @@ class RefusalFilter(Filter):
         return list(out.items())
 
     def keep(self, record: Record) -> Verdict:
-        found = self.matches([m["content"] for m in record.messages if m["role"] in self.roles])
-        if not found:
-            return True
-        return False, tuple(cat for cat, _ in found)
+        return self.keep_batch([record])[0]
+
+    def keep_batch(self, records: Sequence[Record]) -> list[Verdict]:
+        """Verdicts for a batch: the phrase lists per record, then one classifier call for the edge
+        sentences of every record they did not already flag."""
+        turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
+        found = [[cat for cat, _ in self.matches(t)] for t in turns]
+        if "meta_talk" in self.categories:
+            from tadka.curate.filters.meta_talk import edge_sentences, meta_probabilities
+
+            owner, sents = [], []
+            for i, ts in enumerate(turns):
+                if not found[i]:
+                    for t in ts:
+                        edges = edge_sentences(t)
+                        owner += [i] * len(edges)
+                        sents += edges
+            for i, p in zip(owner, meta_probabilities(sents)):
+                if p >= self.meta_threshold and "meta_talk" not in found[i]:
+                    found[i].append("meta_talk")
+        return [(False, tuple(f)) if f else True for f in found]
+
+    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+        self.ensure_setup()
+        return [rec if v is True else with_marks(rec, None, v[1]) for rec, v in zip(records, self.keep_batch(records))]

@@ -20,6 +20,17 @@ answers of one domain, ~210 words each; see tests/curate/test_filters_repetition
 * The line and paragraph rules apply at any length: good answers never repeat a whole line, and a
   teacher stuck in a loop does.
 
+Two rules for short looping answers, which Gopher's rules (made for documents) never see:
+
+* **repeated sentences**, at any length: the characters in sentences (3 words or more, split at
+  . ! ? । and line breaks, compared as lower-cased words) that repeat an earlier one, as a share of
+  all characters — limit 0.20, Gopher's line limit. "Form bharo. Form bharo. Form bharo." is 0.67;
+  a 200-word answer that says one sentence twice stays under 0.05;
+* **short loops**: in a turn of 3 to ``min_words`` words, the share of words that repeat an earlier
+  word (1 − distinct/total) — limit 0.45. "UPI PIN share mat karo, UPI PIN share mat karo, UPI PIN
+  share mat karo" is 0.67, a phrase said twice 0.5; "kal 10 baje aa jana" is 0; the most repetitive good answer under 40 words
+  in corpora/ is 0.32.
+
 Score ``repetition``: the worst share over all rules divided by its limit (above 1 is a drop).
 """
 
@@ -29,7 +40,11 @@ from collections import Counter
 from typing import Mapping, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
+import re
+
 from tadka.curate.filters.text import lines, lower_words, paragraphs
+
+_SENTENCE_END = re.compile(r"(?<=[.!?।|])\s+|\n+")
 from tadka.records import Record
 
 
@@ -80,6 +95,25 @@ def duplicate_ngram_share(ws: Sequence[str], n: int, total_chars: int) -> float:
     return sum(len(w) for w, c in zip(ws, covered) if c) / total_chars
 
 
+def repeated_sentence_share(text: str) -> float:
+    """Characters in sentences of 3+ words that repeat an earlier sentence, over all characters."""
+    parts = _SENTENCE_END.split(text)
+    if len(parts) < 2:
+        return 0.0
+    seen: set[tuple[str, ...]] = set()
+    dup = total = 0
+    for part in parts:
+        ws = lower_words(part)
+        n = sum(map(len, ws))
+        total += n
+        if len(ws) >= 3:
+            if ws in seen:
+                dup += n
+            else:
+                seen.add(ws)
+    return dup / total if total else 0.0
+
+
 @steps.register("repetition")
 class RepetitionFilter(Filter):
     name = "repetition"
@@ -88,7 +122,8 @@ class RepetitionFilter(Filter):
         self, roles: Sequence[str] = ("assistant",), dup_line_frac: float = 0.30, dup_para_frac: float = 0.30,
         dup_line_char_frac: float = 0.20, dup_para_char_frac: float = 0.20, min_words: int = 40,
         top_ngram_char_frac: Mapping[int, float] | None = None,
-        dup_ngram_char_frac: Mapping[int, float] | None = None,
+        dup_ngram_char_frac: Mapping[int, float] | None = None, dup_sentence_char_frac: float = 0.20,
+        short_loop_frac: float = 0.45, short_min_words: int = 3,
     ) -> None:
         self.roles = tuple(roles)
         self.dup_line_frac = dup_line_frac
@@ -98,6 +133,9 @@ class RepetitionFilter(Filter):
         self.min_words = min_words
         self.top_ngram_char_frac = dict(top_ngram_char_frac or {2: 0.20, 3: 0.18, 4: 0.16})
         self.dup_ngram_char_frac = dict(dup_ngram_char_frac or {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10})
+        self.dup_sentence_char_frac = dup_sentence_char_frac
+        self.short_loop_frac = short_loop_frac
+        self.short_min_words = short_min_words
 
     def measure(self, text: str) -> list[tuple[str, float, float]]:
         """(rule, share, limit) for every rule that applies to this text."""
@@ -112,6 +150,12 @@ class RepetitionFilter(Filter):
                 frac, chars = duplicate_shares(ps)
                 out += [("dup_paras", frac, self.dup_para_frac), ("dup_para_chars", chars, self.dup_para_char_frac)]
         ws = lower_words(text)
+        # a repeated sentence of 3+ words repeats a word trigram: check that first (C-speed set size)
+        share = repeated_sentence_share(text) if len(set(zip(ws, ws[1:], ws[2:]))) < len(ws) - 2 else 0.0
+        if share:
+            out.append(("dup_sentences", share, self.dup_sentence_char_frac))
+        if self.short_min_words <= len(ws) < self.min_words:
+            out.append(("short_loop", 1 - len(set(ws)) / len(ws), self.short_loop_frac))
         if len(ws) >= self.min_words:
             total = sum(map(len, ws))
             for n, limit in sorted(self.top_ngram_char_frac.items()):

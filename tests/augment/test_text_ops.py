@@ -22,7 +22,7 @@ from tadka.records import Record
 
 TEXT = ("Bhai please mujhe batao ki PM-KISAN ki kisht kab aayegi? Kal Ramesh ne bola https://pmkisan.gov.in/status?id=42 "
         "pe dekho, ya help@irctc.co.in pe mail karo. ₹1,500 aur 5 kg, 10:30 baje. Run `pip install tadka` then\n"
-        "```python\nprint('nahi bhai')\n```\nPhonePe se pay karo 🙏 main to ghar ja raha hoon, um, ho gaya. मुझे नहीं पता")
+        "```python\nprint('nahi bhai')\n```\nPhonePe se pay karo 🙏 main to ghar ja raha hoon, um, ho gaya. मुझे नहीं पता, बिल 450 रुपये का है")
 PROTECTED = ["PM-KISAN", "Ramesh", "https://pmkisan.gov.in/status?id=42", "help@irctc.co.in", "₹1,500", "5 kg", "10:30",
              "`pip install tadka`", "```python\nprint('nahi bhai')\n```", "PhonePe"]
 
@@ -122,7 +122,8 @@ def test_word_level_changes():
     assert out.startswith("bhai") and out.split()[1].startswith("plz") and len(out) >= len("bhai plz") + 4
     assert build_op("script", 1.0, direction="to_native").noise_text("kal milte hain", rng) == "कल मिलते हैं"
     assert build_op("script", 1.0, direction="to_roman").noise_text("मुझे नहीं पता", rng) == "mujhe nahi pata"
-    assert build_op("digits", 1.0).noise_text("₹500 at 10:30", rng) == "₹५०० at १०:३०"
+    assert build_op("digits", 1.0).noise_text("₹500 at 10:30", rng) == "₹500 at 10:30"  # Roman text keeps ASCII
+    assert build_op("digits", 1.0).noise_text("बिल ₹500 का, 10:30 बजे", rng) == "बिल ₹५०० का, १०:३० बजे"
     assert build_op("digits", 1.0).noise_text("₹५००", rng) == "₹500"
     assert build_op("variants", 1.0).noise_text("nahi", random.Random(1)) in ("nahin", "nhi", "nai", "nahee", "nhin", "nahii")
     # English "me" in an English sentence is not a spelling of "mein"
@@ -223,3 +224,25 @@ def test_lid_mode_protects_what_language_id_calls_a_name(lang_cache):
     out = build_op("typo", 1.0, entities="lid").noise_text(text, random.Random(0))
     for name in names:
         assert name in out
+
+
+def test_digits_follow_the_script_around_each_number():
+    from tadka.augment.text.digits import DigitScript
+
+    op = build_op("digits", 1.0)
+    rng = random.Random(0)
+    # the case: a phone number in a Roman-script message stays ASCII
+    assert op.noise_text("mera number 9876543210 hai, call karna", rng) == "mera number 9876543210 hai, call karna"
+    assert op.noise_text("मेरा नंबर 9876543210 है", rng) == "मेरा नंबर ९८७६५४३२१० है"
+    # mixed turn: only the number among Devanagari words changes
+    mixed = "Bill 450 ka aaya.\nबाकी 120 रुपये कल दूँगा।"
+    assert op.noise_text(mixed, rng) == "Bill 450 ka aaya.\nबाकी १२० रुपये कल दूँगा।"
+    # Devanagari digits in Roman text go back to ASCII
+    assert op.noise_text("kal ९ baje", rng) == "kal 9 baje"
+    # the ops entry says what was done
+    rec = Record(messages=[{"role": "user", "content": "मेरा नंबर 9876543210 है, kal ९ baje"}])
+    out = op(rec)
+    assert out.messages[0]["content"] == "मेरा नंबर ९८७६५४३२१० है, kal 9 baje"
+    entry = out.ops[-1]
+    assert entry.startswith("digits ") and '"to_native":1' in entry and '"to_ascii":1' in entry
+    assert isinstance(op, DigitScript)

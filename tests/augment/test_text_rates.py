@@ -17,7 +17,7 @@ from tadka.augment.text import build_op, segment, text_ops
 from tadka.augment.text.asr import AsrConfusion
 from tadka.augment.text.base import Tally, WordOp
 from tadka.augment.text.casing import DropPunctuation
-from tadka.augment.text.digits import TO_ASCII, DigitScript
+from tadka.augment.text.digits import TO_ASCII, DigitScript, devanagari_context, is_devanagari
 from tadka.augment.text.emoji import EmojiInsert
 from tadka.augment.text.ocr import OcrConfusion, sites
 from tadka.lang.tokenize import TOKEN_RE, token_kind, tokenize
@@ -52,7 +52,8 @@ def records():
         filler = rng.choice(["um,", "uh", "hmm,", "umm"])
         user = (f"{filler} {task['hi_latn']['instruction']} Kal maine {ent} wale se baat ki, unhone bola link {url} "
                 f"pe dekho ya {email} pe mail karo. Bill {money} aaya tha, {time} baje tak please bata do, thank you! "
-                f"Mujhe kuch samajh nahi aaya, ho gaya to message kar do. मुझे नहीं पता क्या करना है। {code}")
+                f"Mujhe kuch samajh nahi aaya, ho gaya to message kar do. मुझे नहीं पता क्या करना है। "
+                f"बिल {rng.randint(100, 999)} रुपये का था, {rng.randint(2, 9)} दिन हो गए। {code}")
         out.append((Record(messages=[{"role": "system", "content": "Tum ek madadgar assistant ho."},
                                      {"role": "user", "content": user},
                                      {"role": "assistant", "content": task["hi_latn"]["response"]}]),
@@ -137,9 +138,11 @@ def measure(op, orig: str, new: str) -> Tally:
             t.eligible += 1
             t.changed += _unit_changed(spans, changed, start, end)
         return t
-    for start, end, p in _spans(pieces):
-        if isinstance(op, DigitScript):
-            ok = p.kind == "number" and op.convert(p.text) not in (None, p.text)
+    words = [p for p in pieces if p.kind in ("word", "entity")]
+    majority = sum(is_devanagari(p.text) for p in words) * 2 > len(words) if words else False
+    for i, (start, end, p) in enumerate(_spans(pieces)):
+        if isinstance(op, DigitScript):  # ASCII → Devanagari only among Devanagari words (the op's rule)
+            ok = p.kind == "number" and op.convert(p.text, devanagari_context(pieces, i, majority)) not in (None, p.text)
         else:
             assert isinstance(op, WordOp)
             ok = p.kind == "word" and op.eligible(p)

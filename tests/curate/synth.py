@@ -92,7 +92,55 @@ def plant_near_dups(recs: list[Record], share: float, max_rate: float, seed: int
     return out, pairs
 
 
-def chat(assistant: str, user: str = "Isko samjhao please?", lang: str = "hi-Latn+en", **kw) -> Record:
+def chat(assistant: str, user: str = "Ek baat batao na?", lang: str = "hi-Latn+en", **kw) -> Record:
     """A two-turn Record for filter tests."""
     return Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}],
                   lang=lang, **kw)
+
+
+def edit_chars(text: str, n_edits: int, rng: random.Random) -> str:
+    """Exactly ``n_edits`` single-character edits (substitute, delete or insert) at random places."""
+    chars = list(text)
+    for _ in range(n_edits):
+        op, pos = rng.randrange(3), rng.randrange(max(1, len(chars)))
+        if op == 0 and chars:
+            chars[pos] = rng.choice(string.ascii_lowercase.replace(chars[pos].lower(), "") or "x")
+        elif op == 1 and len(chars) > 1:
+            del chars[pos]
+        else:
+            chars.insert(pos, rng.choice(string.ascii_lowercase))
+    return "".join(chars)
+
+
+def seed_records(side: str = "hi_latn") -> list[Record]:
+    """The 425 shipped seed tasks as two-turn Records (source.seed_id = the task id)."""
+    out = []
+    for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        out.append(Record(messages=[{"role": "user", "content": row[side]["instruction"]},
+                                    {"role": "assistant", "content": row[side]["response"]}],
+                          lang="hi-Latn+en" if side == "hi_latn" else "en",
+                          source={"kind": "seed", "seed_id": row["id"], "recipe": row["domain"]}))
+    return out
+
+
+def plant_char_edits(recs: list[Record], edits: tuple[int, int], copies: int = 1,
+                     seed: int = 1) -> tuple[list[Record], dict[str, str]]:
+    """Each record plus ``copies`` planted copies with ``edits[0]``–``edits[1]`` character edits spread
+    over its turns, shuffled in; returns (records, copy id → original id). The copies are *not*
+    lineage copies (kind import, no parent_id): they stand for a teacher repeating itself."""
+    rng = random.Random(seed)
+    out, origin = list(recs), {}
+    for orig in recs:
+        for _ in range(copies):
+            n = rng.randint(*edits)
+            turns = [dict(m) for m in orig.messages]
+            for _ in range(n):
+                t = rng.randrange(len(turns))
+                turns[t]["content"] = edit_chars(turns[t]["content"], 1, rng)
+            copy = Record(messages=turns, lang=orig.lang, source={"kind": "import"})
+            if copy.id != orig.id:
+                origin[copy.id] = orig.id
+                out.append(copy)
+    rng.shuffle(out)
+    return out, origin

@@ -65,10 +65,16 @@ def test_cmi_band():
 
 
 def test_hindi_stopword_rule():
-    tokens = ["Mandi", "rate", "daily", "check", "Agmarknet", "portal", "pe", "update"]
-    tags = ["hi", "en", "en", "en", "ne", "en", "hi", "en"]
+    tokens = ["Mandi", "rate", "daily", "check", "Agmarknet", "portal", "online", "update"]
+    tags = ["hi", "en", "en", "en", "ne", "en", "en", "en"]
     text = " ".join(tokens)
     assert LanguageFilter().judge(chat(text), _analysis(tokens, tags))[1] == (False, ("no_hindi_stopwords",))
+    # a short reply may hold a single function word; from 12 words on, two are needed
+    short = ["Last", "metro", "raat", "11", "baje", "nikalti", "hai"]
+    assert LanguageFilter().judge(chat(" ".join(short)), _analysis(short, ["en", "en", "hi", "univ", "hi", "hi", "hi"]))[1] is True
+    long = tokens + ["aur", "prices", "compare", "before", "selling"]
+    verdict = LanguageFilter().judge(chat(" ".join(long)), _analysis(long, tags + ["hi", "en", "en", "en", "en"]))[1]
+    assert verdict == (False, ("no_hindi_stopwords",))
     tokens2 = tokens[:6] + ["pe", "milta", "hai"]
     _, verdict = LanguageFilter().judge(chat(" ".join(tokens2)), _analysis(tokens2, tags[:6] + ["hi", "hi", "hi"]))
     assert verdict is True

@@ -45,10 +45,37 @@ def test_only_assistant_turns_by_default():
     assert RefusalFilter(roles=("user", "assistant")).keep(rec) is not True
 
 
-def test_closing_is_off_by_default_and_can_be_turned_on():
+def test_closing_is_on_by_default_and_can_be_turned_off():
     rec = chat("Pehle app kholo, phir PIN daalo. I hope this helps!")
-    assert RefusalFilter().keep(rec) is True
+    assert RefusalFilter(categories=("refusal", "ai_identity")).keep(rec) is True
     assert RefusalFilter(categories=("closing",)).keep(rec) == (False, ("closing",))
+    assert RefusalFilter().keep(rec)[0] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Main aapko step by step samjhata hoon. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
+    "Pehle IRCTC app kholo, phir PNR daalo aur status dekho. Koi aur sawaal ho to zaroor puchiye.",
+    "Great question! Let me explain. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
+])
+def test_meta_talk_at_the_edges_of_an_answer(text):
+    verdict = RefusalFilter().keep(chat(text))
+    assert verdict is not True and set(verdict[1]) & {"meta_talk", "closing", "boilerplate"}
+
+
+def test_meta_talk_model_reads_only_the_edges_and_never_the_test_phrases():
+    from tadka.curate.filters.meta_talk import edge_sentences, training_lines
+
+    assert edge_sentences("Sure! Here is what to do. Step one. Step two. Thanks!") == [
+        "Sure! Here is what to do.", "Step two. Thanks!"]
+    test = [line.split("\t")[3] for line in read_junk() if line.startswith("test\t")]
+    text = "\n".join(training_lines())
+    assert test and not any(t.lower() in text for t in test if len(t) > 20)
+
+
+def read_junk():
+    from importlib.resources import files
+
+    return files("tadka.corpora").joinpath("junk", "junk_parts.tsv").read_text(encoding="utf-8").splitlines()[1:]
 
 
 def test_extra_patterns_and_bad_config():
@@ -68,7 +95,7 @@ def test_shipped_lists_are_well_formed():
         rows = read_list("refusals", name)
         assert rows
         for r in rows:
-            assert r["category"] in ("refusal", "ai_identity", "boilerplate", "closing")
+            assert r["category"] in ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
             re.compile(r["pattern"])
             # a trigger group none of whose words occurs in the pattern could never be met by a match
             for group in r["trigger"].split("&"):

@@ -40,7 +40,9 @@ def test_teacher_loop_is_dropped():
 def test_repeated_lines_are_dropped_at_any_length():
     text = "Aadhaar Seva Kendra jao.\nAadhaar Seva Kendra jao.\nAadhaar Seva Kendra jao.\nForm bharo."
     out = RepetitionFilter().apply(chat(text))
-    assert out.flags[0].startswith("repetition:dup_line") and out.scores["repetition"] > 1
+    assert out.flags[0].startswith("repetition:") and out.scores["repetition"] > 1
+    rules = {name: share / limit for name, share, limit in RepetitionFilter().measure(text)}
+    assert rules["dup_lines"] > 1 and rules["dup_sentences"] > 1
 
 
 def test_long_answer_passes_but_a_whole_repeated_answer_does_not():
@@ -64,3 +66,17 @@ def test_shares():
     assert top_ngram_share(ws, 2, 12) == 1.0  # ("ke", "liye") twice covers all 12 characters
     assert duplicate_ngram_share(tuple("abcdeabcde"), 5, 10) == 0.5
     assert duplicate_ngram_share(tuple("abcdefghij"), 5, 10) == 0.0
+
+
+def test_short_looping_answers_are_dropped_and_good_short_answers_kept():
+    f = RepetitionFilter()
+    for loop in ["UPI PIN share mat karo, UPI PIN share mat karo, UPI PIN share mat karo",
+                 "Form bharo. Form bharo. Form bharo.", "haan haan haan haan",
+                 "Bank jao aur KYC karwao. Bank jao aur KYC karwao. Phir paisa aa jayega."]:
+        verdict = f.keep(chat(loop))
+        assert verdict is not True and verdict[1] in ("repetition:short_loop", "repetition:dup_sentences"), loop
+    for good in ["kal 10 baje aa jana", "Nahi nahi, aisa bilkul mat karna.", "Haan, ho jayega. Kal tak ho jayega.",
+                 "Theek hai, main 5 baje tak pahunch jaunga."]:
+        assert f.keep(chat(good)) is True, good
+    answers = [a for a in _good_hinglish_answers() if len(lower_words(a)) < 40]
+    assert answers and all(f.keep(chat(a)) is True for a in answers)

@@ -163,3 +163,56 @@ def test_cli(ws):
     res = runner.invoke(cli, ["curate", "-w", str(ws.root), "--steps", "lenght"])
     assert res.exit_code == 2 and "did you mean 'length'" in res.output
     assert "Example" in runner.invoke(cli, ["curate", "--help"]).output
+
+
+def test_a_record_whose_sketch_fails_is_rejected_with_the_reason():
+    from tadka.curate.filters.minhash import MinHashDedup
+
+    class Breaks(MinHashDedup):
+        def sketch_batch(self, records):
+            if any("boom" in r.text() for r in records):
+                raise ValueError("boom")
+            return super().sketch_batch(records)
+
+        def sketch(self, record):
+            if "boom" in record.text():
+                raise ValueError("boom")
+            return super().sketch(record)
+
+    recs = [chat("Theek hai, boom ho gaya bhai sahab."), chat("Sab theek hai bhai, chinta mat karo."),
+            chat("Sab theek hai bhai, chinta mat karo na.")]
+    out = curate_table(to_table(recs), [Breaks()], batch_size=10)
+    flags = dict(zip(out.rows["id"].to_pylist(), out.rows["flags"].to_pylist()))
+    assert flags[recs[0].id] == ["error:minhash"] and flags[recs[2].id] == [f"near_dup:{recs[1].id}"]
+    assert out.rows.num_rows == 3 == out.curated.num_rows + out.rejects.num_rows
+
+
+def test_augmented_copies_survive_curation_and_the_rules_are_recorded():
+    """The README tour in small: seeds → augment (phone-typing, 2 copies) → curate with every default step."""
+    from tadka.augment.pipeline import augment_records
+    from tadka.augment.presets import build_plan
+    from tests.curate.synth import seed_records
+
+    seeds = seed_records()[::25]
+    result = augment_records(seeds, build_plan("phone-typing", seed=3), copies=2)
+    copies = [r for r in result.records if r.source.get("kind") == "augment"]
+    assert len(copies) >= len(seeds)
+    out = curate_records(result.records)
+    rejected = set(out.rejects["id"].to_pylist())
+    parent_kept = [c for c in copies if c.source["parent_id"] not in rejected]
+    kept = [c for c in parent_kept if c.id not in rejected]
+    assert len(kept) >= 0.95 * len(parent_kept) and len(parent_kept) >= 0.9 * len(copies)
+    assert out.lineage.get("kept:parent_kept", 0) == len(kept)
+    rules = dict(zip(out.rows["id"].to_pylist(), out.rows["_lineage"].to_pylist()))
+    assert all(rules[s.id] is None for s in seeds) and all(rules[c.id] for c in copies)
+
+
+def test_pseudonymize_through_the_config_keeps_a_copy_a_copy():
+    parent = chat("Mera number +91 98765 43210 hai, is pe call karna.", user="Number kya hai?")
+    copy = Record(messages=[{"role": "user", "content": "numbr kya h?"}, parent.messages[1]], lang=parent.lang,
+                  source={"kind": "augment", "parent_id": parent.id})
+    out = curate_records([parent, copy], CurateConfig(steps=["pii", "dedup", "minhash"], pii_action="pseudonymize",
+                                                      pii_key="k"))
+    assert out.curated.num_rows == 2 and out.lineage == {"kept:parent_kept": 1}
+    answers = [m[1]["content"] for m in out.curated["messages"].to_pylist()]
+    assert answers[0] == answers[1] and "98765 43210" not in answers[0] and "+91 " in answers[0]

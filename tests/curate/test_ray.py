@@ -13,8 +13,17 @@ from tests.curate.test_pipeline import mixed_set
 pytestmark = pytest.mark.skipif(not ray_available(), reason="needs the 'ray' extra: pip install 'tadka[ray]'")
 
 
+def _with_copies(recs):
+    """Plus noised copies (kind augment, parent_id → the original) of a few records."""
+    from tadka.records import Record
+
+    copies = [Record(messages=[{"role": "user", "content": r.messages[0]["content"].lower() + " plz"}, r.messages[1]],
+                     lang=r.lang, source={"kind": "augment", "parent_id": r.id}) for r in recs[:6]]
+    return recs + copies
+
+
 def test_ray_and_local_give_the_same_curated_ids():
-    recs = mixed_set()
+    recs = _with_copies(mixed_set())
     local = curate_records(recs, CurateConfig(batch_size=30))
     start = time.perf_counter()
     on_ray = curate_records(recs, CurateConfig(engine="ray", workers=2, batch_size=30))
@@ -24,3 +33,5 @@ def test_ray_and_local_give_the_same_curated_ids():
     assert on_ray.rejects["id"].to_pylist() == local.rejects["id"].to_pylist()
     assert on_ray.rejects["flags"].to_pylist() == local.rejects["flags"].to_pylist()
     assert on_ray.per_step == local.per_step
+    assert on_ray.lineage == local.lineage and on_ray.lineage.get("kept:parent_kept")
+    assert on_ray.rows["_lineage"].to_pylist() == local.rows["_lineage"].to_pylist()
