@@ -7,7 +7,7 @@ written later they missed about half (bench/curate_eval.py tells the story round
 character n-gram model generalises from "main … samjhata hoon" and "I'll … for you" to wordings it
 has not seen.
 
-Trained on first use in each process (under a second, deterministic: one thread, seed 0) from
+Trained on first use on each machine (under a second, deterministic: one thread, seed 0) from
 shipped data only: positives are the boilerplate sentences of corpora/junk/junk_parts.tsv whose set is
 ``train`` (the ``dev`` and ``test`` sets are never read here); negatives are the good openers and
 sign-offs of that file ("Sorry to hear that!", "Regards, Ramesh Kumar.") and the sentences of the good
@@ -23,10 +23,8 @@ drafted letter's "Kindly let me know if this works for you." in the middle is th
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import tempfile
 from functools import lru_cache
 from importlib.resources import files
 
@@ -65,20 +63,20 @@ def training_lines() -> list[str]:
     return lines
 
 
+SOURCES = ("junk/junk_parts.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl")
+
+
 @lru_cache(maxsize=1)
 def model():
-    """Trained, saved and loaded back: the trained object keeps fastText's training buffers (over
-    100 MB of resident memory), the reloaded one only the model (a few MB)."""
-    import fasttext
+    """Trained once per machine through tadka.lang's fastText trainer and cached by a hash of its
+    corpora and settings. The trainer runs in a child process: trained in a long-lived process that
+    has freed large blocks, fasttext-numpy2 reads uninitialised memory and stops with "Encountered
+    NaN" (see tadka.lang.ftmodel); the loaded model holds only its weights, not training buffers."""
+    from tadka.lang.ftmodel import ModelSpec, load_or_train
 
-    with tempfile.TemporaryDirectory(prefix="tadka-meta-") as tmp:
-        data, saved = os.path.join(tmp, "train.txt"), os.path.join(tmp, "meta.bin")
-        with open(data, "w", encoding="utf-8") as f:
-            f.write("\n".join(training_lines()) + "\n")
-        trained = fasttext.train_supervised(data, **PARAMS)
-        trained.save_model(saved)
-        del trained
-        return fasttext.load_model(saved)
+    params = {k: v for k, v in PARAMS.items() if k not in ("thread", "seed", "verbose")}
+    spec = ModelSpec("meta-talk", SOURCES, tuple(sorted(params.items())), version="1", quantize_cutoff=None)
+    return load_or_train(spec, training_lines)
 
 
 def meta_probability(sentence: str) -> float:
