@@ -14,8 +14,8 @@ import typing
 from typing import Any
 
 import click
-import yaml
 
+from tadka.config import load_yaml
 from tadka.errors import ConfigError, TadkaError
 from tadka.train.config import TrainConfig, train_fields
 
@@ -57,7 +57,7 @@ def parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep:
             raise ConfigError(f"expected KEY=VALUE, got {pair!r}", field="--set")
-        out[key.strip()] = yaml.safe_load(value)
+        out[key.strip()] = load_yaml(value)
     return out
 
 
