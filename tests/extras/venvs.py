@@ -1,0 +1,106 @@
+"""Fresh virtual environments with one extra each, built from pip's cache, for the "every extra works
+alone" tests.
+
+CI installs `[all]`, so a package missing from one extra (``gguf`` from ``[train]``) never shows there.
+Here each extra gets its own venv, installed the way a user would: ``pip install torch==2.13.0
+'tadka[train]'`` (the torch pin in the same command; for extras that do not need torch, a constraints
+file pins it without installing it, so a stray torch dependency would still resolve to the CPU wheel
+and show up as installed).
+
+To keep this cheap, the core install (tadka and its base dependencies, about 700 MB) is built once per
+session and *layered* under every extra's venv with a ``.pth`` file, the way a venv sees a parent
+environment: the extra's own packages come first on ``sys.path``, and pip sees the core's packages as
+installed, so it installs only what the extra adds. pip runs with ``--no-compile`` (no .pyc writing) and
+reuses its wheel cache, which the CI command filled when it installed ``[all]`` — llama-cpp-python's
+wheel included, so nothing is compiled again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TORCH = "torch==2.13.0"
+INSTALL_TIMEOUT = 900  # a cold pip cache means downloads; a warm one takes well under a minute
+
+
+@dataclass
+class Venv:
+    """One environment: its interpreter, its folder, and what installing it cost."""
+
+    name: str
+    root: Path
+    seconds: float = 0.0
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def python(self) -> str:
+        return str(self.root / "bin" / "python")
+
+    @property
+    def bin(self) -> Path:
+        return self.root / "bin"
+
+    def site_packages(self) -> Path:
+        return self.root / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+
+    def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess:
+        """A command from this venv's bin/ (``tadka``, ``python``), with this venv first on PATH."""
+        full = {**os.environ, **(env or {}), "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+                "VIRTUAL_ENV": str(self.root)}
+        full.pop("PYTHONPATH", None)
+        exe = str(self.bin / args[0]) if (self.bin / args[0]).exists() else args[0]
+        return subprocess.run([exe, *args[1:]], cwd=cwd, env=full, capture_output=True, text=True, timeout=timeout)
+
+    def has(self, module: str) -> bool:
+        code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
+        return self.run("python", "-c", code).returncode == 0
+
+    def pip(self, *args: str) -> None:
+        """``python -m pip install ARGS`` in this venv; raises with pip's tail on failure."""
+        start = time.monotonic()
+        cmd = [self.python, "-m", "pip", "install", "--no-compile", "--disable-pip-version-check", "--quiet",
+               *args]
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
+                              env={**os.environ, "PIP_NO_INPUT": "1"})
+        self.seconds += time.monotonic() - start
+        self.log.append(f"pip install {' '.join(args)}: {time.monotonic() - start:.1f} s")
+        if done.returncode != 0:
+            tail = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if "is ignored" not in line)
+            raise RuntimeError(f"`{' '.join(cmd)}` failed ({done.returncode}):\n{tail[-3000:]}")
+
+
+def make_core(root: Path) -> Venv:
+    """A venv with pip and `pip install -e <repo>` (tadka's core, no extra)."""
+    venv = Venv("core", root / "core")
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(venv.root)], check=True, timeout=300,
+                   env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"})
+    venv.seconds += time.monotonic() - start
+    venv.pip("-e", str(REPO))
+    return venv
+
+
+def make_extra(root: Path, core: Venv, name: str, extras: str, *, torch: bool, also: tuple[str, ...] = (),
+               no_deps: tuple[str, ...] = ()) -> Venv:
+    """A venv layered on ``core`` with ``tadka[extras]`` installed; ``torch``: pin it as a requirement
+    (the extra needs it) rather than only as a constraint."""
+    venv = Venv(name, root / name)
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv.root)], check=True, timeout=120)
+    # The layer: the core's site-packages after this venv's own (pip, tadka's base dependencies).
+    (venv.site_packages() / "_tadka_core.pth").write_text(str(core.site_packages()) + "\n", encoding="utf-8")
+    venv.seconds += time.monotonic() - start
+    constraints = root / "torch-constraint.txt"
+    constraints.write_text(TORCH + "\n", encoding="utf-8")
+    pins = [TORCH] if torch else ["-c", str(constraints)]
+    venv.pip(*pins, "-e", f"{REPO}[{extras}]", *also)
+    if no_deps:
+        venv.pip("--no-deps", *no_deps)
+    return venv
