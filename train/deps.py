@@ -12,6 +12,7 @@ from types import ModuleType
 from tadka.errors import MissingExtra
 
 TRAIN_PACKAGES = ("torch", "transformers", "trl", "peft", "accelerate")
+MERGE_PACKAGES = ("torch", "transformers", "peft")
 
 
 def require_training() -> None:
@@ -24,6 +25,16 @@ def require_training() -> None:
             importlib.import_module(name)
         except ImportError:
             raise MissingExtra(name, "train", "training") from None
+
+
+def require_merge() -> None:
+    """Merging an adapter needs torch, transformers and peft only — both the `train` and the `compress`
+    extra install them, so `tadka compress` works without TRL (each extra works alone)."""
+    for name in MERGE_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise MissingExtra(name, "compress", "merging an adapter into its base") from None
 
 
 def require_bitsandbytes() -> ModuleType:
