@@ -61,7 +61,9 @@ class Venv:
                 "VIRTUAL_ENV": str(self.root)}
         full.pop("PYTHONPATH", None)
         exe = str(self.bin / args[0]) if (self.bin / args[0]).exists() else args[0]
-        return subprocess.run([exe, *args[1:]], cwd=cwd, env=full, capture_output=True, text=True, timeout=timeout)
+        # Never the checkout as the working folder: `python -c` would import its tadka/ instead of the install.
+        return subprocess.run([exe, *args[1:]], cwd=cwd or self.root, env=full, capture_output=True, text=True,
+                              timeout=timeout)
 
     def has(self, module: str) -> bool:
         code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
@@ -72,7 +74,7 @@ class Venv:
         start = time.monotonic()
         cmd = [self.python, "-m", "pip", "install", "--no-compile", "--disable-pip-version-check", "--quiet",
                *args]
-        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
+        done = subprocess.run(cmd, cwd=self.root, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
                               env={**os.environ, "PIP_NO_INPUT": "1"})
         self.seconds += time.monotonic() - start
         self.log.append(f"pip install {' '.join(args)}: {time.monotonic() - start:.1f} s")
@@ -90,7 +92,8 @@ def build_wheel(root: Path) -> Path:
     src = root / "src"
     shutil.copytree(REPO, src, ignore=SKIP)
     out = root / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                    "--disable-pip-version-check",
                     "-w", str(out), str(src)], check=True, timeout=600, capture_output=True)
     (wheel,) = out.glob("tadka-*.whl")
     return wheel
@@ -122,6 +125,9 @@ def make_extra(root: Path, core: Venv, wheel: Path, name: str, extras: str, *, t
     constraints.write_text(TORCH + "\n", encoding="utf-8")
     pins = [TORCH] if torch else ["-c", str(constraints)]
     venv.pip(*pins, f"{wheel}[{extras}]", *also)
+    # tadka itself is "already satisfied" by the core layer, which leaves this venv without its own
+    # `tadka` script: put the package (only it) in this venv too, as a user's install would have it.
+    venv.pip("--no-deps", "--force-reinstall", str(wheel))
     if no_deps:
         venv.pip("--no-deps", *no_deps)
     return venv
