@@ -1,8 +1,7 @@
 """Session fixtures for the extras matrix: one venv per extra, built once per test run (see venvs.py),
 and the few-step SmolLM2 run that `[train]` alone trains and `[compress]` + `[llama]` alone compress.
 
-Set TADKA_SKIP_EXTRAS=1 to skip the matrix (it needs pip to reach an index: PyPI or a mirror), and
-TADKA_KEEP_EXTRAS=1 to keep its venvs after the session (they are removed: about 5 GB).
+Set TADKA_SKIP_EXTRAS=1 to skip the matrix (it needs pip to reach an index: PyPI or a mirror).
 Every command here runs with its own TADKA_CACHE_DIR, so the built-in base model is converted from its
 GGUF inside the `[train]` venv — the step that needs `gguf` — instead of being found ready in
 ~/.cache/tadka from an earlier run of the main suite.
@@ -11,7 +10,6 @@ GGUF inside the `[train]` venv — the step that needs `gguf` — instead of bei
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +62,7 @@ def venvs(extras_root):
     # The train -> compress chain is the longest: its venvs first, the small ones beside them.
     builder.start(sorted(_wanted, key=lambda name: ("train", "compress").index(name) if name in ("train", "compress") else 2))
     yield builder
-    builder.close()
-    if os.environ.get("TADKA_KEEP_EXTRAS") != "1":  # about 5 GB of venvs and model copies
-        shutil.rmtree(extras_root, ignore_errors=True)
+    builder.close()  # the venvs stay in pytest's basetemp, which pytest prunes (deleting 5 GB here took a minute)
     done = {name: f.result() for name, f in builder.extras.items() if f.done() and not f.exception()}
     if done:
         core, _ = builder.core.result()
