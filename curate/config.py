@@ -55,9 +55,10 @@ class GenerateConfig:
     tpm: float = opt(0.0, "Most tokens per minute (API teachers); 0: no limit.")
     transport: Literal["auto", "aiohttp", "httpx"] = opt(
         "auto", "HTTP client under the openai SDK: auto (aiohttp when installed, else httpx), aiohttp or httpx.")
-    json_mode: Literal["auto", "schema", "off"] = opt(
-        "auto", "Structured output: auto (send the JSON schema, fall back to repair if the server refuses it), "
-                "schema (always send it) or off (never; parse and repair the text).")
+    json_mode: Literal["auto", "schema", "object", "off"] = opt(
+        "auto", "Structured output: auto (response_format json_schema; a server that refuses it steps down to "
+                "json_object with the schema, then to plain text with one repair, remembered per endpoint in "
+                "cache/teacher.db), schema or object (always that format) or off (plain text, parsed and repaired).")
     batch_api: bool = opt(False, "Send the requests through the OpenAI Batch API (half price, answers within 24 h).")
     batch_poll_s: float = opt(30.0, "Seconds between polls of a Batch API job.")
     batch_wait_s: float = opt(86400.0, "Longest wait for a Batch API job before giving up (its answers stay cached).")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import textwrap
+import typing
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,6 +77,51 @@ class ExportConfig:
     )
 
 
+# -- YAML ----------------------------------------------------------------------------------------
+class ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's booleans: only true/false (any case) are booleans.
+
+    PyYAML follows YAML 1.1, where unquoted on/off/yes/no/y/n are booleans too, so a documented
+    ``json_mode: off`` arrived as False and was refused. With this loader they stay words; a bool
+    field still takes them (pydantic reads "off", "no", "yes", "on" as booleans).
+    """
+
+
+ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ConfigLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                   list("tTfF"))
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text as Python values, the way tadka reads every config file (see :class:`ConfigLoader`)."""
+    return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 - ConfigLoader is a SafeLoader
+
+
+_YAML11_WORDS = {False: ("off", "no", "false", "n"), True: ("on", "yes", "true", "y")}
+
+
+def _enum_words(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """A YAML 1.1 boolean given for a word-valued option becomes the word it was written as.
+
+    Config read by another YAML loader (a user's script, an older tool) may still carry False for
+    ``off``: for an option whose allowed values include ``off``/``no`` (or ``on``/``yes``), map it back.
+    """
+    hints = typing.get_type_hints(cls)
+    out = dict(values)
+    for key, value in values.items():
+        kind = hints.get(key)
+        if not isinstance(value, bool) or typing.get_origin(kind) is not typing.Literal:
+            continue
+        options = typing.get_args(kind)
+        word = next((w for w in _YAML11_WORDS[value] if w in options), None)
+        if word is not None:
+            out[key] = word
+    return out
+
+
 # -- discovery -----------------------------------------------------------------------------------
 _discovered = False
 
@@ -132,7 +179,7 @@ def build_section(name: str, values: dict[str, Any] | None, *, file=None, lines=
                 field=f"{name}.{key}", hint=f"did you mean {close[0]!r}?" if close else None,
             )
     try:
-        return TypeAdapter(cls).validate_python(values, strict=False)
+        return TypeAdapter(cls).validate_python(_enum_words(cls, values), strict=False)
     except ValidationError as e:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else ""
@@ -175,7 +222,7 @@ def load_config(path: str | os.PathLike | None) -> Config:
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", file=path, field="<file>") from None
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}", file=path,

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tadka.sqlite import connect, migration
@@ -90,6 +90,24 @@ CREATE INDEX responses_model ON responses(model);
 """,
 )
 
+# -- schema v3: what tadka learnt about each endpoint (e.g. the structured-output step it accepts) ----
+migration(
+    "teacher",
+    3,
+    "endpoint notes",
+    """
+CREATE TABLE endpoint_notes (
+  endpoint TEXT NOT NULL,
+  model TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  updated_at REAL NOT NULL,
+  PRIMARY KEY (endpoint, model, name)
+);
+""",
+)
+
 # Batch states after which the server will never deliver more for a batch.
 BATCH_DONE = ("completed", "failed", "expired", "cancelled", "lost")
 
@@ -108,6 +126,7 @@ class CacheStats:
     newest: float | None
     by_model: dict[str, int]
     open_batches: int
+    notes: list[dict[str, Any]] = field(default_factory=list)  # what was learnt per endpoint (see :meth:`note`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,7 +178,8 @@ class TeacherCache:
             f"SELECT COUNT(*) FROM batches WHERE status NOT IN ({','.join('?' * len(BATCH_DONE))})", BATCH_DONE
         ).fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
-        return CacheStats(self.path, n, size, pt, ct, float(cost), oldest, newest, by_model, open_batches)
+        return CacheStats(self.path, n, size, pt, ct, float(cost), oldest, newest, by_model, open_batches,
+                          self.notes())
 
     def clear(self, *, model: str | None = None, before: float | None = None) -> int:
         """Delete answers (all, one model's, or those stored before a time); returns how many."""
@@ -174,8 +194,11 @@ class TeacherCache:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             n = self.conn.execute(sql, args).rowcount
+            if model is not None:
+                self.conn.execute("DELETE FROM endpoint_notes WHERE model = ?", (model,))
             if not where:
                 self.conn.execute("DELETE FROM batches")
+                self.conn.execute("DELETE FROM endpoint_notes")
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -183,6 +206,23 @@ class TeacherCache:
         if not where:
             self.conn.execute("VACUUM")
         return n
+
+    # -- endpoint notes: what a server accepts, learnt once and kept for later runs --------------
+    def note(self, endpoint: str, model: str, name: str, value: str, reason: str = "") -> None:
+        """Remember ``name = value`` for (endpoint, model), e.g. ``response_format = json_object``."""
+        self.conn.execute("INSERT OR REPLACE INTO endpoint_notes VALUES (?, ?, ?, ?, ?, ?)",
+                          (endpoint, model, name, value, reason[:400], time.time()))
+
+    def recall(self, endpoint: str, model: str, name: str) -> tuple[str, str, float] | None:
+        """(value, reason, when) of a note, or None."""
+        row = self.conn.execute("SELECT value, reason, updated_at FROM endpoint_notes WHERE endpoint = ? AND "
+                                "model = ? AND name = ?", (endpoint, model, name)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def notes(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT endpoint, model, name, value, reason, updated_at FROM endpoint_notes "
+                                 "ORDER BY endpoint, model, name").fetchall()
+        return [dict(zip(("endpoint", "model", "name", "value", "reason", "updated_at"), r)) for r in rows]
 
     # -- Batch API bookkeeping (see tadka.curate.teachers.batch) ---------------------------------
     def add_batch(self, batch_id: str, model: str, status: str, input_file_id: str,

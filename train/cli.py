@@ -14,8 +14,8 @@ import typing
 from typing import Any
 
 import click
-import yaml
 
+from tadka.config import load_yaml
 from tadka.errors import ConfigError, TadkaError
 from tadka.train.config import TrainConfig, train_fields
 
@@ -57,7 +57,7 @@ def parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep:
             raise ConfigError(f"expected KEY=VALUE, got {pair!r}", field="--set")
-        out[key.strip()] = yaml.safe_load(value)
+        out[key.strip()] = load_yaml(value)
     return out
 
 
@@ -80,7 +80,23 @@ def run_command(workspace: str | None, config: str | None, name: str | None, set
                           hint="run `tadka init DIR` first")
     flags = {**flag_values(params), **parse_sets(sets)}
     cfg = resolve_config(ws, name=name, config_file=config, flags=flags)
+    check_prerequisites(cfg)
     train(ws, cfg, name=name)
+
+
+def check_prerequisites(cfg: TrainConfig) -> None:
+    """Refuse in a second, with the install command, before the slow import of the training stack."""
+    from tadka.train.deps import missing_prerequisites
+
+    problems = missing_prerequisites(cfg.base, peft=cfg.peft)
+    if cfg.mode == "distill" and cfg.teacher:
+        problems += [p for p in missing_prerequisites(cfg.teacher, peft="lora") if p not in problems]
+    if problems:
+        raise MissingPrerequisite("; ".join(problems), field="train.base")
+
+
+class MissingPrerequisite(TadkaError):
+    """A package a run needs is not installed (the message holds the pip command)."""
 
 
 def _callback(workspace, config, name, sets, **params) -> None:

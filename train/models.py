@@ -135,11 +135,23 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def _gguf_key(gguf: Path, size: int) -> str:
+    """Name, size and the first and last MiB of the file: the same GGUF gets the same key wherever pip put
+    it (an mtime changes with every install, so each venv converted it again), and a multi-GB file is not
+    read whole on every run."""
+    digest = hashlib.sha1(f"{gguf.name}:{size}".encode())
+    with open(gguf, "rb") as f:
+        digest.update(f.read(1 << 20))
+        f.seek(max(0, size - (1 << 20)))
+        digest.update(f.read(1 << 20))
+    return digest.hexdigest()[:10]
+
+
 def gguf_to_hf(gguf: str | os.PathLike) -> Path:
-    """An fp32 safetensors copy of a GGUF model (cached by file name, size and mtime)."""
+    """An fp32 safetensors copy of a GGUF model (cached by :func:`_gguf_key`)."""
     gguf = Path(gguf).resolve()
     stat = gguf.stat()
-    key = hashlib.sha1(f"{gguf.name}:{stat.st_size}:{int(stat.st_mtime)}".encode()).hexdigest()[:10]
+    key = _gguf_key(gguf, stat.st_size)
     target = cache_dir() / "models" / f"{gguf.stem.lower()}-{key}"
     if (target / "config.json").is_file():
         return target

@@ -59,6 +59,9 @@ def stats(workspace: str | None, as_json: bool) -> None:
     click.echo(f"  stored: {_when(s.oldest)} .. {_when(s.newest)}; open batches: {s.open_batches}")
     for model, n in s.by_model.items():
         click.echo(f"  {model}: {n}")
+    for note in s.notes:  # e.g. the structured-output step a server accepts (`cache clear` forgets it)
+        click.echo(f"  endpoint {note['endpoint']} {note['model']}: {note['name']} = {note['value']} "
+                   f"(since {_when(note['updated_at'])})")
 
 
 @command.command()

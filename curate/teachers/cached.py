@@ -11,7 +11,9 @@ each answer as it arrives. This class does the rest, the same way for all of the
 3. turn ``finish_reason`` ``length`` / ``content_filter`` into failures with a reason (the answer
    is still cached: asking again with the same parameters would buy the same truncated text);
 4. when a JSON schema was asked for, read the answer tolerantly and, if it is still not valid,
-   send one repair request (itself cached) with the bad answer and the problem.
+   send one repair request (itself cached) with the bad answer and the problem;
+5. hand every request's final outcome to the backend's :class:`~tadka.curate.teachers.failfast.FailFast`
+   monitor, if it has one, which stops the run when the backend fails every request.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Callable
 
 from tadka.curate.teachers.accounting import PriceTable, Usage
 from tadka.curate.teachers.base import GenParams, Request, Result, Teacher
+from tadka.curate.teachers.failfast import FailFast
 from tadka.curate.teachers.jsonparse import parse_json, repair_messages
 from tadka.teachercache import TeacherCache, request_key
 
@@ -69,6 +72,7 @@ class CachedTeacher(Teacher):
     prices: PriceTable | None = None
     progress: bool = True
     batch: bool = False  # price answers at the Batch API discount
+    monitor: FailFast | None = None  # stops the run when every request fails (see failfast.py)
 
     @property
     def usage(self) -> Usage:
@@ -125,6 +129,8 @@ class CachedTeacher(Teacher):
                 if pbar is not None:
                     pbar.update(1)
                     pbar.set_postfix_str(self.usage.line(), refresh=False)
+                if self.monitor is not None:  # last: the answer is stored before a stop is raised
+                    self.monitor.record(raw.error)
 
             self.send(missing, params, done)
         return [by_key.get(j.key) or Raw(error="the backend returned no answer") for j in jobs]

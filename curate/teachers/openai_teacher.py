@@ -4,7 +4,9 @@ Built on the official ``openai`` SDK's ``AsyncOpenAI`` with one shared HTTP conn
 the concurrency, driven from one event loop in a background thread (so the pool and its keep-alive
 connections outlive each ``generate`` call, and the teacher works from inside a notebook's loop too).
 The SDK's own retries are off: :mod:`ratelimit` paces requests (RPM/TPM), pauses every worker on a
-429, and retries 429/5xx/timeouts/dropped connections with jittered exponential backoff.
+429, and retries 429/5xx/timeouts/dropped connections with jittered exponential backoff. Structured
+output walks the endpoint's :mod:`structured` ladder (json_schema → json_object → text) when a server
+refuses a format, and :mod:`failfast` stops a run whose backend fails every request.
 
 The API key is read from the environment variable named in the config (``api_key_env``) when the
 client is made, and is never stored on this object, in the cache, in a log or in an error message:
@@ -25,13 +27,16 @@ from typing import Any
 from tadka.curate.teachers.accounting import Estimate, PriceTable, estimate, estimate_prompt_tokens
 from tadka.curate.teachers.base import GenParams, Request, teachers
 from tadka.curate.teachers.cached import CachedTeacher, Done, Job, Raw, request_schema
+from tadka.curate.teachers.failfast import FIRST, Endpoint, FailFast
 from tadka.curate.teachers.ratelimit import Backoff, RateLimiter, retry_after
+from tadka.curate.teachers.structured import MODES, NOTE, FormatLadder, names_the_format, response_format
 from tadka.errors import ConfigError
 from tadka.teachercache import TeacherCache
 
 logger = logging.getLogger(__name__)
 
-JSON_MODES = ("auto", "schema", "off")
+JSON_MODES = tuple(MODES)  # auto, schema, object, off
+OPENAI_URL = "https://api.openai.com/v1"
 TRANSPORTS = ("auto", "aiohttp", "httpx")
 _KEY_SHAPE = re.compile(r"\b(sk|rk|pk)-[A-Za-z0-9_\-*]{6,}")
 PLACEHOLDER_KEY = "not-needed"  # local servers (vLLM, llama.cpp) started without --api-key accept anything
@@ -106,10 +111,13 @@ def _http_client(transport: str) -> Any:
 class OpenAITeacher(CachedTeacher):
     """Chat completions against ``base_url`` (empty: api.openai.com) with limits, retries and a cache.
 
-    ``json_mode``: ``auto`` sends the JSON schema as ``response_format`` and, if the server refuses
-    it with a 400, stops sending it and relies on tolerant parsing plus one repair request;
-    ``schema`` always sends it; ``off`` never does. ``batch_api``: send the missing requests
-    through the OpenAI Batch API (half price, results within 24 h) — see :mod:`batch`.
+    ``json_mode``: ``auto`` sends the JSON schema as ``response_format: json_schema`` and steps down
+    the endpoint's ladder when the server refuses it (to ``json_object`` with the schema, then to plain
+    text with tolerant parsing and one repair request), remembering the step in the cache's endpoint
+    notes; ``schema`` and ``object`` pin one rung; ``off`` never sends a format. ``batch_api``: send the
+    missing requests through the OpenAI Batch API (half price, results within 24 h) — see :mod:`batch`.
+    ``fail_fast``: stop the run (:class:`~tadka.curate.teachers.failfast.TeacherStopped`) when the
+    first requests, or a whole window of them, fail.
     ``transport``: ``auto`` (aiohttp when installed, else httpx), ``aiohttp`` or ``httpx``.
     """
 
@@ -120,7 +128,7 @@ class OpenAITeacher(CachedTeacher):
                  cache: TeacherCache | str | os.PathLike | None = None, prices: PriceTable | None = None,
                  json_mode: str = "auto", batch_api: bool = False, batch_poll_s: float = 30.0,
                  batch_wait_s: float = 24 * 3600.0, backoff: Backoff | None = None, progress: bool = True,
-                 transport: str = "auto") -> None:
+                 transport: str = "auto", fail_fast: bool = True) -> None:
         if transport not in TRANSPORTS:
             raise ConfigError(f"unknown transport {transport!r}", field="generate.transport",
                               hint=f"one of {', '.join(TRANSPORTS)}")
@@ -142,12 +150,28 @@ class OpenAITeacher(CachedTeacher):
         self.limiter = RateLimiter(rpm, tpm)
         self.backoff = backoff or Backoff()
         self.progress = progress
-        self.schema_supported: bool | None = None  # learnt from the first refusal in json_mode=auto
+        self.endpoint = (self.base_url or OPENAI_URL).rstrip("/")
+        self.ladder = FormatLadder(json_mode, self.endpoint, start=self._remembered_step())
+        self._noted = self.ladder.step
+        window = max(FIRST, 2 * self.concurrency)  # two "generations" of in-flight requests
+        self.monitor = None if self.batch or not fail_fast else FailFast(
+            Endpoint(self.endpoint, model, api_key_env, self.timeout), window=window)
         self.token_field = "max_tokens"
         self.transport = transport
         self._loop: _LoopThread | None = None
         self._client: Any = None
         self._response_type: Any = None
+
+    def _remembered_step(self) -> str | None:
+        """The rung an earlier run learnt for this endpoint and model (json_mode auto only)."""
+        if self.cache is None or self.json_mode != "auto":
+            return None
+        note = self.cache.recall(self.endpoint, self.model, NOTE)
+        if note is None:
+            return None
+        logger.info("%s: sending %s, as learnt on an earlier run (`tadka cache clear` forgets it)",
+                    self.endpoint, note[0])
+        return note[0]
 
     @classmethod
     def from_config(cls, cfg: Any, ws: Any = None) -> "OpenAITeacher":
@@ -218,7 +242,13 @@ class OpenAITeacher(CachedTeacher):
             for job in queue:  # one shared iterator: each job goes to exactly one worker
                 done(job, await self.ask(client, job, params))
 
-        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(jobs)))))
+        tasks = [asyncio.ensure_future(worker()) for _ in range(min(self.concurrency, len(jobs)))]
+        try:
+            await asyncio.gather(*tasks)
+        finally:  # a stop (TeacherStopped from `done`) or Ctrl-C: the other workers end too
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def body(self, job: Job, params: GenParams) -> dict[str, Any]:
         """The chat-completions request body (also the Batch API line's ``body``)."""
@@ -228,9 +258,9 @@ class OpenAITeacher(CachedTeacher):
             body["seed"] = params.seed
         if params.stop:
             body["stop"] = params.stop
-        if job.schema is not None and self.json_mode != "off" and self.schema_supported is not False:
-            body["response_format"] = {"type": "json_schema",
-                                       "json_schema": {"name": "answer", "schema": job.schema, "strict": False}}
+        fmt = response_format(self.ladder.step, job.schema) if job.schema is not None else None
+        if fmt is not None:
+            body["response_format"] = fmt
         return body
 
     async def ask(self, client: Any, job: Job, params: GenParams) -> Raw:
@@ -249,24 +279,24 @@ class OpenAITeacher(CachedTeacher):
                 # dump again — a third of the client's CPU per request (bench/teacher.py).
                 response = await client.post("/chat/completions", cast_to=self._response_type, body=body)
                 return self.read(json.loads(response.content), job, reserve)
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as e:
-                if adapted < 2 and self._adapt(body, e):
+            except openai.APIStatusError as e:
+                code, message = e.status_code, self._message(e)
+                if adapted < 4 and self._adapt(body, message, code, job):  # not a retry: the body changed
                     adapted += 1
                     self.limiter.release_unused(reserve)
                     continue
-                return Raw(error=f"http {e.status_code}: {self._message(e)}")
+                if "response_format" in body and code not in (401, 403, 404, 429) and names_the_format(message):
+                    return Raw(error=f"format refused: http {code}: {message}")  # resending would not help
+                if not (code == 429 or code >= 500 or code in (408, 409)):
+                    return Raw(error=f"http {code}: {message}")
+                last = f"http {code}: {message}"
+                wait_hint = retry_after(getattr(e.response, "headers", None))
+                pause_all = code == 429
             except openai.APITimeoutError as e:
                 dropped = _dropped(e)
                 last = f"connection error: {dropped}" if dropped else f"timeout after {self.timeout:g}s"
             except openai.APIConnectionError as e:
                 last = f"connection error: {self._message(e.__cause__ or e)}"
-            except openai.APIStatusError as e:
-                code = e.status_code
-                if not (code == 429 or code >= 500 or code in (408, 409)):
-                    return Raw(error=f"http {code}: {self._message(e)}")
-                last = f"http {code}: {self._message(e)}"
-                wait_hint = retry_after(getattr(e.response, "headers", None))
-                pause_all = code == 429
             except (openai.APIResponseValidationError, _Malformed, ValueError) as e:
                 last = f"malformed response: {self._message(e)}"
             except Exception as e:  # an odd reply must end in a failed Result, never kill a run of thousands
@@ -301,22 +331,40 @@ class OpenAITeacher(CachedTeacher):
         model = data.get("model") or self.model
         return Raw(text or "", finish, pt, ct, self.prices.cost(self.model, pt, ct, batch=self.batch), model)
 
-    def _adapt(self, body: dict[str, Any], error: Any) -> bool:
-        """Change what the server refused (response_format, max_tokens) and say whether to resend."""
-        text = self._message(error).lower()
-        if "response_format" in body and self.json_mode == "auto" and ("response_format" in text or "json" in text
-                                                                         or "schema" in text):
-            if self.schema_supported is not False:
-                logger.warning("%s refused JSON-schema output; using tolerant parsing and repair instead",
-                               self.base_url or "the server")
-            self.schema_supported = False
-            del body["response_format"]
+    def _adapt(self, body: dict[str, Any], message: str, code: int, job: Job) -> bool:
+        """Change what the server refused (the format's rung, max_tokens) and say whether to resend."""
+        text = message.lower()
+        if "response_format" in body and code not in (401, 403, 404, 429) and names_the_format(message):
+            step = self.ladder.refused(body["response_format"]["type"], message)
+            if step is None:
+                return False
+            fmt = response_format(step, job.schema or {})
+            if fmt is None:
+                del body["response_format"]
+            else:
+                body["response_format"] = fmt
+            self._note(step, message)
             return True
         if "max_tokens" in body and "max_completion_tokens" in text:
             self.token_field = "max_completion_tokens"
             body["max_completion_tokens"] = body.pop("max_tokens")
             return True
         return False
+
+    def _note(self, step: str, message: str) -> None:
+        """Keep the rung in the cache's endpoint notes, so the next run starts on it (once per change)."""
+        if self.cache is None or step == self._noted:
+            return
+        self._noted = step
+        try:
+            self.cache.note(self.endpoint, self.model, NOTE, step, message)
+        except Exception:  # a locked or full cache must not stop the run; the step holds for this run anyway
+            logger.warning("could not store the endpoint's response_format in the teacher cache", exc_info=True)
+
+    @property
+    def schema_supported(self) -> bool:
+        """Whether the endpoint still gets ``response_format: json_schema`` (False once it refused it)."""
+        return self.ladder.step == "json_schema"
 
     def _message(self, error: BaseException) -> str:
         return scrub(getattr(error, "message", None) or str(error) or type(error).__name__, self.api_key_env)

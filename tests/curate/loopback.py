@@ -9,7 +9,12 @@ marker such as ``[[429]]`` gets that behaviour on its first attempt and a normal
 JSON answer wrapped in chat and a trailing comma), ``garbage`` (no JSON at all).
 
 Every request is counted by the same cache key the teachers use (:func:`tadka.teachercache.request_key`),
-so a test can assert which requests reached the server and how often.
+so a test can assert which requests reached the server and how often; ``prompts`` counts them by their
+messages alone (the same prompt sent on another structured-output rung is the same prompt).
+
+Server-wide faults: ``formats`` (the ``response_format`` types accepted; a refused one gets
+``refusal_status`` with llama-cpp-python's message, "Input should be 'text' or 'json_object'") and
+``fail_all`` (every chat request answered with that HTTP status: a dead backend).
 
 Run it alone (for the benchmark): ``python tests/curate/loopback.py --latency 0.2`` prints the port.
 """
@@ -37,10 +42,24 @@ WORDS = ("kya", "hai", "mandi", "rate", "check", "karo", "UPI", "PIN", "kabhi", 
          "payment", "kisan", "scheme", "apply", "doctor", "appointment", "weather", "alert", "barish", "FIR", "thana")
 
 
+def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema a body's response_format carries (json_schema, or json_object with a schema)."""
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return (fmt.get("json_schema") or {}).get("schema")
+    if fmt.get("type") == "json_object":
+        return fmt.get("schema")
+    return None
+
+
+def prompt_key(body: dict[str, Any]) -> str:
+    """A hash of the messages alone: the same prompt whatever format or sampling it was sent with."""
+    return hashlib.sha256(json.dumps(body.get("messages"), sort_keys=True).encode()).hexdigest()
+
+
 def cache_key(body: dict[str, Any]) -> str:
     """The teacher-side cache key of a chat-completions body (schema read back from response_format)."""
-    fmt = body.get("response_format") or {}
-    schema = (fmt.get("json_schema") or {}).get("schema") if fmt.get("type") == "json_schema" else None
+    schema = schema_of(body)
     view = {"temperature": body.get("temperature"), "top_p": body.get("top_p"),
             "max_tokens": body.get("max_tokens", body.get("max_completion_tokens")), "stop": body.get("stop"),
             "json_schema": schema}
@@ -76,9 +95,9 @@ def fill_schema(schema: dict[str, Any], key: str) -> Any:
 
 def default_answer(body: dict[str, Any], key: str) -> str:
     """JSON for a response_format schema (or a schema quoted in the prompt, as a repair note does), else words."""
-    fmt = body.get("response_format") or {}
-    if fmt.get("type") == "json_schema":
-        return json.dumps(fill_schema(fmt["json_schema"]["schema"], key), ensure_ascii=False)
+    schema = schema_of(body)
+    if schema:
+        return json.dumps(fill_schema(schema, key), ensure_ascii=False)
     last = (body.get("messages") or [{}])[-1].get("content") or ""
     quoted = re.search(r"JSON schema: (\{.*\})", last)
     if quoted:
@@ -90,13 +109,20 @@ class Loopback:
     """The server and its counters; ``with Loopback() as srv:`` starts it on a free port."""
 
     def __init__(self, *, latency: float = 0.0, hang_s: float = 5.0, answer: Callable[[dict, str], str] | None = None,
-                 schema_support: bool = True, batch_polls: int = 1, count_keys: bool = True) -> None:
+                 schema_support: bool = True, batch_polls: int = 1, count_keys: bool = True,
+                 formats: tuple[str, ...] = ("text", "json_object", "json_schema"), refusal_status: int = 400,
+                 fail_all: int | None = None) -> None:
         self.latency = latency
         self.hang_s = hang_s
         self.answer = answer or default_answer
         self.schema_support = schema_support
         self.batch_polls = batch_polls
         self.count_keys = count_keys
+        self.formats = formats
+        self.refusal_status = refusal_status
+        self.fail_all = fail_all
+        self.prompts: Counter[str] = Counter()  # prompt_key → attempts that reached the server
+        self.formats_seen: Counter[str] = Counter()  # response_format type (or "text") → attempts
         self.counts: Counter[str] = Counter()  # cache key → attempts that reached the server
         self.answered: Counter[str] = Counter()  # cache key → normal answers given
         self.auth: Counter[str] = Counter()  # Authorization header values seen
@@ -268,15 +294,26 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
 
         def chat(self, body: dict[str, Any]) -> None:
             key = cache_key(body) if srv.count_keys else ""
+            fmt = (body.get("response_format") or {}).get("type", "text")
             with srv.lock:
                 attempt = srv.counts[key]
                 srv.counts[key] += 1
                 srv.total += 1
+                srv.prompts[prompt_key(body)] += 1
+                srv.formats_seen[fmt] += 1
             if srv.latency:
                 time.sleep(srv.latency)
+            if srv.fail_all:
+                return self._send(srv.fail_all, {"error": {"message": "internal error", "type": "server_error"}})
             if "response_format" in body and not srv.schema_support:
                 return self._send(400, {"error": {"message": "response_format json_schema is not supported by this server",
                                                   "type": "invalid_request_error"}})
+            if fmt not in srv.formats:  # worded as llama-cpp-python's server words it (a pydantic error)
+                allowed = " or ".join(f"'{f}'" for f in srv.formats)
+                return self._send(srv.refusal_status, {"error": {
+                    "message": f"1 validation error:\n  {{'type': 'literal_error', 'loc': ('body', 'response_format', "
+                               f"'type'), 'msg': \"Input should be {allowed}\", 'input': '{fmt}'}}",
+                    "type": "internal_server_error" if srv.refusal_status >= 500 else "invalid_request_error"}})
             auth = self.headers.get("Authorization", "")
             if auth.endswith("wrong-key"):
                 masked = auth.removeprefix("Bearer ")

@@ -129,3 +129,38 @@ def test_cache_stats_and_clear(ws):
     cleared = subprocess.run(tadka("cache", "clear", "-w", str(ws.root), "--yes"), env=env(), capture_output=True,
                              text=True, check=True)
     assert f"deleted {data['entries']}" in cleared.stdout and not cached_keys(ws)
+
+
+def test_a_server_refusing_json_schema_with_500_still_gives_a_record_per_request(ws):
+    """llama-cpp-python's behaviour (HTTP 500, "Input should be 'text' or 'json_object'"), by the fake."""
+    with Loopback(formats=("text", "json_object"), refusal_status=500) as srv:
+        run = subprocess.run(generate_args(ws, srv, 40), env=env(), capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert max(srv.prompts.values()) <= 2  # no prompt sent more than twice
+        assert srv.formats_seen["json_object"] == 40  # every request answered on the json_object rung
+    assert "generated 40 records" in run.stdout and "failures 0" in run.stdout and "duplicates skipped 0" in run.stdout
+    assert run.stderr.count("refused response_format json_schema") == 1  # the step is logged once
+    assert len(list(ws.records("generated"))) == 40
+
+
+def test_a_dead_backend_ends_the_run_by_itself_with_one_line(ws):
+    with Loopback(fail_all=500) as srv:
+        start = time.monotonic()
+        run = subprocess.run(generate_args(ws, srv, 500), env=env(), capture_output=True, text=True, timeout=120)
+        elapsed = time.monotonic() - start
+    assert run.returncode != 0 and elapsed < 60, (run.returncode, elapsed)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: generate.teacher: stopped: the first 8 requests all failed")
+    assert "server fails every request" in lines[0]
+    print(f"dead backend: stopped after {elapsed:.1f} s and {srv.total} requests: {lines[0]}")
+
+
+def test_json_mode_off_written_plainly_in_tadka_yaml(ws):
+    text = ws.config_path.read_text(encoding="utf-8")
+    assert "  json_mode: auto\n" in text
+    ws.config_path.write_text(text.replace("  json_mode: auto\n", "  json_mode: off\n"), encoding="utf-8")
+    with Loopback() as srv:
+        run = subprocess.run(generate_args(ws, srv, 5), env=env(), capture_output=True, text=True, timeout=300)
+        assert set(srv.formats_seen) == {"text"}  # no response_format sent; answers parsed (and repaired)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "generated 5 records" in run.stdout
