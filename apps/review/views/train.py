@@ -105,6 +105,7 @@ def _watch(ws, name: str) -> None:
         if card.is_file():
             metrics = json.loads(card.read_text(encoding="utf-8")).get("metrics", {})
             st.json({k: v for k, v in metrics.items() if not isinstance(v, (dict, list))}, expanded=False)
+        importlib.import_module("tadka.apps.review.views.run_eval").render_run_eval(ws, name)
 
 
 def render() -> None:
