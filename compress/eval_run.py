@@ -160,7 +160,8 @@ def variant_figures(ctx: EvalContext, model: EvalModel, run: VariantRun) -> dict
                 text = _text(ctx, got["tokens"])
                 entry[tag] = text
                 entry[f"{tag}_hit_limit"] = got["hit_limit"]
-                sets[tag].append(Answer(text, p.target, got["hit_limit"], p.reference))
+                sets[tag].append(Answer(text, p.target, got["hit_limit"], p.reference,
+                                        p.noisy_user if tag == "noisy" else p.user))
         got = run.results.get((p.id, "ppl"))
         if got is not None:
             nll, count = nll + got["nll"], count + got["n"]
@@ -210,13 +211,22 @@ def evaluate(ws, run: str, cfg: EvalConfig, *, echo: Callable[[str], None] | Non
     source = find_run(run, ws.runs_dir, ws.root)
     started = time.monotonic()
     ctx = prepare(ws, source, cfg, echo)
-    models = resolve_models(ws, source, names, echo)
-    rows = evaluate_models(ctx, models, ws.root / "cache" / "eval" / source.name, echo)
-    report = assemble(ctx, rows, source.name, time.monotonic() - started)
-    if cfg.judge:
-        from tadka.train.evaluate.judge import judge_report
+    judge = None
+    if cfg.judge:  # a judge that cannot be made is refused now, before any model answers
+        from tadka.train.evaluate.judge import make_judge_teacher
 
-        report["judge"] = judge_report(ws, ctx.prompts, rows, cfg.judge_prompts, echo)
+        judge = make_judge_teacher(ws)[0]
+    try:
+        models = resolve_models(ws, source, names, echo)
+        rows = evaluate_models(ctx, models, ws.root / "cache" / "eval" / source.name, echo)
+        report = assemble(ctx, rows, source.name, time.monotonic() - started)
+        if judge is not None:
+            from tadka.train.evaluate.judge import judge_report
+
+            report["judge"] = judge_report(ws, ctx.prompts, rows, cfg.judge_prompts, echo, teacher=judge)
+    finally:
+        if judge is not None:
+            judge.close()
     folder = out_dir or source.root / "eval"
     write_report(report, folder)
     if out_dir is None and (source.root / "run_card.json").is_file():

@@ -34,8 +34,11 @@ class EvalModel:
     error: str | None = None  # why it could not be made (built, found); it is reported, the others still run
 
     def fingerprint(self) -> str:
-        """A content key: every file's name, size and mtime (the base's too for an adapter)."""
-        h = hashlib.sha256(f"{self.name}|{self.kind}".encode())
+        """A content key: the runtime kind and every file's name, size and mtime (the base's too for an adapter).
+
+        Not the variant's name: ``torch:fp32`` is the merged model's files linked into the compress cache, so
+        `tadka compress` finds the answers `tadka eval` gave as ``merged``, and a rebuilt file is a new key."""
+        h = hashlib.sha256(self.kind.encode())
         for root in [p for p in (self.path, self.base) if p is not None]:
             files = model_files(root) if root.exists() else []
             for f in files:

@@ -6,8 +6,9 @@ from token ids, so a GGUF, an ONNX graph and a transformers model are fed exactl
 greedy loop is hil_bench's own. Sampling draws from a ``numpy`` generator seeded by (seed, prompt), so a
 sampled answer is reproducible and cacheable too.
 
-The cache is one JSONL file per variant (``<slug>.jsonl``), a line per answer, keyed by the sha256 of
-(the model's content fingerprint, the prompt's token ids, the decoding settings). Lines are appended
+The cache is one JSONL file per model (``<fingerprint>.jsonl``: the same files under two variant names
+share it), a line per answer, keyed by the sha256 of (the model's content fingerprint, the prompt's token
+ids, the decoding settings). Lines are appended
 whole, one ``write`` each, so an interrupted eval resumes where it stopped and a reader tolerates a
 half-written last line. A variant whose every answer is cached is never loaded.
 """
@@ -26,7 +27,6 @@ from typing import Any, Callable
 import numpy as np
 
 from tadka.compress import hil_bench
-from tadka.compress.formats import slug
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ def job_key(fingerprint: str, job: Job) -> str:
 class AnswerCache:
     """The per-variant JSONL cache (see the module docstring)."""
 
-    def __init__(self, folder: Path, name: str) -> None:
-        self.path = Path(folder) / f"{slug(name)}.jsonl"
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.path = Path(folder) / f"{fingerprint}.jsonl"
         self.rows: dict[str, dict[str, Any]] = {}
         if self.path.is_file():
             for line in self.path.read_text(encoding="utf-8").splitlines():
@@ -161,8 +161,8 @@ def run_variant(model, jobs: list[Job], cache_dir: Path, *, threads: int, n_ctx:
         out.error = model.error
         return out
     started = time.monotonic()
-    cache = AnswerCache(cache_dir, model.name)
     fingerprint = model.fingerprint()
+    cache = AnswerCache(cache_dir, fingerprint)
     todo = []
     for job in jobs:
         job.key = job_key(fingerprint, job)

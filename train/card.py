@@ -93,9 +93,11 @@ def write_card(run: RunDir, card: dict[str, Any]) -> None:
     write_text(run.card_md, "\n".join(lines))
 
 
-EVAL_KEYS = (("fidelity", "Hinglish fidelity"), ("script_consistency", "script consistency"),
-             ("cmi_in_band", "CMI in training band"), ("repeat", "repeated 3-grams"), ("hit_limit", "hit token limit"),
-             ("chrf", "chrF"), ("ref_ppl", "reference perplexity"), ("fidelity_change", "fidelity change under noise"))
+EVAL_KEYS = (("fidelity", "Hinglish fidelity", "{:.2f}"), ("script_consistency", "script consistency", "{:.2f}"),
+             ("cmi_in_band", "CMI in training band", "{:.2f}"), ("repeat", "repeated 3-grams", "{:.3f}"),
+             ("hit_limit", "hit token limit", "{:.2f}"), ("echo", "copies the prompt", "{:.2f}"),
+             ("chrf", "chrF", "{:.1f}"), ("ref_ppl", "reference perplexity", "{:.2f}"),
+             ("fidelity_change", "fidelity change under noise", "{:+.2f}"))
 
 
 def eval_headline(report: dict[str, Any]) -> dict[str, Any]:
@@ -119,16 +121,17 @@ def eval_lines(summary: dict[str, Any] | None) -> list[str]:
     """The README's evaluation table (headline figures per variant), empty when the run was not evaluated."""
     if not summary or not summary.get("variants"):
         return []
-    keys = [k for k, _ in EVAL_KEYS]
+    keys = [k for k, _, _ in EVAL_KEYS]
     lines = ["## Evaluation", "",
              f"`tadka eval` on {summary.get('prompts')} held-out prompts, greedy, at most {summary.get('max_new_tokens')} "
              f"new tokens (definitions and sample answers: `{summary.get('report')}`, `eval/samples.html`).", "",
-             "| variant | " + " | ".join(title for _, title in EVAL_KEYS) + " |", "|---" * (len(keys) + 1) + "|"]
+             "| variant | " + " | ".join(title for _, title, _ in EVAL_KEYS) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, h in summary["variants"].items():
         if "error" in h:
             lines.append(f"| {name} | failed: {h['error']} |" + " |" * (len(keys) - 1))
             continue
-        lines.append(f"| {name} | " + " | ".join("–" if h.get(k) is None else _fmt(h[k]) for k in keys) + " |")
+        lines.append(f"| {name} | " + " | ".join("–" if h.get(k) is None else fmt.format(h[k]) for k, _, fmt in EVAL_KEYS)
+                     + " |")
     return lines + [""]
 
 

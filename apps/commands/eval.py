@@ -47,6 +47,11 @@ def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, s
       tadka eval --run runs/smollm2-lora
       tadka eval --run smollm2-lora --variants base,merged,gguf:q4_k_m,onnx:int8 --max-prompts 30
     """
+    import os
+
+    # Idle runtime threads sleep instead of spinning (as the compress bench's --no-spin): torch, llama.cpp
+    # and onnxruntime take turns in this one process, often on a machine shared with other work.
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     from tadka.apps.cli import _workspace
     from tadka.compress.eval_run import evaluate
     from tadka.errors import ConfigError

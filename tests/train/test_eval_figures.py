@@ -7,6 +7,7 @@ from tadka.train.evaluate.figures import (
     Answer,
     Reference,
     deltas,
+    echoes,
     figures,
     histogram,
     quantile,
@@ -124,3 +125,14 @@ def test_robustness_deltas_are_noisy_minus_clean():
 def test_an_empty_answer_set_gives_none_not_an_error():
     f = figures([])
     assert f["answers"] == 0 and f["fidelity"] is None and f["repeat"] is None and f["chrf"] is None
+
+
+def test_an_answer_that_copies_the_prompt_is_an_echo():
+    prompt = "धान की पत्तियों पर भूरे धब्बे आ रहे हैं क्या करूं"
+    words = lambda t: [w for w, g in zip(analyze(t).tokens, analyze(t).tags) if g != "univ"]  # noqa: E731
+    assert echoes(words("धान की पत्तियों पर भूरे धब्बे"), words(prompt))  # 4 of 4 trigrams are the prompt's
+    assert not echoes(words("खेत से पानी निकालो और कृषि केंद्र में दिखाओ"), words(prompt))
+    assert not echoes(words("धान की"), words(prompt))  # too short to tell
+    f = figures([Answer("धान की पत्तियों पर भूरे धब्बे", "hi-Deva", prompt=prompt),
+                 Answer("खेत से पानी निकालो और कृषि केंद्र में दिखाओ", "hi-Deva", prompt=prompt)])
+    assert f["echo"] == 0.5 and f["fidelity"] == 1.0  # both are Devanagari: fidelity alone cannot see the copy

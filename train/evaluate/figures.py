@@ -38,6 +38,8 @@ DEFINITIONS = {
               "answer (Gopher's duplicate n-gram share)",
     "hit_limit": "share of answers that stopped at max_new_tokens instead of an end-of-turn token",
     "short": "share of answers with at most one word (empty included)",
+    "echo": "share of answers of 3 words or more at least half of whose word 3-grams are in the prompt: the model "
+            "copies the question instead of answering it",
     "chrf": "chrF (sacrebleu, corpus level, 0-100) of the answers against the reference answers",
     "ref_ppl": "perplexity of the reference answers given their prompts (teacher-forced, end-of-turn included)",
     "changed": "share of prompts whose greedy answer changes when the prompt has typing noise",
@@ -52,6 +54,7 @@ class Answer:
     target: str | None
     hit_limit: bool = False
     reference: str = ""
+    prompt: str = ""  # the user turn it answers (for the echo figure)
 
 
 def target_of(lang: str | None, prompt_lang: str) -> str | None:
@@ -89,6 +92,17 @@ def repeat_fraction(words: Sequence[str], n: int = REPEAT_N) -> float:
         else:
             seen.add(gram)
     return sum(len(w) for w, c in zip(ws, covered) if c) / total
+
+
+def echoes(words: Sequence[str], prompt_words: Sequence[str], n: int = REPEAT_N) -> bool:
+    """Whether at least half of the answer's word n-grams (case-folded) occur in the prompt."""
+    ws = [w.casefold() for w in words]
+    if len(ws) < n:
+        return False
+    ps = [w.casefold() for w in prompt_words]
+    seen = {tuple(ps[i:i + n]) for i in range(len(ps) - n + 1)}
+    grams = [tuple(ws[i:i + n]) for i in range(len(ws) - n + 1)]
+    return sum(g in seen for g in grams) * 2 >= len(grams)
 
 
 def script_consistent(tokens: Sequence[str], tags: Sequence[str], target: str | None) -> bool:
@@ -180,7 +194,8 @@ def _share(flags: Sequence[bool]) -> float | None:
 
 def figures(answers: Sequence[Answer], reference: Reference | None = None) -> dict:
     """Every text figure of one set of answers (see DEFINITIONS); shares are None for an empty set."""
-    found = analyze_batch([a.text for a in answers])
+    both = analyze_batch([a.text for a in answers] + [a.prompt for a in answers])
+    found, prompts = both[:len(answers)], both[len(answers):]
     targeted = [(a, f) for a, f in zip(answers, found) if a.target in TARGETS]
     words = [words_of(f.tokens, f.tags) for f in found]
     cmis = [f.cmi for f in found]
@@ -197,6 +212,7 @@ def figures(answers: Sequence[Answer], reference: Reference | None = None) -> di
         "repeat": round(sum(repeat_fraction(w) for w in words) / len(words), 4) if words else None,
         "hit_limit": _share([a.hit_limit for a in answers]),
         "short": _share([len(w) <= 1 for w in words]),
+        "echo": _share([echoes(w, words_of(p.tokens, p.tags)) for w, p in zip(words, prompts)]),
         "chrf": chrf([a.text for a in answers], [a.reference for a in answers]),
     }
     if reference is not None:
@@ -206,7 +222,7 @@ def figures(answers: Sequence[Answer], reference: Reference | None = None) -> di
     return out
 
 
-HEADLINE_DELTAS = ("fidelity", "script_consistency", "cmi_in_band", "repeat", "hit_limit", "short", "chrf")
+HEADLINE_DELTAS = ("fidelity", "script_consistency", "cmi_in_band", "repeat", "hit_limit", "short", "echo", "chrf")
 
 
 def deltas(noisy: dict, clean: dict) -> dict:

@@ -133,8 +133,9 @@ def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable
     run = None
     if own:
         teacher, run = make_judge_teacher(ws)
+    seed = run.seed if run else ws.config.project.seed
     answers = {r["name"]: r.get("answers", {}) for r in rows if r.get("answers")}
-    recipe = PairJudge(Target(), seed=run.seed if run else 0)
+    recipe = PairJudge(Target(), seed=seed)
     params = GenParams(temperature=0.0, top_p=1.0, max_tokens=200, seed=0, json_schema=VERDICT_SCHEMA)
     out = []
     try:
@@ -147,7 +148,7 @@ def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable
         if own:
             teacher.close()
     total = {k: sum(p[k] for p in out) for k in ("prompt_tokens", "completion_tokens")}
-    return {"teacher": getattr(teacher, "name", "") or (run.teacher if run else ""), "pairs": out, **total,
+    return {"teacher": getattr(teacher, "name", "") or type(teacher).__name__, "pairs": out, **total,
             "cost_usd": round(sum(p["cost_usd"] for p in out), 6),
             "definition": "preference: (wins + ties/2) / judged prompts for the first variant; a win needs the same "
                           "pick with the replies in both orders; consistency: share of prompts whose two verdicts agree"}

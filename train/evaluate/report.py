@@ -25,6 +25,7 @@ COLUMNS = (
     ("repeat", "repeat", "{:.3f}"),
     ("hit_limit", "at limit", "{:.2f}"),
     ("short", "short", "{:.2f}"),
+    ("echo", "echo", "{:.2f}"),
     ("chrf", "chrF", "{:.1f}"),
     ("ref_ppl", "ref ppl", "{:.2f}"),
     ("noisy_fidelity", "noisy fid", "{:.2f}"),
@@ -43,7 +44,8 @@ def headline(row: dict[str, Any]) -> dict[str, Any]:
     """The figures of one variant that tables and cards show (greedy answers to clean prompts first)."""
     greedy, noisy, sampled = row.get("greedy") or {}, row.get("noisy") or {}, row.get("sample") or {}
     out = {key: greedy.get(key) for key in ("fidelity", "script_consistency", "cmi_mean", "cmi_in_band",
-                                            "cmi_distance", "m_index", "repeat", "hit_limit", "short", "chrf")}
+                                            "cmi_distance", "m_index", "repeat", "hit_limit", "short", "echo",
+                                            "chrf")}
     out["ref_ppl"] = row.get("ref_ppl")
     out["noisy_fidelity"] = noisy.get("fidelity")
     out["fidelity_change"] = (row.get("robustness") or {}).get("fidelity")
@@ -102,7 +104,7 @@ CHARTS = {
     "codemix.png": ("Code-mixing match", [("cmi_in_band", "CMI in training band"), ("cmi_distance", "CMI hist. distance"),
                                           ("m_index", "M-index")]),
     "degeneration.png": ("Degeneration", [("repeat", "repeated 3-gram share"), ("hit_limit", "hit token limit"),
-                                          ("short", "empty / one word")]),
+                                          ("short", "empty / one word"), ("echo", "copies the prompt")]),
     "overlap.png": ("Reference overlap", [("chrf", "chrF / 100"), ("ref_ppl_scaled", "ref. perplexity / max")]),
 }
 
