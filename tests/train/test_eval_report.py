@@ -177,3 +177,25 @@ def test_the_offline_mixer_cannot_judge(tmp_path):
 
     with pytest.raises(ConfigError, match="^eval.judge: the judge needs a model teacher; generate.teacher is the offline mixer"):
         make_judge_teacher(Workspace.init(tmp_path / "ws"))
+
+
+def test_judge_report_judges_trained_vs_base_and_variants_vs_fp32_and_prints_its_cost(tmp_path):
+    from tadka.train.evaluate.judge import judge_report
+    from tadka.train.evaluate.prompts import EvalPrompt
+    from tadka.train.evaluate.report import table
+
+    prompts = [EvalPrompt(f"p{i}", "s", [{"role": "user", "content": u}], a, "hi-Latn+en", "hi-Latn")
+               for i, (u, a) in enumerate(CHATS[:2])]
+    rows = [{"name": n, "answers": {p.id: {"greedy": text} for p in prompts}}
+            for n, text in (("base", "Open the app."), ("adapter", "App kholo."), ("merged", "App kholo."),
+                            ("gguf:q4_k_m", "App kholo na."))]
+    lines = []
+    judge = judge_report(None, prompts, rows, 5, lines.append, teacher=FakeJudge(lambda a, b: "B" if a.startswith("Open") else "A"))
+    assert [(p["x"], p["y"], p["wins"], p["judged"]) for p in judge["pairs"]] == [("adapter", "base", 2, 2),
+                                                                                   ("gguf:q4_k_m", "merged", 0, 2)]
+    assert judge["pairs"][1]["ties"] == 2 and judge["pairs"][1]["consistency"] == 0.0  # the biased "A" calls
+    assert judge["prompt_tokens"] == 800 and judge["cost_usd"] == pytest.approx(0.0016)
+    assert lines == ["judge adapter vs base on 2 prompts (both orders)", "judge gguf:q4_k_m vs merged on 2 prompts (both orders)"]
+    text = table({"variants": [], "prompts": [], "judge": judge})
+    assert "  adapter vs base: preference 1.00 (2 wins, 0 losses, 0 ties, 0 failed; consistency 1.00)" in text
+    assert "  cost: 880 tokens, $0.0016" in text

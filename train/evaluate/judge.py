@@ -133,7 +133,7 @@ def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable
     run = None
     if own:
         teacher, run = make_judge_teacher(ws)
-    seed = run.seed if run else ws.config.project.seed
+    seed = run.seed if run else (ws.config.project.seed if ws is not None else 0)
     answers = {r["name"]: r.get("answers", {}) for r in rows if r.get("answers")}
     recipe = PairJudge(Target(), seed=seed)
     params = GenParams(temperature=0.0, top_p=1.0, max_tokens=200, seed=0, json_schema=VERDICT_SCHEMA)

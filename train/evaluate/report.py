@@ -88,6 +88,7 @@ def table(report: dict[str, Any]) -> str:
             continue
         line = " ".join(f"{r[t]:<{widths[t]}}" if t == "variant" else f"{r[t]:>{widths[t]}}" for t in titles)
         lines.append(line + (f"  ({r['note']})" if r["note"] else ""))
+    lines += judge_lines(report.get("judge"))
     n = len(report.get("prompts", []))
     d = report.get("decoding", {}).get("greedy", {})
     lines.append(f"{n} prompts, greedy, at most {d.get('max_new_tokens')} new tokens; definitions:")
@@ -96,6 +97,20 @@ def table(report: dict[str, Any]) -> str:
         if key in defs:
             lines.append(f"  {title}: {defs[key]}")
     return "\n".join(lines)
+
+
+def judge_lines(judge: dict[str, Any] | None) -> list[str]:
+    """One line per judged pair, and the judge's cost."""
+    if not judge:
+        return []
+    out = [f"judge ({judge.get('teacher')}), each prompt asked in both orders:"]
+    for p in judge["pairs"]:
+        pref = "-" if p["preference"] is None else f"{p['preference']:.2f}"
+        cons = "-" if p["consistency"] is None else f"{p['consistency']:.2f}"
+        out.append(f"  {p['x']} vs {p['y']}: preference {pref} ({p['wins']} wins, {p['losses']} losses, {p['ties']} ties, "
+                   f"{p['failed']} failed; consistency {cons})")
+    out.append(f"  cost: {judge['prompt_tokens'] + judge['completion_tokens']} tokens, ${judge['cost_usd']:.4f}")
+    return out
 
 
 CHARTS = {
