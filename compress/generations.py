@@ -183,10 +183,10 @@ def run_variant(model, jobs: list[Job], cache_dir: Path, *, threads: int, n_ctx:
     out.runtime = getattr(backend, "runtime", "")
     try:
         for job in progress(todo, desc=f"eval {model.name}", unit="answer"):
-            value = compute(backend, job, eos, int(job.prompt_id[:8], 16))
-            cache.put(job.key, value)
+            if cache.get(job.key) is None:  # a noisy prompt the noise left unchanged is the clean one
+                cache.put(job.key, compute(backend, job, eos, int(job.prompt_id[:8], 16)))
+                out.computed += 1
             out.results[(job.prompt_id, job.tag)] = cache.get(job.key)
-            out.computed += 1
     except Exception as e:  # noqa: BLE001 — the answers so far are cached; the other variants still run
         out.error = f"failed while answering: {_one_line(e)}"
     finally:

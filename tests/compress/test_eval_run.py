@@ -14,7 +14,7 @@ pytest.importorskip("peft", reason="needs the 'train' extra (peft)")
 pytest.importorskip("trl", reason="needs the 'train' extra (trl)")
 pytest.importorskip("sacrebleu", reason="needs the 'train' or 'compress' extra (sacrebleu)")
 
-EVAL_YAML = "eval:\n  max_prompts: 6\n  max_new_tokens: 12\n  samples: 4\n"
+EVAL_YAML = "eval:\n  max_prompts: 4\n  max_new_tokens: 8\n  samples: 4\n"
 FAST_COMPRESS = ("compress:\n  ppl_chats: 2\n  agreement_prompts: 2\n  flip_prompts: 1\n  flip_tokens: 2\n"
                  "  decode_tokens: 2\n  repeats: 1\n")
 
@@ -59,7 +59,7 @@ def test_every_variant_answers_and_is_scored(evaluated, ws):
     report, output = evaluated
     assert [v["name"] for v in report["variants"]] == ["base", "adapter", "merged", "torch:int8"]
     sets = report["sources"]["sets"]
-    assert sets["split"] >= 2 and sets["hindi_deva_eval"] >= 1 and sum(sets.values()) == 6
+    assert sets == {"split": 2, "hindi_deva_eval": 1, "hinglish_eval": 1}
     targets = {p["target"] for p in report["prompts"]}
     assert targets == {"hi-Latn", "hi-Deva"}
     assert report["reference"]["answers"] > 30 and report["reference"]["band"][0] < report["reference"]["band"][1]
@@ -67,14 +67,14 @@ def test_every_variant_answers_and_is_scored(evaluated, ws):
         assert "error" not in v, v
         for tag in ("greedy", "noisy", "sample"):
             f = v[tag]
-            assert f["answers"] == 6 and 0 <= f["fidelity"] <= 1 and 0 <= f["repeat"] <= 1 and f["chrf"] is not None
+            assert f["answers"] == 4 and 0 <= f["fidelity"] <= 1 and 0 <= f["repeat"] <= 1 and f["chrf"] is not None
             assert f["cmi_in_band"] is not None and f["cmi_distance"] is not None
         assert v["ref_ppl"] > 1 and v["robustness"]["changed"] is not None
-        assert len(v["answers"]) == 6
+        assert len(v["answers"]) == 4
     # the adapter applied at run time answers as the merged model does (same weights, fp32)
     rows = {v["name"]: v for v in report["variants"]}
     same = sum(rows["adapter"]["answers"][p]["greedy"] == rows["merged"]["answers"][p]["greedy"] for p in rows["merged"]["answers"])
-    assert same >= 5
+    assert same >= 3
     assert rows["adapter"]["ref_ppl"] == pytest.approx(rows["merged"]["ref_ppl"], rel=1e-3)
     print("\n" + report["table"])
     assert "fidelity" in output and "torch:int8" in output
@@ -117,7 +117,7 @@ def test_a_variant_that_fails_to_load_is_one_line_and_the_others_run(evaluated, 
     assert len(failed) == 1 and failed[0].startswith("variant torch:int8: failed to load: ")
     report = json.loads((ws.runs_dir / "lora" / "eval" / "eval.json").read_text())
     rows = {v["name"]: v for v in report["variants"]}
-    assert "greedy" not in rows["torch:int8"] and rows["merged"]["greedy"]["answers"] == 6
+    assert "greedy" not in rows["torch:int8"] and rows["merged"]["greedy"]["answers"] == 4
     assert "torch:int8" in report["table"] and "failed: failed to load" in report["table"]
 
 
@@ -151,7 +151,7 @@ def test_compress_picks_by_the_stated_rule_and_names_the_runner_up(evaluated, ws
 def test_compress_refuses_in_one_line_when_no_variant_meets_budget_and_floor(evaluated, ws):
     bench = json.loads((ws.exports_dir / "lora-chrf" / "bench.json").read_text())
     best = max(v["eval"]["fidelity"] for v in bench["variants"])
-    assert best <= 0.5  # half the prompts are Devanagari, and this tokenizer has never seen Devanagari text
+    assert best < 1  # one prompt is Devanagari, and this tokenizer has never seen Devanagari text
     floor = f"{best + 0.01:.2f}"
     r = tadka(ws, "compress", "--run", "lora", "--formats", "torch:fp32,torch:int8", "--threads", "1",
               "--budget-ms", "100", "--min-fidelity", floor)
