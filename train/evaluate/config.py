@@ -26,7 +26,8 @@ class EvalConfig:
                               "Models that answer: base, adapter (base + unmerged adapter), merged, and any compress "
                               "format (gguf:q8_0, gguf:q4_k_m, onnx:int8, torch:int8 …; built once, cached).")
     split: bool = opt(True, "Use the eval split of the export the run trained on.")
-    shipped: bool = opt(True, "Use the held-out chat files shipped in corpora/eval/ (hinglish_eval.jsonl).")
+    shipped: bool = opt(True, "Use the held-out chat files shipped in corpora/eval/ (hinglish_eval.jsonl, Roman; "
+                              "hindi_deva_eval.jsonl, Devanagari).")
     files: list[str] = opt([], "More held-out chat files (JSONL/Parquet of chats; the last assistant turn is the reference).")
     max_prompts: int = opt(60, "Prompts evaluated, taken in turn from each source; 0: all.")
     max_new_tokens: int = opt(96, "Most tokens per answer (an answer that reaches it counts as hitting the limit).")
