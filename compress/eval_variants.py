@@ -18,9 +18,9 @@ from typing import Callable
 
 from tadka.compress import hil_bench
 from tadka.compress.formats import formats, model_files
+from tadka.compress.torch_runner import TorchBackend  # torch itself is imported when a model is loaded
 from tadka.errors import ConfigError
-
-RUN_VARIANTS = ("base", "adapter", "merged")
+from tadka.train.evaluate.config import RUN_VARIANTS
 
 
 @dataclass(frozen=True)
@@ -53,37 +53,26 @@ class EvalModel:
             return hil_bench.LlamaCppBackend(str(self.path), threads, n_ctx)
         if self.kind == "onnx":
             return hil_bench.OnnxBackend(str(self.path), threads, n_ctx)
-        from tadka.compress.torch_runner import TorchBackend
-
         if self.kind == "adapter":
             return AdapterBackend(self.base, self.path, threads)
         return TorchBackend(str(self.path), threads, n_ctx)
 
 
-def _adapter_backend_class():
-    from tadka.compress.torch_runner import TorchBackend
+class AdapterBackend(TorchBackend):
+    """TorchBackend over the base model with the PEFT adapter applied at run time (not merged)."""
 
-    class _AdapterBackend(TorchBackend):
-        """TorchBackend over the base model with the PEFT adapter applied at run time (not merged)."""
+    def __init__(self, base: Path, adapter: Path, threads: int) -> None:  # noqa: D107 — TorchBackend's protocol
+        from tadka.compress.deps import require
 
-        def __init__(self, base: Path, adapter: Path, threads: int) -> None:  # noqa: D107 — same protocol as TorchBackend
-            from tadka.compress.deps import require
+        torch, _, peft = require("torch", "transformers", "peft")
+        from transformers import AutoModelForCausalLM
 
-            torch, _, peft = require("torch", "transformers", "peft")
-            from transformers import AutoModelForCausalLM
-
-            self.torch = torch
-            torch.set_num_threads(threads)
-            model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32)
-            self.model = peft.PeftModel.from_pretrained(model, str(adapter)).eval()
-            self.cache = None
-            self.runtime = f"torch {torch.__version__} + peft {peft.__version__}"
-
-    return _AdapterBackend
-
-
-def AdapterBackend(base: Path, adapter: Path, threads: int):  # noqa: N802 — a class made on first use (torch is optional)
-    return _adapter_backend_class()(base, adapter, threads)
+        self.torch = torch
+        torch.set_num_threads(threads)
+        model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32)
+        self.model = peft.PeftModel.from_pretrained(model, str(adapter)).eval()
+        self.cache = None
+        self.runtime = f"torch {torch.__version__} + peft {peft.__version__}"
 
 
 def check_names(names: list[str]) -> list[str]:
