@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.train",
     "tadka.apps.commands.lang",
     "tadka.apps.commands.compress",
+    "tadka.apps.commands.eval",
 ]
 
 

@@ -18,7 +18,7 @@ from tadka import __version__
 from tadka.atomic import atomic_dir
 from tadka.compress.bench import HIL_BENCH, latency
 from tadka.compress.formats import formats, model_files, sha256_file
-from tadka.compress.select import LABEL, Choice
+from tadka.compress.select import Choice, describe
 
 
 def _copy_model(row: dict[str, Any], dest: Path) -> Path:
@@ -49,7 +49,7 @@ def _files(root: Path) -> list[dict[str, Any]]:
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
     keep = ("name", "format", "source", "size_bytes", "ppl", "agreement", "flip_rate", "peak_rss_mb",
-            "kv_bytes_per_token", "rows", "error", "build_s")
+            "kv_bytes_per_token", "rows", "error", "build_s", "eval")
     return {k: row[k] for k in keep if k in row}
 
 
@@ -65,11 +65,13 @@ def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, An
                  "import onnxruntime as ort", f"session = ort.InferenceSession('{model_rel}')"],
         "torch": ["from tadka.compress.torch_quant import load", f"model = load('{model_rel}')"],
     }[fam]
+    picked = f"`{row['name']}` — {formats.get(row['format']).help} — picked by `tadka compress`: {choice.rule_text()}"
+    if not choice.budget_ms:
+        picked += " (no latency budget)"
+    if choice.runner_up is not None:
+        picked += f"; runner-up {describe(choice.runner_up, choice.runner_up_ms)}"
     lines = [
-        f"# {name}", "",
-        f"`{row['name']}` — {formats.get(row['format']).help} — picked by `tadka compress` as the lowest-perplexity "
-        f"variant within {choice.budget_ms:g} {LABEL[choice.kind]} at {choice.threads} thread(s)"
-        if choice.budget_ms else f"`{row['name']}` — the lowest-perplexity variant benched (no latency budget).", "",
+        f"# {name}", "", picked + ".", "",
         "| | |", "|---|---|",
         f"| source run | `{source.get('run')}` |",
         f"| base model | `{source.get('base')}` |",
@@ -79,7 +81,8 @@ def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, An
         f"| first-token agreement with fp32 | {row.get('agreement')} |",
         f"| flip rate under `{source.get('noise')}` noise | {row.get('flip_rate')} |",
         f"| peak RSS | {row.get('peak_rss_mb')} MB |",
-        f"| KV cache | {row.get('kv_bytes_per_token')} bytes per token |", "",
+        f"| KV cache | {row.get('kv_bytes_per_token')} bytes per token |",
+        *eval_rows(row.get("eval")), "",
         "| threads | time to first token (ms) | decode tok/s |", "|---|---|---|",
         *[f"| {r['threads']} | {r['ttft_ms']} | {r['decode_tok_s']} |" for r in row["rows"]], "",
         f"Measured on {report['machine']['cpus']} CPU(s) ({report['machine']['machine']}) with batch 1; "
@@ -102,11 +105,35 @@ def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, An
     return "\n".join(lines)
 
 
+EVAL_ROWS = (("fidelity", "Hinglish fidelity (answers in the prompt's language)", "{:.2f}"),
+             ("script_consistency", "script consistency", "{:.2f}"),
+             ("cmi_in_band", "answers inside the training CMI band", "{:.2f}"),
+             ("repeat", "repeated 3-gram share", "{:.3f}"),
+             ("hit_limit", "answers that hit the token limit", "{:.2f}"),
+             ("chrf", "chrF against the reference answers", "{:.1f}"),
+             ("fidelity_change", "fidelity change under typing noise", "{:+.2f}"))
+
+
+def eval_rows(figures: dict[str, Any] | None) -> list[str]:
+    """The model card's rows for the student eval's headline figures (see eval/eval.json for definitions)."""
+    if not figures:
+        return []
+    if "error" in figures:
+        return [f"| student eval | failed: {figures['error']} |"]
+    return [f"| {title} | {'–' if figures.get(key) is None else fmt.format(figures[key])} |"
+            for key, title, fmt in EVAL_ROWS]
+
+
 def write_bundle(dest: Path, name: str, choice: Choice, report: dict[str, Any], inputs: Path,
                  source: dict[str, Any], cfg: dict[str, Any], pareto: Path | None,
-                 prune: dict[str, Any] | None) -> Path:
+                 prune: dict[str, Any] | None, eval_dir: Path | None = None) -> Path:
     """Write the export folder atomically; returns it."""
     with atomic_dir(dest) as tmp:
+        if eval_dir is not None and (eval_dir / "eval.json").is_file():
+            (tmp / "eval").mkdir()
+            for f in eval_dir.iterdir():
+                if f.is_file() and not f.name.startswith("."):
+                    shutil.copyfile(f, tmp / "eval" / f.name)
         model = _copy_model(choice.row, tmp)
         model_rel = str(model.relative_to(tmp))
         shutil.copyfile(HIL_BENCH, tmp / "hil_bench.py")
@@ -121,7 +148,9 @@ def write_bundle(dest: Path, name: str, choice: Choice, report: dict[str, Any], 
             "model": model_rel, "variant": row["name"], "format": row["format"],
             "runtime": formats.get(row["format"]).runtime,
             "selection": {"budget_ms": choice.budget_ms, "latency": choice.kind, "threads": choice.threads,
-                          "latency_ms": choice.latency_ms},
+                          "latency_ms": choice.latency_ms, "min_fidelity": choice.min_fidelity,
+                          "rule": choice.rule_text(),
+                          "runner_up": choice.runner_up["name"] if choice.runner_up else None},
             "figures": {**_summary(row), "ttft_ms": latency(row, choice.threads, "ttft"),
                         "ms_per_token": latency(row, choice.threads, "per_token")},
             "source": source,

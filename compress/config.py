@@ -54,6 +54,12 @@ class CompressConfig:
     heal_batch: int = opt(4, "Chats per heal step.")
     max_length: int = opt(256, "Longest calibration/heal chat in tokens.")
     seed: int = opt(-1, "Seed for sampling prompts, noise and the heal; -1 uses project.seed.")
+    min_fidelity: float = opt(0.0, "Hinglish fidelity floor: only variants whose share of eval answers in the prompt's "
+                                   "language (`tadka eval`, eval: settings) is at least this may be picked; 0: no floor.")
+    select_by: Literal["ppl", "chrf"] = opt("ppl", "Rule among the variants within budget and above the floor: ppl "
+                                                   "(lowest perplexity) or chrf (best chrF against the reference answers).")
+    evaluate: bool = opt(False, "Run the student eval (eval: settings) on every variant and show it in bench.json, the "
+                                "table and the model card; on whenever min_fidelity > 0 or select_by is chrf.")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -96,6 +102,13 @@ def check(cfg: CompressConfig) -> None:
         raise ConfigError("must be in (0, 1]", field="compress.noise_rate")
     if cfg.heal_lr <= 0:
         raise ConfigError("must be positive", field="compress.heal_lr")
+    if not 0 <= cfg.min_fidelity <= 1:
+        raise ConfigError(f"must be in [0, 1], got {cfg.min_fidelity}", field="compress.min_fidelity")
+
+
+def wants_eval(cfg: CompressConfig) -> bool:
+    """Whether compress runs the student eval on its variants."""
+    return cfg.evaluate or cfg.min_fidelity > 0 or cfg.select_by == "chrf"
 
 
 def judged_threads(cfg: CompressConfig) -> int:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from tadka.compress.bench import REFERENCE, Variant, bench, pareto_plot, table
 from tadka.compress.bench_inputs import build_inputs, default_eval_file, eval_records
-from tadka.compress.config import CompressConfig, judged_threads
+from tadka.compress.config import CompressConfig, judged_threads, wants_eval
 from tadka.compress.deps import require
 from tadka.compress.formats import Builder, formats, model_key, parse_formats, slug
 from tadka.compress.merge import RunSource, find_run, merged_model
@@ -98,6 +98,10 @@ def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin
     seed = cfg.seed if cfg.seed >= 0 else ws.config.project.seed
     if cfg.prune:
         calibration_chats(ws, source, cfg)  # fail now, not after the merge
+    if wants_eval(cfg):
+        from tadka.compress.eval_run import check_inputs
+
+        check_inputs(ws, source)  # no eval prompts, a bad eval: section: fail now, not after the builds
 
     merged = merged_model(source)
     root = ws.root / "cache" / "compress" / f"{source.name}-{model_key(merged)}"
@@ -126,14 +130,25 @@ def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin
     report = bench(variants, inputs_path, list(cfg.threads), work, spin=spin, echo=echo)
     report.update(eval_file=inputs["eval_file"], eval_sha256=inputs["eval_sha256"], noise=inputs["noise"],
                   prune=prune_report, latency=cfg.latency, judged_threads=judged_threads(cfg))
+    eval_dir = None
+    if wants_eval(cfg):
+        from tadka.compress.eval_run import evaluate_bench
+
+        eval_dir = work / "eval"
+        student = evaluate_bench(ws, source, report, eval_dir, echo)
+        report["student_eval"] = {"prompts": len(student["prompts"]), "seconds": student["seconds"],
+                                  "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"]}
     (work / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     pareto = pareto_plot(report, work / "pareto.png", judged_threads(cfg), cfg.latency)
     text = table(report)
+    if eval_dir is not None:
+        text += "\n\n" + (eval_dir / "table.txt").read_text(encoding="utf-8").rstrip()
     echo(text)
-    choice = choose(report, cfg.budget_ms, judged_threads(cfg), cfg.latency)
+    choice = choose(report, cfg.budget_ms, judged_threads(cfg), cfg.latency, min_fidelity=cfg.min_fidelity,
+                    rule=cfg.select_by)
     name = name or f"{source.name}-{slug(choice.name)}"
     src = {"run": source.name, "run_path": str(source.root), "base": source.base, "dataset": source.dataset,
            "data_hash": source.data_hash, "merged": str(merged), "noise": cfg.noise}
     dest = write_bundle(ws.exports_dir / name, name, choice, report, inputs_path, src, cfg.to_dict(), pareto,
-                        prune_report)
+                        prune_report, eval_dir)
     return CompressResult(name, dest, choice, report, prune_report, text)

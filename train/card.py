@@ -86,7 +86,60 @@ def write_card(run: RunDir, card: dict[str, Any]) -> None:
             lines.append(f"| {name} | {_fmt(before.get(f'eval_{name}_ppl', '–'))} | "
                          f"{_fmt(after.get(f'eval_{name}_ppl', '–'))} |")
         lines.append("")
+    lines += eval_lines(card.get("eval"))
     lines += ["## Metrics", "", "```json", json.dumps(m, indent=2), "```", "",
               "## Resolved config", "", "```yaml", yaml.safe_dump(card["config"], sort_keys=False, allow_unicode=True),
               "```", "", "## Versions", "", "```json", json.dumps(card["versions"], indent=2), "```", ""]
     write_text(run.card_md, "\n".join(lines))
+
+
+EVAL_KEYS = (("fidelity", "Hinglish fidelity", "{:.2f}"), ("script_consistency", "script consistency", "{:.2f}"),
+             ("cmi_in_band", "CMI in training band", "{:.2f}"), ("repeat", "repeated 3-grams", "{:.3f}"),
+             ("hit_limit", "hit token limit", "{:.2f}"), ("echo", "copies the prompt", "{:.2f}"),
+             ("chrf", "chrF", "{:.1f}"), ("ref_ppl", "reference perplexity", "{:.2f}"),
+             ("fidelity_change", "fidelity change under noise", "{:+.2f}"))
+
+
+def eval_headline(report: dict[str, Any]) -> dict[str, Any]:
+    """What the run card keeps of an eval report: the headline figures per variant, and where the rest is."""
+    from tadka.train.evaluate.report import headline
+
+    variants = {}
+    for v in report.get("variants", []):
+        if v.get("greedy"):
+            h = headline(v)
+            h.pop("answers", None)
+            variants[v["name"]] = h
+        elif v.get("error"):
+            variants[v["name"]] = {"error": v["error"]}
+    return {"created": report.get("created"), "prompts": len(report.get("prompts", [])),
+            "max_new_tokens": (report.get("decoding", {}).get("greedy") or {}).get("max_new_tokens"),
+            "report": "eval/eval.json", "variants": variants}
+
+
+def eval_lines(summary: dict[str, Any] | None) -> list[str]:
+    """The README's evaluation table (headline figures per variant), empty when the run was not evaluated."""
+    if not summary or not summary.get("variants"):
+        return []
+    keys = [k for k, _, _ in EVAL_KEYS]
+    lines = ["## Evaluation", "",
+             f"`tadka eval` on {summary.get('prompts')} held-out prompts, greedy, at most {summary.get('max_new_tokens')} "
+             f"new tokens (definitions and sample answers: `{summary.get('report')}`, `eval/samples.html`).", "",
+             "| variant | " + " | ".join(title for _, title, _ in EVAL_KEYS) + " |", "|---" * (len(keys) + 1) + "|"]
+    for name, h in summary["variants"].items():
+        if "error" in h:
+            lines.append(f"| {name} | failed: {h['error']} |" + " |" * (len(keys) - 1))
+            continue
+        lines.append(f"| {name} | " + " | ".join("–" if h.get(k) is None else fmt.format(h[k]) for k, _, fmt in EVAL_KEYS)
+                     + " |")
+    return lines + [""]
+
+
+def add_eval(run: RunDir, report: dict[str, Any]) -> None:
+    """Put an eval report's headline figures into the run card (run_card.json and README.md)."""
+    try:
+        card = json.loads(run.card_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    card["eval"] = eval_headline(report)
+    write_card(run, card)

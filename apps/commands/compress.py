@@ -39,12 +39,18 @@ def _ints(value: str | None) -> list[int] | None:
 @click.option("--prune-kinds", default=None, help="Comma-separated: mlp, layers, heads [compress.prune_kinds: mlp,layers].")
 @click.option("--heal-steps", type=int, default=None, help="Distillation steps after pruning [compress.heal_steps: 60].")
 @click.option("--eval-file", default=None, help="Held-out chats [compress.eval_file: corpora/eval/hinglish_eval.jsonl].")
+@click.option("--min-fidelity", type=float, default=None,
+              help="Hinglish fidelity floor from the student eval (eval: settings); 0: none [compress.min_fidelity: 0].")
+@click.option("--select-by", type=click.Choice(["ppl", "chrf"]), default=None,
+              help="Rule among the variants within budget and floor: lowest ppl or best chrF [compress.select_by: ppl].")
+@click.option("--evaluate/--no-evaluate", default=None,
+              help="Run the student eval on every variant [compress.evaluate: off; on with a floor or chrf].")
 @click.option("--name", default=None, help="Folder under exports/ (default: RUN-VARIANT).")
 @click.option("--spin", is_flag=True, help="Let runtimes spin idle threads (faster on a dedicated machine).")
 @click.option("--list-formats", is_flag=True, help="List the format names and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(workspace, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds, heal_steps,
-            eval_file, name, spin, list_formats, as_json) -> None:
+            eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
     """Merge the run's adapter, build each format, bench it at batch 1 under edge-like thread counts, and
     export the lowest-perplexity variant within the latency budget, with a manifest, a model card and
     hil_bench.py to measure it on the device.
@@ -74,7 +80,8 @@ def command(workspace, run, formats, budget_ms, latency, threads, select_threads
     flags = {"formats": [f for f in formats.split(",") if f.strip()] if formats else None, "budget_ms": budget_ms,
              "latency": latency, "threads": _ints(threads), "select_threads": select_threads, "prune": prune,
              "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,
-             "heal_steps": heal_steps, "eval_file": eval_file}
+             "heal_steps": heal_steps, "eval_file": eval_file, "min_fidelity": min_fidelity, "select_by": select_by,
+             "evaluate": evaluate}
     cfg = resolve(ws.config["compress"], flags)
     parse_formats(cfg.formats)
     result = compress(ws, cfg, run, name=name, spin=spin, echo=(lambda line: None) if as_json else click.echo)
@@ -82,8 +89,14 @@ def command(workspace, run, formats, budget_ms, latency, threads, select_threads
     if as_json:
         click.echo(json.dumps({"export": str(result.path), "variant": c.name, "latency_ms": c.latency_ms,
                                "threads": c.threads, "latency": c.kind, "ppl": c.row.get("ppl"),
-                               "size_bytes": c.row["size_bytes"], "prune": result.prune}, indent=2))
+                               "size_bytes": c.row["size_bytes"], "prune": result.prune, "rule": c.rule_text(),
+                               "eval": c.row.get("eval"),
+                               "runner_up": c.runner_up["name"] if c.runner_up else None}, indent=2))
         return
+    from tadka.compress.select import describe
+
     budget = f"within {c.budget_ms:g} ms ({c.kind})" if c.budget_ms else "(no budget)"
     click.echo(f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
                f"perplexity {c.row.get('ppl')}, {c.row['size_bytes'] / 2**20:.1f} MiB -> {result.path}")
+    click.echo(f"rule: {c.rule_text()}; runner-up: "
+               + (describe(c.runner_up, c.runner_up_ms) if c.runner_up else "none (no other variant qualified)"))

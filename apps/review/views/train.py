@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from tadka.apps.review import context
+from tadka.apps.review.views.run_eval import render_run_eval
 from tadka.errors import TadkaError
 from tadka.train import runs
 from tadka.train.config import PEFT_METHODS
@@ -154,8 +155,7 @@ def _finished(ws, name: str) -> None:
         st.dataframe(_metrics_table(card), hide_index=True, width=520)
     if run.loss_png.is_file():
         st.image(str(run.loss_png), caption=f"runs/{name}/loss.png", width=620)
-    # -- Student evaluation of this run (issue 17: apps/review/views/run_eval.py) goes here, below
-    #    the metrics, as one call with (ws, name). --
+    render_run_eval(ws, name)
 
 
 def _buttons(ws, name: str, state: str) -> None:
