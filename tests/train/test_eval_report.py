@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+# the hand-made reports are built by the real figures code, whose chrF needs sacrebleu
+pytest.importorskip("sacrebleu", reason="needs the 'train' or 'compress' extra (sacrebleu)")
+
 from tadka.errors import ConfigError, InputError
 from tadka.train.evaluate.figures import Answer, figures
 from tadka.train.evaluate.prompts import gather, with_noise, with_targets
@@ -67,7 +70,7 @@ def test_noise_is_seeded_and_only_touches_user_turns(tmp_path):
 def _report(tmp_path):
     prompts = [{"id": "p1", "set": "s", "messages": [{"role": "user", "content": "UPI PIN kaise badlun?"}],
                 "reference": "App mein 'Change PIN' dabao.", "lang": "hi-Latn+en", "target": "hi-Latn", "noisy": []}]
-    answer = "<script>alert(1)</script> App kholo aur PIN badlo"
+    answer = "<script>alert(1)</script> App kholo aur apna PIN wahan badlo, bas itna hi karna hai"
     ok = {"name": "merged", "kind": "hf", "seconds": 2.0, "ref_ppl": 9.5,
           "greedy": figures([Answer(answer, "hi-Latn", True, prompts[0]["reference"])]),
           "answers": {"p1": {"greedy": answer, "greedy_hit_limit": True}}}

@@ -8,6 +8,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+# the hand-made reports are built by the real figures code, whose chrF needs sacrebleu
+pytest.importorskip("sacrebleu", reason="needs the 'train' or 'compress' extra (sacrebleu)")
+
 from tadka.train.evaluate.figures import Answer, figures
 
 PROMPTS = [
