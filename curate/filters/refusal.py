@@ -23,7 +23,7 @@ import re
 import unicodedata
 from typing import Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, steps, with_marks
+from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
@@ -133,6 +133,5 @@ class RefusalFilter(Filter):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 
-    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
-        self.ensure_setup()
-        return [rec if v is True else with_marks(rec, None, v[1]) for rec, v in zip(records, self.keep_batch(records))]
+    def evaluate_batch(self, records: Sequence[Record]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
+        return [({}, ()) if v is True else ({}, v[1]) for v in self.keep_batch(records)]
