@@ -220,25 +220,33 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
-def heldout_records():
-    """Round 7 (set ``heldout``, written before any change of the second pass at the junk gates and
-    never tuned on): every junk phrase of round 7 used once — short replies to explain prompts,
-    boilerplate openers and closings around a seed answer, whole boilerplate answers — and the good
-    answers of corpora/junk/good_heldout.jsonl (short replies, polite openers, sign-offs, drafted
-    letters, first-person replies to requests, long answers in messy styles).
+GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl"}
 
-    First run, on the gates as the first pass left them (main at fb2c7bd): junk kept 57/175 (32.6 %:
-    25 openers, 23 closings, 9 whole answers), good dropped 7/117 (6.0 %: meta_talk on "Main theek
-    hoon, shukriya! Tum sunao?", closing on a drafted group message, three language-filter drops of
-    short replies, one decontam hit)."""
+
+def heldout_records(round_no: int = 7):
+    """A held-out round (set ``heldout``): every junk phrase of the round used once — short replies to
+    explain prompts, boilerplate openers and closings around a seed answer, whole boilerplate
+    answers — and the good answers of corpora/junk/good_heldout*.jsonl (short replies, polite
+    openers and greetings, sign-offs, drafted letters, first-person replies to requests, long answers
+    in messy styles, some Devanagari).
+
+    Round 7 was written before any change of the second pass at the junk gates. First run on the
+    gates as the first pass left them (main at fb2c7bd): junk kept 57/175 (32.6 %: 25 openers, 23
+    closings, 9 whole answers), good dropped 7/117 (6.0 %). First run of the grammar-trained
+    meta-talk model (commit 8b7499d): junk kept 4/175 (2.3 %), good dropped 17/117 (14.5 %: 11 by
+    meta_talk — greetings such as "Hello! …", "Namaskar! …", sign-offs such as "Apna khayal
+    rakhna!", Devanagari answers, a follow-up offer). From then on round 7 was looked at and tuned on.
+
+    Round 8 (170 junk phrases, 108 good answers) was written after that run and before any change
+    it could have informed, and is run once, at the end: the held-out figure."""
     import random
 
     from tadka.records import Record
     from tests.curate.synth import seed_records
 
-    rng = random.Random(7)
+    rng = random.Random(round_no)
     seeds = seed_records()
-    parts = _junk_parts("round7")
+    parts = _junk_parts(f"round{round_no}")
     junk = []
     picked = rng.sample(seeds, sum(map(len, parts.values())))
     at = 0
@@ -255,19 +263,19 @@ def heldout_records():
             junk.append((Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": text}],
                                 source={"kind": "import"}), kind))
     good = []
-    for line in (ROOT / "corpora" / "junk" / "good_heldout.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / "corpora" / "junk" / GOOD_HELDOUT[round_no]).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         good.append((Record(messages=row["messages"], lang=row["lang"], source={"kind": "import"}), row["kind"]))
     return junk, good
 
 
-def part_heldout(cfg=None) -> dict:
-    """Junk kept and good records dropped on round 7 (see :func:`heldout_records`)."""
+def part_heldout(round_no: int = 7, cfg=None) -> dict:
+    """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
     from tadka.curate.curate_config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     cfg = cfg or CurateConfig()
-    junk, good = heldout_records()
+    junk, good = heldout_records(round_no)
     res_j = curate_records([r for r, _ in junk], cfg)
     res_g = curate_records([r for r, _ in good], cfg)
     kept_j = [not f for f in res_j.rows["flags"].to_pylist()]
