@@ -30,7 +30,9 @@ front of a seed answer, a closing after it, a refusal instead of it), through th
 
 Negatives also include the sentences of the good answers of corpora/seeds/tasks.jsonl with an even
 line number and of corpora/samples/hinglish_chat.jsonl; the odd seed lines and the eval sets are left
-out so that bench/curate.py measures false drops on text the model never saw. Trained on first use
+out so that bench/curate.py measures false drops on text the model never saw. Plain Hindi sentences
+of corpora/lid (Devanagari and Roman) are negatives too, alone and as answers of two to four: the
+seeds hold no Devanagari, and without them a Devanagari answer read as meta-talk. Trained on first use
 on each machine (a few seconds, deterministic: one thread, seed 0) and cached by a hash of its
 corpora and settings (:mod:`tadka.lang.ftmodel`).
 """
@@ -49,7 +51,8 @@ from tadka.curate.filters.text import match_words, normal_words, normalise, spli
 META, OK = "__label__meta", "__label__ok"
 PARAMS = {"epoch": 12, "lr": 0.4, "wordNgrams": 2, "minn": 3, "maxn": 4, "dim": 24, "bucket": 200_000,
           "minCount": 1, "loss": "softmax"}
-SOURCES = ("junk/junk_parts.tsv", "junk/meta_grammar.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl")
+SOURCES = ("junk/junk_parts.tsv", "junk/meta_grammar.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl",
+           "lid/hi_deva.txt", "lid/hi_latn.txt")
 _LABEL = re.compile(r"^([^.!?।:\n]{1,60}):\s+(?=\S)")  # "Output: …", "Hinglish translation neeche hai: …"
 _EDGE = 400  # characters read at each end of a long turn
 _WORDS = 24  # words of a segment the model reads
@@ -181,11 +184,17 @@ def _seed_pairs(even: bool = True) -> list[tuple[str, str]]:
 
 
 def _labelled(prompt: str, answer: str, inserted: str | None) -> list[tuple[str, str]]:
-    """Training lines of one synthetic record: a segment is meta-talk when it holds ``inserted``."""
+    """Training lines of one synthetic record: a segment is meta-talk when it holds ``inserted``
+    (or is all of it). A short sentence that is only a piece of a longer inserted phrase — the
+    "Hello!" of "Hello! I'm your assistant." — is left out: alone it is not meta-talk."""
     lines = []
     for line, seg in edge_segments(prompt, answer):
-        is_meta = bool(inserted) and (inserted in seg or (len(seg.split()) >= 1 and seg in inserted))
-        lines.append((META if is_meta else OK, line))
+        if not inserted:
+            lines.append((OK, line))
+        elif inserted in seg:
+            lines.append((META, line))
+        elif seg not in inserted:
+            lines.append((OK, line))
     return lines
 
 
@@ -197,6 +206,16 @@ def training_lines() -> list[str]:
     out: list[tuple[str, str]] = []
     every = [s for _, a in pairs for s in sentences(a)]
     short = [expand("{SHORT_Q}", slots, rng) for _ in range(200)]
+    # plain Hindi sentences (corpora/lid, Devanagari and Roman): answers of two to four of them, and
+    # single ones as whole answers — the seeds have no Devanagari at all
+    lid = files("tadka.corpora").joinpath("lid")
+    deva = [x for x in lid.joinpath("hi_deva.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+    latn = [x for x in lid.joinpath("hi_latn.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+    deva_answers = [" ".join(rng.sample(deva, rng.randint(2, 4))) for _ in range(300)]
+    for answer in deva_answers:
+        out += _labelled(rng.choice(short + [p for p, _ in pairs]), answer, None)
+    for text in rng.sample(deva, min(300, len(deva))) + rng.sample(latn, min(400, len(latn))):
+        out += _labelled(rng.choice(short + [p for p, _ in pairs]), text, None)
     for prompt, answer in pairs:  # the good answers themselves, and each of their sentences as an edge
         out += _labelled(prompt, answer, None)
         for sent in sentences(answer)[1:-1]:
@@ -228,6 +247,8 @@ def training_lines() -> list[str]:
                 phrases.append((kind, text))
     for kind, text in phrases:
         prompt, answer = rng.choice(pairs)
+        if kind.startswith("good") and rng.random() < 0.3:  # good edges around Devanagari answers too
+            answer = rng.choice(deva_answers)
         if rng.random() < 0.25:  # a short prompt ("Ek baat batao?") as often as a long one would be odd
             prompt = rng.choice(short)
         if kind in ("opener", "good_opener") or (kind == "good_any" and rng.random() < 0.5):
