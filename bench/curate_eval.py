@@ -235,7 +235,14 @@ def heldout_records(round_no: int = 7):
     closings, 9 whole answers), good dropped 7/117 (6.0 %). First run of the grammar-trained
     meta-talk model (commit 8b7499d): junk kept 4/175 (2.3 %), good dropped 17/117 (14.5 %: 11 by
     meta_talk — greetings such as "Hello! …", "Namaskar! …", sign-offs such as "Apna khayal
-    rakhna!", Devanagari answers, a follow-up offer). From then on round 7 was looked at and tuned on.
+    rakhna!", Devanagari answers, a follow-up offer). From then on round 7 was looked at and tuned on:
+    meta-talk v2.1 (greetings and Hindi sentences as negatives), then v2.2 (a pair of a short
+    sentence and its neighbour is not labelled when the short one alone is; colon lead-ins up to 12
+    words; grammar slots for "This response is based on…", feedback requests, AI limits, drafted
+    letters with an offer and a sign-off; threshold 0.8 from round 7 and rounds 5/6), the language
+    rule for short replies and English-led mixed turns, and the closing list no longer ending on a
+    bare "mujhe": round 7 then junk kept 0/175, good dropped 2/117 (a decontamination hit and
+    "India jeeta, 6 wicket se." read as another language).
 
     Round 8 (170 junk phrases, 108 good answers) was written after that run and before any change
     it could have informed, and is run once, at the end: the held-out figure."""

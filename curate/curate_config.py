@@ -123,7 +123,7 @@ class CurateConfig:
         "answer and its overlap with the prompt, takes for talk about the answer or the conversation: 'Main aapko "
         "step by step samjhata hoon.', 'Feel free to ask follow-up questions.', 'Output:').",
     )
-    refusal_meta_threshold: float = opt(0.97, "P(meta-talk) at or above which an edge of an answer is flagged "
+    refusal_meta_threshold: float = opt(0.8, "P(meta-talk) at or above which an edge of an answer is flagged "
                                                "meta_talk (bench/curate.py --part junk prints the trade-off).")
     refusal_extra: list[str] = opt([], "More patterns (Python regular expressions, matched case-insensitively as "
                                        "whole words), flagged refusal.")

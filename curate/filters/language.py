@@ -90,7 +90,11 @@ class LanguageFilter(Filter):
                   "en_share": round(n_en / max(n_lang, 1), 3), "stopwords": float(stop)}
         reasons = []
         allowed = self.allowed.get(record.lang)
-        if allowed is not None and n_words and a.lang not in allowed:
+        # A code-mixed record ("hi-Latn+en") may have a turn whose words are mostly English but that
+        # holds a Hindi clause ("Thank you so much! Party pakki hai."): that is the mix it asks for.
+        # Two Hindi-tagged words and a Hindi function word keep an English-only answer out.
+        mixed_en = record.lang.endswith("+en") and a.lang == "en" and n_hi >= 2 and stop >= 1
+        if allowed is not None and n_words and a.lang not in allowed and not mixed_en:
             reasons.append(f"lang_mismatch:{a.lang}")
         if "+" in record.lang and n_lang:
             if scores["cmi"] < self.cmi_min:
@@ -98,7 +102,12 @@ class LanguageFilter(Filter):
             elif scores["cmi"] > self.cmi_max:
                 reasons.append("cmi_high")
         # a short Hinglish reply ("Last metro raat 11 baje nikalti hai.") may hold a single function word
-        needed = self.min_stopwords if n_words >= 2 * self.stopword_min_words else min(1, self.min_stopwords)
+        # — or none, when two of its words are tagged Hindi and the turn reads as Hindi ("Haan, ek passport
+        # size photo lagegi.": the Hindi is in its content words)
+        short = n_words < 2 * self.stopword_min_words
+        needed = min(1, self.min_stopwords) if short else self.min_stopwords
+        if short and n_hi >= 2 and a.lang.startswith("hi"):
+            needed = 0
         if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < needed:
             reasons.append("no_hindi_stopwords")
         return scores, ((False, tuple(reasons)) if reasons else True)

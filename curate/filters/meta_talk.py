@@ -53,7 +53,11 @@ PARAMS = {"epoch": 12, "lr": 0.4, "wordNgrams": 2, "minn": 3, "maxn": 4, "dim": 
           "minCount": 1, "loss": "softmax"}
 SOURCES = ("junk/junk_parts.tsv", "junk/meta_grammar.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl",
            "lid/hi_deva.txt", "lid/hi_latn.txt")
-_LABEL = re.compile(r"^([^.!?।:\n]{1,60}):\s+(?=\S)")  # "Output: …", "Hinglish translation neeche hai: …"
+#: A lead-in that ends in a colon: "Output: …", "Hinglish translation neeche hai: …", "Here's the
+#: response you asked for in Roman Hindi: …" (up to 12 words: a lead-in written as a whole clause
+#: runs into the answer's first sentence, and read with it the answer's words drown it).
+_LABEL = re.compile(r"^([^.!?।:\n]{1,90}):\s+(?=\S)")
+_LABEL_SPACES = 12
 _EDGE = 400  # characters read at each end of a long turn
 _WORDS = 24  # words of a segment the model reads
 _ENDS = {":": "c", "?": "q", "!": "x"}  # how a segment ends: colon, question, exclamation (else "d")
@@ -101,15 +105,15 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
         picked.append(("o", head[0]))
     else:
         first, last = head[0], tail[-1]
-        if ":" in first[:61]:
+        if ":" in first[:91]:
             label = _LABEL.match(first)
-            if label and label.group(1).count(" ") < 8:
+            if label and label.group(1).count(" ") < _LABEL_SPACES:
                 picked.append(("f", label.group(0).strip()))
         if first.count(" ") < _SHORT - 1:
             picked.append(("f", first))
-            if ":" in head[1][:61]:
+            if ":" in head[1][:91]:
                 label = _LABEL.match(head[1])  # "Sure! Here you go: …"
-                if label and label.group(1).count(" ") < 8:
+                if label and label.group(1).count(" ") < _LABEL_SPACES:
                     picked.append(("f", f"{first} {label.group(0).strip()}"))
             first = f"{first} {head[1]}"
         picked.append(("f", first))
@@ -187,12 +191,19 @@ def _labelled(prompt: str, answer: str, inserted: str | None) -> list[tuple[str,
     """Training lines of one synthetic record: a segment is meta-talk when it holds ``inserted``
     (or is all of it). A short sentence that is only a piece of a longer inserted phrase — the
     "Hello!" of "Hello! I'm your assistant." — is left out: alone it is not meta-talk."""
+    segs = edge_segments(prompt, answer)
+    # When the inserted phrase is itself a segment (a short sentence read alone), the segment that
+    # pairs it with its neighbour carries no label: the short one alone decides. Labelled meta, the
+    # pair taught the model that any answer sentence followed by a short sign-off is meta-talk
+    # ("… turant aspatal jaiye. Dhyan rakhiye."), though the sign-off alone is read as good.
+    alone = bool(inserted) and any(seg == inserted for _, seg in segs)
     lines = []
-    for line, seg in edge_segments(prompt, answer):
+    for line, seg in segs:
         if not inserted:
             lines.append((OK, line))
         elif inserted in seg:
-            lines.append((META, line))
+            if not (alone and seg != inserted):
+                lines.append((META, line))
         elif seg not in inserted:
             lines.append((OK, line))
     return lines

@@ -68,7 +68,7 @@ class RefusalFilter(Filter):
 
     def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
                  categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
-                 extra: Sequence[str] = (), meta_threshold: float = 0.97) -> None:
+                 extra: Sequence[str] = (), meta_threshold: float = 0.8) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
             raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
