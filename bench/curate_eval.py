@@ -220,7 +220,7 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
-GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl"}
+GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl", 9: "good_heldout9.jsonl"}
 
 
 def heldout_records(round_no: int = 7):
@@ -245,7 +245,15 @@ def heldout_records(round_no: int = 7):
     "India jeeta, 6 wicket se." read as another language).
 
     Round 8 (170 junk phrases, 108 good answers) was written after that run and before any change
-    it could have informed, and is run once, at the end: the held-out figure."""
+    it could have informed. Its first run, on v2.2 (commit 891be06): junk kept 10/170 (5.9 %: 2
+    openers, 7 closings, 1 whole answer), good dropped 4/108 (3.7 %: "Good morning! Chai ready hai."
+    read as English, a leave application flagged refusal, a rhyme without function words, three
+    names read as another language). From then on round 8 was looked at and tuned on.
+
+    Round 9 (60 junk phrases, 50 good answers, corpora/junk/good_heldout9.jsonl) was written in a
+    new style — SMS spellings ("u", "plz", "h"), Title Case, Roman Urdu ("maazrat", "tafseel"),
+    emoji, markdown labels ("**Jawab:**") — after round 8's first run and before any change it
+    informed, and is run once, at the end: the held-out figure."""
     import random
 
     from tadka.records import Record
