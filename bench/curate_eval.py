@@ -248,7 +248,16 @@ def heldout_records(round_no: int = 7):
     it could have informed. Its first run, on v2.2 (commit 891be06): junk kept 10/170 (5.9 %: 2
     openers, 7 closings, 1 whole answer), good dropped 4/108 (3.7 %: "Good morning! Chai ready hai."
     read as English, a leave application flagged refusal, a rhyme without function words, three
-    names read as another language). From then on round 8 was looked at and tuned on.
+    names read as another language). From then on round 8 was looked at and tuned on: grammar slots
+    for Hinglish offers of more help without a pronoun ("Kuch bhi aur chahiye ho toh bina jhijhak
+    bataiye"), explain-openers without "main aapko", English and Devanagari refusals, AI sign-offs
+    and bye-closings, summary labels ("TL;DR:"), letters with a promise and a sign-off; the
+    Hinglish "asamarth" refusal pattern now wants a first-person singular subject and a word of
+    answering or helping (a family's letter "hum fees bharne mein asamarth hain" matched it).
+    Round 8 then: junk kept 4/170 (2.4 %; three of them phrases the grammar now produces word for
+    word, which training leaves out because they are evaluation phrases), good dropped 3/108
+    (all by language ID: "Good morning! Chai ready hai.", a rhyme with one function word, three
+    names).
 
     Round 9 (60 junk phrases, 50 good answers, corpora/junk/good_heldout9.jsonl) was written in a
     new style — SMS spellings ("u", "plz", "h"), Title Case, Roman Urdu ("maazrat", "tafseel"),
