@@ -262,7 +262,12 @@ def heldout_records(round_no: int = 7):
     Round 9 (60 junk phrases, 50 good answers, corpora/junk/good_heldout9.jsonl) was written in a
     new style — SMS spellings ("u", "plz", "h"), Title Case, Roman Urdu ("maazrat", "tafseel"),
     emoji, markdown labels ("**Jawab:**") — after round 8's first run and before any change it
-    informed, and is run once, at the end: the held-out figure."""
+    informed, and was run once, on v2.3 (commit 1cd6b13): the held-out figure. Junk kept 6/60
+    (10 %: five openers that run into the answer with no sentence end between — "**Jawab:**",
+    "… bata deta hu -", "… chaliye dekhte hain Pehle …", "Here we go 🚀 Shuru …" — and one
+    closing "Note: ye jaankari meri training ke hisaab se hai …"), good dropped 2/50 (4 %: "Mera
+    naam Ayaan hai, main class 4 mein padhta hoon." read as meta-talk; an English translation the
+    user asked for, flagged by the language step). Not tuned on since."""
     import random
 
     from tadka.records import Record
