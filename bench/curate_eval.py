@@ -298,6 +298,15 @@ def heldout_records(round_no: int = 7):
     return junk, good
 
 
+_JUNK_FLAGS = ("too_", "turn_too", "repetition", "refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
+
+
+def _gate(flag: str) -> str:
+    """Which kind of step a flag comes from: the junk gates (length, repetition, refusal and
+    meta-talk) or another step (language ID, decontamination …)."""
+    return "junk" if flag.startswith(_JUNK_FLAGS) else "other"
+
+
 def part_heldout(round_no: int = 7, cfg=None) -> dict:
     """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
     from tadka.curate.curate_config import CurateConfig
@@ -315,6 +324,7 @@ def part_heldout(round_no: int = 7, cfg=None) -> dict:
             "junk_kept_texts": [(r.messages[1]["content"][-90:] if k == "boilerplate_suffix" else r.messages[1]["content"][:90])
                                 for (r, k), kept in zip(junk, kept_j) if kept],
             "good_dropped": f"{sum(dropped_g)}/{n_g} ({sum(dropped_g) / n_g:.1%})",
+            "good_dropped_by_junk_gates": sum(any(_gate(f) == "junk" for f in fs) for fs in res_g.rows["flags"].to_pylist()),
             "good_dropped_by_kind": dict(Counter(k for (_, k), d in zip(good, dropped_g) if d)),
             "good_dropped_texts": [f"{r.messages[1]['content'][:70]} ← {f}" for (r, _), d, f in
                                    zip(good, dropped_g, res_g.rows["flags"].to_pylist()) if d]}
@@ -352,6 +362,9 @@ def part_junk() -> dict:
     for w, recs in earlier.items():
         res = curate_records([r for r, _ in recs], CurateConfig())
         out[f"junk_kept_round{w}_phrases_now_tuned"] = f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
+    status = {7: "tuned on (after its first run)", 8: "tuned on (after its first run)",
+              9: "held out: written after round 8's first run and before tuning on it; never tuned on"}
+    out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
     for label, cfg in (("gates_on", CurateConfig()), ("gates_on_without_meta_talk_model",
                                                       CurateConfig(refusal_categories=lists_only)),
