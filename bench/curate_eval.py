@@ -220,7 +220,7 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
-GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl", 9: "good_heldout9.jsonl"}
+GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl", 9: "good_heldout9.jsonl", 10: "good_heldout10.jsonl"}
 
 
 def heldout_records(round_no: int = 7):
@@ -267,7 +267,12 @@ def heldout_records(round_no: int = 7):
     "… bata deta hu -", "… chaliye dekhte hain Pehle …", "Here we go 🚀 Shuru …" — and one
     closing "Note: ye jaankari meri training ke hisaab se hai …"), good dropped 2/50 (4 %: "Mera
     naam Ayaan hai, main class 4 mein padhta hoon." read as meta-talk; an English translation the
-    user asked for, flagged by the language step). Not tuned on since."""
+    user asked for, flagged by the language step).
+
+    Round 10 (40 junk phrases, 30 good answers, corpora/junk/good_heldout10.jsonl) was written
+    after round 9's run and before any change it informed, in yet another style (customer-care
+    and formal Hindi registers, ALL CAPS, point-wise, parenthesised notes), and is run once, at
+    the end."""
     import random
 
     from tadka.records import Record
