@@ -267,7 +267,10 @@ def heldout_records(round_no: int = 7):
     "… bata deta hu -", "… chaliye dekhte hain Pehle …", "Here we go 🚀 Shuru …" — and one
     closing "Note: ye jaankari meri training ke hisaab se hai …"), good dropped 2/50 (4 %: "Mera
     naam Ayaan hai, main class 4 mein padhta hoon." read as meta-talk; an English translation the
-    user asked for, flagged by the language step).
+    user asked for, flagged by the language step). Then tuned on (v2.4: the model's sentences
+    are also cut at a spaced dash and after an emoji, markdown emphasis dropped; lead-ins ending
+    in " -" or an emoji in the grammar): round 9 junk kept 2/60, good dropped 2/50; round 8
+    5/170 and 3/108; round 7 0/175 and 3/117.
 
     Round 10 (40 junk phrases, 30 good answers, corpora/junk/good_heldout10.jsonl) was written
     after round 9's run and before any change it informed, in yet another style (customer-care
@@ -368,7 +371,8 @@ def part_junk() -> dict:
         res = curate_records([r for r, _ in recs], CurateConfig())
         out[f"junk_kept_round{w}_phrases_now_tuned"] = f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
     status = {7: "tuned on (after its first run)", 8: "tuned on (after its first run)",
-              9: "held out: written after round 8's first run and before tuning on it; never tuned on"}
+              9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
+              10: "held out: written after round 9's run and before tuning on it; never tuned on"}
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
     for label, cfg in (("gates_on", CurateConfig()), ("gates_on_without_meta_talk_model",

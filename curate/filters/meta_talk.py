@@ -76,7 +76,18 @@ aapka aapki aapke aapko tum tumhe tumhara apna apni apne hum hame yeh woh iska u
 """.split())
 
 
+#: Where a lead-in runs into the answer with no sentence end: a spaced dash ("… short me bata deta
+#: hu - AC ko …"), an emoji ("Here we go 🚀 Shuru …"); markdown emphasis around a label
+#: ("**Jawab:** …") is dropped so that the label reads as one.
+_SEPARATOR = re.compile(r"\s[-–—]+\s|(?<=[\u2600-\u27bf\u2b50\U0001f300-\U0001faff])\s+")
+
+
 def sentences(text: str) -> list[str]:
+    """The sentences of a turn as this model reads them (also cut at the separators above)."""
+    if "**" in text or "__" in text:
+        text = text.replace("**", "").replace("__", "")
+    if not text.isascii() or " -" in text:
+        text = _SEPARATOR.sub("\n", text)
     return split_sentences(text)
 
 
@@ -192,6 +203,8 @@ def _labelled(prompt: str, answer: str, inserted: str | None) -> list[tuple[str,
     (or is all of it). A short sentence that is only a piece of a longer inserted phrase — the
     "Hello!" of "Hello! I'm your assistant." — is left out: alone it is not meta-talk."""
     segs = edge_segments(prompt, answer)
+    if inserted:  # as the segments have it (cut at separators, markdown dropped)
+        inserted = " ".join(sentences(inserted)) or inserted
     # When the inserted phrase is itself a segment (a short sentence read alone), the segment that
     # pairs it with its neighbour carries no label: the short one alone decides. Labelled meta, the
     # pair taught the model that any answer sentence followed by a short sign-off is meta-talk
