@@ -274,8 +274,12 @@ def heldout_records(round_no: int = 7):
 
     Round 10 (40 junk phrases, 30 good answers, corpora/junk/good_heldout10.jsonl) was written
     after round 9's run and before any change it informed, in yet another style (customer-care
-    and formal Hindi registers, ALL CAPS, point-wise, parenthesised notes), and is run once, at
-    the end."""
+    and formal Hindi registers, ALL CAPS, point-wise, parenthesised notes), and was run once, on
+    v2.4 (commit b1f6f3f): junk kept 7/40 (17.5 %: an ALL-CAPS greeting-and-role opener, a
+    customer-care "aapki query note kar li gayi hai" opener, five closings — "THANK YOU FOR
+    CHATTING WITH US!", a thumbs-up request, "phir milenge", "Disclaimer: AI se bana content …",
+    "agle sawaal ka intezaar rahega"), good dropped 0/30. Each new style has kept new wordings
+    the model had not generalised to: the held-out figure is not yet under 2 %."""
     import random
 
     from tadka.records import Record
