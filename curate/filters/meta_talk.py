@@ -120,7 +120,7 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
             label = _LABEL.match(first)
             if label and label.group(1).count(" ") < _LABEL_SPACES:
                 picked.append(("f", label.group(0).strip()))
-        if first.count(" ") < _SHORT - 1:
+        if first.count(" ") < _SHORT - 1 and len(head) > 1:
             picked.append(("f", first))
             if ":" in head[1][:91]:
                 label = _LABEL.match(head[1])  # "Sure! Here you go: …"

@@ -107,3 +107,14 @@ def test_shipped_lists_are_well_formed():
             # a trigger group none of whose words occurs in the pattern could never be met by a match
             for group in r["trigger"].split("&"):
                 assert any(t.lower() in r["pattern"].lower() for t in group.split("|")), (group, r)
+
+
+def test_a_long_answer_that_opens_with_one_unspaced_run_is_read_not_crashed():
+    """A long answer whose first window is a single short sentence (a pasted link) used to raise IndexError,
+    which rejected a good record as error:refusal."""
+    from tadka.curate.filters.meta_talk import edge_segments
+
+    answer = ("Form yahan milega https://example.gov.in/" + "a" * 420 + " phir upload karo. "
+              + "Baaki documents bhi saath rakho. " * 20)
+    segments = [text for _, text in edge_segments("form kahan milega", answer)]
+    assert segments and any("Baaki documents" in s for s in segments)
