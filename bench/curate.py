@@ -50,6 +50,16 @@ LIKE_DATATROVE = ["length", "repetition", "minhash"]
 
 
 def peak_mb() -> float:
+    """This process's own peak RSS. VmHWM, where Linux has it: ru_maxrss survives exec, so a child
+    started by a large parent would report the parent's size (the bench parent once held the 50k
+    input records, and every child then read 347 MB whatever it used)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -87,7 +97,7 @@ def child_curate(ws_path: str, steps: list[str]) -> None:
     from tadka.workspace import Workspace
 
     ws = Workspace(Path(ws_path))
-    n = ws.table("imported").num_rows
+    n = json.loads((ws.stage_path("imported") / "tadka_stage.json").read_text())["rows"]  # (no datasets import)
     t, c = time.perf_counter(), time.process_time()
     result = curate(ws, CurateConfig(steps=steps, report=False))
     secs, cpu = time.perf_counter() - t, time.process_time() - c
@@ -110,7 +120,9 @@ def part_speed(n: int) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="tadka-bench-") as tmp:
         tmp = Path(tmp)
-        write_inputs(n, tmp)
+        # in a child, so that this process stays small: a peer's ru_maxrss starts from the size of
+        # the process that started it (see peak_mb)
+        subprocess.run([sys.executable, __file__, "--write-inputs", str(tmp), "--n", str(n)], check=True, timeout=3600)
         out: dict = {"part": "speed", "records": n, "cpu": os.cpu_count(), "input": "synthetic Hinglish chats, "
                      "5 % planted near-duplicates (tests/curate/synth.py)"}
         out["tadka_default"] = _run_child(tmp / "ws", CurateConfig().steps)
@@ -286,7 +298,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=None, help="records for speed (50,000) and ray (20,000)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--steps", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--write-inputs", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.write_inputs:
+        write_inputs(args.n, Path(args.write_inputs))
+        return
     if args.child:
         child_curate(args.child, args.steps.split(","))
         return

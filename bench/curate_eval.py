@@ -220,6 +220,128 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
+GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl", 9: "good_heldout9.jsonl", 10: "good_heldout10.jsonl"}
+
+
+def heldout_records(round_no: int = 7):
+    """A held-out round (set ``heldout``): every junk phrase of the round used once — short replies to
+    explain prompts, boilerplate openers and closings around a seed answer, whole boilerplate
+    answers — and the good answers of corpora/junk/good_heldout*.jsonl (short replies, polite
+    openers and greetings, sign-offs, drafted letters, first-person replies to requests, long answers
+    in messy styles, some Devanagari).
+
+    Round 7 was written before any change of the second pass at the junk gates. First run on the
+    gates as the first pass left them (main at fb2c7bd): junk kept 57/175 (32.6 %: 25 openers, 23
+    closings, 9 whole answers), good dropped 7/117 (6.0 %). First run of the grammar-trained
+    meta-talk model (commit 8b7499d): junk kept 4/175 (2.3 %), good dropped 17/117 (14.5 %: 11 by
+    meta_talk — greetings such as "Hello! …", "Namaskar! …", sign-offs such as "Apna khayal
+    rakhna!", Devanagari answers, a follow-up offer). From then on round 7 was looked at and tuned on:
+    meta-talk v2.1 (greetings and Hindi sentences as negatives), then v2.2 (a pair of a short
+    sentence and its neighbour is not labelled when the short one alone is; colon lead-ins up to 12
+    words; grammar slots for "This response is based on…", feedback requests, AI limits, drafted
+    letters with an offer and a sign-off; threshold 0.8 from round 7 and rounds 5/6), the language
+    rule for short replies and English-led mixed turns, and the closing list no longer ending on a
+    bare "mujhe": round 7 then junk kept 0/175, good dropped 2/117 (a decontamination hit and
+    "India jeeta, 6 wicket se." read as another language).
+
+    Round 8 (170 junk phrases, 108 good answers) was written after that run and before any change
+    it could have informed. Its first run, on v2.2 (commit 891be06): junk kept 10/170 (5.9 %: 2
+    openers, 7 closings, 1 whole answer), good dropped 4/108 (3.7 %: "Good morning! Chai ready hai."
+    read as English, a leave application flagged refusal, a rhyme without function words, three
+    names read as another language). From then on round 8 was looked at and tuned on: grammar slots
+    for Hinglish offers of more help without a pronoun ("Kuch bhi aur chahiye ho toh bina jhijhak
+    bataiye"), explain-openers without "main aapko", English and Devanagari refusals, AI sign-offs
+    and bye-closings, summary labels ("TL;DR:"), letters with a promise and a sign-off; the
+    Hinglish "asamarth" refusal pattern now wants a first-person singular subject and a word of
+    answering or helping (a family's letter "hum fees bharne mein asamarth hain" matched it).
+    Round 8 then: junk kept 4/170 (2.4 %; three of them phrases the grammar now produces word for
+    word, which training leaves out because they are evaluation phrases), good dropped 3/108
+    (all by language ID: "Good morning! Chai ready hai.", a rhyme with one function word, three
+    names).
+
+    Round 9 (60 junk phrases, 50 good answers, corpora/junk/good_heldout9.jsonl) was written in a
+    new style — SMS spellings ("u", "plz", "h"), Title Case, Roman Urdu ("maazrat", "tafseel"),
+    emoji, markdown labels ("**Jawab:**") — after round 8's first run and before any change it
+    informed, and was run once, on v2.3 (commit 1cd6b13): the held-out figure. Junk kept 6/60
+    (10 %: five openers that run into the answer with no sentence end between — "**Jawab:**",
+    "… bata deta hu -", "… chaliye dekhte hain Pehle …", "Here we go 🚀 Shuru …" — and one
+    closing "Note: ye jaankari meri training ke hisaab se hai …"), good dropped 2/50 (4 %: "Mera
+    naam Ayaan hai, main class 4 mein padhta hoon." read as meta-talk; an English translation the
+    user asked for, flagged by the language step). Then tuned on (v2.4: the model's sentences
+    are also cut at a spaced dash and after an emoji, markdown emphasis dropped; lead-ins ending
+    in " -" or an emoji in the grammar): round 9 junk kept 2/60, good dropped 2/50; round 8
+    5/170 and 3/108; round 7 0/175 and 3/117.
+
+    Round 10 (40 junk phrases, 30 good answers, corpora/junk/good_heldout10.jsonl) was written
+    after round 9's run and before any change it informed, in yet another style (customer-care
+    and formal Hindi registers, ALL CAPS, point-wise, parenthesised notes), and was run once, on
+    v2.4 (commit b1f6f3f): junk kept 7/40 (17.5 %: an ALL-CAPS greeting-and-role opener, a
+    customer-care "aapki query note kar li gayi hai" opener, five closings — "THANK YOU FOR
+    CHATTING WITH US!", a thumbs-up request, "phir milenge", "Disclaimer: AI se bana content …",
+    "agle sawaal ka intezaar rahega"), good dropped 0/30. Each new style has kept new wordings
+    the model had not generalised to: the held-out figure is not yet under 2 %."""
+    import random
+
+    from tadka.records import Record
+    from tests.curate.synth import seed_records
+
+    rng = random.Random(round_no)
+    seeds = seed_records()
+    parts = _junk_parts(f"round{round_no}")
+    junk = []
+    picked = rng.sample(seeds, sum(map(len, parts.values())))
+    at = 0
+    for kind, phrases in sorted(parts.items()):
+        for phrase in phrases:
+            r = picked[at]
+            at += 1
+            user, answer = r.messages[0]["content"], r.messages[1]["content"]
+            if kind == "short_reply":
+                user, text = user + rng.choice(EXPLAIN_ASKS), phrase
+            else:
+                text = {"boilerplate_prefix": f"{phrase} {answer}", "boilerplate_suffix": f"{answer} {phrase}",
+                        "boilerplate_whole": phrase}[kind]
+            junk.append((Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": text}],
+                                source={"kind": "import"}), kind))
+    good = []
+    for line in (ROOT / "corpora" / "junk" / GOOD_HELDOUT[round_no]).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        good.append((Record(messages=row["messages"], lang=row["lang"], source={"kind": "import"}), row["kind"]))
+    return junk, good
+
+
+_JUNK_FLAGS = ("too_", "turn_too", "repetition", "refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
+
+
+def _gate(flag: str) -> str:
+    """Which kind of step a flag comes from: the junk gates (length, repetition, refusal and
+    meta-talk) or another step (language ID, decontamination …)."""
+    return "junk" if flag.startswith(_JUNK_FLAGS) else "other"
+
+
+def part_heldout(round_no: int = 7, cfg=None) -> dict:
+    """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
+    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.pipeline import curate_records
+
+    cfg = cfg or CurateConfig()
+    junk, good = heldout_records(round_no)
+    res_j = curate_records([r for r, _ in junk], cfg)
+    res_g = curate_records([r for r, _ in good], cfg)
+    kept_j = [not f for f in res_j.rows["flags"].to_pylist()]
+    dropped_g = [bool(f) for f in res_g.rows["flags"].to_pylist()]
+    n_j, n_g = len(junk), len(good)
+    return {"junk_kept": f"{sum(kept_j)}/{n_j} ({sum(kept_j) / n_j:.1%})",
+            "junk_kept_by_kind": dict(Counter(k for (_, k), kept in zip(junk, kept_j) if kept)),
+            "junk_kept_texts": [(r.messages[1]["content"][-90:] if k == "boilerplate_suffix" else r.messages[1]["content"][:90])
+                                for (r, k), kept in zip(junk, kept_j) if kept],
+            "good_dropped": f"{sum(dropped_g)}/{n_g} ({sum(dropped_g) / n_g:.1%})",
+            "good_dropped_by_junk_gates": sum(any(_gate(f) == "junk" for f in fs) for fs in res_g.rows["flags"].to_pylist()),
+            "good_dropped_by_kind": dict(Counter(k for (_, k), d in zip(good, dropped_g) if d)),
+            "good_dropped_texts": [f"{r.messages[1]['content'][:70]} ← {f}" for (r, _), d, f in
+                                   zip(good, dropped_g, res_g.rows["flags"].to_pylist()) if d]}
+
+
 def good_records():
     """(Record, set) for the good records shipped in corpora/: seed tasks (Hinglish side), the sample
     chats, and the short good answers (corpora/samples/short_answers.jsonl)."""
@@ -252,6 +374,10 @@ def part_junk() -> dict:
     for w, recs in earlier.items():
         res = curate_records([r for r, _ in recs], CurateConfig())
         out[f"junk_kept_round{w}_phrases_now_tuned"] = f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
+    status = {7: "tuned on (after its first run)", 8: "tuned on (after its first run)",
+              9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
+              10: "held out: written after round 9's run and before tuning on it; never tuned on"}
+    out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
     for label, cfg in (("gates_on", CurateConfig()), ("gates_on_without_meta_talk_model",
                                                       CurateConfig(refusal_categories=lists_only)),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, role_text, steps, with_marks
+from tadka.curate.filters.base import Filter, Verdict, role_text, steps
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
 from tadka.lang.tags import SENTENCE_TAGS
@@ -90,7 +90,11 @@ class LanguageFilter(Filter):
                   "en_share": round(n_en / max(n_lang, 1), 3), "stopwords": float(stop)}
         reasons = []
         allowed = self.allowed.get(record.lang)
-        if allowed is not None and n_words and a.lang not in allowed:
+        # A code-mixed record ("hi-Latn+en") may have a turn whose words are mostly English but that
+        # holds a Hindi clause ("Thank you so much! Party pakki hai."): that is the mix it asks for.
+        # Two Hindi-tagged words and a Hindi function word keep an English-only answer out.
+        mixed_en = record.lang.endswith("+en") and a.lang == "en" and n_hi >= 2 and stop >= 1
+        if allowed is not None and n_words and a.lang not in allowed and not mixed_en:
             reasons.append(f"lang_mismatch:{a.lang}")
         if "+" in record.lang and n_lang:
             if scores["cmi"] < self.cmi_min:
@@ -98,7 +102,12 @@ class LanguageFilter(Filter):
             elif scores["cmi"] > self.cmi_max:
                 reasons.append("cmi_high")
         # a short Hinglish reply ("Last metro raat 11 baje nikalti hai.") may hold a single function word
-        needed = self.min_stopwords if n_words >= 2 * self.stopword_min_words else min(1, self.min_stopwords)
+        # — or none, when two of its words are tagged Hindi and the turn reads as Hindi ("Haan, ek passport
+        # size photo lagegi.": the Hindi is in its content words)
+        short = n_words < 2 * self.stopword_min_words
+        needed = min(1, self.min_stopwords) if short else self.min_stopwords
+        if short and n_hi >= 2 and a.lang.startswith("hi"):
+            needed = 0
         if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < needed:
             reasons.append("no_hindi_stopwords")
         return scores, ((False, tuple(reasons)) if reasons else True)
@@ -111,7 +120,7 @@ class LanguageFilter(Filter):
     def keep(self, record: Record) -> Verdict:
         return self.evaluate(record)[1]
 
-    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+    def evaluate_batch(self, records: Sequence[Record]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
         # One analyze_batch call: tadka.lang tags the batch's unknown words in one fastText call.
         from tadka.lang.analyze import analyze_batch
 
@@ -119,5 +128,5 @@ class LanguageFilter(Filter):
         out = []
         for rec, a in zip(records, analyses):
             scores, verdict = self.judge(rec, a)
-            out.append(with_marks(rec, scores, () if verdict is True else verdict[1]))
+            out.append((scores, () if verdict is True else verdict[1]))
         return out

@@ -136,17 +136,22 @@ _CURRENCY_WORDS = frozenset({"rs", "inr", "usd", "₹", "$", "€", "£"})
 
 def _join_across_spaces(tokens: list[str]) -> list[str]:
     """Re-join what the pattern keeps whole across one space: "5 kg", "Rs. 500", "₹ 20"."""
+    # Most tokens are neither a currency word (all of them three characters or fewer) nor start
+    # with a digit (every number does): cheap tests on the characters first, the regular
+    # expression only for the few that pass (this loop runs over every token of a line with a digit).
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        low = tok.lower()
-        if low in _CURRENCY_WORDS and i + 1 < n:
+        if len(tok) <= 3 and i + 1 < n and tok.lower() in _CURRENCY_WORDS:
+            low = tok.lower()
             j = i + 2 if tokens[i + 1] == "." and low.isalpha() and i + 2 < n else i + 1
             if tokens[j][:1].isdigit():
                 tok = tok + ("." if j == i + 2 else "") + " " + tokens[j]
                 i = j
-        if _NUMBER.fullmatch(tok.rsplit(" ", 1)[-1]) and i + 1 < n and tokens[i + 1].lower() in UNIT_WORDS:
+        last = tok.rsplit(" ", 1)[-1] if " " in tok else tok
+        if (i + 1 < n and last[:1].isdigit() and _NUMBER.fullmatch(last)
+                and tokens[i + 1].lower() in UNIT_WORDS):
             tok = tok + " " + tokens[i + 1]
             i += 1
         out.append(tok)

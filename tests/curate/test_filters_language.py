@@ -93,3 +93,12 @@ def test_unknown_sentence_label_is_a_config_error():
 
     with pytest.raises(ConfigError, match="language_allowed"):
         LanguageFilter(allowed={"hi-Latn+en": ["hinglish"]})
+
+
+def test_short_reply_with_hindi_content_words_and_an_english_led_mixed_turn_pass():
+    # no function word of the list, but the words "haan", "ek", "lagegi" are Hindi
+    assert LanguageFilter().keep(chat("Haan, ek passport size photo lagegi.")) is True
+    # mostly English words with a Hindi clause: the mix a hi-Latn+en record asks for
+    assert LanguageFilter().keep(chat("Thank you so much! Party pakki hai.")) is True
+    for english in ("Ok sure, I will send the photo today.", "The train leaves at six tomorrow morning."):
+        assert LanguageFilter().keep(chat(english)) is not True
