@@ -66,7 +66,9 @@ class LanguagePack:
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return load_lexicon(self.bilingual, self.variants)
+        """The pack's bilingual lexicon (columns ``<code>_latn`` and ``<code>_<script>``) and variants."""
+        return load_lexicon(self.bilingual, self.variants, f"{self.code}_latn",
+                            f"{self.code}_{self.script.lower()}")
 
     # --- word level, implemented by each pack ---
     def romanize_word(self, word: str) -> str:
