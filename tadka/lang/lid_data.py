@@ -31,7 +31,7 @@ from functools import cached_property
 
 from tadka.lang import resources, scripts
 from tadka.lang.frequency import zipf
-from tadka.lang.pack import LanguagePack
+from tadka.lang.pack import LanguagePack, paths
 from tadka.lang.tokenize import tokenize
 
 #: A romanised native word this frequent in English text is an English loanword ("alarm", "ticket").
@@ -164,8 +164,8 @@ class LidData:
         ordinary = (lex.roman_words - lex.loanwords) | lex.english_words
         for lower, capital in (self._english_text, self._roman_text):
             out |= {w.lower() for w in capital if w.lower() not in lower and w[1:].islower()} - ordinary
-        out |= {line.lower() for line in resources.read_lines(self.pack.lid.names)
-                if not line.startswith("#") and " " not in line}
+        for rel in paths(self.pack.lid.names):
+            out |= {line.lower() for line in resources.read_lines(rel) if not line.startswith("#") and " " not in line}
         return frozenset(out)
 
     @cached_property
@@ -253,10 +253,11 @@ class LidData:
     def chat_words(self) -> dict[str, tuple[str, bool]]:
         """Chat shorthand and slang (lid/chat_words.tsv): word → (tag, whether context decides)."""
         out: dict[str, tuple[str, bool]] = {}
-        for row in resources.read_tsv(self.pack.lid.chat):
-            word, tag = row.get("word", "").lower(), row.get("tag", "")
-            if word and tag in (self.pack.code, "en", "univ", "ne"):
-                out[word] = (tag, row.get("kind", "fixed") == "open")
+        for rel in paths(self.pack.lid.chat):  # later files speak last
+            for row in resources.read_tsv(rel):
+                word, tag = row.get("word", "").lower(), row.get("tag", "")
+                if word and tag in (self.pack.code, "en", "univ", "ne"):
+                    out[word] = (tag, row.get("kind", "fixed") == "open")
         return out
 
     def text_prior(self, word: str) -> float:

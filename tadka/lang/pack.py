@@ -24,23 +24,30 @@ packs: Registry[LanguagePack] = Registry("language pack")
 
 @dataclass
 class LidFiles:
-    """corpora/ paths of a pack's language-ID training text (see brief: corpora formats)."""
+    """corpora/ paths of a pack's language-ID training text (see brief: corpora formats). ``chat`` and
+    ``names`` may name several files (a tuple), read in order: the Tamil pack reads the shared tables'
+    English and language-independent rows, then its own."""
 
     english: str = "lid/en.txt"
     roman: str = "lid/hi_latn.txt"
     native: str = "lid/hi_deva.txt"
     other: str = "lid/other.txt"
     tagged: str = "lid/mixed_tagged.conll"
-    chat: str = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
-    names: str = "lid/names.txt"  # named entities (gazetteer)
+    chat: str | tuple[str, ...] = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
+    names: str | tuple[str, ...] = "lid/names.txt"  # named entities (gazetteer)
     function_words: str = "lid/function_words.tsv"  # per-language evidence for sentence ID
     # made by tadka's noise ops from the files above (python -m tadka.augment.text.lid_noise)
     noised_words: str = "lid/noised_words.tsv"
     noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
-        return [self.english, self.roman, self.native, self.other, self.tagged, self.chat, self.names,
-                self.noised_words, self.noised_lines, self.function_words]
+        return [self.english, self.roman, self.native, self.other, self.tagged, *paths(self.chat),
+                *paths(self.names), self.noised_words, self.noised_lines, self.function_words]
+
+
+def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """One corpora path or several, as a tuple."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 @dataclass
@@ -193,5 +200,12 @@ def _native_run(script: str) -> re.Pattern:
 def get_pack(code: str = "hi") -> LanguagePack:
     """The registered pack for a language code (unknown codes list the known ones)."""
     import tadka.lang.hi  # noqa: F401  (registers the Hindi pack)
+    import tadka.lang.ta  # noqa: F401  (registers the Tamil pack)
 
     return packs.get(code)
+
+
+def pack_codes() -> list[str]:
+    """The codes of every registered pack, sorted ("hi", "ta")."""
+    get_pack("hi")
+    return packs.names()
