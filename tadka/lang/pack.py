@@ -60,6 +60,12 @@ class LanguagePack:
     bilingual: str = "lexicon/en_hi.tsv"
     variants: str = "lexicon/variants.tsv"
     lid: LidFiles = field(default_factory=LidFiles)
+    # What teacher prompts call the Roman code-mix and how they describe it (the recipes read these)
+    mix_name: str = "Hinglish"
+    mix_style: str = ('Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content '
+                      'words where people really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common '
+                      'spellings (hai, nahi, kya, mein), never ITRANS.')
+    sms: str = ""  # the pack's own chat-shorthand table, joined to the shared noise_tables/sms.tsv ("": none)
 
     @property
     def native_tag(self) -> str:
@@ -209,3 +215,31 @@ def pack_codes() -> list[str]:
     """The codes of every registered pack, sorted ("hi", "ta")."""
     get_pack("hi")
     return packs.names()
+
+
+def pack_of(lang: str | None, default: str = "hi") -> str:
+    """The pack a Record's ``lang`` tag names: its first subtag that is a registered pack's code
+    ("ta-Latn+en" → "ta", "hi-Deva" → "hi"); ``default`` for "en", "" or an unknown language."""
+    codes = pack_codes()
+    for part in (lang or "").replace("+", "-").split("-"):
+        if part.lower() in codes:
+            return part.lower()
+    return default
+
+
+def check_lang_tag(lang: str) -> str:
+    """A project's ``lang`` tag, checked: each ``+`` part is ``en`` or ``<pack>-<script>`` of a
+    registered pack in its Roman or native script ("ta-Latn+en", "hi-Deva"). ValueError otherwise."""
+    parts = [p.strip() for p in lang.split("+")]
+    for part in parts:
+        if part == "en":
+            continue
+        code, _, script = part.partition("-")
+        if code not in pack_codes():
+            raise ValueError(f"{part!r}: no language pack {code!r} (packs: {', '.join(pack_codes())})")
+        pack = get_pack(code)
+        if script not in ("Latn", pack.script):
+            raise ValueError(f"{part!r}: the {pack.name} pack writes Latn or {pack.script}")
+    if not any(p != "en" for p in parts):
+        raise ValueError(f"{lang!r}: name a language pack, e.g. hi-Latn+en or ta-Latn+en")
+    return "+".join(parts)

@@ -50,6 +50,10 @@ class TamilPack(LanguagePack):
     variants: str = "lexicon/variants_ta.tsv"
     lid: LidFiles = field(default_factory=_tamil_lid_files)
     sms: str = "noise_tables/sms_ta.tsv"  # Tanglish shorthand ("epdi", "rmba"), for the noise ops
+    mix_name: str = "Tanglish"
+    mix_style: str = ('Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with '
+                      'English content words where people really use them ("UPI PIN ah yaar kittayum share '
+                      'pannaadheenga"). Use common spellings (enna, epdi, romba, illa, vandhu), never ISO 15919.')
 
     _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
