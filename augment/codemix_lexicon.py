@@ -113,10 +113,16 @@ class MixLexicon:
     hi_words: set[str] = field(default_factory=set)  # every single Roman Hindi word in the lexicon
     en_words: set[str] = field(default_factory=set)  # every single English word in the lexicon
     deva: dict[str, str] = field(default_factory=dict)  # Roman spelling (word or phrase) → Devanagari
+    # The language pack the tables are of: its word tag ("hi", "ta") and the light-verb forms that
+    # carry its grammar. The hi_* names stay for the Hindi pack's sake; for another pack they hold
+    # its words (the tables mean "the pack's language").
+    own: str = "hi"
+    light_verbs: frozenset[str] = LIGHT_VERB_FORMS
 
     def is_hindi_function(self, word: str) -> bool:
+        """A function word or light-verb form of the pack's language (never swapped)."""
         w = word.lower()
-        return w in self.hi_function or w in LIGHT_VERB_FORMS
+        return w in self.hi_function or w in self.light_verbs
 
 
 def _split(cell: str) -> list[str]:
@@ -149,14 +155,17 @@ def read_tsv(relpath: str) -> list[dict[str, str]]:
     return rows
 
 
-def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = ()) -> MixLexicon:
-    """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows)."""
-    lex = MixLexicon()
+def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = (), *,
+                  roman: str = "hi_latn", native: str = "hi_deva", own: str = "hi",
+                  light_verbs: frozenset[str] = LIGHT_VERB_FORMS) -> MixLexicon:
+    """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows);
+    another pack names its columns (``ta_latn``, ``ta_taml``), its word tag and light verbs."""
+    lex = MixLexicon(own=own, light_verbs=light_verbs)
     phrases: list[tuple[tuple[str, ...], str, str]] = []
     for row in rows:
         en, pos = row.get("en", "").strip(), row.get("pos", "").strip()
-        spellings = _split(row.get("hi_latn", ""))
-        deva = row.get("hi_deva", "").strip()
+        spellings = _split(row.get(roman, ""))
+        deva = row.get(native, "").strip()
         if not en or not spellings:
             continue
         en_key = en.lower() if not en[:1].isupper() or en == "I" else en
@@ -230,10 +239,20 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
     return lex
 
 
-@lru_cache(maxsize=1)
-def load_mix_lexicon() -> MixLexicon:
-    """The tables from the shipped corpora (read once per process)."""
-    return build_lexicon(read_tsv("lexicon/en_hi.tsv"), read_tsv("lexicon/variants.tsv"))
+@lru_cache(maxsize=4)
+def load_mix_lexicon(pack: str = "hi") -> MixLexicon:
+    """The tables of a language pack from the shipped corpora (read once per process): Hindi's
+    from lexicon/en_hi.tsv; another pack's from its own lexicon, with the light verbs of its
+    function-word table (the Tamil pack's "pannu" forms: "check pannunga")."""
+    if pack == "hi":
+        return build_lexicon(read_tsv("lexicon/en_hi.tsv"), read_tsv("lexicon/variants.tsv"))
+    from tadka.lang.lid_data import LidData
+    from tadka.lang.pack import get_pack
+
+    lang = get_pack(pack)
+    return build_lexicon(read_tsv(lang.bilingual), read_tsv(lang.variants), roman=f"{lang.code}_latn",
+                         native=f"{lang.code}_{lang.script.lower()}", own=lang.code,
+                         light_verbs=frozenset(LidData(lang).light_verbs))
 
 
 # Spellings of the same postposition, so that "aam taur pe" finds the lexicon's "aam taur par".
