@@ -118,6 +118,7 @@ class MixLexicon:
     # its words (the tables mean "the pack's language").
     own: str = "hi"
     light_verbs: frozenset[str] = LIGHT_VERB_FORMS
+    kar_forms: frozenset[str] = KAR_FORMS  # forms of the light verb an English verb goes before ("karo", "pannunga")
 
     def is_hindi_function(self, word: str) -> bool:
         """A function word or light-verb form of the pack's language (never swapped)."""
@@ -157,13 +158,18 @@ def read_tsv(relpath: str) -> list[dict[str, str]]:
 
 def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = (), *,
                   roman: str = "hi_latn", native: str = "hi_deva", own: str = "hi",
-                  light_verbs: frozenset[str] = LIGHT_VERB_FORMS) -> MixLexicon:
+                  light_verbs: frozenset[str] = LIGHT_VERB_FORMS, conjunct: str = "karna",
+                  kar_forms: frozenset[str] = KAR_FORMS) -> MixLexicon:
     """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows);
-    another pack names its columns (``ta_latn``, ``ta_taml``), its word tag and light verbs."""
-    lex = MixLexicon(own=own, light_verbs=light_verbs)
+    another pack names its columns (``ta_latn``, ``ta_taml``), its word tag, light verbs and the
+    light verb of its "noun + verb" verbs (``conjunct``: Tamil "padhivu pannu", register). A note
+    in brackets after the English word ("register (verb)") is not part of it."""
+    lex = MixLexicon(own=own, light_verbs=light_verbs, kar_forms=kar_forms)
     phrases: list[tuple[tuple[str, ...], str, str]] = []
     for row in rows:
         en, pos = row.get("en", "").strip(), row.get("pos", "").strip()
+        if "(" in en:
+            en = en.split("(")[0].strip()
         spellings = _split(row.get(roman, ""))
         deva = row.get(native, "").strip()
         if not en or not spellings:
@@ -211,11 +217,11 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
                 for s in spellings:
                     if " " not in s and s.endswith("na"):
                         lex.hi_verbs.setdefault(s[:-2], []).append(en_key)
-            elif len(words) == 2 and words[1] == "karna":
+            elif len(words) == 2 and words[1] == conjunct:
                 lex.en_verbs.setdefault(en_key, []).append(HiSense(words[0], deva.split()[0] if deva else "", "conjunct"))
                 for s in spellings:
                     parts = s.split()
-                    if len(parts) == 2 and parts[1] in ("karna", "krna"):
+                    if len(parts) == 2 and parts[1] in ("karna", "krna", conjunct):
                         lex.hi_conjunct.setdefault(parts[0], []).append(en_key)
     # A phrase that holds a postposition or a particle ("aam taur par", "baad mein") stays Hindi:
     # swapping it whole would take a function word with it.
@@ -250,9 +256,10 @@ def load_mix_lexicon(pack: str = "hi") -> MixLexicon:
     from tadka.lang.pack import get_pack
 
     lang = get_pack(pack)
+    light = frozenset(LidData(lang).light_verbs)
     return build_lexicon(read_tsv(lang.bilingual), read_tsv(lang.variants), roman=f"{lang.code}_latn",
-                         native=f"{lang.code}_{lang.script.lower()}", own=lang.code,
-                         light_verbs=frozenset(LidData(lang).light_verbs))
+                         native=f"{lang.code}_{lang.script.lower()}", own=lang.code, light_verbs=light,
+                         conjunct=lang.light_verb, kar_forms=light)
 
 
 # Spellings of the same postposition, so that "aam taur pe" finds the lexicon's "aam taur par".

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from tadka.lang import analyze, canonical_spelling, get_pack, resources, romanize, spelling_variants, to_native
+from tadka.lang import (
+    analyze,
+    canonical_spelling,
+    get_pack,
+    resources,
+    romanize,
+    spelling_variants,
+    to_native,
+)
 from tadka.lang.detect import identify, identify_batch
 from tadka.lang.pack import pack_codes
 from tadka.lang.scripts import TAML, token_script

@@ -16,7 +16,13 @@ from tadka.lang import scripts
 from tadka.lang.pack import LanguagePack, LidFiles, packs
 from tadka.lang.ta.lattice import tamil_lattice, tamil_rules
 from tadka.lang.ta.romanize import romanize_word as _romanize_word
-from tadka.lang.ta.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
+from tadka.lang.ta.spelling import (
+    distance_form,
+    native_prior,
+    roman_key,
+    roman_skeleton,
+    roman_spellings,
+)
 from tadka.lang.tokenize import deelongate, normalize_indic
 
 #: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
@@ -50,6 +56,7 @@ class TamilPack(LanguagePack):
     variants: str = "lexicon/variants_ta.tsv"
     lid: LidFiles = field(default_factory=_tamil_lid_files)
     sms: str = "noise_tables/sms_ta.tsv"  # Tanglish shorthand ("epdi", "rmba"), for the noise ops
+    light_verb: str = "pannu"  # "padhivu pannu" (register), "check pannunga"
     mix_name: str = "Tanglish"
     mix_style: str = ('Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with '
                       'English content words where people really use them ("UPI PIN ah yaar kittayum share '
