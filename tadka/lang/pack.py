@@ -65,6 +65,7 @@ class LanguagePack:
     mix_style: str = ('Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content '
                       'words where people really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common '
                       'spellings (hai, nahi, kya, mein), never ITRANS.')
+    stopwords: str = ""  # corpora list of the pack's function words for curate's stop-word rule ("": the built-in Hindi one)
     light_verb: str = "karna"  # the verb of "noun + verb" verbs ("check karna"), as the lexicon writes it
     sms: str = ""  # the pack's own chat-shorthand table, joined to the shared noise_tables/sms.tsv ("": none)
 

@@ -56,6 +56,7 @@ class TamilPack(LanguagePack):
     variants: str = "lexicon/variants_ta.tsv"
     lid: LidFiles = field(default_factory=_tamil_lid_files)
     sms: str = "noise_tables/sms_ta.tsv"  # Tanglish shorthand ("epdi", "rmba"), for the noise ops
+    stopwords: str = "lid/ta/stopwords.txt"
     light_verb: str = "pannu"  # "padhivu pannu" (register), "check pannunga"
     mix_name: str = "Tanglish"
     mix_style: str = ('Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with '
