@@ -53,8 +53,9 @@ class ScriptFlip(WordOp):
             pack = get_pack(code)
             if w.isascii():
                 lex = pack.lexicon
-                return (direction != "to_roman" and piece.lang != "en" and w.isalpha()
-                        and w.lower() in lex.roman_words and w.lower() not in lex.english_words)
+                # the segmenter's language guess knows Hindi and English only: the pack's lexicon decides
+                return (direction != "to_roman" and w.isalpha() and w.lower() in lex.roman_words
+                        and w.lower() not in lex.english_words)
             return direction != "to_native" and pack.is_native(w)
         if w.isascii():
             return direction != "to_roman" and piece.lang == "hi" and w.isalpha()
