@@ -33,7 +33,6 @@ from tadka.augment.media import (
 )
 from tadka.augment.presets import Plan, build_plan
 from tadka.augment.text.base import CURRENT_PACK, Tally
-
 from tadka.lang.pack import pack_of
 from tadka.records import Record
 
@@ -339,9 +338,8 @@ def run_stage(ws, cfg) -> StageRun:
     """Read a stage, write ``cfg.output`` = originals + copies, and the rejects report."""
     import json
 
-    from tadka.augment.augment_config import check_augment_config
-
     from tadka.atomic import write_text
+    from tadka.augment.augment_config import check_augment_config
     from tadka.errors import WorkspaceError
 
     check_augment_config(cfg)
@@ -417,7 +415,6 @@ def run_eval_file(src: str | Path, out: str | Path, cfg, seed: int) -> tuple[int
     Returns (records, records changed, rejects report path). Noised media go to ``<out>.media/``.
     """
     from tadka.augment.augment_config import check_augment_config
-
     from tadka.records import write_records
 
     check_augment_config(cfg)

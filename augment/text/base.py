@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 
 from tadka.augment.codemix import op_rng, op_string
 from tadka.augment.text.protect import ENTITY_MODES, Piece, segment
-
 from tadka.errors import ConfigError
 from tadka.records import ROLES, Record
 from tadka.registry import Registry

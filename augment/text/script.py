@@ -17,10 +17,9 @@ from __future__ import annotations
 import random
 
 from tadka.augment.text.base import CURRENT_PACK, WordOp, text_ops
-from tadka.augment.text.protect import Piece
-
-from tadka.errors import ConfigError
 from tadka.lang.pack import get_pack
+from tadka.augment.text.protect import Piece
+from tadka.errors import ConfigError
 
 DIRECTIONS = ("both", "to_native", "to_roman")
 

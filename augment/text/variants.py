@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from tadka.augment.text.base import CURRENT_PACK, WordOp, match_case, text_ops
 from tadka.augment.text.protect import Piece
-
 from tadka.lang.pack import get_pack
 
 

@@ -28,7 +28,6 @@ from typing import Mapping, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, role_text, steps, with_marks
 from tadka.curate.filters.text import match_words
-
 from tadka.errors import ConfigError
 from tadka.lang.pack import pack_of
 from tadka.lang.tags import SENTENCE_TAGS

@@ -9,12 +9,12 @@ import random
 
 import pytest
 from click.testing import CliRunner
+
 from tadka.apps.cli import cli
 from tadka.augment.codemix import default_tagger, in_band
 from tadka.augment.text.base import build_op
 from tadka.curate.filters.language import LanguageFilter
 from tadka.curate.generate import FLAG_OUT_OF_BAND, measure_cmi
-
 from tadka.records import Record
 from tadka.workspace import Workspace
 
