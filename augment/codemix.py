@@ -319,7 +319,7 @@ class CodeMixer:
         return out
 
     def _raise(self, i: int, low: str, nxt: str, lex: MixLexicon, aligned: set[str], has_source: bool) -> Swap | None:
-        if nxt in lex.kar_forms:
+        if lex.before_light_verb(nxt):
             # the noun of a Hindi "X karna" verb: only an English verb fits before "karna";
             # anything else before "kar" is an idiom ("saaf karo", "khaas kar")
             verbs = [v for v in lex.hi_conjunct.get(low, []) if v in KARNA_VERBS]
@@ -344,7 +344,7 @@ class CodeMixer:
 
     def _lower(self, i: int, low: str, nxt: str, toks: list[Tok], lex: MixLexicon) -> Swap | None:
         loan = 2 if low in lex.en_loans else 0
-        if nxt in lex.kar_forms and low in lex.en_verbs and not toks[i + 1].frozen:
+        if lex.before_light_verb(nxt) and low in lex.en_verbs and not toks[i + 1].frozen:
             senses = lex.en_verbs[low]
             conj = [s for s in senses if s.pos == "conjunct"]
             if conj:
@@ -352,7 +352,7 @@ class CodeMixer:
             if nxt in KAR_SUFFIX:
                 form = hindi_verb_form(senses[0].roman, KAR_SUFFIX[nxt])
                 return Swap("lower-verb", (i, i + 1), [[form], []], [[lex.own], []], max(loan, 1))
-        if nxt in lex.kar_forms and lex.own != "hi":
+        if lex.own != "hi" and lex.before_light_verb(nxt):
             return None  # an English verb before "pannu" ("book pannunga") is no noun to translate
         if i + 1 < len(toks) and toks[i + 1].tag == "en" and not toks[i + 1].frozen:
             senses = lex.en_content.get(f"{low} {nxt}")

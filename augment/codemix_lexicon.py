@@ -119,6 +119,11 @@ class MixLexicon:
     own: str = "hi"
     light_verbs: frozenset[str] = LIGHT_VERB_FORMS
     kar_forms: frozenset[str] = KAR_FORMS  # forms of the light verb an English verb goes before ("karo", "pannunga")
+    light_stem: str = ""  # another pack's light-verb stem: any form of it counts ("pann": pannaadha, pannitu)
+
+    def before_light_verb(self, word: str) -> bool:
+        """Whether ``word`` is a form of the light verb an English verb goes before."""
+        return word in self.kar_forms or bool(self.light_stem) and word.startswith(self.light_stem)
 
     def is_hindi_function(self, word: str) -> bool:
         """A function word or light-verb form of the pack's language (never swapped)."""
@@ -164,7 +169,8 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
     another pack names its columns (``ta_latn``, ``ta_taml``), its word tag, light verbs and the
     light verb of its "noun + verb" verbs (``conjunct``: Tamil "padhivu pannu", register). A note
     in brackets after the English word ("register (verb)") is not part of it."""
-    lex = MixLexicon(own=own, light_verbs=light_verbs, kar_forms=kar_forms)
+    lex = MixLexicon(own=own, light_verbs=light_verbs, kar_forms=kar_forms,
+                     light_stem=conjunct[:-1] if own != "hi" else "")
     phrases: list[tuple[tuple[str, ...], str, str]] = []
     for row in rows:
         en, pos = row.get("en", "").strip(), row.get("pos", "").strip()
