@@ -67,6 +67,7 @@ class LanguagePack:
                       'spellings (hai, nahi, kya, mein), never ITRANS.')
     stopwords: str = ""  # corpora list of the pack's function words for curate's stop-word rule ("": the built-in Hindi one)
     light_verb: str = "karna"  # the verb of "noun + verb" verbs ("check karna"), as the lexicon writes it
+    helpline_example: str = "apne bank ki helpline"  # what prompts suggest instead of an invented number
     sms: str = ""  # the pack's own chat-shorthand table, joined to the shared noise_tables/sms.tsv ("": none)
 
     @property

@@ -59,6 +59,7 @@ class TamilPack(LanguagePack):
     stopwords: str = "lid/ta/stopwords.txt"
     light_verb: str = "pannu"  # "padhivu pannu" (register), "check pannunga"
     mix_name: str = "Tanglish"
+    helpline_example: str = "unga bank helpline"
     mix_style: str = ('Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with '
                       'English content words where people really use them ("UPI PIN ah yaar kittayum share '
                       'pannaadheenga"). Use common spellings (enna, epdi, romba, illa, vandhu), never ISO 15919.')
