@@ -60,6 +60,9 @@ class LanguagePack:
     bilingual: str = "lexicon/en_hi.tsv"
     variants: str = "lexicon/variants.tsv"
     lid: LidFiles = field(default_factory=LidFiles)
+    # Share of the pack's words among its own + English words from which Roman text is the pack's
+    # (hi-Latn, ta-Latn) rather than en (see tadka.lang.sentence)
+    roman_share: float = 0.4
     # What teacher prompts call the Roman code-mix and how they describe it (the recipes read these)
     mix_name: str = "Hinglish"
     mix_style: str = ('Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content '

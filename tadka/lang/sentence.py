@@ -37,7 +37,8 @@ from tadka.lang.lid_entry import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, MARKED, NA
 from tadka.lang.lid_data import training_code_version
 from tadka.lang.tags import EN, HI, MIXED, SENT_EN, SENT_OTHER
 
-#: Share of Hindi among Hindi + English words from which Latin text is Hinglish.
+#: Share of Hindi among Hindi + English words from which Latin text is Hinglish (the Hindi pack's
+#: ``LanguagePack.roman_share``; another pack sets its own).
 HINDI_SHARE = 0.4
 #: Below this share of lexicon-known words a Latin sentence is checked by the sentence model.
 MIN_KNOWN = 0.85
@@ -155,7 +156,7 @@ class SentenceIdentifier:
     def latin_tag(self, hi: float, en: float) -> str:
         if hi + en == 0:
             return SENT_EN
-        return self.pack.roman_tag if hi / (hi + en) >= HINDI_SHARE else SENT_EN
+        return self.pack.roman_tag if hi / (hi + en) >= self.pack.roman_share else SENT_EN
 
     def settle(self, decisions: list[str], token_lists: Sequence[Sequence[str]], counts: Sequence[tuple[float, float]]) -> None:
         """Replace the :data:`ASK` decisions in place, with one model call for all of them.

@@ -55,6 +55,10 @@ class TamilPack(LanguagePack):
     bilingual: str = "lexicon/en_ta.tsv"
     variants: str = "lexicon/variants_ta.tsv"
     lid: LidFiles = field(default_factory=_tamil_lid_files)
+    # Tanglish keeps Tamil grammar under many English nouns ("PMFBY crop insurance benefits ah short ah
+    # sollunga"): chosen on the Tanglish and English sides of corpora/seeds/tasks_ta.jsonl (0.25 calls
+    # 397 of 398 Tanglish sides ta-Latn and none of the English ones), never on the gold sets
+    roman_share: float = 0.25
     sms: str = "noise_tables/sms_ta.tsv"  # Tanglish shorthand ("epdi", "rmba"), for the noise ops
     stopwords: str = "lid/ta/stopwords.txt"
     light_verb: str = "pannu"  # "padhivu pannu" (register), "check pannunga"
