@@ -379,6 +379,46 @@ def bench_ta_sentence() -> dict:
             "ta_sentence_errors": {k[4:]: v for k, v in sorted(per.items()) if k.startswith("err ")}}
 
 
+def bench_ta_noise(analyzer: Analyzer) -> dict:
+    """Tanglish word LID on the gold sentences after each kind of social-media noise (the Tamil pack's
+    SMS table joined to the shared one), against the same gold tags."""
+    from tadka.augment.text.elongation import Elongation
+    from tadka.augment.text.sms import SmsShorthand
+    from tadka.augment.text.tables import sms_for
+    from tadka.augment.text.vowels import VowelDrop
+
+    vowels, stretch = VowelDrop(1.0), Elongation(1.0)
+    table = sms_for("ta")
+    short = SmsShorthand(1.0)
+
+    def latin_word(t: str) -> bool:
+        return t.isascii() and t.isalpha()
+
+    def sms(t: str, r: random.Random) -> str:
+        options = table.get(t.lower())
+        return short.change(t, r) if options is None else options[0] if r.random() < 0.5 else r.choice(options)
+
+    kinds = {
+        "title_case": lambda t, r: t.capitalize() if latin_word(t) else t,
+        "all_caps": lambda t, r: t.upper() if latin_word(t) else t,
+        "vowels": lambda t, r: vowels.change(t, r) if latin_word(t) and len(t) >= 4 and r.random() < 0.5
+        and any(c in "aeiou" for c in t[1:-1]) else t,
+        "sms": lambda t, r: sms(t, r) if t.lower() in table else t,
+        "elongate": lambda t, r: stretch.change(t, r) if latin_word(t) and r.random() < 0.3 else t,
+    }
+    sentences = [s for src in TA_SOURCES for s in resources.read_conll(f"eval/ta_social_lid_{src}.conll")]
+    out = {}
+    for name, noise in kinds.items():
+        rng = random.Random(name)
+        ok = n = 0
+        for sent in sentences:
+            for (_, gold), pred in zip(sent, analyzer.tag_tokens([noise(t, rng) for t, _ in sent])):
+                ok += _three(gold) == _three(pred)
+                n += 1
+        out[name] = ok / n
+    return {"ta_noise_word_accuracy": out}
+
+
 def ta_throughput_corpus(n: int, seed: int = 0) -> list[str]:
     """n sentences spliced from the Tamil pack's LID training text (never the gold sets)."""
     pack = get_pack("ta")
@@ -423,6 +463,9 @@ def run_ta(args, f: dict) -> None:
     print(f"ta sentence ID    {f['ta_sentence_rows']} lines (all packs): {f['ta_sentence_accuracy']:.1%} "
           f"(never-looked-at half {f['ta_sentence_accuracy_sealed_half']:.1%}); per label {f['ta_sentence_per_label']}; "
           f"errors {f['ta_sentence_errors']}")
+    f.update(bench_ta_noise(analyzer))
+    print("ta noise          word LID on the gold sentences after: "
+          + ", ".join(f"{k} {v:.1%}" for k, v in f["ta_noise_word_accuracy"].items()))
     if not args.skip_throughput:
         f.update(bench_ta_throughput(args.sentences))
         print(f"ta throughput     {f['ta_throughput_sentences']:,} sentences: analyze_batch "
