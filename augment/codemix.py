@@ -479,10 +479,11 @@ def _pick(options: list[str], aligned: set[str], has_source: bool) -> tuple[str,
 def to_devanagari(word: str, lex: MixLexicon) -> str:
     """One Roman Hindi word in Devanagari by tadka.lang's ranking (the same as ``tadka lang
     devanagari``): the lexicon's spellings compete with the frequency list's words, so "aata hai"
-    becomes आता है (comes), not the lexicon's आटा (flour). ``lex`` is kept for callers' signature."""
+    becomes आता है (comes), not the lexicon's आटा (flour). ``lex`` names the pack (None: Hindi); for
+    another pack the word goes to that pack's script."""
     from tadka.lang.pack import get_pack
 
-    return get_pack(lex.own).native_word(word)
+    return get_pack(lex.own if lex is not None else "hi").native_word(word)
 
 
 def op_string(name: str, **params: object) -> str:
