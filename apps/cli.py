@@ -92,7 +92,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path())
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
-def init(directory: str, name: str | None) -> None:
+@click.option("--lang", default=None, help="project.lang: the language mix, e.g. hi-Latn+en or ta-Latn+en [hi-Latn+en].")
+def init(directory: str, name: str | None, lang: str | None = None) -> None:
     """Create a workspace: tadka.yaml (every setting, commented), data/, review.db, cache/, runs/, exports/.
 
     \b
@@ -101,7 +102,7 @@ def init(directory: str, name: str | None) -> None:
     """
     from tadka.workspace import Workspace
 
-    ws = Workspace.init(directory, name=name)
+    ws = Workspace.init(directory, name=name, lang=lang)
     click.echo(f"created workspace {ws.root}  (edit {ws.config_path.name}, then `tadka generate` or `tadka import FILE`)")
 
 

@@ -37,7 +37,6 @@ from typing import Sequence
 
 from tadka.augment.codemix_lexicon import (
     EN_FUNCTION_WORDS,
-    KAR_FORMS,
     KAR_SUFFIX,
     KARNA_VERBS,
     LIGHT_VERB_FORMS,
@@ -196,10 +195,10 @@ class CodeMixer:
             raise ValueError(f"unknown script {script!r} (expected {', '.join(SCRIPTS)})")
         if target is None:
             target = draw_target(band, rng)
-        if any("\u0900" <= ch <= "\u097f" for ch in hindi):
+        if lex.own != "hi" or any("\u0900" <= ch <= "\u097f" for ch in hindi):
             from tadka.lang import romanize
 
-            hindi = romanize(hindi)  # swaps work on Roman Hindi; the script comes back at the end
+            hindi = romanize(hindi, lex.own)  # swaps work on Roman Hindi; the script comes back at the end
         toks = split_tokens(hindi)
         if not any(t.word.isalpha() for t in toks):
             raise ValueError("nothing to mix: the text has no words")
@@ -251,7 +250,7 @@ class CodeMixer:
             if first:
                 t.frozen = (fb == "ne" or looks_like_entity(t.word, start)
                             or not t.word.replace("'", "").isalpha())
-            t.frozen = t.frozen or tag not in ("hi", "en")
+            t.frozen = t.frozen or tag not in (lex.own, "en")
             start = t.word in SENTENCE_END or (start and tag == "univ")
         if first:
             self._freeze_idioms(toks)
@@ -268,7 +267,7 @@ class CodeMixer:
             for i in range(len(toks) - size + 1):
                 if phrase_key(low[i:i + size]) in lex.fixed_phrases:
                     for t in toks[i:i + size]:
-                        t.frozen = t.frozen or t.tag == "hi"
+                        t.frozen = t.frozen or t.tag == lex.own
         for i, t in enumerate(toks):
             nxt = low[i + 1] if i + 1 < len(toks) else ""
             light = lex.verb_nouns.get(low[i], ())
@@ -293,7 +292,7 @@ class CodeMixer:
             for i in range(len(toks) - size + 1):
                 span = range(i, i + size)
                 if taken.intersection(span) or any(
-                        len(toks[j].words) != 1 or toks[j].tag != "hi" or toks[j].swapped
+                        len(toks[j].words) != 1 or toks[j].tag != lex.own or toks[j].swapped
                         or (j > i and not toks[j].word.islower()) for j in span):
                     continue
                 senses = lex.hi_phrases.get(phrase_key(low[i:i + size]))
@@ -306,7 +305,7 @@ class CodeMixer:
             if i in taken or t.frozen or len(t.words) != 1:
                 continue
             nxt = low[i + 1] if i + 1 < len(toks) else ""
-            if t.tag == "hi" and not lex.is_hindi_function(low[i]):
+            if t.tag == lex.own and not lex.is_hindi_function(low[i]):
                 j = i + 1  # the verb a noun leans on may come after a particle: "kaam nahi karti"
                 while j < len(toks) and low[j] in PARTICLES:
                     j += 1
@@ -320,7 +319,7 @@ class CodeMixer:
         return out
 
     def _raise(self, i: int, low: str, nxt: str, lex: MixLexicon, aligned: set[str], has_source: bool) -> Swap | None:
-        if nxt in KAR_FORMS:
+        if lex.before_light_verb(nxt):
             # the noun of a Hindi "X karna" verb: only an English verb fits before "karna";
             # anything else before "kar" is an idiom ("saaf karo", "khaas kar")
             verbs = [v for v in lex.hi_conjunct.get(low, []) if v in KARNA_VERBS]
@@ -340,30 +339,32 @@ class CodeMixer:
                 verbs = [v for v in lex.hi_verbs.get(low[: -len(suffix)], []) if v in KARNA_VERBS]
                 if verbs:
                     en, tier = _pick(verbs, aligned, has_source)
-                    return Swap("raise-verb", (i,), [[en, kar]], [["en", "hi"]], tier)
+                    return Swap("raise-verb", (i,), [[en, kar]], [["en", lex.own]], tier)
         return None
 
     def _lower(self, i: int, low: str, nxt: str, toks: list[Tok], lex: MixLexicon) -> Swap | None:
         loan = 2 if low in lex.en_loans else 0
-        if nxt in KAR_FORMS and low in lex.en_verbs and not toks[i + 1].frozen:
+        if lex.before_light_verb(nxt) and low in lex.en_verbs and not toks[i + 1].frozen:
             senses = lex.en_verbs[low]
             conj = [s for s in senses if s.pos == "conjunct"]
             if conj:
-                return Swap("lower-verb", (i,), [[conj[0].roman]], [["hi"]], loan)
+                return Swap("lower-verb", (i,), [[conj[0].roman]], [[lex.own]], loan)
             if nxt in KAR_SUFFIX:
                 form = hindi_verb_form(senses[0].roman, KAR_SUFFIX[nxt])
-                return Swap("lower-verb", (i, i + 1), [[form], []], [["hi"], []], max(loan, 1))
+                return Swap("lower-verb", (i, i + 1), [[form], []], [[lex.own], []], max(loan, 1))
+        if lex.own != "hi" and lex.before_light_verb(nxt):
+            return None  # an English verb before "pannu" ("book pannunga") is no noun to translate
         if i + 1 < len(toks) and toks[i + 1].tag == "en" and not toks[i + 1].frozen:
             senses = lex.en_content.get(f"{low} {nxt}")
             if senses:
                 roman = senses[0].roman.split()
-                return Swap("lower-phrase", (i, i + 1), [roman, []], [["hi"] * len(roman), []], loan)
+                return Swap("lower-phrase", (i, i + 1), [roman, []], [[lex.own] * len(roman), []], loan)
         for base, _ in english_bases(low):
             senses = [s for s in lex.en_content.get(base, []) if not any(map(lex.is_hindi_function, s.roman.split()))]
             if senses:
                 roman = senses[0].roman.split()
                 tier = max(loan if base == low else 2 if base in lex.en_loans else 0, int(len(senses) > 1))
-                return Swap("lower-noun", (i,), [roman], [["hi"] * len(roman)], tier)
+                return Swap("lower-noun", (i,), [roman], [[lex.own] * len(roman)], tier)
         return None
 
     # -- steering -------------------------------------------------------------------------
@@ -458,8 +459,8 @@ class CodeMixer:
                 # a capitalised Hindi word opening a sentence ("Apna …") may be tagged as a name
                 opener = t is first and t.tag == "ne" and t.word.lower() in lex.hi_words \
                     and t.word.lower() not in lex.en_words
-                t.words = [to_devanagari(w, lex) if tag == "hi" or opener else w for w, tag in zip(t.words, t.tags)]
-            if sentence[-1].word == ".":
+                t.words = [to_devanagari(w, lex) if tag == lex.own or opener else w for w, tag in zip(t.words, t.tags)]
+            if sentence[-1].word == "." and lex.own == "hi":
                 sentence[-1].words = ["।"]
         return render(toks)
 
@@ -478,10 +479,11 @@ def _pick(options: list[str], aligned: set[str], has_source: bool) -> tuple[str,
 def to_devanagari(word: str, lex: MixLexicon) -> str:
     """One Roman Hindi word in Devanagari by tadka.lang's ranking (the same as ``tadka lang
     devanagari``): the lexicon's spellings compete with the frequency list's words, so "aata hai"
-    becomes आता है (comes), not the lexicon's आटा (flour). ``lex`` is kept for callers' signature."""
+    becomes आता है (comes), not the lexicon's आटा (flour). ``lex`` names the pack (None: Hindi); for
+    another pack the word goes to that pack's script."""
     from tadka.lang.pack import get_pack
 
-    return get_pack("hi").native_word(word)
+    return get_pack(lex.own if lex is not None else "hi").native_word(word)
 
 
 def op_string(name: str, **params: object) -> str:

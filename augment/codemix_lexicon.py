@@ -113,10 +113,22 @@ class MixLexicon:
     hi_words: set[str] = field(default_factory=set)  # every single Roman Hindi word in the lexicon
     en_words: set[str] = field(default_factory=set)  # every single English word in the lexicon
     deva: dict[str, str] = field(default_factory=dict)  # Roman spelling (word or phrase) → Devanagari
+    # The language pack the tables are of: its word tag ("hi", "ta") and the light-verb forms that
+    # carry its grammar. The hi_* names stay for the Hindi pack's sake; for another pack they hold
+    # its words (the tables mean "the pack's language").
+    own: str = "hi"
+    light_verbs: frozenset[str] = LIGHT_VERB_FORMS
+    kar_forms: frozenset[str] = KAR_FORMS  # forms of the light verb an English verb goes before ("karo", "pannunga")
+    light_stem: str = ""  # another pack's light-verb stem: any form of it counts ("pann": pannaadha, pannitu)
+
+    def before_light_verb(self, word: str) -> bool:
+        """Whether ``word`` is a form of the light verb an English verb goes before."""
+        return word in self.kar_forms or bool(self.light_stem) and word.startswith(self.light_stem)
 
     def is_hindi_function(self, word: str) -> bool:
+        """A function word or light-verb form of the pack's language (never swapped)."""
         w = word.lower()
-        return w in self.hi_function or w in LIGHT_VERB_FORMS
+        return w in self.hi_function or w in self.light_verbs
 
 
 def _split(cell: str) -> list[str]:
@@ -149,14 +161,23 @@ def read_tsv(relpath: str) -> list[dict[str, str]]:
     return rows
 
 
-def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = ()) -> MixLexicon:
-    """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows)."""
-    lex = MixLexicon()
+def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = (), *,
+                  roman: str = "hi_latn", native: str = "hi_deva", own: str = "hi",
+                  light_verbs: frozenset[str] = LIGHT_VERB_FORMS, conjunct: str = "karna",
+                  kar_forms: frozenset[str] = KAR_FORMS) -> MixLexicon:
+    """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows);
+    another pack names its columns (``ta_latn``, ``ta_taml``), its word tag, light verbs and the
+    light verb of its "noun + verb" verbs (``conjunct``: Tamil "padhivu pannu", register). A note
+    in brackets after the English word ("register (verb)") is not part of it."""
+    lex = MixLexicon(own=own, light_verbs=light_verbs, kar_forms=kar_forms,
+                     light_stem=conjunct[:-1] if own != "hi" else "")
     phrases: list[tuple[tuple[str, ...], str, str]] = []
     for row in rows:
         en, pos = row.get("en", "").strip(), row.get("pos", "").strip()
-        spellings = _split(row.get("hi_latn", ""))
-        deva = row.get("hi_deva", "").strip()
+        if "(" in en:
+            en = en.split("(")[0].strip()
+        spellings = _split(row.get(roman, ""))
+        deva = row.get(native, "").strip()
         if not en or not spellings:
             continue
         en_key = en.lower() if not en[:1].isupper() or en == "I" else en
@@ -202,11 +223,11 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
                 for s in spellings:
                     if " " not in s and s.endswith("na"):
                         lex.hi_verbs.setdefault(s[:-2], []).append(en_key)
-            elif len(words) == 2 and words[1] == "karna":
+            elif len(words) == 2 and words[1] == conjunct:
                 lex.en_verbs.setdefault(en_key, []).append(HiSense(words[0], deva.split()[0] if deva else "", "conjunct"))
                 for s in spellings:
                     parts = s.split()
-                    if len(parts) == 2 and parts[1] in ("karna", "krna"):
+                    if len(parts) == 2 and parts[1] in ("karna", "krna", conjunct):
                         lex.hi_conjunct.setdefault(parts[0], []).append(en_key)
     # A phrase that holds a postposition or a particle ("aam taur par", "baad mein") stays Hindi:
     # swapping it whole would take a function word with it.
@@ -230,10 +251,21 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
     return lex
 
 
-@lru_cache(maxsize=1)
-def load_mix_lexicon() -> MixLexicon:
-    """The tables from the shipped corpora (read once per process)."""
-    return build_lexicon(read_tsv("lexicon/en_hi.tsv"), read_tsv("lexicon/variants.tsv"))
+@lru_cache(maxsize=4)
+def load_mix_lexicon(pack: str = "hi") -> MixLexicon:
+    """The tables of a language pack from the shipped corpora (read once per process): Hindi's
+    from lexicon/en_hi.tsv; another pack's from its own lexicon, with the light verbs of its
+    function-word table (the Tamil pack's "pannu" forms: "check pannunga")."""
+    if pack == "hi":
+        return build_lexicon(read_tsv("lexicon/en_hi.tsv"), read_tsv("lexicon/variants.tsv"))
+    from tadka.lang.lid_data import LidData
+    from tadka.lang.pack import get_pack
+
+    lang = get_pack(pack)
+    light = frozenset(LidData(lang).light_verbs)
+    return build_lexicon(read_tsv(lang.bilingual), read_tsv(lang.variants), roman=f"{lang.code}_latn",
+                         native=f"{lang.code}_{lang.script.lower()}", own=lang.code, light_verbs=light,
+                         conjunct=lang.light_verb, kar_forms=light)
 
 
 # Spellings of the same postposition, so that "aam taur pe" finds the lexicon's "aam taur par".

@@ -88,20 +88,30 @@ def lexicon_tagger(lex: MixLexicon, english_hint: str = "") -> Callable[[list[st
                 sentence_start = tok in SENTENCE_END or sentence_start and kind == "punct"
                 continue
             low = tok.lower()
+            own = lex.own
             if not tok.isascii():
-                tags.append("hi" if any("\u0900" <= ch <= "\u097f" for ch in tok) else "other")
+                tags.append(own if _native(tok, own) else "other")
             elif looks_like_entity(tok, sentence_start):
                 tags.append("ne")
             elif lex.is_hindi_function(low):
-                tags.append("hi")
+                tags.append(own)
             elif low in hint or low in lex.en_words or low in EN_FUNCTION_WORDS:
-                tags.append("hi" if low in lex.hi_words and low not in hint else "en")
+                tags.append(own if low in lex.hi_words and low not in hint else "en")
             else:
-                tags.append("hi")
+                tags.append(own)
             sentence_start = False
         return tags
 
     return tag
+
+
+def _native(tok: str, own: str) -> bool:
+    """Whether a token is in the native script of the pack ``own`` (Devanagari for hi, Tamil for ta)."""
+    if own == "hi":
+        return any("\u0900" <= ch <= "\u097f" for ch in tok)
+    from tadka.lang.pack import get_pack
+
+    return get_pack(own).is_native(tok)
 
 
 def looks_like_entity(tok: str, sentence_start: bool) -> bool:
@@ -129,12 +139,13 @@ def text_tagger(lex: MixLexicon | None = None) -> Tagger:
     return tag
 
 
-def default_tagger() -> Tagger:
-    """tadka.lang's word-level language ID as a :data:`Tagger`: what CMI is measured with."""
+def default_tagger(pack: str = "hi") -> Tagger:
+    """tadka.lang's word-level language ID (of the pack ``pack``) as a :data:`Tagger`: what CMI is
+    measured with."""
     from tadka.lang import analyze_batch
 
     def tag(texts: list[str]) -> list[tuple[list[str], list[str]]]:
-        return [(list(a.tokens), list(a.tags)) for a in analyze_batch(texts)]
+        return [(list(a.tokens), list(a.tags)) for a in analyze_batch(texts, pack)]
 
     return tag
 
@@ -149,7 +160,7 @@ def is_hindi_frame(text: str, lex: MixLexicon | None = None) -> bool:
     words = [w for w in TOKEN_RE.findall(normalize(text)) if token_kind(w) == "word"]
     if not words:
         return False
-    if any("\u0900" <= ch <= "\u097f" for w in words for ch in w):
+    if any(_native(w, lex.own) for w in words):
         return True
     hits = sum(1 for w in words if lex.is_hindi_function(w.lower()) and w.lower() not in lex.en_words
                and w.lower() not in EN_FUNCTION_WORDS)

@@ -32,7 +32,8 @@ from tadka.augment.media import (
     stored_path,
 )
 from tadka.augment.presets import Plan, build_plan
-from tadka.augment.text.base import Tally
+from tadka.augment.text.base import CURRENT_PACK, Tally
+from tadka.lang.pack import pack_of
 from tadka.records import Record
 
 logger = logging.getLogger(__name__)
@@ -172,12 +173,16 @@ def augment_record(record: Record, plan: Plan, copies: int, media: MediaSettings
         key = f"{record.id}#{k}"
         messages = record.messages
         applied: list[str] = []
-        for op in plan.text:  # turns are rebuilt by each op that changes them; the Record once, below
-            tally = result.tallies.setdefault(op.name, Tally())
-            noised = op.noise_messages(messages, op.rng(key), tally)
-            if noised is not None:
-                messages = noised
-                applied.append(op.describe(copy=k))
+        pack = CURRENT_PACK.set(pack_of(record.lang))  # ops with per-language tables use the record's pack
+        try:
+            for op in plan.text:  # turns are rebuilt by each op that changes them; the Record once, below
+                tally = result.tallies.setdefault(op.name, Tally())
+                noised = op.noise_messages(messages, op.rng(key), tally)
+                if noised is not None:
+                    messages = noised
+                    applied.append(op.describe(copy=k))
+        finally:
+            CURRENT_PACK.reset(pack)
         new_media: dict[str, str] = {}
         media_ops: list[str] = list(load_entries) if loaded else []
         failed = False

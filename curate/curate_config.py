@@ -91,7 +91,8 @@ class CurateConfig:
     language_roles: list[str] = opt(["assistant"], "Turns whose language is checked (together, as one text).")
     language_allowed: dict[str, list[str]] = opt(
         {"hi-Latn+en": ["hi-Latn"], "hi-Latn": ["hi-Latn"], "hi-Deva": ["hi-Deva"], "hi-Deva+en": ["hi-Deva", "hi-Latn"],
-         "en": ["en"]},
+         "en": ["en"], "ta-Latn+en": ["ta-Latn"], "ta-Latn": ["ta-Latn"], "ta-Taml": ["ta-Taml"],
+         "ta-Taml+en": ["ta-Taml", "ta-Latn"]},
         "Record lang → sentence labels (en, hi-Deva, hi-Latn, other) its text may get from sentence ID; a lang "
         "not listed is not checked.",
     )
@@ -106,7 +107,8 @@ class CurateConfig:
     )
     language_min_stopwords: int = opt(
         2, "Fewest Hindi function words (hai, ka, ke, nahi, mein … in Roman or Devanagari, spelling variants "
-           "included) in a hi-* record's text (flag no_hindi_stopwords); never an English stop-word rule.",
+           "included) in a hi-* record's text (flag no_hindi_stopwords; a ta-* record: Tamil ones, flag "
+           "no_tamil_stopwords); never an English stop-word rule.",
     )
     language_stopword_min_words: int = opt(6, "Texts with fewer words are not held to the stop-word rule.")
 

@@ -47,15 +47,17 @@ MAX_REQUESTS_PER_RECORD = 3
 
 
 # -- inputs ------------------------------------------------------------------------------------
-def load_seed_tasks(path: str | Path | None = None) -> list[dict]:
+def load_seed_tasks(path: str | Path | None = None, pack: str = "hi") -> list[dict]:
     """Seed tasks (``{"id", "domain", "en": {...}, "hi_latn": {...}}`` per line), validated.
 
-    ``path=None`` reads the shipped corpora/seeds/tasks.jsonl. A malformed line is an InputError
-    naming the file and line, raised before any work starts.
+    ``path=None`` reads the shipped corpora/seeds/tasks.jsonl (another pack's: tasks_<pack>.jsonl,
+    with ``<pack>_latn`` in place of ``hi_latn``). A malformed line is an InputError naming the
+    file and line, raised before any work starts.
     """
     if path is None:
-        where: str | Path = f"corpora/{SEED_TASKS}"
-        node = files("tadka.corpora").joinpath("seeds", "tasks.jsonl")
+        shipped = SEED_TASKS if pack == "hi" else f"seeds/tasks_{pack}.jsonl"
+        where: str | Path = f"corpora/{shipped}"
+        node = files("tadka.corpora").joinpath(*shipped.split("/"))
         text = node.read_text(encoding="utf-8") if node.is_file() else ""
     else:
         where = Path(path)
@@ -74,7 +76,7 @@ def load_seed_tasks(path: str | Path | None = None) -> list[dict]:
             task = json.loads(line)
         except json.JSONDecodeError as e:
             raise InputError(f"invalid JSON: {e.msg}", file=where, line=lineno) from None
-        _check_task(task, where, lineno)
+        _check_task(task, where, lineno, pack)
         if task["id"] in seen:
             raise InputError(f"duplicate id {task['id']!r}", file=where, line=lineno, field="id")
         seen.add(task["id"])
@@ -85,13 +87,13 @@ def load_seed_tasks(path: str | Path | None = None) -> list[dict]:
     return tasks
 
 
-def _check_task(task: Any, where, lineno: int) -> None:
+def _check_task(task: Any, where, lineno: int, pack: str = "hi") -> None:
     if not isinstance(task, dict):
         raise InputError("expected a JSON object", file=where, line=lineno)
     if not isinstance(task.get("id"), str) or not task["id"]:
         raise InputError("missing or empty id", file=where, line=lineno, field="id")
     usable = False
-    for side in ("en", "hi_latn"):
+    for side in ("en", f"{pack}_latn"):
         pair = task.get(side)
         if pair is None:
             continue
@@ -102,13 +104,15 @@ def _check_task(task: Any, where, lineno: int) -> None:
                 raise InputError("missing or not a string", file=where, line=lineno, field=f"{side}.{key}")
         usable = usable or bool(pair["instruction"].strip() and pair["response"].strip())
     if not usable:
-        raise InputError("needs en or hi_latn with a non-empty instruction and response", file=where, line=lineno)
+        raise InputError(f"needs en or {pack}_latn with a non-empty instruction and response", file=where, line=lineno)
 
 
-def seed_record(task: dict) -> Record:
-    """A seed task as a Record: its Hindi-frame pair where it has one, else the English pair."""
-    pair = task.get("hi_latn") if (task.get("hi_latn") or {}).get("instruction", "").strip() else task["en"]
-    lang = "hi-Latn+en" if pair is task.get("hi_latn") else "en"
+def seed_record(task: dict, pack: str = "hi") -> Record:
+    """A seed task as a Record: its pack-frame pair (``hi_latn``, ``ta_latn``) where it has one, else
+    the English pair."""
+    side = f"{pack}_latn"
+    pair = task.get(side) if (task.get(side) or {}).get("instruction", "").strip() else task["en"]
+    lang = f"{pack}-Latn+en" if pair is task.get(side) else "en"
     return Record(
         messages=[{"role": "user", "content": pair["instruction"] or "-"},
                   {"role": "assistant", "content": pair["response"] or "-"}],
@@ -117,8 +121,10 @@ def seed_record(task: dict) -> Record:
     )
 
 
-def load_inputs(ws: Workspace | None, cfg: GenerateConfig, domains: list[str]) -> tuple[list[Record], dict[str, dict]]:
-    """The input records and, for seed tasks, the tasks by id (recipes read both languages there)."""
+def load_inputs(ws: Workspace | None, cfg: GenerateConfig, domains: list[str],
+                pack: str = "hi") -> tuple[list[Record], dict[str, dict]]:
+    """The input records and, for seed tasks, the tasks by id (recipes read both languages there);
+    ``pack`` picks the shipped seed file and the pack-frame side of each task."""
     if cfg.input.startswith("stage:"):
         if ws is None:
             raise ConfigError("stage inputs need a workspace", field="generate.input")
@@ -134,14 +140,14 @@ def load_inputs(ws: Workspace | None, cfg: GenerateConfig, domains: list[str]) -
         path = Path(cfg.input)
         if not path.is_absolute() and ws is not None and not path.exists():
             path = ws.root / path
-    tasks = load_seed_tasks(path)
+    tasks = load_seed_tasks(path, pack)
     if domains:
         known = sorted({t.get("domain", "") for t in tasks} - {""})
         unknown = [d for d in domains if d not in known]
         if unknown:
             raise ConfigError(f"unknown domain {unknown[0]!r} (known: {', '.join(known)})", field="generate.domains")
         tasks = [t for t in tasks if t.get("domain") in domains]
-    return [seed_record(t) for t in tasks], {t["id"]: t for t in tasks}
+    return [seed_record(t, pack) for t in tasks], {t["id"]: t for t in tasks}
 
 
 def request_stream(inputs: list[Record], seed: int) -> Iterator[tuple[Record, int]]:
@@ -153,6 +159,13 @@ def request_stream(inputs: list[Record], seed: int) -> Iterator[tuple[Record, in
         for record in order:
             yield record, k
         k += 1
+
+
+def _project_pack(ws: Workspace | None) -> str:
+    """The language pack the workspace's ``project.lang`` names ("ta-Latn+en" → "ta"; default "hi")."""
+    from tadka.lang.pack import pack_of
+
+    return pack_of(ws.config["project"].lang) if ws is not None else "hi"
 
 
 # -- teachers and measuring --------------------------------------------------------------------
@@ -258,8 +271,9 @@ def generate(ws: Workspace | None, cfg: GenerateConfig, *, project_seed: int | N
     seed = project_seed if project_seed is not None else (ws.config["project"].seed if ws else 0)
     run = resolve(cfg, seed)
     recipe_cls = recipes.get(run.recipe)
-    inputs, tasks = load_inputs(ws, cfg, run.domains)
-    target = Target(cmi=run.band, script=cfg.script, dialect=cfg.dialect, domains=run.domains)
+    pack = _project_pack(ws)
+    inputs, tasks = load_inputs(ws, cfg, run.domains, pack)
+    target = Target(cmi=run.band, script=cfg.script, dialect=cfg.dialect, domains=run.domains, pack=pack)
     recipe: Recipe = recipe_cls(target, tasks=tasks, seed=run.seed)
     if run.teacher == MIXER and "codemix" not in recipe.prompt(inputs[0], 0).meta:
         raise ConfigError(f"recipe {run.recipe!r} needs a model teacher: the offline mixer answers "
@@ -282,7 +296,7 @@ def generate(ws: Workspace | None, cfg: GenerateConfig, *, project_seed: int | N
     if tagger is None:
         from tadka.augment.codemix import default_tagger
 
-        tagger = default_tagger()
+        tagger = default_tagger(pack)
     own = teacher is None
     teacher = teacher or make_teacher(run.teacher, cfg, ws)
     failures = FailureLog(ws.root / FAILURES if ws is not None and write else None)

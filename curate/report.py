@@ -46,18 +46,25 @@ def script_class(text: str) -> str:
     return "other"
 
 
-def _measure(chats: list[list[dict]]) -> list[dict[str, Any]]:
-    """Length, script, and (from one batched language-ID pass) CMI and sentence language per chat."""
+def _measure(chats: list[list[dict]], langs: list[str] | None = None) -> list[dict[str, Any]]:
+    """Length, script, and (from batched language-ID passes, one per language pack that the
+    records' ``langs`` name) CMI and sentence language per chat."""
     from tadka.lang.analyze import analyze_batch
+    from tadka.lang.pack import pack_of
 
     texts = ["\n".join(m["content"] for m in msgs if m["role"] in ("user", "assistant")) for msgs in chats]
     answers = ["\n".join(m["content"] for m in msgs if m["role"] == "assistant") or text
                for msgs, text in zip(chats, texts)]
-    out = []
-    for start in range(0, len(answers), 1000):
-        for text, a in zip(texts[start:start + 1000], analyze_batch(answers[start:start + 1000])):
-            out.append({"chars": len(text), "cmi": float(a.cmi), "language": a.lang, "script": script_class(text)})
-    return out
+    packs = [pack_of(lang) for lang in (langs or [""] * len(chats))]
+    analyses: list = [None] * len(answers)
+    for code in sorted(set(packs)):
+        idx = [i for i, p in enumerate(packs) if p == code]
+        for start in range(0, len(idx), 1000):
+            part = idx[start:start + 1000]
+            for i, a in zip(part, analyze_batch([answers[i] for i in part], code)):
+                analyses[i] = a
+    return [{"chars": len(text), "cmi": float(a.cmi), "language": a.lang, "script": script_class(text)}
+            for text, a in zip(texts, analyses)]
 
 
 def _hist(values: list[float], bins: list[float]) -> list[int]:
@@ -77,7 +84,8 @@ def distributions(outcome: Outcome, sample: int = 5000) -> dict[str, dict[str, A
     indices = list(range(0, rows.num_rows, step))
     picked = rows.take(indices) if rows.num_rows else rows
     kept = [not flags for flags in picked["flags"].to_pylist()]
-    measured = list(zip(_measure(outcome.messages(indices)), kept))
+    langs = picked["lang"].to_pylist() if "lang" in picked.column_names else None
+    measured = list(zip(_measure(outcome.messages(indices), langs), kept))
     out: dict[str, dict[str, Any]] = {}
     for name, bins in (("cmi", CMI_BINS), ("chars", LENGTH_BINS)):
         before = [m[name] for m, _ in measured]

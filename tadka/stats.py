@@ -84,18 +84,32 @@ def mixing_stats(ws: Workspace, stage: str, sample: int = 5000, seed: int = 0) -
 
     from tadka.lang import analyze_batch
     from tadka.lang.metrics import m_index
+    from tadka.lang.pack import pack_of
 
     table = ws.table(stage)
     n = table.num_rows
     if n == 0 or sample <= 0:
         return {}
     rows = sorted(random.Random(seed).sample(range(n), min(n, sample)))
-    picked = table.take(rows)["messages"].to_pylist()
+    taken = table.take(rows)
+    picked = taken["messages"].to_pylist()
     texts = ["\n".join(m["content"] for m in msgs if m["role"] != "system") for msgs in picked]
-    analyses = analyze_batch(texts)
+    # each record is measured by the language pack its lang names (a workspace may hold several)
+    default = pack_of(ws.config["project"].lang)
+    packs = [pack_of(lang, default) for lang in taken["lang"].to_pylist()]
+    analyses: list = [None] * len(texts)
+    for code in sorted(set(packs)):
+        idx = [i for i, p in enumerate(packs) if p == code]
+        for i, a in zip(idx, analyze_batch([texts[i] for i in idx], code)):
+            analyses[i] = a
     cmi = pa.array([a.cmi for a in analyses], pa.float64())
     mix = pa.array([m_index(a.tags) for a in analyses], pa.float64())
-    langs = Counter(a.lang for a in analyses)
+    if set(packs) == {default}:
+        langs = Counter(a.lang for a in analyses)
+    else:  # several packs' records: the packs side by side say which language each text is in
+        from tadka.lang.detect import identify_batch
+
+        langs = Counter(identify_batch(texts, sorted(set(packs))))
     label = "" if len(rows) == n else f" (sample of {len(rows)})"
     return {
         f"cmi{label}": _percentiles(cmi),

@@ -71,12 +71,20 @@ class Workspace:
                              hint="run `tadka init DIR` first, or pass --workspace DIR")
 
     @classmethod
-    def init(cls, root: str | os.PathLike, *, name: str | None = None) -> "Workspace":
-        """Create the folders of DESIGN §3, a commented tadka.yaml and the SQLite files."""
+    def init(cls, root: str | os.PathLike, *, name: str | None = None, lang: str | None = None) -> "Workspace":
+        """Create the folders of DESIGN §3, a commented tadka.yaml and the SQLite files; ``lang`` sets
+        ``project.lang`` (checked against the language packs: ``ta-Latn+en``)."""
         from tadka.reviewdb import open_review_db
         from tadka.teachercache import open_teacher_cache
 
         root = Path(root)
+        if lang:
+            from tadka.lang.pack import check_lang_tag
+
+            try:
+                lang = check_lang_tag(lang)
+            except ValueError as e:
+                raise WorkspaceError(str(e), field="project.lang") from None
         if (root / CONFIG_NAME).exists():
             raise WorkspaceError(f"already a workspace ({CONFIG_NAME} exists)", file=root / CONFIG_NAME,
                                  hint="use another folder, or edit tadka.yaml")
@@ -88,6 +96,8 @@ class Workspace:
         text = render_template()
         project = name or root.resolve().name
         text = text.replace('name: tadka-project', f"name: {json.dumps(project)}", 1)
+        if lang:
+            text = text.replace("lang: hi-Latn+en", f"lang: {json.dumps(lang)}", 1)
         for c in (open_review_db(root / "review.db"), open_teacher_cache(root / "cache" / "teacher.db")):
             c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             c.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -29,6 +30,11 @@ from tadka.augment.text.protect import ENTITY_MODES, Piece, segment
 from tadka.errors import ConfigError
 from tadka.records import ROLES, Record
 from tadka.registry import Registry
+
+#: The language pack of the record being noised (from its ``lang``: "ta-Latn+en" → "ta"), so that
+#: ops with per-language tables (``variants``, ``sms``) use that pack's. A context variable, not an
+#: argument, so every op keeps the one ``change(word, rng)`` signature; set by :meth:`TextOp.noise_record`.
+CURRENT_PACK: ContextVar[str] = ContextVar("tadka_augment_pack", default="hi")
 
 #: Text noise ops by the name tadka.yaml and the CLI use (``typo``, ``sms``, ``variants`` …).
 text_ops: Registry[type[TextOp]] = Registry("text noise op")
@@ -126,7 +132,13 @@ class TextOp:
     def noise_record(self, record: Record, rng: random.Random, **note: Any) -> tuple[Record, Tally]:
         """(noised Record or the same one, tally); ``note`` goes into the ops entry (``copy=1``)."""
         tally = Tally()
-        messages = self.noise_messages(record.messages, rng, tally)
+        from tadka.lang.pack import pack_of
+
+        token = CURRENT_PACK.set(pack_of(record.lang))
+        try:
+            messages = self.noise_messages(record.messages, rng, tally)
+        finally:
+            CURRENT_PACK.reset(token)
         if messages is None:
             return record, tally
         # what Record.derive does, without copying the turns a second time
@@ -164,12 +176,14 @@ class WordOp(TextOp):
         memo = self.__dict__.setdefault("_eligible", {})
         if len(memo) > 100_000:
             memo.clear()
+        pack = CURRENT_PACK.get()
         for i, p in enumerate(pieces):
             if p.kind != "word":
                 continue
-            ok = memo.get(p)
+            key = p if pack == "hi" else (pack, p)  # another pack's tables decide otherwise
+            ok = memo.get(key)
             if ok is None:
-                ok = memo[p] = self.eligible(p)
+                ok = memo[key] = self.eligible(p)
             if ok:
                 tally.eligible += 1
                 if rng.random() < rate:

@@ -8,13 +8,16 @@ Roman → Devanagari uses the language pack's lexicon and rules (tadka.lang:
 
 Rate: the share of eligible words flipped. Eligible: an unprotected Roman word that is Hindi in its
 turn (English words have no Devanagari spelling to flip to), or an unprotected Devanagari word.
+A record of another pack (``lang`` ta-Latn+en) flips its own words: a Roman word of that pack's
+lexicon to Tamil script ("romba" → "ரொம்ப"), a Tamil word to Roman.
 """
 
 from __future__ import annotations
 
 import random
 
-from tadka.augment.text.base import WordOp, text_ops
+from tadka.augment.text.base import CURRENT_PACK, WordOp, text_ops
+from tadka.lang.pack import get_pack
 from tadka.augment.text.protect import Piece
 from tadka.errors import ConfigError
 
@@ -45,11 +48,22 @@ class ScriptFlip(WordOp):
     def eligible(self, piece: Piece) -> bool:
         w = piece.text
         direction = self.params["direction"]
+        code = CURRENT_PACK.get()
+        if code != "hi":  # another pack's record: its own script and its own Roman words
+            pack = get_pack(code)
+            if w.isascii():
+                lex = pack.lexicon
+                # the segmenter's language guess knows Hindi and English only: the pack's lexicon decides
+                return (direction != "to_roman" and w.isalpha() and w.lower() in lex.roman_words
+                        and w.lower() not in lex.english_words)
+            return direction != "to_native" and pack.is_native(w)
         if w.isascii():
             return direction != "to_roman" and piece.lang == "hi" and w.isalpha()
         return direction != "to_native" and _is_devanagari_word(w)
 
     def change(self, word: str, rng: random.Random) -> str:
+        code = CURRENT_PACK.get()
+        pack = self._pack if code == "hi" else get_pack(code)
         if word.isascii():
-            return self._pack.native_word(word)
-        return self._pack.romanize_word(word)
+            return pack.native_word(word)
+        return pack.romanize_word(word)

@@ -35,6 +35,23 @@ def sms() -> dict[str, tuple[str, ...]]:
     return {k.lower(): v for k, v in _pairs("sms.tsv", "word", "shorthand").items()}
 
 
+@lru_cache(maxsize=4)
+def sms_for(pack: str = "hi") -> dict[str, tuple[str, ...]]:
+    """The shorthand table of a language pack: the shared one, with the pack's own
+    (``LanguagePack.sms``, e.g. noise_tables/sms_ta.tsv) joined in."""
+    if pack == "hi":
+        return sms()
+    from tadka.lang.pack import get_pack
+
+    own = get_pack(pack).sms
+    if not own:
+        return sms()
+    out = dict(sms())
+    for k, v in _pairs(own.removeprefix(f"{FOLDER}/"), "word", "shorthand").items():
+        out[k.lower()] = v
+    return out
+
+
 @lru_cache(maxsize=1)
 def homophones() -> dict[str, tuple[str, ...]]:
     """word → what a recogniser may write instead ("their" → there; "main" → mein)."""

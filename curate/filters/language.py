@@ -8,14 +8,18 @@ that, have, with" drops every good Hinglish answer; so do ASCII and "common Engl
   ``lang_mismatch:<label>``;
 * the Code-Mixing Index (Das & Gambäck 2014, from tadka.lang's word tags) of a mixed record
   (``lang`` with a ``+``) must lie in [cmi_min, cmi_max]; flags ``cmi_low`` / ``cmi_high``;
-* a hi-* record must contain Hindi function words — the Hinglish counterpart of Gopher's stop-word
+* a hi-* record must contain Hindi function words (a record of another language pack, such as
+  ta-Latn+en, its own pack's: corpora/lid/ta/stopwords.txt; flag ``no_tamil_stopwords``) — the Hinglish counterpart of Gopher's stop-word
   rule. The list below is Roman Hindi (with the spellings people type) and Devanagari, and leaves out
   words that are also English ("is", "to", "the", "me", "main", "do", "us", "hi", "par", "jab", "tab",
   "ya"), so English text
   cannot pass it by accident; flag ``no_hindi_stopwords``. ``min_stopwords`` applies from twice
   ``stopword_min_words`` words on; a shorter reply needs one.
 
-Scores: ``cmi``, ``hi_share`` and ``en_share`` (shares of the language-tagged words), ``stopwords``.
+Each record is analysed by the language pack its ``lang`` names (``ta-Latn+en`` → the Tamil pack).
+
+Scores: ``cmi``, ``hi_share`` (``ta_share`` … for another pack) and ``en_share`` (shares of the
+language-tagged words), ``stopwords``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Mapping, Sequence
 from tadka.curate.filters.base import Filter, Verdict, role_text, steps
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
+from tadka.lang.pack import pack_of
 from tadka.lang.tags import SENTENCE_TAGS
 from tadka.records import Record
 
@@ -55,6 +60,30 @@ HINDI_STOPWORDS = frozenset(
 )
 
 
+def pack_stopwords(code: str) -> frozenset[str]:
+    """The function words of a language pack: :data:`HINDI_STOPWORDS` for Hindi, else the pack's
+    corpora list (``LanguagePack.stopwords``), lowercase."""
+    if code == "hi":
+        return HINDI_STOPWORDS
+    if code not in _STOPWORDS:
+        from tadka.lang import resources
+        from tadka.lang.pack import get_pack
+
+        rel = get_pack(code).stopwords
+        lines = resources.read_lines(rel) if rel else []
+        _STOPWORDS[code] = frozenset(w.lower() for line in lines if not line.startswith("#") for w in line.split())
+    return _STOPWORDS[code]
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {}
+
+
+def _language_name(code: str) -> str:
+    from tadka.lang.pack import get_pack
+
+    return get_pack(code).name.lower()
+
+
 @steps.register("language")
 class LanguageFilter(Filter):
     name = "language"
@@ -66,7 +95,9 @@ class LanguageFilter(Filter):
         self.roles = tuple(roles)
         self.allowed = {k: tuple(v) for k, v in (allowed if allowed is not None else {
             "hi-Latn+en": ["hi-Latn"], "hi-Latn": ["hi-Latn"], "hi-Deva": ["hi-Deva"],
-            "hi-Deva+en": ["hi-Deva", "hi-Latn"], "en": ["en"]}).items()}
+            "hi-Deva+en": ["hi-Deva", "hi-Latn"], "en": ["en"],
+            "ta-Latn+en": ["ta-Latn"], "ta-Latn": ["ta-Latn"], "ta-Taml": ["ta-Taml"],
+            "ta-Taml+en": ["ta-Taml", "ta-Latn"]}).items()}
         for lang, labels in self.allowed.items():
             bad = [x for x in labels if x not in SENTENCE_TAGS]
             if bad:
@@ -80,13 +111,15 @@ class LanguageFilter(Filter):
     def judge(self, record: Record, a) -> tuple[dict[str, float], Verdict]:
         """Scores and verdict from one :class:`tadka.lang.analyze.Analysis` of the checked turns."""
         tags = a.tags
-        n_hi, n_en = tags.count("hi"), tags.count("en")
+        code = pack_of(record.lang)
+        n_hi, n_en = tags.count(code), tags.count("en")
         n_lang = n_hi + n_en + tags.count("other") + tags.count("mixed")
         n_words = len(tags) - tags.count("univ")
         # Function words are counted on the memoised word view of each turn (same words, no punctuation).
-        stop = sum(sum(map(HINDI_STOPWORDS.__contains__, match_words(m["content"])))
+        stopwords = pack_stopwords(code)
+        stop = sum(sum(map(stopwords.__contains__, match_words(m["content"])))
                    for m in record.messages if m["role"] in self.roles)
-        scores = {"cmi": round(float(a.cmi), 2), "hi_share": round(n_hi / max(n_lang, 1), 3),
+        scores = {"cmi": round(float(a.cmi), 2), f"{code}_share": round(n_hi / max(n_lang, 1), 3),
                   "en_share": round(n_en / max(n_lang, 1), 3), "stopwords": float(stop)}
         reasons = []
         allowed = self.allowed.get(record.lang)
@@ -102,20 +135,20 @@ class LanguageFilter(Filter):
             elif scores["cmi"] > self.cmi_max:
                 reasons.append("cmi_high")
         # a short Hinglish reply ("Last metro raat 11 baje nikalti hai.") may hold a single function word
-        # — or none, when two of its words are tagged Hindi and the turn reads as Hindi ("Haan, ek passport
-        # size photo lagegi.": the Hindi is in its content words)
+        # — or none, when two of its words are tagged in the pack's language and the turn reads as that
+        # language ("Haan, ek passport size photo lagegi.": the Hindi is in its content words)
         short = n_words < 2 * self.stopword_min_words
         needed = min(1, self.min_stopwords) if short else self.min_stopwords
-        if short and n_hi >= 2 and a.lang.startswith("hi"):
+        if short and n_hi >= 2 and a.lang.startswith(code):
             needed = 0
-        if record.lang.startswith("hi") and n_words >= self.stopword_min_words and stop < needed:
-            reasons.append("no_hindi_stopwords")
+        if record.lang.startswith(code) and n_words >= self.stopword_min_words and stop < needed:
+            reasons.append("no_hindi_stopwords" if code == "hi" else f"no_{_language_name(code)}_stopwords")
         return scores, ((False, tuple(reasons)) if reasons else True)
 
     def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
         from tadka.lang.analyze import analyze
 
-        return self.judge(record, analyze(role_text(record, self.roles)))
+        return self.judge(record, analyze(role_text(record, self.roles), pack_of(record.lang)))
 
     def keep(self, record: Record) -> Verdict:
         return self.evaluate(record)[1]
@@ -124,7 +157,12 @@ class LanguageFilter(Filter):
         # One analyze_batch call: tadka.lang tags the batch's unknown words in one fastText call.
         from tadka.lang.analyze import analyze_batch
 
-        analyses = analyze_batch([role_text(r, self.roles) for r in records])
+        packs = [pack_of(r.lang) for r in records]
+        analyses: list = [None] * len(records)
+        for code in sorted(set(packs)):  # one call per language pack in the batch
+            idx = [i for i, p in enumerate(packs) if p == code]
+            for i, a in zip(idx, analyze_batch([role_text(records[i], self.roles) for i in idx], code)):
+                analyses[i] = a
         out = []
         for rec, a in zip(records, analyses):
             scores, verdict = self.judge(rec, a)

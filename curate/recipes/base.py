@@ -26,9 +26,16 @@ class Target:
     script: str = "latn"  # latn, deva or mixed
     dialect: str = "hinglish"
     domains: list[str] = field(default_factory=list)
+    pack: str = "hi"  # the language pack (tadka.lang): "ta" asks for Tanglish
 
     @property
     def lang(self) -> str:
+        """The Record tag: the pack's Roman or native script (``deva`` means the pack's native one)."""
+        if self.pack != "hi":
+            from tadka.lang.pack import get_pack
+
+            p, native = self.pack, get_pack(self.pack).script
+            return {"deva": f"{p}-{native}+en", "mixed": f"{p}-Latn+{p}-{native}+en"}.get(self.script, f"{p}-Latn+en")
         return {"latn": "hi-Latn+en", "deva": "hi-Deva+en", "mixed": "hi-Latn+hi-Deva+en"}.get(self.script, "hi-Latn+en")
 
 

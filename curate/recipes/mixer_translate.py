@@ -46,12 +46,13 @@ class MixerTranslate(Recipe):
     def prompt(self, record: Record, index: int) -> Request:
         seed_id = record.source.get("seed_id")
         task = self.options.get("tasks", {}).get(seed_id) if seed_id else None
-        turns = seed_turns(task) if task else chat_turns(record)
+        code = self.target.pack
+        turns = seed_turns(task, code) if task else chat_turns(record)
         lo, hi = self.target.cmi
+        mix, language, script_words = _pack_words(code, self.target.script)
         lines = [
-            f"Rewrite the conversation below in Hinglish. Code-Mixing Index between {lo:g} and {hi:g} "
-            f"(roughly {lo:g}-{hi:g}% of the words English, the rest Hindi); "
-            f"{SCRIPT_WORDS.get(self.target.script, SCRIPT_WORDS['latn'])}.",
+            f"Rewrite the conversation below in {mix}. Code-Mixing Index between {lo:g} and {hi:g} "
+            f"(roughly {lo:g}-{hi:g}% of the words English, the rest {language}); {script_words}.",
         ]
         if self.target.domains:
             lines.append(f"Domain: {', '.join(self.target.domains)}.")
@@ -59,7 +60,7 @@ class MixerTranslate(Recipe):
             if turn.get("english"):
                 lines.append(f"\n[{turn['role']}, English]\n{turn['english']}")
             if turn.get("hindi"):
-                lines.append(f"\n[{turn['role']}, Hindi reference]\n{turn['hindi']}")
+                lines.append(f"\n[{turn['role']}, {language} reference]\n{turn['hindi']}")
             if turn.get("text"):
                 lines.append(f"\n[{turn['role']}]\n{turn['text']}")
         if [t["role"] for t in turns] == ["user", "assistant"]:
@@ -67,7 +68,8 @@ class MixerTranslate(Recipe):
         else:
             lines.append('\nAnswer as {"messages": [{"role": "...", "content": "..."}, ...]}, same roles in the same order.')
         meta: dict[str, Any] = {
-            "codemix": {"turns": turns, "key": f"{record.id}:{index}", "band": [lo, hi], "script": self.target.script},
+            "codemix": {"turns": turns, "key": f"{record.id}:{index}", "band": [lo, hi], "script": self.target.script,
+                        **({"pack": code} if code != "hi" else {})},
             "index": index,
             "input_id": record.id,
         }
@@ -75,7 +77,7 @@ class MixerTranslate(Recipe):
             meta["seed_id"] = seed_id
         if record.source.get("kind") != "seed":
             meta["parent_id"] = record.id
-        return Request([{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n".join(lines)}], meta)
+        return Request([{"role": "system", "content": system_prompt(code)}, {"role": "user", "content": "\n".join(lines)}], meta)
 
     def parse(self, text: str, request: Request) -> Parsed:
         data = extract_json(text)
@@ -104,9 +106,35 @@ class MixerTranslate(Recipe):
         return Parsed(record)
 
 
-def seed_turns(task: dict) -> list[dict[str, str]]:
-    """The two turns of a seed task, each with its Hindi-frame and English text (either may be missing)."""
-    en, hi = task.get("en") or {}, task.get("hi_latn") or {}
+def system_prompt(pack: str = "hi") -> str:
+    """The system message: Hindi's :data:`SYSTEM`, or the same built from another pack's description."""
+    if pack == "hi":
+        return SYSTEM
+    from tadka.lang.pack import get_pack
+
+    p = get_pack(pack)
+    return (f"You rewrite text as natural {p.mix_name}, the way a young urban Indian types: {p.mix_style} "
+            "Keep names, numbers and URLs exactly as they are. Keep the meaning and every fact. Reply with "
+            "one JSON object and nothing else.")
+
+
+def _pack_words(pack: str, script: str) -> tuple[str, str, str]:
+    """(code-mix name, language name, script instruction) for the prompt of a pack."""
+    if pack == "hi":
+        return "Hinglish", "Hindi", SCRIPT_WORDS.get(script, SCRIPT_WORDS["latn"])
+    from tadka.lang.pack import get_pack
+
+    p = get_pack(pack)
+    native = f"{p.name} script for the {p.name} words (English words stay in Roman script)"
+    words = {"latn": f"Roman script for the {p.name} words", "deva": native,
+             "mixed": f"some sentences with the {p.name} words in {p.name} script, the others in Roman script"}
+    return p.mix_name, p.name, words.get(script, words["latn"])
+
+
+def seed_turns(task: dict, pack: str = "hi") -> list[dict[str, str]]:
+    """The two turns of a seed task, each with its pack-frame (``<pack>_latn``) and English text
+    (either may be missing). The key ``hindi`` names the pack-frame text for every pack."""
+    en, hi = task.get("en") or {}, task.get(f"{pack}_latn") or {}
     return [
         {"role": "user", "hindi": hi.get("instruction", ""), "english": en.get("instruction", "")},
         {"role": "assistant", "hindi": hi.get("response", ""), "english": en.get("response", "")},

@@ -81,10 +81,32 @@ def shipped_tasks() -> tuple[dict, ...]:
 
 
 def target_context(target: Target) -> dict[str, Any]:
+    """What every template states about the target; ``mix`` and ``language`` name the pack's code-mix
+    and language ("Hinglish", "Hindi"; "Tanglish", "Tamil" for ``target.pack == "ta"``)."""
     lo, hi = target.cmi
+    if target.pack != "hi":
+        return {"lo": f"{lo:g}", "hi": f"{hi:g}", "script": target.script, **_pack_context(target)}
     return {"lo": f"{lo:g}", "hi": f"{hi:g}", "script": target.script,
             "script_desc": SCRIPTS.get(target.script, SCRIPTS["latn"]),
-            "dialect_desc": DIALECTS.get(target.dialect, target.dialect)}
+            "dialect_desc": DIALECTS.get(target.dialect, target.dialect), "mix": "Hinglish", "language": "Hindi",
+            "helpline": "apne bank ki helpline"}
+
+
+def _pack_context(target: Target) -> dict[str, str]:
+    """The script and dialect descriptions of another language pack, from the pack itself."""
+    from tadka.lang.pack import get_pack
+
+    p = get_pack(target.pack)
+    scripts = {
+        "latn": f"Roman script for every word, {p.name} words as people type them on a phone",
+        "deva": f"{p.name} script for the {p.name} words; English words stay in Roman script as people write "
+                f"them. The examples are in Roman script: change only the script of their {p.name} words",
+        "mixed": f"{p.name} words in {p.name} script in some sentences and in Roman script in others, English "
+                 "words in Roman script",
+    }
+    return {"script_desc": scripts.get(target.script, scripts["latn"]), "mix": p.mix_name, "language": p.name,
+            "dialect_desc": f"{p.mix_name}, the code-mixed {p.name}-English people in India type in chats: "
+                            f"{p.mix_style.rstrip('.')}", "helpline": p.helpline_example}
 
 
 def rng_for(*parts: object) -> random.Random:
@@ -113,8 +135,9 @@ class TeacherRecipe(Recipe):
     @functools.cached_property
     def _by_domain(self) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
+        side = f"{self.target.pack}_latn"  # the pack's side of each seed task (hi_latn, ta_latn)
         for task in self.tasks:
-            if (task.get("hi_latn") or {}).get("instruction"):
+            if (task.get(side) or {}).get("instruction"):
                 out.setdefault(task.get("domain", ""), []).append(task)
         return out
 
@@ -140,8 +163,9 @@ class TeacherRecipe(Recipe):
         picked = rng.sample(same, min(k, len(same)))
         if len(picked) < k and rest:
             picked += rng.sample(rest, min(k - len(picked), len(rest)))
-        return [{"id": t["id"], "domain": t.get("domain", ""), "instruction": t["hi_latn"]["instruction"],
-                 "response": t["hi_latn"]["response"], "en": t.get("en") or {}} for t in picked]
+        side = f"{self.target.pack}_latn"
+        return [{"id": t["id"], "domain": t.get("domain", ""), "instruction": t[side]["instruction"],
+                 "response": t[side]["response"], "en": t.get("en") or {}} for t in picked]
 
     @property
     def shots(self) -> int:

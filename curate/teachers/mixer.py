@@ -26,21 +26,42 @@ class MixerTeacher(Teacher):
 
     name = "mixer"
 
-    def __init__(self, tagger: Tagger | None = None, mixer: CodeMixer | None = None) -> None:
+    def __init__(self, tagger: Tagger | None = None, mixer: CodeMixer | None = None, pack: str = "hi") -> None:
         self.tagger = tagger
         self.mixer = mixer
+        self.pack = pack
+        self._other_packs: dict[str, CodeMixer] = {}  # requests naming another pack (meta["codemix"]["pack"])
 
     @classmethod
     def from_config(cls, cfg: Any = None, ws: Any = None) -> "MixerTeacher":
         """The teacher `tadka generate` uses: CMI measured with tadka.lang's language ID."""
         from tadka.augment.codemix import default_tagger
+        from tadka.lang.pack import pack_of
 
-        return cls(tagger=default_tagger())
+        pack = pack_of(ws.config["project"].lang) if ws is not None else "hi"
+        return cls(tagger=default_tagger(pack), pack=pack)
 
     def generate(self, requests: list[Request], params: GenParams) -> list[Result]:
         if self.mixer is None:
-            self.mixer = CodeMixer(tagger=self.tagger)
+            self.mixer = self._new_mixer(self.pack, self.tagger)
         return [self._one(r, params) for r in requests]
+
+    @staticmethod
+    def _new_mixer(pack: str, tagger: Tagger | None) -> CodeMixer:
+        from tadka.augment.codemix_lexicon import load_mix_lexicon
+
+        return CodeMixer(lexicon=load_mix_lexicon(pack) if pack != "hi" else None, tagger=tagger)
+
+    def _mixer_for(self, pack: str) -> CodeMixer:
+        """The mixer of the request's pack: this teacher's own, or one made for another pack (with
+        that pack's language ID)."""
+        if pack == self.pack:
+            return self.mixer
+        if pack not in self._other_packs:
+            from tadka.augment.codemix import default_tagger
+
+            self._other_packs[pack] = self._new_mixer(pack, default_tagger(pack))
+        return self._other_packs[pack]
 
     def estimate_cost(self, requests: list[Request], params: GenParams) -> float:
         """Nothing to pay: the mixer runs locally."""
@@ -61,7 +82,8 @@ class MixerTeacher(Teacher):
                 aim = (lo, mid) if float(measured) > hi else (mid, hi)
             script = meta.get("script", "latn")
             rng = op_rng(params.seed or 0, "codemix", f"{meta.get('key', '')}#{attempt}")
-            messages, details = self._mix_turns(meta["turns"], (lo, hi), aim, script, rng, attempt)
+            mixer = self._mixer_for(str(meta.get("pack") or "hi"))
+            messages, details = self._mix_turns(meta["turns"], (lo, hi), aim, script, rng, attempt, mixer)
         except (ValueError, TypeError) as e:
             return Result(None, error=f"mixer: {e}")
         except Exception as e:  # one odd input must not stop a run of thousands (see module docstring)
@@ -76,8 +98,11 @@ class MixerTeacher(Teacher):
         body["ops"] = [op]
         return Result(json.dumps(body, ensure_ascii=False), finish_reason="stop", model="mixer")
 
-    def _mix_turns(self, turns: list[dict], band, aim, script: str, rng, attempt: int) -> tuple[list[dict], list[dict]]:
+    def _mix_turns(self, turns: list[dict], band, aim, script: str, rng, attempt: int,
+                   mixer: CodeMixer | None = None) -> tuple[list[dict], list[dict]]:
         from tadka.augment.codemix import draw_target, is_hindi_frame
+
+        mixer = mixer or self.mixer
 
         messages, details = [], []
         for turn in turns:
@@ -88,11 +113,11 @@ class MixerTeacher(Teacher):
             hindi, english = turn.get("hindi") or "", turn.get("english") or ""
             if turn.get("text"):
                 text = turn["text"]
-                hindi, english = (text, "") if is_hindi_frame(text, self.mixer.lex) else ("", text)
+                hindi, english = (text, "") if is_hindi_frame(text, mixer.lex) else ("", text)
             target = draw_target(aim, rng)
             # First attempts use only swaps the English source confirms or the lexicon leaves
             # unambiguous; a retry may also guess a sense, to reach the band.
-            mixed = self.mixer.mix(hindi, english, band, rng, script=script, target=target,
+            mixed = mixer.mix(hindi, english, band, rng, script=script, target=target,
                                    max_tier=1 if attempt == 0 else 2)
             messages.append({"role": role, "content": mixed.text})
             details.append({"frame": mixed.frame, "target": round(mixed.target, 1), "cmi": round(mixed.cmi, 1),

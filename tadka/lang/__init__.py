@@ -1,10 +1,12 @@
-"""tadka.lang: the Indic language core (Hindi first; the pack interface is ready for ta, bn).
+"""tadka.lang: the Indic language core, one pack per language: Hindi (``hi``) and Tamil (``ta``);
+every function takes ``pack=`` (see docs/languages.md, also for adding a pack).
 
 * scripts and tokens: :func:`token_script`, :func:`tokenize`, :func:`normalize`
 * transliteration: :func:`romanize` (Devanagari → Roman as people type it; :func:`romanize_variants`
   for the other spellings people use), :func:`to_native` (Roman → Devanagari by candidates and
   ranking on a real word-frequency list)
-* language ID: :func:`analyze`, :func:`analyze_batch`, :func:`tag_tokens`, :func:`sentence_lang`
+* language ID: :func:`analyze`, :func:`analyze_batch`, :func:`tag_tokens`, :func:`sentence_lang`;
+  across packs: :func:`tadka.lang.detect.identify_batch` (en, hi-Deva, hi-Latn, ta-Taml, ta-Latn, other)
 * code-mixing metrics: :mod:`tadka.lang.metrics` (CMI, Cu, Cc, M-index, I-index, entropy,
   burstiness, span entropy, memory, switch-point fraction)
 * spelling variants: :func:`canonical_spelling`, :func:`normalize_spelling`

@@ -41,13 +41,11 @@ class Analysis:
         return {"tokens": self.tokens, "tags": self.tags, "lang": self.lang, "cmi": self.cmi}
 
 
-_LANGS = frozenset({HI, EN, OTHER})
-
-
-def cmi_and_switches(tags: Sequence[str]) -> tuple[float, int]:
+def cmi_and_switches(tags: Sequence[str], own: str = HI) -> tuple[float, int]:
     """CMI and switch points of one tagged sentence (definitions of :mod:`tadka.lang.metrics`),
-    counted with list methods so that a monolingual sentence costs a few C-level passes."""
-    n_hi, n_en, n_other = tags.count(HI), tags.count(EN), tags.count(OTHER)
+    counted with list methods so that a monolingual sentence costs a few C-level passes. ``own`` is
+    the tag of the pack's language."""
+    n_hi, n_en, n_other = tags.count(own), tags.count(EN), tags.count(OTHER)
     n_lang = n_hi + n_en + n_other + tags.count(MIXED)
     if n_lang == 0:
         return 0.0, 0
@@ -55,7 +53,8 @@ def cmi_and_switches(tags: Sequence[str]) -> tuple[float, int]:
     cmi = 100.0 * (1.0 - top / n_lang)
     if top == n_hi + n_en + n_other:  # one language (plus mixed words): no switch
         return cmi, 0
-    stream = [t for t in tags if t in _LANGS]
+    langs = (own, EN, OTHER)
+    stream = [t for t in tags if t in langs]
     return cmi, sum(map(ne, stream, stream[1:]))
 
 
@@ -106,15 +105,16 @@ class Analyzer:
         tagger = self.tagger
         tagger.learn_batch(token_lists)
         decide = self.sentences.decide
+        own = self.pack.code
         results: list[tuple] = []
         decisions: list[str] = []
         counts: list[tuple[float, float]] = []
         for tokens in token_lists:
             entries, tags = tagger.tag_entries(tokens)
-            stats = sentence_counts(entries, tags)
+            stats = sentence_counts(entries, tags, own)
             decisions.append(decide(*stats))
             counts.append(stats[4:6])
-            cmi, switches = cmi_and_switches(tags)
+            cmi, switches = cmi_and_switches(tags, own)
             results.append((tokens, tags, cmi, switches))
         self.sentences.settle(decisions, token_lists, counts)
         return [Analysis(text, tokens, tags, lang, cmi, switches)

@@ -1,7 +1,9 @@
 """The bilingual lexicon and the spelling-variant list of a language pack, read once.
 
 corpora/lexicon/en_hi.tsv (``en pos hi_latn hi_deva``; Roman spellings ``|``-separated, most common
-first) and corpora/lexicon/variants.tsv (``canonical variants``) give:
+first) and corpora/lexicon/variants.tsv (``canonical variants``) give (the Tamil pack's files are
+en_ta.tsv, ``en pos ta_latn ta_taml``, and variants_ta.tsv: columns are named ``<code>_latn`` and
+``<code>_<script>``):
 
 * native → Roman, for romanisation (first Roman spelling of a one-word native entry);
 * Roman → native, for the other direction (every spelling, and every variant of it);
@@ -34,12 +36,13 @@ def _split(cell: str) -> list[str]:
     return [s.strip() for s in cell.split("|") if s.strip()]
 
 
-def load_lexicon(bilingual: str, variants: str) -> Lexicon:
+def load_lexicon(bilingual: str, variants: str, roman_column: str = "hi_latn",
+                 native_column: str = "hi_deva") -> Lexicon:
     """Build a :class:`Lexicon` from a bilingual TSV and a variants TSV under corpora/."""
     lex = Lexicon()
     for row in resources.read_tsv(bilingual):
-        roman = [s.lower() for s in _split(row.get("hi_latn", ""))]
-        native = row.get("hi_deva", "").strip()
+        roman = [s.lower() for s in _split(row.get(roman_column, ""))]
+        native = row.get(native_column, "").strip()
         english = row.get("en", "").strip()
         for w in english.lower().replace("-", " ").split():
             if w.isalpha():

@@ -12,7 +12,7 @@ Each distinct token gets an *entry* once (memoised): its tag, and how final that
    the names gazetteer (corpora/lid/names.txt). A known word keeps its tag in Title Case and ALL
    CAPS lines. Words that are both Hindi and English ("to", "me", "main", "do", "is") carry a
    prior — how often they were Hindi in the tagged corpus — and are left for step 5.
-3. Unknown Roman words: hyphen compounds and English stems with Hindi suffixes are ``mixed``;
+3. Unknown Roman words: hyphen compounds and English stems with the pack's suffixes are ``mixed``;
    the rest are scored by the fastText character model (batched, once per distinct word) plus the
    evidence of real word frequencies: how frequent the best Hindi word is that the spelling can
    stand for (:class:`tadka.lang.native_index.NativeIndex`: "insaan" → इंसान, "mjhe" → मुझे) against
@@ -60,15 +60,13 @@ from tadka.lang.lid_entry import (
     opens_sentence,
 )
 from tadka.lang.pack import LanguagePack
-from tadka.lang.tags import EN, HI, MIXED, NE, OTHER, UNIV
+from tadka.lang.tags import EN, MIXED, NE, OTHER, UNIV
 from tadka.lang.tokenize import elongation_forms, token_kind
 
 _MEMO_MAX = 1_000_000
 # No listed word is longer: longer tokens (pasted hashes, mashing) are not looked up.
 MAX_LISTED_WORD = 40
 
-# Hindi suffixes on an English stem make a mixed word: "filmon", "doctoron", "phonewala".
-_MIXED_SUFFIXES = ("walon", "wala", "wali", "wale", "waala", "waali", "waale", "on", "iyon", "ein")
 # Weekdays and months are written capitalised mid-sentence but are English words, not names.
 _CALENDAR = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
@@ -135,6 +133,7 @@ class WordTagger:
 
     def __init__(self, pack: LanguagePack, data: LidData | None = None) -> None:
         self.pack = pack
+        self.own = pack.code  # the tag of the pack's language ("hi", "ta")
         self._data = data
         self._memo: dict[str, Entry] = {}
         self._evidence: dict[str, tuple[float, float]] = {}  # lowercase word → frequency evidence
@@ -148,14 +147,14 @@ class WordTagger:
     @cached_property
     def lexicon(self) -> dict[str, tuple]:
         """Lowercased Roman word → (tag, kind, logit), for every word the corpora and lexicon know."""
-        d = self.data
-        hi, en, counts = d.hindi_vocab, d.english_vocab, d.tag_counts
-        lex_hi = d.lexicon_hindi
+        d, own = self.data, self.own
+        hi, en, counts = d.own_vocab, d.english_vocab, d.tag_counts
+        lex_hi = d.lexicon_own
         lex_en = self.pack.lexicon.english_words | self.pack.lexicon.loanwords
         out: dict[str, tuple] = {}
         for w in hi | en | set(counts):
             c = counts.get(w) or {}
-            c_hi, c_en = c.get(HI, 0), c.get(EN, 0)
+            c_hi, c_en = c.get(own, 0), c.get(EN, 0)
             c_ne, c_mixed, c_univ = c.get(NE, 0), c.get(MIXED, 0), c.get(UNIV, 0)
             in_hi, in_en = (w in hi or c_hi > 0), (w in en or c_en > 0)
             if c_univ > c_hi + c_en + c_ne + c_mixed:
@@ -178,19 +177,19 @@ class WordTagger:
                     # noun in a Hindi sentence ("pakka house banana") is what Hinglish is made of
                     kind = FIXED if abs(prior) >= OPEN_SURE else OPEN
                 prior = max(-PRIOR_CAP, min(PRIOR_CAP, prior))
-                out[w] = (HI if prior >= 0 else EN, kind, prior)
+                out[w] = (own if prior >= 0 else EN, kind, prior)
             elif in_hi:
-                out[w] = (HI, FIXED, 9.0)
+                out[w] = (own, FIXED, 9.0)
             elif in_en:
                 out[w] = (EN, FIXED, -9.0)
         for w, (tag, open_) in d.chat_words.items():  # the chat table speaks last: it is about chat
-            prior = CHAT_PRIOR if tag == HI else -CHAT_PRIOR
-            out[w] = (tag, OPEN, prior) if open_ and tag in (HI, EN) else (tag, FIXED, 9.0 if tag == HI else -9.0)
+            prior = CHAT_PRIOR if tag == own else -CHAT_PRIOR
+            out[w] = (tag, OPEN, prior) if open_ and tag in (own, EN) else (tag, FIXED, 9.0 if tag == own else -9.0)
         return out
 
     @cached_property
     def model(self):
-        """The fastText character model (hi vs en), trained into the cache on first use."""
+        """The fastText character model (the pack's language vs en), trained into the cache on first use."""
         return load_or_train(self.model_spec(), self.data.word_training_lines)
 
     def model_spec(self) -> ModelSpec:
@@ -205,14 +204,15 @@ class WordTagger:
                          quantize_cutoff=None)
 
     def model_logits(self, words: Sequence[str]) -> list[float]:
-        """Log-odds hi vs en of the character model, for lowercased words (one batched call)."""
+        """Log-odds own language vs en of the character model, for lowercased words (one batched call)."""
         if not words:
             return []
         labels, probs = self.model.predict(list(words), k=2)
-        return [_logit(float(dict(zip(labs, ps)).get("__label__hi", 0.5))) for labs, ps in zip(labels, probs)]
+        label = f"__label__{self.own}"
+        return [_logit(float(dict(zip(labs, ps)).get(label, 0.5))) for labs, ps in zip(labels, probs)]
 
     def frequency_evidence(self, word: str) -> tuple[float, float]:
-        """(score of the best Hindi word the spelling can stand for, English Zipf) of a lowercase word."""
+        """(score of the best native word the spelling can stand for, English Zipf) of a lowercase word."""
         hit = self._evidence.get(word)
         if hit is None:
             listed = word.isascii() and len(word) <= MAX_LISTED_WORD
@@ -237,6 +237,7 @@ class WordTagger:
         None (an unknown Roman word)."""
         if token_kind(token) != "word":
             return (UNIV, FIXED, 0.0, True)
+        own = self.own
         script = scripts.token_script(token)
         if script == scripts.MIXED:
             letters = scripts.letter_scripts(token)
@@ -244,16 +245,16 @@ class WordTagger:
                 return (MIXED, FIXED, 0.0, True)
             script = max(letters, key=letters.get)
         if script == self.pack.script:
-            return (HI, FIXED, 9.0, True)
+            return (own, FIXED, 9.0, True)
         if script != scripts.LATN:
             return (UNIV, FIXED, 0.0, True) if script in scripts.NON_LETTER else (OTHER, FIXED, 0.0, True)
         low = token.lower().replace("’", "'")
         names = self.data.names
         hit = self.lexicon.get(low)
-        if hit is not None and hit[0] in (HI, EN, MIXED) and low not in names:
-            if hit[0] == HI and len(token) <= ACRONYM_HINDI_MAX and token.isupper():
+        if hit is not None and hit[0] in (own, EN, MIXED) and low not in names:
+            if hit[0] == own and len(token) <= ACRONYM_HINDI_MAX and token.isupper():
                 # "FIR", "BP", "JEE": an acronym where the casing informs, else the Hindi word
-                return (HI, CAPITAL, hit[2], True, EN, True, EN, hit[1])
+                return (own, CAPITAL, hit[2], True, EN, True, EN, hit[1])
             return (hit[0], hit[1], hit[2], True, None, True)  # the common case: a known word
         forms = (low, *elongation_forms(low))
         if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
@@ -261,7 +262,7 @@ class WordTagger:
         hit = hit if hit is not None else self._lookup(forms[1:])
         is_name = any(f in names for f in forms)
         cap = cap_of(token)
-        if hit is not None and hit[0] in (HI, EN, MIXED):
+        if hit is not None and hit[0] in (own, EN, MIXED):
             if is_name and cap != LOWER:  # a name that is also a word: "Raj", "Amazon", "Apple"
                 return (hit[0], CAPITAL, hit[2], True, NE, False, NE, hit[1])
             return (hit[0], hit[1], hit[2], True, None, True)
@@ -276,29 +277,33 @@ class WordTagger:
         return self._suffixed(low)
 
     def _compound(self, low: str, cap: int) -> tuple:
+        own = self.own
         tags = set()
         for part in (p for p in low.split("-") if p):
             e = self.lexicon.get(part)
-            if e is not None and e[0] in (HI, EN):
+            if e is not None and e[0] in (own, EN):
                 tags.add(e[0])
             elif e is None and part.isalpha():
-                tags.add(HI if self.model_logits([part])[0] > 0 else EN)
-        if tags == {HI, EN}:
+                tags.add(own if self.model_logits([part])[0] > 0 else EN)
+        if tags == {own, EN}:
             return (MIXED, FIXED, 0.0, True)
-        tag = EN if tags == {EN} else HI if tags == {HI} else UNIV
-        logit = -9.0 if tag == EN else 9.0 if tag == HI else 0.0
-        if cap != LOWER and tag != UNIV and low not in self.data.hindi_vocab | self.data.english_vocab:
+        tag = EN if tags == {EN} else own if tags == {own} else UNIV
+        logit = -9.0 if tag == EN else 9.0 if tag == own else 0.0
+        if cap != LOWER and tag != UNIV and low not in self.data.own_vocab | self.data.english_vocab:
             return (tag, CAPITAL, logit, True, NE, False, NE, FIXED)  # "Mera-Ration", "PM-KISAN"
         return (tag, FIXED, logit, True)
 
     def _suffixed(self, low: str) -> tuple | None:
-        """English stem + Hindi suffix ("friendon"), or Hindi stem + English plural ("parathas")."""
-        english, hindi = self.data.english_vocab, self.data.hindi_vocab
-        for suffix in _MIXED_SUFFIXES:
+        """English stem + a suffix of the pack's language ("friendon", "officeku"), or a stem of the
+        pack's language + an English suffix ("parathas"): the suffix lists are the pack's
+        (``mixedsuffix`` and ``ensuffix`` rows of lid/function_words.tsv)."""
+        d = self.data
+        english, hindi = d.english_vocab, d.own_vocab
+        for suffix in d.mixed_suffixes:
             stem = low[: -len(suffix)]
             if low.endswith(suffix) and len(stem) >= 4 and stem in english and stem not in hindi:
                 return (MIXED, FIXED, 0.0, True)
-        for suffix in ("s", "es"):
+        for suffix in d.english_suffixes:
             stem = low[: -len(suffix)]
             if low.endswith(suffix) and len(stem) >= 4 and stem in hindi and stem not in english:
                 return (MIXED, FIXED, 0.0, True)
@@ -311,7 +316,7 @@ class WordTagger:
         hindi, english = evidence
         logit = (max(-MODEL_CAP, min(MODEL_CAP, model_logit)) * MODEL_WEIGHT
                  + max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english)) + bonus)
-        tag = HI if logit >= 0 else EN
+        tag = self.own if logit >= 0 else EN
         sure = abs(logit) >= UNKNOWN_SURE
         kind = FIXED if sure else OPEN
         cap = cap_of(token)
@@ -343,15 +348,15 @@ class WordTagger:
         n = len(e)
         latin = sclass in (LATIN_KNOWN, LATIN_UNKNOWN)
         mark = self._mark(token, sclass) if latin or sclass == NATIVE else None
-        own = mark == self.pack.code
+        is_own = mark == self.pack.code
         # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
         # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
-        foreign_mark = None if own or mark == EN else mark
+        foreign_mark = None if is_own or mark == EN else mark
         return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,
                            sclass + MARKED if foreign_mark else sclass,
                            cap_of(token) if latin else LOWER,
                            e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                           foreign_mark, own, latin and token.lower() in self.data.light_verbs))
+                           foreign_mark, is_own, latin and token.lower() in self.data.light_verbs))
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""
@@ -398,7 +403,7 @@ class WordTagger:
         if unknown:
             words = list(unknown)
             lows = [_plain(w) for w in words]
-            weak = self.data.weak_hindi
+            weak = self.data.weak_own
             for tok, low, logit in zip(words, lows, self.model_logits(lows)):
                 bonus = WEAK_HINDI_BONUS if low in weak else 0.0
                 entry = self._model_entry(tok, logit, self.frequency_evidence(low), bonus)
@@ -446,6 +451,7 @@ class WordTagger:
     def _resolve(self, entries: list[Entry], tags: list[str], pending: list[int],
                  tokens: Sequence[str] = ()) -> None:
         """Decide the OPEN and CAPITAL tokens of one line (which may hold several sentences)."""
+        own = self.own
         context: list[int] = []
         informative: bool | None = None
         first_word = -1
@@ -469,17 +475,18 @@ class WordTagger:
         if not context:
             return
         # Hindi and English words whose tag is final (counted in C, then the undecided taken out)
-        fixed_hi, fixed_en = tags.count(HI), tags.count(EN)
+        fixed_hi, fixed_en = tags.count(own), tags.count(EN)
         for i in context:
-            if tags[i] == HI:
+            if tags[i] == own:
                 fixed_hi -= 1
             elif tags[i] == EN:
                 fixed_en -= 1
         balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
         n = len(entries)
         for i in context:
-            score = entries[i][2] + balance + _side(tags, entries, i, -1, n) + _side(tags, entries, i, 1, n)
-            tags[i] = HI if score >= 0 else EN
+            score = (entries[i][2] + balance + _side(tags, entries, i, -1, n, own)
+                     + _side(tags, entries, i, 1, n, own))
+            tags[i] = own if score >= 0 else EN
 
 
 def _plain(token: str) -> str:
@@ -490,8 +497,9 @@ def _plain(token: str) -> str:
     return (forms[0] if forms else low)[:MAX_LISTED_WORD * 2]
 
 
-def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> float:
-    """Evidence from the two nearest Hindi/English words on one side (names and univ skipped)."""
+def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int, own: str) -> float:
+    """Evidence from the two nearest own-language/English words on one side (names and univ
+    skipped); ``own`` is the pack's tag."""
     total = 0.0
     seen = 0
     j = i + step
@@ -499,12 +507,12 @@ def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int) -> f
         t = tags[j]
         if step > 0 and entries[j][12]:
             seen += 1  # a light verb after the word: "use karo" says nothing about "use"
-        elif t == HI or t == EN:
+        elif t == own or t == EN:
             w = W_NEAR if seen == 0 else W_FAR
             # an undecided neighbour on the right counts with its prior's sign, at half weight
             if step > 0 and entries[j][1] != FIXED:
                 w *= 0.5
-            total += w if t == HI else -w
+            total += w if t == own else -w
             seen += 1
         elif t == MIXED or t == OTHER:
             seen += 1

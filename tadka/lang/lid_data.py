@@ -1,6 +1,7 @@
 """Training material for language ID, built from a pack's corpora files.
 
-Three sources, each used for what it is good at:
+Three sources, each used for what it is good at (file names are the Hindi pack's; every pack names
+its own in :class:`tadka.lang.pack.LidFiles`, and the pack's language is tagged with its code):
 
 * the tagged sentences (lid/mixed_tagged.conll) give per-word tag counts — the priors of words
   that are both Hindi and English ("to", "me", "main", "do", "is") — and named entities;
@@ -14,7 +15,8 @@ Three sources, each used for what it is good at:
   Their relative frequencies in the Roman Hindi and English files also tilt the prior of words
   that are both.
 
-The same material trains the fastText character model for out-of-vocabulary words.
+The same material trains the fastText character model for out-of-vocabulary words. Names below
+say "own" for the pack's language (Hindi for ``hi``, Tamil for ``ta``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from functools import cached_property
 
 from tadka.lang import resources, scripts
 from tadka.lang.frequency import zipf
-from tadka.lang.pack import LanguagePack
+from tadka.lang.pack import LanguagePack, paths
 from tadka.lang.tokenize import tokenize
 
 #: A romanised native word this frequent in English text is an English loanword ("alarm", "ticket").
@@ -119,22 +121,23 @@ class LidData:
         return frozenset(words)
 
     @cached_property
-    def lexicon_hindi(self) -> frozenset[str]:
-        """Roman Hindi spellings of the lexicon and variant list, loanwords left out."""
+    def lexicon_own(self) -> frozenset[str]:
+        """Roman spellings of the pack's language in the lexicon and variant list, loanwords left out."""
         lex = self.pack.lexicon
         return frozenset(w for w in lex.roman_words if _alpha(w)) - lex.loanwords
 
     @cached_property
-    def hindi_vocab(self) -> frozenset[str]:
-        """Roman Hindi words: lexicon spellings and variants, words tagged hi, romanised native
-        text (minus English words)."""
-        words = set(self.lexicon_hindi)
-        words |= {w for w, c in self.tag_counts.items() if c["hi"] > 0 and _alpha(w)}
+    def own_vocab(self) -> frozenset[str]:
+        """Roman words of the pack's language: lexicon spellings and variants, words tagged with the
+        pack's code, romanised native text (minus English words)."""
+        own = self.pack.code
+        words = set(self.lexicon_own)
+        words |= {w for w, c in self.tag_counts.items() if c[own] > 0 and _alpha(w)}
         words |= self.native_romanized - self.english_vocab
         return frozenset(words)
 
     @cached_property
-    def weak_hindi(self) -> frozenset[str]:
+    def weak_own(self) -> frozenset[str]:
         """Words of the Roman Hindi text that English text and the lexicon never use as English.
 
         Mostly Hindi, but Hinglish text also carries English words the English file happens not
@@ -145,7 +148,7 @@ class LidData:
         roman_lower, _ = self._roman_text
         return frozenset(
             w for w in roman_lower
-            if _alpha(w) and w not in english_lower and w not in self.english_vocab and w not in self.hindi_vocab
+            if _alpha(w) and w not in english_lower and w not in self.english_vocab and w not in self.own_vocab
             and w not in lex.loanwords
         )
 
@@ -155,13 +158,14 @@ class LidData:
         anything else, and words only ever written capitalised (not sentence-initially) in the
         English and Roman Hindi text. Some are also ordinary words ("raj", "amazon"): the tagger
         makes those names only where the line's casing says so."""
-        out = {w for w, c in self.tag_counts.items() if c["ne"] > c["hi"] + c["en"]}
+        own = self.pack.code
+        out = {w for w, c in self.tag_counts.items() if c["ne"] > c[own] + c["en"]}
         lex = self.pack.lexicon
         ordinary = (lex.roman_words - lex.loanwords) | lex.english_words
         for lower, capital in (self._english_text, self._roman_text):
             out |= {w.lower() for w in capital if w.lower() not in lower and w[1:].islower()} - ordinary
-        out |= {line.lower() for line in resources.read_lines(self.pack.lid.names)
-                if not line.startswith("#") and " " not in line}
+        for rel in paths(self.pack.lid.names):
+            out |= {line.lower() for line in resources.read_lines(rel) if not line.startswith("#") and " " not in line}
         return frozenset(out)
 
     @cached_property
@@ -171,12 +175,14 @@ class LidData:
         from wordfreq, less any word of the pack's own lexicon or chat table, any frequent English
         word and any spelling of a frequent Hindi word (a Roman Hindi word is no evidence of
         Malay, whatever wordfreq's Malay list says). A row of kind ``corpus`` takes the pack's own N
-        most frequent Roman words from its training text (lid/hi_latn.txt)."""
+        most frequent Roman words from its training text (lid/hi_latn.txt); a row of kind ``pack``
+        the same words of another registered pack (Tamil's for Hindi and Hindi's for Tamil, so that
+        each pack knows Romanised text of the other for what it is), less anything this pack knows."""
         from tadka.lang.frequency import top_words
 
         words: dict[str, str] = {}
         suffixes: list[tuple[str, str, str]] = []
-        known = set(self.hindi_vocab) | set(self.english_vocab) | set(self.chat_words)
+        known = set(self.own_vocab) | set(self.english_vocab) | set(self.chat_words)
         for row in resources.read_tsv(self.pack.lid.function_words):
             lang, script, kind, items = (row.get(k, "") for k in ("lang", "script", "kind", "items"))
             if not lang or not items:
@@ -188,12 +194,14 @@ class LidData:
                 suffixes += [(lang, script, x) for x in items.split()]
             elif kind == "corpus" and items.isdigit() and lang == self.pack.code:
                 # the pack's own most frequent Roman words (its training text), English ones left out
-                lower, _ = self._roman_text
-                english_lower, _ = self._english_text
-                ranked = [w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower
-                          and w not in self.english_vocab]
-                for w in ranked[: int(items)]:
+                for w in self.top_roman_words(int(items)):
                     words[w] = lang
+            elif kind == "pack" and items.isdigit() and lang != self.pack.code:
+                from tadka.lang.pack import get_pack
+
+                for w in LidData(get_pack(lang)).top_roman_words(int(items)):
+                    if w not in known and len(w) > 1:
+                        words.setdefault(w, lang)
             elif kind == "wordfreq" and items.isdigit():
                 index = self.pack.native_index
                 for w in top_words(lang, int(items)):
@@ -201,6 +209,34 @@ class LidData:
                             and index.best_score(self.pack, w) < FOREIGN_MAX_HINDI):
                         words.setdefault(w, lang)
         return words, suffixes
+
+    def top_roman_words(self, n: int) -> list[str]:
+        """The pack's ``n`` most frequent Roman words of its training text that English text never
+        uses (most frequent first)."""
+        lower, _ = self._roman_text
+        english_lower, _ = self._english_text
+        ranked = [w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower
+                  and w not in self.english_vocab]
+        return ranked[:n]
+
+    def _suffix_row(self, kind: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for row in resources.read_tsv(self.pack.lid.function_words):
+            if row.get("kind") == kind and row.get("lang") == self.pack.code:
+                out += [w.lower() for w in row.get("items", "").split()]
+        return tuple(out)
+
+    @cached_property
+    def mixed_suffixes(self) -> tuple[str, ...]:
+        """Suffixes of the pack's language that make a ``mixed`` word of an English stem (Hindi
+        "filmon", "phonewala"; Tamil "officeku", "busla"): the ``mixedsuffix`` row, in order."""
+        return self._suffix_row("mixedsuffix")
+
+    @cached_property
+    def english_suffixes(self) -> tuple[str, ...]:
+        """English suffixes that make a ``mixed`` word of a stem of the pack's language ("parathas"):
+        the ``ensuffix`` row."""
+        return self._suffix_row("ensuffix")
 
     @cached_property
     def light_verbs(self) -> frozenset[str]:
@@ -217,10 +253,11 @@ class LidData:
     def chat_words(self) -> dict[str, tuple[str, bool]]:
         """Chat shorthand and slang (lid/chat_words.tsv): word → (tag, whether context decides)."""
         out: dict[str, tuple[str, bool]] = {}
-        for row in resources.read_tsv(self.pack.lid.chat):
-            word, tag = row.get("word", "").lower(), row.get("tag", "")
-            if word and tag in ("hi", "en", "univ", "ne"):
-                out[word] = (tag, row.get("kind", "fixed") == "open")
+        for rel in paths(self.pack.lid.chat):  # later files speak last
+            for row in resources.read_tsv(rel):
+                word, tag = row.get("word", "").lower(), row.get("tag", "")
+                if word and tag in (self.pack.code, "en", "univ", "ne"):
+                    out[word] = (tag, row.get("kind", "fixed") == "open")
         return out
 
     def text_prior(self, word: str) -> float:
@@ -234,35 +271,38 @@ class LidData:
         return max(-2.0, min(2.0, math.log((rate_hi + 0.2) / (rate_en + 0.2))))
 
     def word_training_lines(self) -> list[str]:
-        """``__label__hi word`` / ``__label__en word`` lines for the character model.
+        """``__label__hi word`` / ``__label__en word`` lines for the character model (the pack's
+        code as the first label).
 
         Words in both vocabularies are left out (their character shape says nothing); each word
         appears once, so frequent words do not drown the rare ones the model is for; the chat-word
         table's fixed words and the noised spellings of lid/noised_words.tsv are added.
         """
-        hi, en = set(self.hindi_vocab), set(self.english_vocab)
+        own = self.pack.code
+        hi, en = set(self.own_vocab), set(self.english_vocab)
         for word, (tag, open_) in self.chat_words.items():
             if not open_ and _alpha(word):
-                (hi if tag == "hi" else en if tag == "en" else set()).add(word)
-        lines = [f"__label__hi {w}" for w in sorted(hi - en)]
+                (hi if tag == own else en if tag == "en" else set()).add(word)
+        lines = [f"__label__{own} {w}" for w in sorted(hi - en)]
         lines += [f"__label__en {w}" for w in sorted(en - hi)]
         # noised spellings of the same words, made by tadka's noise ops (lid/noised_words.tsv)
         for row in resources.read_tsv(self.pack.lid.noised_words):
             word, tag = row.get("word", ""), row.get("tag", "")
-            if tag in ("hi", "en") and word and word not in hi and word not in en:
+            if tag in (own, "en") and word and word not in hi and word not in en:
                 lines.append(f"__label__{tag} {word}")
         return _shuffled(lines)
 
     def sentence_training_lines(self) -> list[str]:
-        """One labelled line per sentence of the four monolingual files (lowercased)."""
-        lid = self.pack.lid
+        """One labelled line per sentence of the four monolingual files (lowercased); labels ``en``,
+        ``<code>_latn``, ``<code>_native`` and ``other``."""
+        lid, own = self.pack.lid, self.pack.code
         out: list[str] = []
-        for label, rel in (("en", lid.english), ("hi_latn", lid.roman), ("hi_native", lid.native),
+        for label, rel in (("en", lid.english), (f"{own}_latn", lid.roman), (f"{own}_native", lid.native),
                            ("other", lid.other)):
             for line in resources.read_lines(rel):
                 out.append(f"__label__{label} " + " ".join(tokenize(line.lower())))
         for row in resources.read_tsv(lid.noised_lines):  # the same lines through tadka's noise ops
-            if row.get("label") in ("en", "hi_latn") and row.get("text"):
+            if row.get("label") in ("en", f"{own}_latn") and row.get("text"):
                 out.append(f"__label__{row['label']} " + " ".join(tokenize(row["text"].lower())))
         return _shuffled(out)
 

@@ -24,23 +24,30 @@ packs: Registry[LanguagePack] = Registry("language pack")
 
 @dataclass
 class LidFiles:
-    """corpora/ paths of a pack's language-ID training text (see brief: corpora formats)."""
+    """corpora/ paths of a pack's language-ID training text (see brief: corpora formats). ``chat`` and
+    ``names`` may name several files (a tuple), read in order: the Tamil pack reads the shared tables'
+    English and language-independent rows, then its own."""
 
     english: str = "lid/en.txt"
     roman: str = "lid/hi_latn.txt"
     native: str = "lid/hi_deva.txt"
     other: str = "lid/other.txt"
     tagged: str = "lid/mixed_tagged.conll"
-    chat: str = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
-    names: str = "lid/names.txt"  # named entities (gazetteer)
+    chat: str | tuple[str, ...] = "lid/chat_words.tsv"  # chat shorthand and slang: word, tag, fixed/open
+    names: str | tuple[str, ...] = "lid/names.txt"  # named entities (gazetteer)
     function_words: str = "lid/function_words.tsv"  # per-language evidence for sentence ID
     # made by tadka's noise ops from the files above (python -m tadka.augment.text.lid_noise)
     noised_words: str = "lid/noised_words.tsv"
     noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
-        return [self.english, self.roman, self.native, self.other, self.tagged, self.chat, self.names,
-                self.noised_words, self.noised_lines, self.function_words]
+        return [self.english, self.roman, self.native, self.other, self.tagged, *paths(self.chat),
+                *paths(self.names), self.noised_words, self.noised_lines, self.function_words]
+
+
+def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """One corpora path or several, as a tuple."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 @dataclass
@@ -53,6 +60,18 @@ class LanguagePack:
     bilingual: str = "lexicon/en_hi.tsv"
     variants: str = "lexicon/variants.tsv"
     lid: LidFiles = field(default_factory=LidFiles)
+    # Share of the pack's words among its own + English words from which Roman text is the pack's
+    # (hi-Latn, ta-Latn) rather than en (see tadka.lang.sentence)
+    roman_share: float = 0.4
+    # What teacher prompts call the Roman code-mix and how they describe it (the recipes read these)
+    mix_name: str = "Hinglish"
+    mix_style: str = ('Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content '
+                      'words where people really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common '
+                      'spellings (hai, nahi, kya, mein), never ITRANS.')
+    stopwords: str = ""  # corpora list of the pack's function words for curate's stop-word rule ("": the built-in Hindi one)
+    light_verb: str = "karna"  # the verb of "noun + verb" verbs ("check karna"), as the lexicon writes it
+    helpline_example: str = "apne bank ki helpline"  # what prompts suggest instead of an invented number
+    sms: str = ""  # the pack's own chat-shorthand table, joined to the shared noise_tables/sms.tsv ("": none)
 
     @property
     def native_tag(self) -> str:
@@ -66,7 +85,9 @@ class LanguagePack:
 
     @cached_property
     def lexicon(self) -> Lexicon:
-        return load_lexicon(self.bilingual, self.variants)
+        """The pack's bilingual lexicon (columns ``<code>_latn`` and ``<code>_<script>``) and variants."""
+        return load_lexicon(self.bilingual, self.variants, f"{self.code}_latn",
+                            f"{self.code}_{self.script.lower()}")
 
     # --- word level, implemented by each pack ---
     def romanize_word(self, word: str) -> str:
@@ -191,5 +212,40 @@ def _native_run(script: str) -> re.Pattern:
 def get_pack(code: str = "hi") -> LanguagePack:
     """The registered pack for a language code (unknown codes list the known ones)."""
     import tadka.lang.hi  # noqa: F401  (registers the Hindi pack)
+    import tadka.lang.ta  # noqa: F401  (registers the Tamil pack)
 
     return packs.get(code)
+
+
+def pack_codes() -> list[str]:
+    """The codes of every registered pack, sorted ("hi", "ta")."""
+    get_pack("hi")
+    return packs.names()
+
+
+def pack_of(lang: str | None, default: str = "hi") -> str:
+    """The pack a Record's ``lang`` tag names: its first subtag that is a registered pack's code
+    ("ta-Latn+en" → "ta", "hi-Deva" → "hi"); ``default`` for "en", "" or an unknown language."""
+    codes = pack_codes()
+    for part in (lang or "").replace("+", "-").split("-"):
+        if part.lower() in codes:
+            return part.lower()
+    return default
+
+
+def check_lang_tag(lang: str) -> str:
+    """A project's ``lang`` tag, checked: each ``+`` part is ``en`` or ``<pack>-<script>`` of a
+    registered pack in its Roman or native script ("ta-Latn+en", "hi-Deva"). ValueError otherwise."""
+    parts = [p.strip() for p in lang.split("+")]
+    for part in parts:
+        if part == "en":
+            continue
+        code, _, script = part.partition("-")
+        if code not in pack_codes():
+            raise ValueError(f"{part!r}: no language pack {code!r} (packs: {', '.join(pack_codes())})")
+        pack = get_pack(code)
+        if script not in ("Latn", pack.script):
+            raise ValueError(f"{part!r}: the {pack.name} pack writes Latn or {pack.script}")
+    if not any(p != "en" for p in parts):
+        raise ValueError(f"{lang!r}: name a language pack, e.g. hi-Latn+en or ta-Latn+en")
+    return "+".join(parts)

@@ -37,7 +37,8 @@ from tadka.lang.lid_entry import FOREIGN, LATIN_KNOWN, LATIN_UNKNOWN, MARKED, NA
 from tadka.lang.lid_data import training_code_version
 from tadka.lang.tags import EN, HI, MIXED, SENT_EN, SENT_OTHER
 
-#: Share of Hindi among Hindi + English words from which Latin text is Hinglish.
+#: Share of Hindi among Hindi + English words from which Latin text is Hinglish (the Hindi pack's
+#: ``LanguagePack.roman_share``; another pack sets its own).
 HINDI_SHARE = 0.4
 #: Below this share of lexicon-known words a Latin sentence is checked by the sentence model.
 MIN_KNOWN = 0.85
@@ -155,7 +156,7 @@ class SentenceIdentifier:
     def latin_tag(self, hi: float, en: float) -> str:
         if hi + en == 0:
             return SENT_EN
-        return self.pack.roman_tag if hi / (hi + en) >= HINDI_SHARE else SENT_EN
+        return self.pack.roman_tag if hi / (hi + en) >= self.pack.roman_share else SENT_EN
 
     def settle(self, decisions: list[str], token_lists: Sequence[Sequence[str]], counts: Sequence[tuple[float, float]]) -> None:
         """Replace the :data:`ASK` decisions in place, with one model call for all of them.
@@ -178,7 +179,7 @@ class SentenceIdentifier:
         decisions: list[str] = []
         counts: list[tuple[float, float]] = []
         for tokens, tags in zip(token_lists, tag_lists):
-            stats = sentence_counts(self.tagger.entries_of(tokens), tags)
+            stats = sentence_counts(self.tagger.entries_of(tokens), tags, self.pack.code)
             decisions.append(self.decide(*stats))
             counts.append(stats[4:6])
         self.settle(decisions, token_lists, counts)
@@ -191,10 +192,11 @@ class SentenceIdentifier:
 _SCLASS, _MARK, _OWN = itemgetter(5), itemgetter(10), itemgetter(11)
 
 
-def sentence_counts(entries: Sequence[tuple], tags: Sequence[str]) -> tuple:
+def sentence_counts(entries: Sequence[tuple], tags: Sequence[str], own: str = HI) -> tuple:
     """(native, latin, foreign, known, hi, en, marks) word counts of one tagged sentence (see decide).
 
-    hi and en count every Hindi and English word (a mixed word half to each): they only matter
+    hi and en count every word of the pack's language (tagged ``own``) and every English word (a
+    mixed word half to each): they only matter
     for sentences whose words are mostly Latin. marks counts other languages' function words per
     language, and the pack's own under "", or is None when the sentence has none of other
     languages (the common case, and the cheap one).
@@ -209,4 +211,4 @@ def sentence_counts(entries: Sequence[tuple], tags: Sequence[str]) -> tuple:
     latin = known + classes.count(LATIN_UNKNOWN)
     mixed = tags.count(MIXED) / 2
     return (classes.count(NATIVE), latin, classes.count(FOREIGN), known,
-            tags.count(HI) + mixed, tags.count(EN) + mixed, counts)
+            tags.count(own) + mixed, tags.count(EN) + mixed, counts)

@@ -7,7 +7,6 @@ and keeps everything else — spacing, punctuation, emoji, URLs — exactly as i
 from __future__ import annotations
 
 from tadka.lang.pack import get_pack
-from tadka.lang.tags import HI
 from tadka.lang.tokenize import TOKEN_RE, normalize
 
 
@@ -41,15 +40,16 @@ def to_native(text: str, pack: str = "hi", only_native: bool = True) -> str:
     text = normalize(text)
     matches = list(TOKEN_RE.finditer(text))
     tokens = [m.group(0) for m in matches]
+    own = lang_pack.code
     if only_native:
         tags = get_analyzer(pack).tag_tokens(tokens)
     else:
-        tags = [HI] * len(tokens)
+        tags = [own] * len(tokens)
     out: list[str] = []
     last = 0
     for m, tok, tag in zip(matches, tokens, tags):
         out.append(text[last : m.start()])
-        if tag == HI and tok.isascii() and tok.replace("'", "").isalpha():
+        if tag == own and tok.isascii() and tok.replace("'", "").isalpha():
             out.append(lang_pack.native_word(tok))
         else:
             out.append(tok)

@@ -10,7 +10,6 @@ Hindi, unless told otherwise.
 from __future__ import annotations
 
 from tadka.lang.pack import get_pack
-from tadka.lang.tags import HI
 from tadka.lang.tokenize import TOKEN_RE, normalize
 
 
@@ -53,17 +52,18 @@ def normalize_spelling(text: str, pack: str = "hi", only_hindi: bool = True) -> 
         return ""
     text = normalize(text)
     matches = list(TOKEN_RE.finditer(text))
+    own = get_pack(pack).code
     if only_hindi:
         from tadka.lang.analyze import get_analyzer
 
         tags = get_analyzer(pack).tag_tokens([m.group(0) for m in matches])
     else:
-        tags = [HI] * len(matches)
+        tags = [own] * len(matches)
     out: list[str] = []
     last = 0
     for m, tag in zip(matches, tags):
         out.append(text[last : m.start()])
-        out.append(canonical_spelling(m.group(0), pack) if tag == HI else m.group(0))
+        out.append(canonical_spelling(m.group(0), pack) if tag == own else m.group(0))
         last = m.end()
     out.append(text[last:])
     return "".join(out)

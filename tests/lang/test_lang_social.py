@@ -229,5 +229,5 @@ def test_noised_training_words_are_made_from_the_vocabulary():
     assert {r["tag"] for r in rows} == {"hi", "en"}
     assert all(r["word"] != r["source"] and r["word"].isascii() for r in rows)
     data = LidData(get_pack("hi"))
-    vocab = {"hi": data.hindi_vocab, "en": data.english_vocab}
+    vocab = {"hi": data.own_vocab, "en": data.english_vocab}
     assert sum(r["source"] in vocab[r["tag"]] for r in rows) / len(rows) >= 0.97
