@@ -126,7 +126,8 @@ def _load_plain_tensors(qmodel, state: dict[str, object]) -> None:
 
     linears = _dynamic_linears(qmodel)
     for name, m in linears.items():
-        values, scales, zeros = (state.pop(f"{name}.{k}") for k in ("weight_int8", "weight_scales", "weight_zero_points"))
+        values, scales, zeros = (state.pop(f"{name}.{k}")
+                                 for k in ("weight_int8", "weight_scales", "weight_zero_points"))
         axis = state.pop(f"{name}.weight_axis", None)
         if axis is None:
             weight = torch._make_per_tensor_quantized_tensor(values, float(scales[0]), int(zeros[0]))

@@ -29,7 +29,7 @@ def _ints(value: str | None) -> list[int] | None:
 @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
               help="Workspace folder (default: the one containing the current folder).")
 @click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="Recipe YAML shaped like tadka.yaml (e.g. configs/compress/phone-edge.yaml), over tadka.yaml's compress section.")
+              help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.")
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
 @click.option("--formats", default=None, help="Comma-separated formats [compress.formats: torch:fp32,gguf:q8_0,gguf:q4_k_m,onnx:int8].")
 @click.option("--budget-ms", type=float, default=None, help="Latency budget in ms; 0: none [compress.budget_ms: 0].")
@@ -51,8 +51,8 @@ def _ints(value: str | None) -> list[int] | None:
 @click.option("--spin", is_flag=True, help="Let runtimes spin idle threads (faster on a dedicated machine).")
 @click.option("--list-formats", is_flag=True, help="List the format names and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def command(workspace, config_file, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds, heal_steps,
-            eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
+def command(workspace, config_file, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds,
+            heal_steps, eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
     """Merge the run's adapter, build each format, bench it at batch 1 under edge-like thread counts, and
     export the lowest-perplexity variant within the latency budget, with a manifest, a model card and
     hil_bench.py to measure it on the device.

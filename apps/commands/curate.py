@@ -11,7 +11,7 @@ import click
 @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
               help="Workspace folder (default: the one containing the current folder).")
 @click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="Recipe YAML shaped like tadka.yaml (e.g. configs/curate/strict.yaml), over tadka.yaml's curate section.")
+              help="Recipe YAML shaped like tadka.yaml (configs/curate/strict.yaml), over its curate section.")
 @click.option("--stage", default=None, help="Stage to curate [curate.stage: latest input stage].")
 @click.option("--output", default=None, help="Stage for kept records [curate.output: curated].")
 @click.option("--rejects", default=None, help="Stage for dropped records [curate.rejects: rejects].")
