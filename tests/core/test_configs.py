@@ -10,8 +10,7 @@ from click.testing import CliRunner
 from tadka.apps.cli import cli
 from tadka.compress.config import CompressConfig
 from tadka.compress.config import resolve as resolve_compress
-from tadka.config import config_file_section, load_config, load_yaml, override
-from tadka.curate.curate_config import CurateConfig
+from tadka.config import SECTIONS, config_file_section, discover_sections, load_config, load_yaml, override
 from tadka.train.config import TrainConfig, check, config_file_values
 from tadka.train.config import resolve as resolve_train
 from tadka.workspace import Workspace
@@ -28,7 +27,8 @@ def _train(path: Path) -> object:
 
 
 def _curate(path: Path) -> object:
-    return override(CurateConfig(), config_file_section(path, "curate"), "curate").validate()
+    discover_sections()  # the curate section's class, wherever the curate package keeps it
+    return override(SECTIONS["curate"](), config_file_section(path, "curate"), "curate").validate()
 
 
 def _compress(path: Path) -> object:
