@@ -32,7 +32,7 @@ def readme_run(n: int) -> dict:
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         for argv, cwd in steps:
             t0 = time.perf_counter()
-            proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+            proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
             times[argv[1]] = time.perf_counter() - t0
             if proc.returncode:
                 sys.exit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 
+from tadka import subproc  # noqa: E402
 from tadka.curate.teachers.base import GenParams, Request  # noqa: E402
 from tadka.curate.teachers.openai_teacher import OpenAITeacher  # noqa: E402
 
@@ -135,8 +136,7 @@ def main() -> None:
         print(f"  same, every answer committed to cache/teacher.db: {rate:,.0f} requests/s, "
               f"client CPU {cpu:.2f} ms/request")
     finally:
-        server.terminate()
-        server.wait()
+        subproc.stop_child(server)
 
     server, url = start_server(0.2)
     try:
@@ -146,8 +146,7 @@ def main() -> None:
                        f"(target >= 90 %); client CPU {cpu:.2f} ms/request")
         print(summary[-1])
     finally:
-        server.terminate()
-        server.wait()
+        subproc.stop_child(server)
 
     if not args.no_llama:
         summary += llama_records_per_minute(args.llama_n, [int(c) for c in args.llama_concurrency.split(",")])

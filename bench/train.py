@@ -17,12 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import shutil
 import tempfile
 import time
 from pathlib import Path
+
+# Each side of the comparison trains a few steps; one still running after an hour is stuck.
+TIMEOUT_S = 3600
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TADKA_NO_PROGRESS", "1")
@@ -57,8 +61,16 @@ def plain_trl(args: argparse.Namespace) -> None:
 def measured(argv: list[str], cwd: Path | None = None) -> tuple[str, float]:
     """Run a child process; return its stdout and its own peak RSS in MiB (from wait4, not the max of all children)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True, cwd=cwd, start_new_session=True)
+        # wait4 (not Popen.wait) for the child's own rusage, polled so that a hung side is killed at the deadline
+        deadline = time.monotonic() + TIMEOUT_S
+        while not (found := os.wait4(proc.pid, os.WNOHANG))[0]:
+            if time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                sys.exit(f"{' '.join(argv[:4])} took over {TIMEOUT_S:g} s (killed)")
+            time.sleep(0.2)
+        _, status, usage = found
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)

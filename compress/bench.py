@@ -25,11 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tadka import subproc
 from tadka.compress.formats import formats, size_bytes, slug
 
 log = logging.getLogger(__name__)
 HIL_BENCH = Path(__file__).with_name("hil_bench.py")
 REFERENCE = "torch:fp32"
+# A hang guard, not a target: a 7B torch variant scoring perplexity on every eval chat at 1 thread can take
+# tens of minutes; a bench still running after an hour is stuck, and it is killed and reported as failed.
+BENCH_TIMEOUT_S = float(os.environ.get("TADKA_BENCH_TIMEOUT_S", 3600))
 
 
 @dataclass
@@ -73,8 +77,11 @@ def run_variant(variant: Variant, inputs: Path, threads: list[int], work: Path, 
     if not spin:
         env["OMP_WAIT_POLICY"] = "passive"
     started = time.monotonic()
-    done = subprocess.run(command(variant, inputs, threads, out, spin=spin, speed_only=speed_only),
-                          capture_output=True, text=True, env=env)
+    try:
+        done = subproc.run(command(variant, inputs, threads, out, spin=spin, speed_only=speed_only),
+                           capture_output=True, text=True, env=env, timeout=BENCH_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        done = subprocess.CompletedProcess([], -9, "", f"timed out after {BENCH_TIMEOUT_S:g} s (killed)")
     row: dict[str, Any] = {"name": variant.name, "format": variant.format, "source": variant.source,
                            "runtime_family": formats.get(variant.format).family, "requested": variant.requested,
                            "size_bytes": size_bytes(variant.path), "build_s": variant.build_s,

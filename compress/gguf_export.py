@@ -19,6 +19,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from tadka import subproc
 from tadka.compress.deps import require
 from tadka.compress.formats import Builder, Format, register
 from tadka.errors import TadkaError
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 SCRIPT = "convert_hf_to_gguf.py"
 SDIST_PARTS = (SCRIPT, "conversion/", "gguf-py/")
+# Hang guards (a stuck index or converter is killed, with its children): the sdist is ~50 MB; converting a
+# 7B model writes ~15 GB and takes minutes, a 135M one seconds.
+DOWNLOAD_TIMEOUT_S = float(os.environ.get("TADKA_DOWNLOAD_TIMEOUT_S", 600))
+CONVERT_TIMEOUT_S = float(os.environ.get("TADKA_CONVERT_TIMEOUT_S", 3600))
 # convert_hf_to_gguf.py --outtype values that we expose as formats
 CONVERT_TYPES = ("f32", "f16", "bf16")
 # llama.cpp quantization types that need no importance matrix, by our name → llama_ftype constant
@@ -77,7 +82,11 @@ def converter() -> Path:
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet",
                "-d", tmp, f"llama-cpp-python=={version}"]
         log.warning("fetching the llama-cpp-python %s sdist once for llama.cpp's HF→GGUF converter", version)
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            done = subproc.run(cmd, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise TadkaError(f"fetching the llama-cpp-python {version} sdist took over {DOWNLOAD_TIMEOUT_S:g} s "
+                             "(killed)", field="gguf", hint="set TADKA_LLAMA_CPP_DIR to a llama.cpp checkout") from None
         archives = list(Path(tmp).glob("*.tar.gz"))
         if done.returncode != 0 or not archives:
             last = (done.stderr.strip().splitlines() or ["no archive"])[-1]
@@ -113,7 +122,11 @@ def convert(model_dir: Path, out: Path, outtype: str = "f16") -> Path:
     cmd = [sys.executable, str(script), str(model_dir), "--outfile", str(out), "--outtype", outtype]
     # without NO_LOCAL_GGUF the script imports its own gguf-py, which matches it, not the installed one
     env = {k: v for k, v in os.environ.items() if k != "NO_LOCAL_GGUF"}
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    try:
+        done = subproc.run(cmd, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise TadkaError(f"llama.cpp's converter took over {CONVERT_TIMEOUT_S:g} s (killed)", file=model_dir,
+                         field="gguf", hint="set TADKA_CONVERT_TIMEOUT_S for a very large model") from None
     if done.returncode != 0 or not out.is_file():
         lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
         reason = next((ln for ln in reversed(lines) if "Error" in ln or "error" in ln), lines[-1] if lines else "")

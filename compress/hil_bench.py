@@ -342,9 +342,21 @@ def main(argv: list[str] | None = None) -> int:
                  speed_only=args.speed_only, label=args.format)
     text = json.dumps(result, indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        write_result(args.out, text + "\n")
     print(text)
     return 0
+
+
+def write_result(path: str, text: str) -> None:
+    """Write to a temp file beside ``path`` and rename it over: a killed bench leaves no half-written JSON.
+    (Written out here, not with tadka.atomic: this script runs on devices where tadka is not installed.)"""
+    target = Path(path)
+    tmp = target.with_name(f".tmp-{target.name}.{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from tadka.atomic import write_text
 from tadka.compress.bench import REFERENCE, Variant, bench, pareto_plot, table
 from tadka.compress.bench_inputs import build_inputs, default_eval_file, eval_records
 from tadka.compress.config import CompressConfig, judged_threads, wants_eval
@@ -69,14 +70,17 @@ def _prune(ws, source: RunSource, merged: Path, root: Path, cfg: CompressConfig,
     folder = root / "model"
     report_file = root / "prune_report.json"
     if report_file.is_file():
-        saved = json.loads(report_file.read_text(encoding="utf-8"))
+        try:
+            saved = json.loads(report_file.read_text(encoding="utf-8"))
+        except ValueError:  # cut short by an older version that wrote it in place: prune again
+            saved = {}
         if saved.get("settings") == settings and (folder / "config.json").is_file():
             return folder, saved
     chats = calibration_chats(ws, source, cfg)
     with atomic_dir(folder) as tmp:
         report = prune_model(merged, tmp, chats, eval_records(eval_file), cfg, seed, echo=echo)
     report["settings"] = settings
-    report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_text(report_file, json.dumps(report, indent=2))
     return folder, report
 
 
@@ -109,7 +113,7 @@ def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin
     work.mkdir(parents=True, exist_ok=True)
     inputs = build_inputs(merged, eval_file, cfg, seed)  # before any build: a too-short prompt fails in seconds
     inputs_path = work / "bench_inputs.json"
-    inputs_path.write_text(json.dumps(inputs), encoding="utf-8")
+    write_text(inputs_path, json.dumps(inputs))
     threads = max(cfg.threads)
     builder = Builder(merged, root / "merged", threads=threads)
     variants = []
@@ -138,7 +142,7 @@ def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin
         student = evaluate_bench(ws, source, report, eval_dir, echo)
         report["student_eval"] = {"prompts": len(student["prompts"]), "seconds": student["seconds"],
                                   "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"]}
-    (work / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_text(work / "bench.json", json.dumps(report, indent=2))
     pareto = pareto_plot(report, work / "pareto.png", judged_threads(cfg), cfg.latency)
     text = table(report)
     if eval_dir is not None:

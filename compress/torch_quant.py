@@ -11,8 +11,10 @@ one gpt-fast and torchao use) on bf16 activations: 2.4× faster than fp32 for on
 to fp32 in quality. torchao itself is not used: its int4 path needs ``mslk`` and its int8 modes ran
 slower than fp32 on this CPU. Weight-only int4 in torch is not offered; ``gguf:q4_k_m`` is our int4.
 
-Both int8 formats save a state dict beside the config and tokenizer; loading rebuilds the model from its
-config, swaps the Linear layers the same way and loads the state dict.
+Both int8 formats save their tensors as safetensors beside the config and tokenizer (never a pickle, so
+loading a downloaded bundle cannot run code); loading rebuilds the model from its config, swaps the Linear
+layers the same way and loads the tensors. torch.ao's dynamic Linear keeps a packed quantized weight that
+safetensors cannot hold, so it is stored as its int8 values with its scale and zero point, and re-packed.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from tadka.compress.deps import require
 from tadka.compress.formats import Builder, Format, register
 
 log = logging.getLogger(__name__)
-INT8_FILE = "model-int8.pt"
-DYNAMIC_FILE = "model-int8-dynamic.pt"
+INT8_FILE = "model-int8.safetensors"
+DYNAMIC_FILE = "model-int8-dynamic.safetensors"
 SIDE_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
               "special_tokens_map.json", "chat_template.jinja")
 
@@ -88,6 +90,62 @@ def _quantize_dynamic(model):
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
+def _dynamic_linears(model) -> dict[str, object]:
+    import torch
+
+    kind = torch.ao.nn.quantized.dynamic.Linear
+    return {name: m for name, m in model.named_modules() if isinstance(m, kind)}
+
+
+def _plain_tensors(qmodel) -> dict[str, object]:
+    """The model's tensors as safetensors can store them (plain, contiguous, unshared)."""
+    import torch
+
+    linears = _dynamic_linears(qmodel)
+    out = {k: v.detach().contiguous().clone() for k, v in qmodel.state_dict().items()
+           if isinstance(v, torch.Tensor) and not v.is_quantized and k.rpartition(".")[0] not in linears
+           and not k.startswith(tuple(f"{n}." for n in linears))}
+    for name, m in linears.items():
+        weight, bias = m._weight_bias()
+        out[f"{name}.weight_int8"] = weight.int_repr().contiguous()
+        if weight.qscheme() in (torch.per_channel_affine, torch.per_channel_symmetric):
+            out[f"{name}.weight_scales"] = weight.q_per_channel_scales().contiguous()
+            out[f"{name}.weight_zero_points"] = weight.q_per_channel_zero_points().contiguous()
+            out[f"{name}.weight_axis"] = torch.tensor([weight.q_per_channel_axis()])
+        else:
+            out[f"{name}.weight_scales"] = torch.tensor([weight.q_scale()], dtype=torch.float64)
+            out[f"{name}.weight_zero_points"] = torch.tensor([weight.q_zero_point()])
+        if bias is not None:
+            out[f"{name}.bias"] = bias.detach().contiguous()
+    return out
+
+
+def _load_plain_tensors(qmodel, state: dict[str, object]) -> None:
+    """Inverse of :func:`_plain_tensors`: re-pack the dynamic Linears, load the rest strictly."""
+    import torch
+
+    linears = _dynamic_linears(qmodel)
+    for name, m in linears.items():
+        values, scales, zeros = (state.pop(f"{name}.{k}")
+                                 for k in ("weight_int8", "weight_scales", "weight_zero_points"))
+        axis = state.pop(f"{name}.weight_axis", None)
+        if axis is None:
+            weight = torch._make_per_tensor_quantized_tensor(values, float(scales[0]), int(zeros[0]))
+        else:
+            weight = torch._make_per_channel_quantized_tensor(values, scales, zeros, int(axis[0]))
+        m.set_weight_bias(weight, state.pop(f"{name}.bias", None))
+    # The model's own state dict carries the per-module versions that torch.ao's Linear needs when loading;
+    # its re-packed Linears stay as set above and every other tensor comes from the file.
+    full = qmodel.state_dict()
+    plain = {k for k, v in full.items() if isinstance(v, torch.Tensor) and not v.is_quantized
+             and not k.startswith(tuple(f"{n}." for n in linears))}
+    if plain != set(state):
+        raise RuntimeError(f"int8 tensors do not match the model: missing {sorted(plain - set(state))[:5]}, "
+                           f"unexpected {sorted(set(state) - plain)[:5]}")
+    full.update(state)
+    qmodel.load_state_dict(full, strict=True)
+
+
 def save_int8(model_dir: Path, out_dir: Path, *, dynamic: bool = False) -> Path:
     """Quantize the fp32 model in ``model_dir`` and save it (plus config and tokenizer) to ``out_dir``."""
     require("torch", "transformers")
@@ -96,7 +154,9 @@ def save_int8(model_dir: Path, out_dir: Path, *, dynamic: bool = False) -> Path:
 
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
     qmodel = _quantize_dynamic(model) if dynamic else quantize_weights(model)
-    torch.save(qmodel.state_dict(), out_dir / (DYNAMIC_FILE if dynamic else INT8_FILE))
+    from safetensors.torch import save_file
+
+    save_file(_plain_tensors(qmodel), str(out_dir / (DYNAMIC_FILE if dynamic else INT8_FILE)))
     for name in SIDE_FILES:
         if (model_dir / name).is_file():
             shutil.copy2(model_dir / name, out_dir / name)
@@ -118,10 +178,9 @@ def load(path: Path):
     # the state dict and must be computed by the constructor
     skeleton = AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
     qmodel = _quantize_dynamic(skeleton) if dynamic else quantize_weights(skeleton)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # packed int8 weights still go through TypedStorage
-        state = torch.load(path / (DYNAMIC_FILE if dynamic else INT8_FILE), map_location="cpu", weights_only=False)
-    qmodel.load_state_dict(state, strict=True)
+    from safetensors.torch import load_file
+
+    _load_plain_tensors(qmodel, load_file(str(path / (DYNAMIC_FILE if dynamic else INT8_FILE)), device="cpu"))
     return qmodel.eval()
 
 
@@ -144,6 +203,6 @@ def _int8_dynamic(builder: Builder, folder: Path) -> Path:
 register(Format("torch:fp32", "torch", _fp32, "the merged model, fp32 (transformers); the reference",
                 needs=("torch", "transformers")))
 register(Format("torch:int8", "torch", _int8, "int8 weights per output channel, bf16 activations (weight-only)",
-                needs=("torch", "transformers"), version=2))
+                needs=("torch", "transformers"), version=3))
 register(Format("torch:int8-dynamic", "torch", _int8_dynamic, "torch.ao dynamic int8 (int8 activations per call: "
-                "fast, but flips first tokens on SmolLM2)", needs=("torch", "transformers")))
+                "fast, but flips first tokens on SmolLM2)", needs=("torch", "transformers"), version=2))

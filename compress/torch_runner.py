@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                            speed_only=args.speed_only, label=args.format)
     text = json.dumps(result, indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        hil_bench.write_result(args.out, text + "\n")
     print(text)
     return 0
 

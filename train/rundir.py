@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from tadka.atomic import write_text
 from tadka.errors import ConfigError
@@ -73,10 +73,24 @@ class RunDir:
 
     def write_status(self, **fields: Any) -> dict[str, Any]:
         """Update some fields of status.json; two processes never lose each other's fields."""
+        return self.update_status(lambda current: fields)
+
+    def update_status(self, change: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
+        """Read status.json, apply ``change(current)`` (the fields to set; None: leave it) and write it back,
+        all under the lock: a decision made on what was read ("still running? then stopped") cannot be
+        overtaken by the other writer between the read and the write. The only way status.json is written."""
         with self._status_lock():
-            status = {**self.status(), **fields, "updated_at": time.time()}
+            current = self.status()
+            fields = change(dict(current))
+            if not fields:
+                return current
+            status = {**current, **fields, "updated_at": time.time()}
             write_text(self.status_file, json.dumps(status, indent=2, ensure_ascii=False))
         return status
+
+    def write_pid(self, pid: int) -> None:
+        """The pid file, replaced atomically: a watcher never reads it empty or half-written."""
+        write_text(self.pid_file, str(pid))
 
     def append_metrics(self, row: dict[str, Any]) -> None:
         line = json.dumps(row, ensure_ascii=False) + "\n"

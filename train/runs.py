@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tadka.atomic import write_text
 from tadka.errors import ConfigError
 from tadka.train.rundir import RunDir, check_name
 
@@ -117,7 +118,7 @@ def start(ws, dataset: str | None = None, overrides: dict | None = None, name: s
     run.stop_file.unlink(missing_ok=True)
     run.pid_file.unlink(missing_ok=True)
     # Written before the launch: from then on the run itself is the only writer of its state.
-    run.write_status(state="starting", started_at=run.status().get("started_at") or time.time(), error=None)
+    run.update_status(lambda s: {"state": "starting", "started_at": s.get("started_at") or time.time(), "error": None})
     given = {k: v for k, v in cfg.to_dict().items() if k in overrides}
     argv = [sys.executable, "-m", "tadka.train", "--workspace", str(ws.root), "--name", name]
     for key, value in given.items():
@@ -127,7 +128,7 @@ def start(ws, dataset: str | None = None, overrides: dict | None = None, name: s
         child = subprocess.Popen(argv, cwd=ws.root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                  start_new_session=True, env=env)
     _CHILDREN[child.pid] = child
-    run.pid_file.write_text(str(child.pid))
+    run.write_pid(child.pid)
     return name
 
 
@@ -173,10 +174,10 @@ def stop(ws, name: str, wait: float = 10.0) -> None:
     """
     run = RunDir.of(ws.runs_dir, name)
     pid = _pid(run)
-    run.stop_file.write_text(str(time.time()))
+    write_text(run.stop_file, str(time.time()))
     if not _alive(pid):
-        if run.status().get("state") in ("starting", "running"):
-            run.write_status(state="stopped")
+        # decided under the status lock, so a run that wrote "finished" a moment ago stays finished
+        run.update_status(lambda s: {"state": "stopped"} if s.get("state") in ("starting", "running") else None)
         return
     try:
         os.killpg(os.getpgid(pid), signal.SIGTERM)

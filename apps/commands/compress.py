@@ -28,6 +28,8 @@ def _ints(value: str | None) -> list[int] | None:
 @click.command("compress")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
               help="Workspace folder (default: the one containing the current folder).")
+@click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.")
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
 @click.option("--formats", default=None, help="Comma-separated formats [compress.formats: torch:fp32,gguf:q8_0,gguf:q4_k_m,onnx:int8].")
 @click.option("--budget-ms", type=float, default=None, help="Latency budget in ms; 0: none [compress.budget_ms: 0].")
@@ -49,8 +51,8 @@ def _ints(value: str | None) -> list[int] | None:
 @click.option("--spin", is_flag=True, help="Let runtimes spin idle threads (faster on a dedicated machine).")
 @click.option("--list-formats", is_flag=True, help="List the format names and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def command(workspace, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds, heal_steps,
-            eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
+def command(workspace, config_file, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds,
+            heal_steps, eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
     """Merge the run's adapter, build each format, bench it at batch 1 under edge-like thread counts, and
     export the lowest-perplexity variant within the latency budget, with a manifest, a model card and
     hil_bench.py to measure it on the device.
@@ -82,6 +84,10 @@ def command(workspace, run, formats, budget_ms, latency, threads, select_threads
              "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,
              "heal_steps": heal_steps, "eval_file": eval_file, "min_fidelity": min_fidelity, "select_by": select_by,
              "evaluate": evaluate}
+    if config_file:
+        from tadka.config import config_file_section
+
+        flags = {**config_file_section(config_file, "compress"), **{k: v for k, v in flags.items() if v is not None}}
     cfg = resolve(ws.config["compress"], flags)
     parse_formats(cfg.formats)
     result = compress(ws, cfg, run, name=name, spin=spin, echo=(lambda line: None) if as_json else click.echo)

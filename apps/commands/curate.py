@@ -10,6 +10,8 @@ import click
 @click.command("curate")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
               help="Workspace folder (default: the one containing the current folder).")
+@click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Recipe YAML shaped like tadka.yaml (configs/curate/strict.yaml), over its curate section.")
 @click.option("--stage", default=None, help="Stage to curate [curate.stage: latest input stage].")
 @click.option("--output", default=None, help="Stage for kept records [curate.output: curated].")
 @click.option("--rejects", default=None, help="Stage for dropped records [curate.rejects: rejects].")
@@ -21,7 +23,7 @@ import click
 @click.option("--dry-run", is_flag=True, help="Count what would be kept and dropped; write nothing.")
 @click.option("--train-quality", is_flag=True, help="Retrain the quality classifier from review labels first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def command(workspace, stage, output, rejects, steps, engine, workers, batch_size, no_report, dry_run,
+def command(workspace, config_file, stage, output, rejects, steps, engine, workers, batch_size, no_report, dry_run,
             train_quality, as_json) -> None:
     """Run the configured filters and dedup over a stage; kept records go to curated/, the rest to
     rejects/ with every reason in `flags`; an HTML report with PNG histograms goes to reports/curate/.
@@ -32,7 +34,7 @@ def command(workspace, stage, output, rejects, steps, engine, workers, batch_siz
       tadka curate --stage generated --workers 4
       tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
     """
-    from tadka.config import override
+    from tadka.config import config_file_section, override
     from tadka.curate import curate_config  # noqa: F401  (registers the `curate:` section)
     from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
     from tadka.curate.filters import StepContext
@@ -42,7 +44,8 @@ def command(workspace, stage, output, rejects, steps, engine, workers, batch_siz
     flags = {"stage": stage, "output": output, "rejects": rejects, "engine": engine, "workers": workers,
              "batch_size": batch_size, "steps": [s.strip() for s in steps.split(",") if s.strip()] if steps else None,
              "report": False if no_report else None}
-    cfg = override(ws.config["curate"], flags, "curate").validate()
+    recipe = config_file_section(config_file, "curate") if config_file else {}
+    cfg = override(override(ws.config["curate"], recipe, "curate"), flags, "curate").validate()
     if train_quality:
         from tadka.curate.quality import ensure_model
 

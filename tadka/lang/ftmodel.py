@@ -29,9 +29,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tadka import subproc
 from tadka.lang import resources
 
 logger = logging.getLogger(__name__)
+# A hang guard: the shipped models train in seconds; a child still running after 30 minutes is stuck.
+TRAIN_TIMEOUT_S = float(os.environ.get("TADKA_FASTTEXT_TIMEOUT_S", 1800))
 _LOCK = threading.Lock()
 _LOADED: dict[str, object] = {}
 
@@ -99,7 +102,10 @@ def train_to(path: str, lines: list[str], params: dict, quantize_cutoff: int | N
                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         cmd = [sys.executable, "-m", "tadka.lang.ftmodel", train_path, tmp_model, json.dumps(params),
                json.dumps(quantize_cutoff)]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        try:
+            done = subproc.run(cmd, env=env, capture_output=True, text=True, timeout=TRAIN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"training fastText model {name} took over {TRAIN_TIMEOUT_S:g} s (killed)") from None
         if done.returncode != 0:
             raise RuntimeError(f"training fastText model {name} failed: {done.stderr.strip()[-2000:]}")
         os.chmod(tmp_model, 0o644)  # mkstemp makes it private; the cache may be shared

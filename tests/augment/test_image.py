@@ -123,13 +123,13 @@ def huge_jpeg(tmp_path_factory):
             draw.rectangle([i, 1000, i + 200, 4000], fill=(200, 60, 30))
         img.save({str(path)!r}, quality=85)
     """)
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
     return path
 
 
 def _peak_rss_mb(code: str) -> float:
     proc = subprocess.run([sys.executable, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, timeout=300)
     return int(proc.stdout.split()[-1]) / 1024
 
 

@@ -54,7 +54,7 @@ def test_unknown_format_is_one_line_with_a_suggestion():
 def test_package_imports_without_the_heavy_runtimes():
     code = ("import sys, tadka.compress, tadka.apps.commands.compress; "
             "print(sorted(m for m in ('torch', 'onnxruntime', 'llama_cpp', 'transformers', 'onnx') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300).stdout
     assert out.strip() == "[]"
 
 

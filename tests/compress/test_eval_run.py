@@ -104,7 +104,7 @@ def test_a_second_eval_reads_every_answer_from_the_cache(evaluated, ws):
 
 
 def test_a_variant_that_fails_to_load_is_one_line_and_the_others_run(evaluated, ws):
-    built = next((ws.root / "cache" / "compress").glob("lora-*/merged/torch-int8/model-int8.pt"))
+    built = next((ws.root / "cache" / "compress").glob("lora-*/merged/torch-int8/model-int8.safetensors"))
     data, st = built.read_bytes(), built.stat()
     try:
         built.write_bytes(data[: len(data) // 3])  # a cut-short download: same name, new size, so not cached

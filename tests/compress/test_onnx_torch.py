@@ -79,6 +79,35 @@ def test_torch_int8_saves_loads_and_stays_close(tiny_model, reference, tmp_path)
     assert np.corrcoef(out.ravel(), logits.ravel())[0, 1] > 0.99
 
 
+@pytest.mark.parametrize("dynamic", [False, True], ids=["int8", "int8-dynamic"])
+def test_torch_int8_is_safetensors_and_loads_to_the_same_outputs(tiny_model, reference, tmp_path, dynamic):
+    """No pickle in the bundle: the file is safetensors, and the reloaded model computes exactly what the
+    quantized model computed before it was saved."""
+    import json
+
+    import torch
+    from safetensors import safe_open
+    from transformers import AutoModelForCausalLM
+
+    from tadka.compress.torch_quant import DYNAMIC_FILE, INT8_FILE, _quantize_dynamic, load, quantize_weights, save_int8
+
+    ids, _ = reference
+    save_int8(tiny_model, tmp_path, dynamic=dynamic)
+    path = tmp_path / (DYNAMIC_FILE if dynamic else INT8_FILE)
+    header = path.read_bytes()[:9]
+    assert header[8:9] == b"{" and not header.startswith(b"PK")  # safetensors' JSON header, not a torch zip/pickle
+    with safe_open(str(path), framework="pt") as f:
+        int8_keys = [k for k in f.keys() if f.get_tensor(k).dtype == torch.int8]
+    assert int8_keys, "the int8 weights are stored as int8"
+    fresh = AutoModelForCausalLM.from_pretrained(tiny_model, dtype=torch.float32).eval()
+    quantized = _quantize_dynamic(fresh) if dynamic else quantize_weights(fresh)
+    with torch.no_grad():
+        before = quantized(torch.tensor([ids])).logits
+        after = load(tmp_path)(torch.tensor([ids])).logits
+    assert torch.equal(before, after)
+    assert json.loads((tmp_path / "config.json").read_text())["model_type"] == "llama"
+
+
 def test_torch_backend_cache_matches_a_full_pass(tiny_model, reference):
     from tadka.compress.torch_runner import TorchBackend
 

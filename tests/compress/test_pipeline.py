@@ -79,7 +79,8 @@ def test_hil_bench_runs_on_its_own_from_the_export(ws, tmp_path):
     code = ("import runpy, sys; sys.modules['tadka'] = None; sys.argv = ['hil_bench.py', '--model', %r, "
             "'--threads', '1', '--out', 'out.json', '--no-spin']; runpy.run_path('hil_bench.py', run_name='__main__')"
             % manifest["model"])
-    subprocess.run([sys.executable, "-I", "-c", code], cwd=device, check=True, capture_output=True, text=True)
+    subprocess.run([sys.executable, "-I", "-c", code], cwd=device, check=True, capture_output=True, text=True,
+                   timeout=300)
     mine = json.loads((device / "out.json").read_text())
     theirs = next(v for v in json.loads((folder / "bench.json").read_text())["variants"] if v["name"] == manifest["variant"])
     assert mine["first_tokens"] == theirs["first_tokens"] and mine["ppl"] == pytest.approx(theirs["ppl"], rel=1e-4)

@@ -85,12 +85,13 @@ def test_bad_input_is_one_line_and_changes_nothing(tmp_path, ws, name, filename,
     seed.write_text(_jsonl(*CHATS), encoding="utf-8")
     run = [sys.executable, "-m", "tadka.apps.cli"]
     env = {**os.environ, "TADKA_NO_PROGRESS": "1"}
-    assert subprocess.run([*run, "import", str(seed), "-w", str(ws.root)], env=env).returncode == 0
+    assert subprocess.run([*run, "import", str(seed), "-w", str(ws.root)], env=env, timeout=300).returncode == 0
     before = tree_hash(ws.root)
 
     bad = tmp_path / filename
     make(bad)
-    proc = subprocess.run([*run, "import", str(bad), "-w", str(ws.root)], capture_output=True, text=True, env=env)
+    proc = subprocess.run([*run, "import", str(bad), "-w", str(ws.root)], capture_output=True, text=True, env=env,
+                          timeout=300)
 
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -109,5 +110,5 @@ def test_debug_shows_the_traceback(tmp_path, ws):
     bad = tmp_path / "roles.jsonl"
     _assitant(bad)
     proc = subprocess.run([sys.executable, "-m", "tadka.apps.cli", "--debug", "import", str(bad), "-w", str(ws.root)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "Traceback" in proc.stderr

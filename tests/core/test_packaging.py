@@ -18,7 +18,7 @@ TAKEN = ("train", "curate", "augment", "compress", "apps")
 
 
 def _py(code, cwd, env=None):
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
 
 
 def test_installed_namespace(tmp_path):
@@ -50,7 +50,7 @@ def test_core_commands_do_not_import_torch(tmp_path):
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                           "-w", str(out), str(ROOT)], capture_output=True, text=True)
+                           "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     (whl,) = out.glob("tadka-*.whl")
     return whl
@@ -70,7 +70,7 @@ def test_wheel_layout_and_corpora(wheel):
 def test_wheel_imports_in_isolation(wheel, tmp_path):
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-                   check=True)
+                   check=True, timeout=600)
     env = {**os.environ, "PYTHONPATH": str(site)}
     proc = _py("import tadka, tadka.curate; from tadka.corpora import __file__ as c;"
                "print(tadka.__file__); print(c)", tmp_path, env)

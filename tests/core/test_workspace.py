@@ -91,11 +91,11 @@ def test_second_writer_gets_workspace_is_busy(ws):
         src = ws.root / "in.jsonl"
         src.write_text("".join(json.dumps(c) + "\n" for c in CHATS))
         proc = subprocess.run([sys.executable, "-m", "tadka.apps.cli", "import", str(src), "-w", str(ws.root),
-                               "--stage", "generated"], capture_output=True, text=True)
+                               "--stage", "generated"], capture_output=True, text=True, timeout=300)
         assert proc.returncode == 2 and "workspace is busy" in proc.stderr
     finally:
         holder.kill()
-        holder.wait()
+        holder.wait(timeout=30)
     # the kernel dropped the lock with the process: no stale lock
     assert ws.write_stage("generated", _records(1)) == 1
 
@@ -120,7 +120,7 @@ def test_import_killed_with_sigkill_leaves_the_stage_intact(tmp_path, ws, when):
             time.sleep(0.01)
     assert proc.poll() is None, "import finished before it could be killed; make the file bigger"
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=30)
     after = Workspace(ws.root)
     assert sorted(after.dataset("imported")["id"]) == before
     # and the next write cleans up the half-written version

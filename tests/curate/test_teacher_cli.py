@@ -51,9 +51,9 @@ def test_killed_run_resumes_sending_only_the_missing_requests(ws):
         deadline = time.monotonic() + 240
         while srv.total < 500 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert proc.poll() is None, proc.communicate()[1].decode()[-2000:]
+        assert proc.poll() is None, proc.communicate(timeout=30)[1].decode()[-2000:]
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        proc.wait(timeout=30)
         first = Counter(srv.counts)
         kept = cached_keys(ws)
         assert 400 <= len(kept) < 1000  # answers committed one by one until the kill
@@ -115,19 +115,20 @@ def test_cache_stats_and_clear(ws):
                                           progress=False) as teacher:
         teacher.generate([Request([{"role": "user", "content": f"sawal {i}"}]) for i in range(5)], GenParams())
     stats = subprocess.run(tadka("cache", "stats", "-w", str(ws.root), "--json"), env=env(), capture_output=True,
-                           text=True, check=True)
+                           text=True, check=True, timeout=300)
     data = json.loads(stats.stdout)
     assert data["entries"] >= 5 and data["by_model"] == {"gpt-4o-mini": data["entries"]} and data["cost_usd"] > 0
-    text = subprocess.run(tadka("cache", "stats", "-w", str(ws.root)), env=env(), capture_output=True, text=True).stdout
+    text = subprocess.run(tadka("cache", "stats", "-w", str(ws.root)), env=env(), capture_output=True, text=True,
+                          timeout=300).stdout
     assert "answers" in text and "gpt-4o-mini" in text
     other = subprocess.run(tadka("cache", "clear", "-w", str(ws.root), "--model", "other-model", "--yes"), env=env(),
-                           capture_output=True, text=True, check=True)
+                           capture_output=True, text=True, check=True, timeout=300)
     assert "deleted 0" in other.stdout
     refused = subprocess.run(tadka("cache", "clear", "-w", str(ws.root)), env=env(), input="n\n",
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, timeout=300)
     assert "nothing deleted" in refused.stdout and len(cached_keys(ws)) == data["entries"]
     cleared = subprocess.run(tadka("cache", "clear", "-w", str(ws.root), "--yes"), env=env(), capture_output=True,
-                             text=True, check=True)
+                             text=True, check=True, timeout=300)
     assert f"deleted {data['entries']}" in cleared.stdout and not cached_keys(ws)
 
 

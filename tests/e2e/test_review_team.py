@@ -63,6 +63,7 @@ def _serve_off_loopback(root):
         except OSError:
             time.sleep(0.1)
     proc.kill()
+    proc.wait(timeout=30)
     raise RuntimeError("tadka review did not answer within 60 s")
 
 

@@ -54,5 +54,5 @@ def test_deterministic(tmp_path):
 
 def test_import_does_not_load_fasttext():
     code = "import sys, tadka.lang; print('fasttext' in sys.modules, 'indicnlp' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300).stdout
     assert out.split() == ["False", "False"]

@@ -119,7 +119,7 @@ def test_package_imports_without_torch(tmp_path):
         "except Exception as e:\n"
         "    print(type(e).__name__, e)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("MissingExtra") and "tadka[train]" in proc.stdout and "'torch'" in proc.stdout
 

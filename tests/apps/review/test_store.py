@@ -166,7 +166,7 @@ def test_a_killed_writer_loses_nothing_committed_and_leaves_a_sound_file(tmp_pat
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
     done = [proc.stdout.readline().strip() for _ in range(60)]
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=30)
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store = ReviewStore(db)
