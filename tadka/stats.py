@@ -128,6 +128,11 @@ def workspace_stats(ws: Workspace, stages: list[str] | None = None, *, mixing_sa
     return out
 
 
+def _number(value: float, digits: int) -> str:
+    """Whole numbers (counts, lengths) in full — "1426", not "1.43e+03" — the rest to ``digits`` figures."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.{digits}g}"
+
+
 def format_stats(all_stats: list[StageStats]) -> str:
     """A plain-text report, one block per stage."""
     lines = []
@@ -138,7 +143,7 @@ def format_stats(all_stats: list[StageStats]) -> str:
         for title, counts in (("lang", s.by_lang), ("status", s.by_status), ("source", s.by_source)):
             lines.append(f"  {title:<9} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
         for title, pct in (("chars", s.chars), ("turns", s.turns)):
-            lines.append(f"  {title:<9} " + "  ".join(f"{k} {v:.4g}" for k, v in pct.items()))
+            lines.append(f"  {title:<9} " + "  ".join(f"{k} {_number(v, 4)}" for k, v in pct.items()))
         for title, pct in s.extra.items():
-            lines.append(f"  {title:<9} " + "  ".join(f"{k} {v:.3g}" for k, v in pct.items()))
+            lines.append(f"  {title:<9} " + "  ".join(f"{k} {_number(v, 3)}" for k, v in pct.items()))
     return "\n".join(lines) if lines else "no stages yet (tadka import FILE, or tadka generate)"

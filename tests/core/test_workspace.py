@@ -269,3 +269,15 @@ def test_stage_writer_streams_a_stage_datasets_reads_and_swaps_it_in_atomically(
     with ws.stage_writer("empty"):
         pass
     assert ws.table("empty").num_rows == 0 and list(ws.stage_batches("empty")) == []
+
+
+def test_stats_prints_counts_in_full():
+    """Sentence-language counts over 999 read as counts ("hi-Latn 1426"), not "1.43e+03"."""
+    from tadka.stats import StageStats, format_stats
+
+    s = StageStats(stage="augmented", records=1426, by_lang={"hi-Latn+en": 1426}, by_status={}, by_source={},
+                   chars={"p50": 330.0, "mean": 327.62}, turns={"p50": 2.0},
+                   extra={"sentence": {"hi-Latn": 1426.0}, "cmi": {"p50": 30.94}})
+    text = format_stats([s])
+    assert "hi-Latn 1426" in text and "e+03" not in text
+    assert "mean 327.6" in text and "p50 30.9" in text
