@@ -87,7 +87,7 @@ def child_curate(ws_path: str, steps: list[str]) -> None:
     from tadka.workspace import Workspace
 
     ws = Workspace(Path(ws_path))
-    n = ws.table("imported").num_rows
+    n = json.loads((ws.stage_path("imported") / "tadka_stage.json").read_text())["rows"]  # (no datasets import)
     t, c = time.perf_counter(), time.process_time()
     result = curate(ws, CurateConfig(steps=steps, report=False))
     secs, cpu = time.perf_counter() - t, time.process_time() - c

@@ -220,6 +220,77 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
+GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl"}
+
+
+def heldout_records(round_no: int = 7):
+    """A held-out round (set ``heldout``): every junk phrase of the round used once — short replies to
+    explain prompts, boilerplate openers and closings around a seed answer, whole boilerplate
+    answers — and the good answers of corpora/junk/good_heldout*.jsonl (short replies, polite
+    openers and greetings, sign-offs, drafted letters, first-person replies to requests, long answers
+    in messy styles, some Devanagari).
+
+    Round 7 was written before any change of the second pass at the junk gates. First run on the
+    gates as the first pass left them (main at fb2c7bd): junk kept 57/175 (32.6 %: 25 openers, 23
+    closings, 9 whole answers), good dropped 7/117 (6.0 %). First run of the grammar-trained
+    meta-talk model (commit 8b7499d): junk kept 4/175 (2.3 %), good dropped 17/117 (14.5 %: 11 by
+    meta_talk — greetings such as "Hello! …", "Namaskar! …", sign-offs such as "Apna khayal
+    rakhna!", Devanagari answers, a follow-up offer). From then on round 7 was looked at and tuned on.
+
+    Round 8 (170 junk phrases, 108 good answers) was written after that run and before any change
+    it could have informed, and is run once, at the end: the held-out figure."""
+    import random
+
+    from tadka.records import Record
+    from tests.curate.synth import seed_records
+
+    rng = random.Random(round_no)
+    seeds = seed_records()
+    parts = _junk_parts(f"round{round_no}")
+    junk = []
+    picked = rng.sample(seeds, sum(map(len, parts.values())))
+    at = 0
+    for kind, phrases in sorted(parts.items()):
+        for phrase in phrases:
+            r = picked[at]
+            at += 1
+            user, answer = r.messages[0]["content"], r.messages[1]["content"]
+            if kind == "short_reply":
+                user, text = user + rng.choice(EXPLAIN_ASKS), phrase
+            else:
+                text = {"boilerplate_prefix": f"{phrase} {answer}", "boilerplate_suffix": f"{answer} {phrase}",
+                        "boilerplate_whole": phrase}[kind]
+            junk.append((Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": text}],
+                                source={"kind": "import"}), kind))
+    good = []
+    for line in (ROOT / "corpora" / "junk" / GOOD_HELDOUT[round_no]).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        good.append((Record(messages=row["messages"], lang=row["lang"], source={"kind": "import"}), row["kind"]))
+    return junk, good
+
+
+def part_heldout(round_no: int = 7, cfg=None) -> dict:
+    """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
+    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.pipeline import curate_records
+
+    cfg = cfg or CurateConfig()
+    junk, good = heldout_records(round_no)
+    res_j = curate_records([r for r, _ in junk], cfg)
+    res_g = curate_records([r for r, _ in good], cfg)
+    kept_j = [not f for f in res_j.rows["flags"].to_pylist()]
+    dropped_g = [bool(f) for f in res_g.rows["flags"].to_pylist()]
+    n_j, n_g = len(junk), len(good)
+    return {"junk_kept": f"{sum(kept_j)}/{n_j} ({sum(kept_j) / n_j:.1%})",
+            "junk_kept_by_kind": dict(Counter(k for (_, k), kept in zip(junk, kept_j) if kept)),
+            "junk_kept_texts": [(r.messages[1]["content"][-90:] if k == "boilerplate_suffix" else r.messages[1]["content"][:90])
+                                for (r, k), kept in zip(junk, kept_j) if kept],
+            "good_dropped": f"{sum(dropped_g)}/{n_g} ({sum(dropped_g) / n_g:.1%})",
+            "good_dropped_by_kind": dict(Counter(k for (_, k), d in zip(good, dropped_g) if d)),
+            "good_dropped_texts": [f"{r.messages[1]['content'][:70]} ← {f}" for (r, _), d, f in
+                                   zip(good, dropped_g, res_g.rows["flags"].to_pylist()) if d]}
+
+
 def good_records():
     """(Record, set) for the good records shipped in corpora/: seed tasks (Hinglish side), the sample
     chats, and the short good answers (corpora/samples/short_answers.jsonl)."""

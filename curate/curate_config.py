@@ -119,11 +119,12 @@ class CurateConfig:
         "AI language model', 'main ek AI hoon'), boilerplate (knowledge-cutoff notes, 'Here is the Hinglish "
         "translation:' and other teacher meta-talk), closing ('I hope this helps! Let me know if you have any other "
         "questions', 'umeed hai isse madad milegi': chat-assistant sign-offs no good answer in corpora/ has), "
-        "meta_talk (a first or last sentence a small fastText model reads as talk about the answer: 'Main aapko "
-        "step by step samjhata hoon.', 'Feel free to ask follow-up questions.').",
+        "meta_talk (an opening, closing or whole answer a small fastText model, reading it with its place in the "
+        "answer and its overlap with the prompt, takes for talk about the answer or the conversation: 'Main aapko "
+        "step by step samjhata hoon.', 'Feel free to ask follow-up questions.', 'Output:').",
     )
-    refusal_meta_threshold: float = opt(0.9, "P(meta-talk) at or above which a first or last sentence is flagged "
-                                              "meta_talk.")
+    refusal_meta_threshold: float = opt(0.97, "P(meta-talk) at or above which an edge of an answer is flagged "
+                                               "meta_talk (bench/curate.py --part junk prints the trade-off).")
     refusal_extra: list[str] = opt([], "More patterns (Python regular expressions, matched case-insensitively as "
                                        "whole words), flagged refusal.")
 

@@ -1,19 +1,29 @@
 """`tadka curate`: run the configured steps over a stage, split kept from rejected, count why.
 
-The same code path serves every engine. Records travel as Arrow batches with the stage schema plus
-bookkeeping columns: ``_row`` (input position), ``_steps`` (the step behind each flag, so the
-report can count per step even when the work ran in other processes) and one ``_sk_<step>``
-column per global step (its per-record sketch). A batch goes through :class:`BatchProcessor` —
-every per-record filter in configured order, then each global step's sketch — in this process
-(``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on Ray
-Data (``--engine ray``, :mod:`tadka.curate.ray_engine`). The driver then sorts by ``_row``, lets
-the global steps (exact and near dedup) resolve over all sketches, and splits the rows.
+The same code path serves every engine, in three passes over the rows, each a batch at a time:
+
+1. **lineage** — ids and ``source`` of every row give each copy's parent and lineage
+   (:mod:`tadka.curate.filters.lineage`), as numpy arrays;
+2. **steps** — every batch goes through :class:`~tadka.curate.batch.BatchProcessor` (every
+   per-record filter in configured order, then each global step's sketch) in this process
+   (``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on
+   Ray Data (``--engine ray``, :mod:`tadka.curate.ray_engine`). The driver keeps only the sketches
+   (the dedup index), the flagged mask and the ids; the processed rows go to a spill (a list in
+   memory, or an Arrow file in the workspace's ``cache/``);
+3. **settle** — the global steps (exact and near dedup) resolve over the sketches; then the
+   processed rows are read back beside the input rows and each slice is split: kept rows to the
+   output, rejected input rows (with every flag and score) to the rejects.
+
+`curate(ws, cfg)` streams: the input stage is read a batch at a time, the output and rejects
+stages are written a batch at a time and swapped in atomically when both are complete
+(:meth:`tadka.workspace.Workspace.stage_writer`), so memory is the models, the index and a few
+batches — not the corpus. :func:`curate_table` and :func:`curate_records` do the same in memory.
 
 Dedup runs after every per-record step whatever its place in ``steps``: it must see redacted text,
 and it must know which records are already rejected — they take no part, so a cluster keeps a clean
 member and a rejected record never bridges two clusters. Dedup compares lineages: a noised copy
-(``source.parent_id``) is never a duplicate of its own parent or siblings
-(:mod:`tadka.curate.filters.lineage`); the rule that kept or dropped each copy is in ``_lineage``.
+(``source.parent_id``) is never a duplicate of its own parent or siblings; the rule that kept or
+dropped each copy is in ``_lineage``.
 
 Nothing disappears: every input row comes back exactly once, either in the output stage (no flags)
 or in the rejects stage (the input record as it came, with every flag and score). Records are
@@ -23,30 +33,31 @@ never changed in place; a redacting step hands back a derived Record with a new 
 from __future__ import annotations
 
 import contextlib
-import gc
-import json
 import logging
-import operator
+import shutil
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-import numpy as np
-
+from tadka.curate.batch import BASE, INPUT, BatchProcessor, flagged_mask, records_table
 from tadka.curate.curate_config import CurateConfig
-from tadka.curate.filters import Filter, GlobalStep, Step, StepContext, steps as registry, with_marks
-from tadka.curate.filters.lineage import LINEAGE_KINDS, Lineage, build_lineage
-from tadka.curate.settle import GUARD, INPUT, count, lineage_rules, merge_scores, patch, reason_of, run_globals
+from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
+from tadka.curate.filters.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
+from tadka.curate.filters.sketches import ArrayStore, FileStore
+from tadka.curate.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
 from tadka.records import ARROW_SCHEMA, Record, to_table
 
 logger = logging.getLogger(__name__)
-_FLAGS = operator.attrgetter("flags")
-__all__ = ["GUARD", "INPUT", "Outcome", "build_steps", "curate", "curate_records", "curate_table", "reason_of"]
+_FLAGS_TYPE = pa.list_(pa.string())
+__all__ = ["GUARD", "INPUT", "BatchProcessor", "Outcome", "build_steps", "curate", "curate_records", "curate_table",
+           "reason_of", "records_table"]
 
 
 def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]:
@@ -55,109 +66,7 @@ def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]
     return [registry.get(name).from_config(cfg, ctx) for name in cfg.steps]
 
 
-def records_table(recs: Sequence[Record]) -> pa.Table:
-    """Records → a stage-schema table, column by column (the same rows as ``to_table``, built
-    without an intermediate dict per record: this runs on every batch of every engine)."""
-    media_keys = [f.name for f in ARROW_SCHEMA.field("media").type]
-    source_keys = [f.name for f in ARROW_SCHEMA.field("source").type]
-    cols = {
-        "id": [r.id for r in recs],
-        "messages": [r.messages for r in recs],
-        "lang": [r.lang for r in recs],
-        "media": [{k: r.media.get(k) for k in media_keys} for r in recs],
-        "source": [{k: r.source.get(k) for k in source_keys} for r in recs],
-        "ops": [r.ops for r in recs],
-        "scores": [json.dumps(r.scores, sort_keys=True) for r in recs],
-        "flags": [r.flags for r in recs],
-        "status": [r.status for r in recs],
-    }
-    return pa.Table.from_pydict(cols, schema=ARROW_SCHEMA)
-
-
-class BatchProcessor:
-    """Pickled to every worker: Arrow batch in, the same rows out with flags, scores and sketches."""
-
-    def __init__(self, step_list: Sequence[Step]) -> None:
-        self.filters = [s for s in step_list if isinstance(s, Filter)]
-        self.globals = [s for s in step_list if isinstance(s, GlobalStep)]
-
-    def schema(self) -> pa.Schema:
-        extra = [pa.field("_row", pa.int64()), pa.field("_steps", pa.list_(pa.string()))]
-        extra += [pa.field(f"_sk_{g.name}", pa.binary()) for g in self.globals]
-        return pa.schema(list(ARROW_SCHEMA) + extra)
-
-    @staticmethod
-    def _one(f: Filter, rec: Record) -> Record:
-        try:
-            return f.apply(rec)
-        except Exception:  # a per-record failure must not stop the run: the record is rejected
-            logger.exception("curate step %s failed on record %s", f.name, rec.id)
-            return with_marks(rec, flags=[f"error:{f.name}"])
-
-    def run_records(self, recs: list[Record]) -> tuple[list[Record], list[list[str]], list[list[bytes]]]:
-        """Every filter over the batch (in order), then every global step's sketch per record."""
-        who = [[INPUT] * len(r.flags) for r in recs]
-        before = list(map(len, map(_FLAGS, recs)))
-        for f in self.filters:
-            try:
-                recs = f.apply_batch(recs)
-            except Exception:  # find the record that fails, one by one
-                recs = [self._one(f, r) for r in recs]
-            after = list(map(len, map(_FLAGS, recs)))
-            if after != before:  # (compared in C; most steps flag few records of a batch)
-                for i, (a, b) in enumerate(zip(after, before)):
-                    if a != b:
-                        who[i].extend([f.name] * (a - b))
-            before = after
-        sketches: list[list[bytes]] = []
-        for g in self.globals:
-            g.ensure_setup()
-            try:
-                sketches.append(g.sketch_batch(recs))
-            except Exception:  # find the record that fails, one by one
-                sketches.append([self._sketch_one(g, rec) for rec in recs])
-            for i, sk in enumerate(sketches[-1]):
-                if not sk:  # an empty sketch: the step failed on that record
-                    recs[i] = with_marks(recs[i], flags=[f"error:{g.name}"])
-                    who[i].append(g.name)
-        return recs, who, sketches
-
-    @staticmethod
-    def _sketch_one(g: GlobalStep, rec: Record) -> bytes:
-        try:
-            sk = g.sketch(rec)
-            if len(sk) != g.width:
-                raise ValueError(f"sketch of {len(sk)} bytes, expected {g.width}")
-            return sk
-        except Exception:
-            logger.exception("curate step %s failed on record %s", g.name, rec.id)
-            return b""
-
-    def __call__(self, batch: pa.Table | pa.RecordBatch | dict) -> pa.Table:
-        if isinstance(batch, dict):  # datasets without the arrow format
-            batch = pa.Table.from_pydict(batch)
-        rows = batch.select([f.name for f in ARROW_SCHEMA]).to_pylist()
-        recs, who_col, sk_cols = self.run_records([Record.from_dict(row, validate=False) for row in rows])
-        table = records_table(recs)
-        table = table.append_column("_row", batch.column("_row"))
-        table = table.append_column("_steps", pa.array(who_col, pa.list_(pa.string())))
-        for g, col in zip(self.globals, sk_cols):
-            table = table.append_column(f"_sk_{g.name}", pa.array(col, pa.binary()))
-        return table
-
-
 # -- engines -------------------------------------------------------------------------------------
-def _run_local(table: pa.Table, proc: BatchProcessor, batch_size: int) -> pa.Table:
-    from tadka.progress import bar
-
-    parts = []
-    with bar(desc="curate", total=table.num_rows) as b:
-        for batch in table.to_batches(max_chunksize=batch_size):
-            parts.append(proc(pa.Table.from_batches([batch])))
-            b.update(batch.num_rows)
-    return pa.concat_tables(parts) if parts else proc.schema().empty_table()
-
-
 def _run_datasets(table: pa.Table, proc: BatchProcessor, workers: int, batch_size: int) -> pa.Table:
     import datasets
 
@@ -181,13 +90,162 @@ def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local",
     elif workers > 1 and table.num_rows > batch_size:
         out = _run_datasets(table, proc, workers, batch_size)
     else:
-        out = _run_local(table, proc, batch_size)
+        parts = [proc(pa.Table.from_batches([b])) for b in table.to_batches(max_chunksize=batch_size)]
+        out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
     if out.num_rows != table.num_rows:
         raise RuntimeError(f"curate engine {engine!r} returned {out.num_rows} rows for {table.num_rows}")
     order = out["_row"].to_numpy()
     if len(order) and (np.diff(order) < 0).any():  # other engines may return batches in any order
         out = out.sort_by("_row")
     return out
+
+
+# -- where rows come from and go to --------------------------------------------------------------
+class TableSource:
+    """Input rows from an Arrow table with the stage schema."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table.select(BASE).cast(ARROW_SCHEMA)
+        self.num_rows = self._table.num_rows
+
+    def batches(self) -> Iterator[pa.Table]:
+        for b in self._table.to_batches(max_chunksize=1000):
+            yield pa.Table.from_batches([b])
+
+    def table(self) -> pa.Table:
+        return self._table
+
+
+class StageSource:
+    """Input rows from a workspace stage, read a batch at a time (see Workspace.stage_batches)."""
+
+    def __init__(self, ws, stage: str) -> None:
+        self.ws, self.stage = ws, stage
+        self.num_rows = -1  # counted by the lineage pass
+
+    def batches(self) -> Iterator[pa.Table]:
+        return self.ws.stage_batches(self.stage)
+
+    def table(self) -> pa.Table:
+        return self.ws.stage_table(self.stage)
+
+
+class MemorySpill:
+    """Tables kept in a list (the in-memory API)."""
+
+    def __init__(self) -> None:
+        self.parts: list[pa.Table] = []
+
+    def write(self, table: pa.Table) -> None:
+        self.parts.append(table)
+
+    def read(self) -> Iterator[pa.Table]:
+        yield from self.parts
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        return pa.concat_tables(self.parts) if self.parts else schema.empty_table()
+
+    def close(self) -> None:
+        pass
+
+
+class FileSpill:
+    """Tables appended to an Arrow stream file; read back a batch at a time, or memory-mapped."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = path, schema
+        self._file = pa.OSFile(str(path), "wb")
+        self._writer = pa.ipc.new_stream(self._file, schema)
+        self._open = True
+
+    def write(self, table: pa.Table) -> None:
+        for b in table.to_batches():
+            self._writer.write_batch(b)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            self._writer.close()
+            self._file.close()
+
+    def read(self) -> Iterator[pa.Table]:
+        self.close()
+        with pa.OSFile(str(self.path)) as src:
+            for b in pa.ipc.open_stream(src):
+                yield pa.Table.from_batches([b])
+
+    def keep_open(self) -> None:
+        """Map the file now (no pages read): the table stays readable after the file is removed."""
+        self.close()
+        self._map = pa.memory_map(str(self.path))
+
+    def table(self, schema: pa.Schema | None = None) -> pa.Table:
+        self.close()
+        source = getattr(self, "_map", None) or pa.memory_map(str(self.path))
+        return pa.ipc.open_stream(source).read_all()
+
+
+class LazyTable:
+    """A table written to disk, opened (memory-mapped) only when a caller reads it. ``num_rows``
+    is known without touching the file, so a command that prints its summary reads no pages; any
+    other attribute is the table's own."""
+
+    def __init__(self, open_table: Callable[[], pa.Table], num_rows: int) -> None:
+        self._open, self._rows, self._table = open_table, num_rows, None
+
+    @property
+    def num_rows(self) -> int:
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._rows
+
+    @property
+    def table(self) -> pa.Table:
+        if self._table is None:
+            self._table = self._open()
+        return self._table
+
+    def __getitem__(self, key):
+        return self.table[key]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.table, name)
+
+
+def _rechunk(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
+    """The same rows in tables of ``size`` rows (the last may be shorter)."""
+    buf: list[pa.Table] = []
+    held = 0
+    for t in tables:
+        while t.num_rows:
+            take = min(size - held, t.num_rows)
+            buf.append(t.slice(0, take))
+            held += take
+            t = t.slice(take)
+            if held == size:
+                yield pa.concat_tables(buf).combine_chunks() if len(buf) > 1 else buf[0]
+                buf, held = [], 0
+    if held:
+        yield pa.concat_tables(buf).combine_chunks() if len(buf) > 1 else buf[0]
+
+
+def _aligned(leading: Iterable[pa.Table], other: Iterable[pa.Table]) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """Pairs of equally long slices: each table of ``leading`` with the next rows of ``other``."""
+    rest = iter(other)
+    held: pa.Table | None = None
+    for t in leading:
+        need, parts = t.num_rows, []
+        while need:
+            if held is None or not held.num_rows:
+                held = next(rest)
+            take = min(need, held.num_rows)
+            parts.append(held.slice(0, take))
+            held = held.slice(take)
+            need -= take
+        yield t, (pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else t.slice(0, 0))
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -205,6 +263,7 @@ class Outcome:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # per-record steps vs global resolve
     lineage: dict[str, int] = field(default_factory=dict)  # copies per rule that kept or dropped them
+    rows_in: int = 0  # input rows
 
     def messages(self, indices: Sequence[int]) -> list[list[dict]]:
         """The processed turns of rows ``indices`` (input order), from curated or processed_rejects:
@@ -226,12 +285,179 @@ class Outcome:
                 "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
 
-def input_lineage(table: pa.Table, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
+ROWS_SCHEMA = pa.schema([f for f in ARROW_SCHEMA if f.name != "messages"]
+                        + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE), pa.field("_lineage", pa.string())])
+_PROCESSED_SCHEMA = pa.schema(list(ARROW_SCHEMA) + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE)])
+
+
+@dataclass
+class Sinks:
+    """Where the settled rows go: curated, rejects, processed rejects and the per-row summary."""
+
+    curated: object
+    rejects: object
+    processed_rejects: object
+    rows: object
+
+
+def input_lineage(source, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
     """Parents, lineage keys and depths of the input rows (from ids and ``source``, before any
-    step: a redacted record gets a new id, its lineage stays the input's)."""
-    source = table["source"].combine_chunks()
-    return build_lineage(table["id"].to_pylist(), source.field("parent_id").to_pylist(),
-                         source.field("kind").to_pylist(), kinds)
+    step: a redacted record gets a new id, its lineage stays the input's). Counts the rows too."""
+    own, phash, has = [], [], []
+    n = 0
+    for t in source.batches():
+        src = t.column("source").combine_chunks()
+        o, p, h = lineage_hashes(t.column("id").to_pylist(), src.field("parent_id").to_pylist(),
+                                 src.field("kind").to_pylist(), kinds)
+        own.append(o), phash.append(p), has.append(h)
+        n += t.num_rows
+    source.num_rows = n
+    if not n:
+        return Lineage.none(0)
+    return lineage_from_hashes(np.concatenate(own), np.concatenate(phash), np.concatenate(has))
+
+
+def _processed(source, proc: BatchProcessor, step_list, engine: str, workers: int, batch_size: int):
+    """The processed rows in input order, as tables (the local engine a batch at a time)."""
+    from tadka.progress import bar
+
+    if engine != "local" or workers > 1:
+        table = source.table()
+        table = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        out = run_table(table, step_list, engine, workers, batch_size)
+        yield from (pa.Table.from_batches([b]) for b in out.to_batches(max_chunksize=batch_size))
+        return
+    at = 0
+    with bar(desc="curate", total=source.num_rows) as b:
+        for t in _rechunk(source.batches(), batch_size):
+            t = t.append_column("_row", pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
+            yield proc(t)
+            at += t.num_rows
+            b.update(t.num_rows)
+
+
+def _settle_slice(rows: pa.Table, inputs: pa.Table, lo: int, marks: Marks, flagged: np.ndarray,
+                  rules: pa.Array) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """One slice of processed rows (and the same input rows): marks patched in, then split into
+    (curated, rejects, processed rejects, per-row summary)."""
+    n = rows.num_rows
+    local = {k: {r - lo: v[r] for r in v if lo <= r < lo + n} for k, v in
+             (("flags", marks.flags), ("steps", marks.steps), ("scores", marks.scores))}
+    flags = patch(rows["flags"], local["flags"], _FLAGS_TYPE, lambda old, new: [*old, *new])
+    scores = patch(rows["scores"], local["scores"], pa.string(), merge_scores)
+    who = patch(rows["_steps"], local["steps"], _FLAGS_TYPE, lambda old, new: [*old, *new])
+    rows = rows.set_column(BASE.index("flags"), "flags", flags).set_column(BASE.index("scores"), "scores", scores)
+    dropped = flagged[lo:lo + n]
+    keep, drop = pa.array(~dropped), pa.array(dropped)
+    curated = rows.filter(keep).select(BASE)
+    processed_rejects = rows.filter(drop).select(BASE)
+    rejects = inputs.filter(drop).select(BASE)
+    rejects = rejects.set_column(BASE.index("flags"), "flags", flags.filter(drop))
+    rejects = rejects.set_column(BASE.index("scores"), "scores", scores.filter(drop))
+    summary = rows.drop_columns(["messages"]).select([f.name for f in ROWS_SCHEMA][:-2])
+    summary = summary.append_column("_steps", who).append_column("_lineage", rules.slice(lo, n))
+    return curated, rejects, processed_rejects, summary
+
+
+def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, batch_size: int,
+            lineage_kinds: Sequence[str], spill, sinks: Sinks, sketch_dir: Path | None = None) -> Outcome:
+    """The three passes (module docstring); ``spill`` holds the processed rows between them, and
+    the sketches wait in files under ``sketch_dir`` (in memory when None)."""
+    start = time.perf_counter()
+    lineage = input_lineage(source, lineage_kinds)
+    n = source.num_rows
+    proc = BatchProcessor(step_list)
+    globals_ = [s for s in step_list if isinstance(s, GlobalStep)]
+
+    def stores(g: GlobalStep):
+        return FileStore(sketch_dir / g.name, g.width) if sketch_dir else ArrayStore(n, g.width)
+
+    sketches = {g.name: (stores(g), np.zeros(n, bool)) for g in globals_}
+    flagged = np.zeros(n, bool)
+    id_parts: list[pa.ChunkedArray] = []
+    at = 0
+    for t in _processed(source, proc, step_list, engine, workers, batch_size):
+        m = t.num_rows
+        for g in globals_:
+            matrix, ok = sketch_rows(t.column(f"_sk_{g.name}"), g.width)
+            sketches[g.name][0].append(matrix)
+            sketches[g.name][1][at:at + m] = ok
+        flagged[at:at + m] = flagged_mask(t.column("flags"))
+        # a copy: the column is a slice of the whole batch's buffer, which must not stay alive
+        id_parts.append(t.column("id").take(pa.array(np.arange(m))))
+        spill.write(t.drop_columns([f"_sk_{g.name}" for g in globals_]))
+        at += m
+    if at != n:
+        raise RuntimeError(f"curate engine {engine!r} returned {at} rows for {n}")
+    mapped = time.perf_counter()
+    ids = pa.chunked_array([c for part in id_parts for c in part.chunks], pa.string())
+    for store, _ in sketches.values():
+        store.close()
+    release_freed_memory()
+    marks, flagged = run_globals(sketches, globals_, lineage, flagged, ids)
+    del sketches, id_parts
+    release_freed_memory()
+    rules, rule_counts = lineage_rules(lineage, flagged, marks)
+    resolved = time.perf_counter()
+    counts = Counts([s.name for s in step_list])
+    lo = 0
+    for rows, inputs in _aligned(spill.read(), source.batches()):
+        curated, rejects, processed_rejects, summary = _settle_slice(rows, inputs, lo, marks, flagged, rules)
+        sinks.curated.write(curated)
+        sinks.rejects.write(rejects)
+        sinks.processed_rejects.write(processed_rejects)
+        sinks.rows.write(summary)
+        counts.add(summary.column("_steps"), summary.column("flags"))
+        lo += rows.num_rows
+    out = Outcome(pa.table({}), pa.table({}), pa.table({}), [s.name for s in step_list])
+    out.per_step, out.reasons = counts.result()
+    out.rows_in = n
+    out.lineage = dict(rule_counts.most_common())
+    out.timings = {"per_record": mapped - start, "global": resolved - mapped}
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def _libc():
+    """glibc, or None where the C library is another (then the memory calls below do nothing)."""
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC = lib if hasattr(lib, "malloc_trim") and hasattr(lib, "mallopt") else False
+        except OSError:
+            _LIBC = False
+    return _LIBC or None
+
+
+_LIBC = None
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+
+
+def release_freed_memory() -> None:
+    """Hand freed heap pages back to the system (glibc's ``malloc_trim``): the driver frees tens of
+    megabytes of transient numpy arrays between the passes."""
+    lib = _libc()
+    if lib:
+        lib.malloc_trim(0)
+
+
+def large_blocks_from_the_system() -> None:
+    """Serve allocations of 1 MiB or more with their own mappings (glibc ``mallopt``), for the
+    rest of the process.
+
+    glibc raises its mmap threshold each time a large block is freed, so after the first few
+    batches every large numpy array of the driver (band keys, sort orders: megabytes per million
+    rows) comes from the heap, and freed heap stays resident: at 200k records that was 50 MB of
+    peak RSS that no live object held. With a fixed threshold such blocks go back to the system
+    when freed. Only ``curate(ws, cfg)`` (the command) sets it; the in-memory API leaves the
+    caller's allocator alone."""
+    lib = _libc()
+    if lib:
+        lib.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
 
 
 @contextlib.contextmanager
@@ -239,8 +465,8 @@ def system_memory_pool() -> Iterator[None]:
     """Allocate Arrow buffers with the system allocator while curating.
 
     pyarrow's default pool (mimalloc) keeps freed pages for reuse, so every transient batch table
-    stays in the resident set: at 50k records that is ~65 MB of peak RSS. Each buffer remembers the
-    pool it came from, so switching back afterwards is safe."""
+    stays in the resident set. Each buffer remembers the pool it came from, so switching back
+    afterwards is safe."""
     before = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
     try:
@@ -251,44 +477,15 @@ def system_memory_pool() -> Iterator[None]:
 
 def curate_table(table: pa.Table, step_list: Sequence[Step], *, engine: str = "local", workers: int = 1,
                  batch_size: int = 1000, lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> Outcome:
-    """Curate an Arrow table with the stage schema; nothing is written."""
+    """Curate an Arrow table with the stage schema, in memory; nothing is written."""
     with system_memory_pool():
-        return _curate_table(table, step_list, engine, workers, batch_size, lineage_kinds)
-
-
-def _curate_table(table: pa.Table, step_list: Sequence[Step], engine: str, workers: int, batch_size: int,
-                  lineage_kinds: Sequence[str]) -> Outcome:
-    start = time.perf_counter()
-    table = table.select([f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
-    table = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    lineage = input_lineage(table, lineage_kinds)
-    rows = run_table(table, step_list, engine, workers, batch_size)
-    mapped = time.perf_counter()
-    globals_ = [s for s in step_list if isinstance(s, GlobalStep)]
-    marks, flagged = run_globals(rows, globals_, lineage)
-    resolved = time.perf_counter()
-    base = [f.name for f in ARROW_SCHEMA]
-    flags = patch(rows["flags"], marks.flags, pa.list_(pa.string()), lambda old, new: [*old, *new])
-    scores = patch(rows["scores"], marks.scores, pa.string(), merge_scores)
-    who = patch(rows["_steps"], marks.steps, pa.list_(pa.string()), lambda old, new: [*old, *new])
-    rules, rule_counts = lineage_rules(lineage, flagged, marks)
-    rows = rows.select(base + ["_row"])
-    rows = rows.set_column(base.index("flags"), "flags", flags)
-    rows = rows.set_column(base.index("scores"), "scores", scores)
-    rows = rows.append_column("_steps", who).append_column("_lineage", rules)
-    keep = pa.array(~flagged)
-    curated = rows.filter(keep).select(base)
-    dropped = pa.array(flagged)
-    processed_rejects = rows.filter(dropped).select(base)
-    rows = rows.drop_columns(["messages"])  # the turns live on in curated and processed_rejects
-    rejects = table.filter(dropped).select(base)
-    rejects = rejects.set_column(base.index("flags"), "flags", flags.filter(dropped))
-    rejects = rejects.set_column(base.index("scores"), "scores", scores.filter(dropped))
-    out = Outcome(rows, curated, rejects, [s.name for s in step_list], processed_rejects=processed_rejects)
-    out.per_step, out.reasons = count(who, flags, out.step_names)
-    out.lineage = dict(rule_counts.most_common())
-    out.seconds = time.perf_counter() - start
-    out.timings = {"per_record": mapped - start, "global": resolved - mapped}
+        sinks = Sinks(MemorySpill(), MemorySpill(), MemorySpill(), MemorySpill())
+        out = _curate(TableSource(table), step_list, engine=engine, workers=workers, batch_size=batch_size,
+                      lineage_kinds=lineage_kinds, spill=MemorySpill(), sinks=sinks)
+        out.curated = sinks.curated.table(ARROW_SCHEMA).combine_chunks()
+        out.rejects = sinks.rejects.table(ARROW_SCHEMA)
+        out.processed_rejects = sinks.processed_rejects.table(ARROW_SCHEMA)
+        out.rows = sinks.rows.table(ROWS_SCHEMA)
     return out
 
 
@@ -329,7 +526,11 @@ def input_stage(ws, cfg: CurateConfig) -> str:
 
 
 def curate(ws, cfg: CurateConfig) -> CurateResult:
-    """Curate a workspace stage into ``cfg.output`` and ``cfg.rejects``, then write the report."""
+    """Curate a workspace stage into ``cfg.output`` and ``cfg.rejects``, then write the report.
+
+    Streams (module docstring): both stages are written a batch at a time into new versions and
+    swapped in once both are complete; the processed rows wait in a spill folder under ``cache/``,
+    removed at the end. On any error neither stage changes."""
     import dataclasses
 
     from tadka.errors import ConfigError
@@ -337,19 +538,42 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
     stage = input_stage(ws, cfg)
     if stage in (cfg.output, cfg.rejects):
         raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
+    if cfg.output == cfg.rejects:
+        raise ConfigError("the output and rejects stages must differ", field="curate.rejects")
     step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
-    outcome = curate_table(ws.table(stage), step_list, engine=cfg.engine, workers=cfg.workers,
-                           batch_size=cfg.batch_size, lineage_kinds=cfg.lineage_kinds)
-    gc.collect()  # the input stage's memory map goes before the writes, which need room of their own
-    outcome.curated = outcome.curated.combine_chunks()
-    meta = {"curated_from": stage, "config": dataclasses.asdict(cfg), "summary": outcome.summary()}
-    with system_memory_pool():
-        ws.write_stage(cfg.output, outcome.curated, mode="replace", meta=meta)
-        ws.write_stage(cfg.rejects, outcome.rejects, mode="replace", meta=meta)
-    result = CurateResult(stage, cfg.output, cfg.rejects, outcome)
-    if cfg.report:
-        from tadka.curate.report import write_report
+    ws.stage_files(stage)  # a missing or unreadable stage fails here, before any work
+    large_blocks_from_the_system()
+    spill_dir = ws.root / "cache" / f".curate-{uuid.uuid4().hex[:12]}"
+    spill_dir.mkdir(parents=True)
+    try:
+        with system_memory_pool(), ws.stage_writer(cfg.output) as kept, ws.stage_writer(cfg.rejects) as dropped:
+            sinks = Sinks(kept, dropped, FileSpill(spill_dir / "processed_rejects.arrow", ARROW_SCHEMA),
+                          FileSpill(spill_dir / "rows.arrow", ROWS_SCHEMA))
+            spill = FileSpill(spill_dir / "processed.arrow", _PROCESSED_SCHEMA)
+            outcome = _curate(StageSource(ws, stage), step_list, engine=cfg.engine, workers=cfg.workers,
+                              batch_size=cfg.batch_size, lineage_kinds=cfg.lineage_kinds, spill=spill, sinks=sinks,
+                              sketch_dir=spill_dir / "sketches")
+            spill.close()
+            (spill_dir / "processed.arrow").unlink()
+            for sink in (sinks.rows, sinks.processed_rejects):
+                sink.keep_open()
+            outcome.rows = LazyTable(sinks.rows.table, outcome.rows_in)
+            outcome.processed_rejects = LazyTable(sinks.processed_rejects.table, dropped.rows)
+            meta = {"curated_from": stage, "config": dataclasses.asdict(cfg)}
+            summary = {"input": outcome.rows_in, "curated": kept.rows, "rejected": dropped.rows,
+                       "per_step": outcome.per_step, "reasons": dict(outcome.reasons.most_common()),
+                       "lineage": outcome.lineage, "seconds": round(outcome.seconds, 3),
+                       "timings": {k: round(v, 3) for k, v in outcome.timings.items()}}
+            kept.commit({**meta, "summary": summary})  # both complete: the two swaps follow each other
+            dropped.commit({**meta, "summary": summary})
+        outcome.curated = LazyTable(lambda: ws.stage_table(cfg.output), kept.rows)
+        outcome.rejects = LazyTable(lambda: ws.stage_table(cfg.rejects), dropped.rows)
+        result = CurateResult(stage, cfg.output, cfg.rejects, outcome)
+        if cfg.report:
+            from tadka.curate.report import write_report
 
-        result.report = write_report(ws.root / "reports" / "curate", outcome, stage=stage, config=cfg,
-                                     examples_per_reason=cfg.report_examples)
+            result.report = write_report(ws.root / "reports" / "curate", outcome, stage=stage, config=cfg,
+                                         examples_per_reason=cfg.report_examples)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)  # memory-mapped tables stay readable (POSIX)
     return result

@@ -37,29 +37,25 @@ def reason_of(flag: str) -> str:
     return head if head in ID_FLAGS else flag
 
 
-def sketch_matrix(col: pa.ChunkedArray, width: int, wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(live rows × width uint8, live row numbers) from a binary sketch column, read from its Arrow
-    buffers: the rows ``wanted`` (a boolean mask; all when None) whose sketch did not fail (a failed
-    sketch is an empty value). One copy of the live sketches, no Python bytes object per row."""
-    n = len(col)
-    wanted = np.ones(n, bool) if wanted is None else wanted
-    parts, rows = [], []
+def sketch_rows(col: pa.ChunkedArray | pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows × width uint8, ok) from a binary sketch column, read from its Arrow buffers; ``ok`` is
+    False where the sketch failed (an empty value), whose matrix row is left zero."""
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    n = sum(len(c) for c in chunks)
+    out = np.zeros((n, width), np.uint8)
+    ok = np.zeros(n, bool)
     at = 0
-    for chunk in col.chunks:
+    for chunk in chunks:
         m = len(chunk)
         if m:
             offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + m + 1]
             data = np.frombuffer(chunk.buffers()[2], np.uint8) if chunk.buffers()[2] is not None else np.empty(0, np.uint8)
-            ok = (np.diff(offsets) == width) & wanted[at:at + m]
-            idx = np.flatnonzero(ok)
-            if len(idx):
-                starts = offsets[idx]
-                parts.append(data[starts[:, None] + np.arange(width)])
-                rows.append(idx + at)
+            good = np.flatnonzero(np.diff(offsets) == width)
+            if len(good):
+                out[at + good] = data[offsets[good][:, None] + np.arange(width)]
+                ok[at + good] = True
         at += m
-    if not parts:
-        return np.empty((0, width), np.uint8), np.empty(0, np.int64)
-    return np.concatenate(parts), np.concatenate(rows).astype(np.int64)
+    return out, ok
 
 
 @dataclass
@@ -78,15 +74,19 @@ class Marks:
         self.scores.setdefault(row, {}).update(values)
 
 
-def run_globals(rows: pa.Table, globals_: Sequence[GlobalStep], lineage: Lineage) -> tuple[Marks, np.ndarray]:
-    """Each global step over the rows no step has rejected so far; returns the marks and final flagged."""
-    flagged = pc.list_value_length(rows["flags"]).fill_null(0).to_numpy(zero_copy_only=False) > 0
+def run_globals(sketches: dict[str, tuple[object, np.ndarray]], globals_: Sequence[GlobalStep], lineage: Lineage,
+                flagged: np.ndarray, ids: pa.ChunkedArray) -> tuple[Marks, np.ndarray]:
+    """Each global step over the rows no step has rejected so far; ``sketches[name]`` is its sketch
+    store (:mod:`tadka.curate.filters.sketches`) and the mask of rows whose sketch did not fail.
+    Returns the marks and the final flagged mask."""
+    from tadka.curate.filters.sketches import SketchView
+
+    flagged = flagged.copy()
     marks = Marks()
-    ids = rows["id"]
     for g in globals_:
-        sketches, live = sketch_matrix(rows[f"_sk_{g.name}"], g.width, ~flagged)
-        dec = g.resolve(sketches, lineage.take(live))
-        del sketches
+        store, ok = sketches[g.name]
+        live = np.flatnonzero(ok & ~flagged)
+        dec = g.resolve(SketchView(store, live), lineage.take(live))
         claimed = np.flatnonzero(dec.state != KEPT)
         keeper_ids = ids.take(pa.array(live[dec.by[claimed]])).to_pylist() if len(claimed) else []
         for j, kid in zip(claimed.tolist(), keeper_ids):
@@ -136,37 +136,54 @@ def merge_scores(old: str | None, new: dict[str, float]) -> str:
     return json.dumps({**json.loads(old or "{}"), **new}, sort_keys=True)
 
 
-def count(steps_col: pa.ChunkedArray, flags_col: pa.ChunkedArray, order: Sequence[str]) -> tuple[dict, Counter]:
+class Counts:
     """Per step: records it flagged and records it was the first to flag (the funnel); per reason:
-    records with it. Computed over the flattened list columns (codes and bincounts, no per-row loop)."""
-    names = [INPUT, *order, GUARD]
-    per = {name: {"flagged": 0, "first": 0} for name in names}
-    rows_s, codes_s, dict_s = _flat_codes(steps_col)
-    if len(rows_s):
-        step_names = dict_s.to_pylist()
-        for s in step_names:
-            if s not in names:
-                names.append(s)
-                per[s] = {"flagged": 0, "first": 0}
-        pos = np.array([names.index(s) for s in step_names], np.int64)[codes_s]
-        pairs = np.unique(rows_s * len(names) + pos)
-        flagged_by = np.bincount(pairs % len(names), minlength=len(names))
-        first = np.full(int(rows_s.max()) + 1, len(names), np.int64)
-        np.minimum.at(first, rows_s, pos)
-        first_by = np.bincount(first[first < len(names)], minlength=len(names))
-        for i, name in enumerate(names):
-            per[name] = {"flagged": int(flagged_by[i]), "first": int(first_by[i])}
-    reasons: Counter = Counter()
-    rows_f, codes_f, dict_f = _flat_codes(flags_col)
-    if len(rows_f):
-        reason_names = sorted({reason_of(f) for f in dict_f.to_pylist()})
-        code_of = {r: i for i, r in enumerate(reason_names)}
-        rcode = np.array([code_of[reason_of(f)] for f in dict_f.to_pylist()], np.int64)[codes_f]
-        pairs = np.unique(rows_f * len(reason_names) + rcode)
-        for i, c in enumerate(np.bincount(pairs % len(reason_names), minlength=len(reason_names)).tolist()):
-            if c:
-                reasons[reason_names[i]] = c
-    return {n: c for n, c in per.items() if n in order or c["flagged"]}, reasons
+    records with it. Added up a slice of rows at a time from the ``_steps`` and ``flags`` columns
+    (codes and bincounts, no per-row loop)."""
+
+    def __init__(self, order: Sequence[str]) -> None:
+        self.order = list(order)
+        self.names = [INPUT, *order, GUARD]
+        self.per = {name: {"flagged": 0, "first": 0} for name in self.names}
+        self.reasons: Counter = Counter()
+
+    def add(self, steps_col: pa.ChunkedArray, flags_col: pa.ChunkedArray) -> None:
+        names, per = self.names, self.per
+        rows_s, codes_s, dict_s = _flat_codes(steps_col)
+        if len(rows_s):
+            step_names = dict_s.to_pylist()
+            for s in step_names:
+                if s not in per:
+                    names.append(s)
+                    per[s] = {"flagged": 0, "first": 0}
+            pos = np.array([names.index(s) for s in step_names], np.int64)[codes_s]
+            pairs = np.unique(rows_s * len(names) + pos)
+            flagged_by = np.bincount(pairs % len(names), minlength=len(names))
+            first = np.full(int(rows_s.max()) + 1, len(names), np.int64)
+            np.minimum.at(first, rows_s, pos)
+            first_by = np.bincount(first[first < len(names)], minlength=len(names))
+            for i, name in enumerate(names):
+                per[name]["flagged"] += int(flagged_by[i])
+                per[name]["first"] += int(first_by[i])
+        rows_f, codes_f, dict_f = _flat_codes(flags_col)
+        if len(rows_f):
+            reason_names = sorted({reason_of(f) for f in dict_f.to_pylist()})
+            code_of = {r: i for i, r in enumerate(reason_names)}
+            rcode = np.array([code_of[reason_of(f)] for f in dict_f.to_pylist()], np.int64)[codes_f]
+            pairs = np.unique(rows_f * len(reason_names) + rcode)
+            for i, c in enumerate(np.bincount(pairs % len(reason_names), minlength=len(reason_names)).tolist()):
+                if c:
+                    self.reasons[reason_names[i]] += c
+
+    def result(self) -> tuple[dict, Counter]:
+        return {n: c for n, c in self.per.items() if n in self.order or c["flagged"]}, self.reasons
+
+
+def count(steps_col: pa.ChunkedArray, flags_col: pa.ChunkedArray, order: Sequence[str]) -> tuple[dict, Counter]:
+    """:class:`Counts` over whole columns at once."""
+    counts = Counts(order)
+    counts.add(steps_col, flags_col)
+    return counts.result()
 
 
 def _flat_codes(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.Array]:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tadka.curate.curate_config import CurateConfig
     from tadka.curate.filters.cluster import Decisions
     from tadka.curate.filters.lineage import Lineage
+    from tadka.curate.filters.sketches import SketchView
 
 #: Every curate step, by the name tadka.yaml uses (``length``, ``pii``, ``minhash`` …).
 steps: Registry[type["Step"]] = Registry("curate step")
@@ -128,21 +129,42 @@ class Filter(Step):
             return record
         return with_marks(record, scores, reasons)
 
+    @property
+    def changes_content(self) -> bool:
+        """True for a step that may hand back a derived Record (PII redaction): the pipeline then
+        runs its :meth:`apply_batch`; every other step goes through :meth:`evaluate_batch`."""
+        cls = type(self)
+        lean = cls.apply_batch is Filter.apply_batch or cls.evaluate_batch is not Filter.evaluate_batch
+        return cls.transform is not Filter.transform or not lean
+
+    def evaluate_batch(self, records: Sequence[Record]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
+        """(scores, reasons) per record, content unchanged: the pipeline keeps them beside the batch
+        instead of building a new Record per step and record. A step with a batch-friendly model
+        (language ID, the meta-talk classifier) overrides this."""
+        self.ensure_setup()
+        evaluate = self.evaluate
+        out = []
+        for rec in records:
+            scores, verdict = evaluate(rec)
+            out.append((scores, reasons_of(verdict)))
+        return out
+
     def apply_batch(self, records: Sequence[Record]) -> list[Record]:
-        """:meth:`apply` over a batch; a step with a batch-friendly model (language ID) overrides it."""
+        """:meth:`apply` over a batch, as new Records (the pipeline itself uses :meth:`evaluate_batch`
+        for steps that do not change the content)."""
         self.ensure_setup()
         if type(self).transform is not Filter.transform:
             return [self.apply(r) for r in records]
-        out = []
-        evaluate = self.evaluate
-        for rec in records:  # apply() without the per-record set-up check and transform call
-            scores, verdict = evaluate(rec)
-            if verdict is True:
-                out.append(with_marks(rec, scores) if scores else rec)
-            else:
-                why = verdict[1]  # type: ignore[index]
-                out.append(with_marks(rec, scores, (why,) if isinstance(why, str) else why))
-        return out
+        return [with_marks(rec, scores, reasons) if scores or reasons else rec
+                for rec, (scores, reasons) in zip(records, self.evaluate_batch(records))]
+
+
+def reasons_of(verdict: Verdict) -> tuple[str, ...]:
+    """The flags a verdict adds: () for True, else its reason or reasons."""
+    if verdict is True:
+        return ()
+    why = verdict[1]  # type: ignore[index]
+    return (why,) if isinstance(why, str) else tuple(why)
 
 
 class GlobalStep(Step):
@@ -165,16 +187,21 @@ class GlobalStep(Step):
         """Sketches of a batch; a step that vectorises across records overrides this."""
         return [self.sketch(r) for r in records]
 
-    def pairs(self, sketches: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Confirmed (a, b, similarity) pairs among ``sketches`` (rows × width bytes), rank[a] < rank[b]."""
+    def pairs(self, sketches: "SketchView", rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Confirmed (a, b, similarity) pairs among the view's rows (width bytes each, read a column
+        range at a time: :mod:`tadka.curate.filters.sketches`), rank[a] < rank[b]."""
         raise NotImplementedError
 
-    def resolve(self, sketches: np.ndarray, lineage: "Lineage") -> "Decisions":
-        """Keepers among live rows: pairs → pairs across lineages → the keeper rule (driver side)."""
+    def resolve(self, sketches: "SketchView | np.ndarray", lineage: "Lineage") -> "Decisions":
+        """Keepers among live rows: pairs → pairs across lineages → the keeper rule (driver side).
+        ``sketches`` is a view of a sketch store, or a rows × width uint8 matrix."""
         from tadka.curate.filters.cluster import assign, keeper_order
+        from tadka.curate.filters.sketches import SketchView
 
+        view = SketchView.of(sketches)
         rank = keeper_order(lineage)
-        a, b, sim = self.pairs(sketches, rank)
+        a, b, sim = self.pairs(view, rank)
+        view.done()
         other = lineage.key[a] != lineage.key[b]  # a copy is never its parent's or sibling's duplicate
         a, b, sim = a[other], b[other], sim[other]
-        return assign(len(sketches), a, b, sim, lineage, rank)
+        return assign(len(view), a, b, sim, lineage, rank)

@@ -45,7 +45,7 @@ class ExactDedup(GlobalStep):
             h.update(f"{kind}\x1f{record.media[kind]}\x1e".encode())
         return h.digest()
 
-    def pairs(self, sketches: np.ndarray, rank: np.ndarray):
-        keys = np.ascontiguousarray(sketches).view(np.uint64)  # rows × 2
+    def pairs(self, sketches, rank: np.ndarray):
+        keys = sketches.matrix().view(np.uint64)  # rows × 2
         a, b = pairs_from_keys(keys, rank)
         return a, b, np.ones(len(a), np.float32)

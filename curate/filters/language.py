@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, role_text, steps, with_marks
+from tadka.curate.filters.base import Filter, Verdict, role_text, steps
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
 from tadka.lang.tags import SENTENCE_TAGS
@@ -111,7 +111,7 @@ class LanguageFilter(Filter):
     def keep(self, record: Record) -> Verdict:
         return self.evaluate(record)[1]
 
-    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
+    def evaluate_batch(self, records: Sequence[Record]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
         # One analyze_batch call: tadka.lang tags the batch's unknown words in one fastText call.
         from tadka.lang.analyze import analyze_batch
 
@@ -119,5 +119,5 @@ class LanguageFilter(Filter):
         out = []
         for rec, a in zip(records, analyses):
             scores, verdict = self.judge(rec, a)
-            out.append(with_marks(rec, scores, () if verdict is True else verdict[1]))
+            out.append((scores, () if verdict is True else verdict[1]))
         return out

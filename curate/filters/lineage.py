@@ -60,9 +60,10 @@ class Lineage:
         return Lineage(parent, self.key[rows], self.depth[rows], self.copy[rows])
 
 
-def build_lineage(ids: Sequence[str], parent_ids: Sequence[str | None], kinds: Sequence[str | None],
-                  lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
-    """Parent rows, lineage keys and depths for one stage's rows (in row order)."""
+def lineage_hashes(ids: Sequence[str | None], parent_ids: Sequence[str | None], kinds: Sequence[str | None],
+                   lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(own id key, parent id key, has a lineage parent) per row: what :func:`lineage_from_hashes`
+    needs, computed a batch at a time so that a stage never becomes one list of Python strings."""
     n = len(ids)
     own = np.fromiter((id_hash(i or "") for i in ids), np.uint64, n)
     wanted = frozenset(lineage_kinds)
@@ -71,6 +72,19 @@ def build_lineage(ids: Sequence[str], parent_ids: Sequence[str | None], kinds: S
     rows = np.flatnonzero(has_parent)
     if len(rows):
         phash[rows] = np.fromiter((id_hash(parent_ids[i]) for i in rows), np.uint64, len(rows))
+    return own, phash, has_parent
+
+
+def build_lineage(ids: Sequence[str], parent_ids: Sequence[str | None], kinds: Sequence[str | None],
+                  lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
+    """Parent rows, lineage keys and depths for one stage's rows (in row order)."""
+    return lineage_from_hashes(*lineage_hashes(ids, parent_ids, kinds, lineage_kinds))
+
+
+def lineage_from_hashes(own: np.ndarray, phash: np.ndarray, has_parent: np.ndarray) -> Lineage:
+    """The :class:`Lineage` of rows given their id keys, parent id keys and lineage-parent mask."""
+    n = len(own)
+    rows = np.flatnonzero(has_parent)
     # parent rows by binary search over the sorted id keys (the first row holding an id wins)
     order = np.argsort(own, kind="stable")
     sorted_own = own[order]

@@ -1,121 +1,277 @@
-"""A small fastText classifier for assistant meta-talk: the sentence a teacher adds *about* its answer.
+"""A fastText classifier for assistant meta-talk: the sentences a teacher adds *about* its answer.
 
-"Great question! Let me walk you through it.", "Main aapki madad karne ki poori koshish karunga.",
-"Feel free to ask follow-up questions.", "Yeh jaankari aapke liye upyogi ho, yahi kaamna hai." —
-the phrase lists in corpora/refusals/ catch the wordings someone wrote down, and measured on wordings
-written later they missed about half (bench/curate_eval.py tells the story round by round). A
-character n-gram model generalises from "main … samjhata hoon" and "I'll … for you" to wordings it
-has not seen.
+"Great question! Let me walk you through it.", "Response (in Hinglish):", "Umeed hai yeh jaankari
+aapke kaam aayegi!", "Maaf kijiye, yeh jaankari mere paas nahi hai." — phrase lists (corpora/refusals/)
+catch the wordings someone wrote down; on wordings written later they missed about half, and a
+model trained on the few hundred phrases of earlier rounds still kept a third of a new round
+(bench/curate_eval.py tells the story round by round). Two things make this version generalise:
 
-Trained on first use on each machine (under a second, deterministic: one thread, seed 0) from
-shipped data only: positives are the boilerplate sentences of corpora/junk/junk_parts.tsv whose set is
-``train`` (the ``dev`` and ``test`` sets are never read here); negatives are the good openers and
-sign-offs of that file ("Sorry to hear that!", "Regards, Ramesh Kumar.") and the sentences of the good
-answers of corpora/seeds/tasks.jsonl with an even line number (both languages)
-and of corpora/samples/hinglish_chat.jsonl. The odd seed lines, the eval set and the short answers
-are left out so that the false-drop figure in bench/curate.py is measured on sentences the model
-never saw.
+**Training text from a grammar, not from a list.** corpora/junk/meta_grammar.tsv holds the parts of
+meta-talk as data — slots ("Sure|Certainly|Of course…", "samjhata hoon|batati hoon|explain karta
+hoon…") and templates that combine them — in English, Roman Hinglish, Devanagari and mixed, for
+openers, closings and whole-answer refusals, and beside them the *good* edges it must not learn
+as meta-talk: empathetic or advising openers ("Ghabraiye mat, …"), task sign-offs ("All the best!",
+"Regards, Ramesh."), replies to thanks and greetings ("Koi baat nahi, aur kuch chahiye to batana."),
+replies to requests made of the assistant ("Theek hai, kal 6 baje yaad dila dunga."). Each template
+is expanded many times with a fixed seed, so the model sees thousands of distinct wordings and
+learns the parts, not the sentences. The boilerplate of corpora/junk/junk_parts.tsv whose set is
+``train`` (rounds 0–4) is added as it is; rounds 5 and 6 (``dev``, ``test``) and 7 (``heldout``)
+are never read here.
 
-Only the first and the last sentence of a turn are read: meta-talk opens or closes an answer, and a
-drafted letter's "Kindly let me know if this works for you." in the middle is then never asked about.
+**Context, not only the sentence.** Every edge segment is classified with tokens that describe where
+it stands: its position (the first, the last, or the only segment of a short answer), how long the
+prompt and the answer are, how many content words it shares with the prompt and with the rest of the
+answer (meta-talk is about the conversation, so it shares few), and how it ends (":" — a label such
+as "Output:"; "?" — "Anything else?"). "Koi baat nahi, aur kuch chahiye to batana." is a good whole
+answer to "Thanks bhai!" and boilerplate after a 60-word answer; the tokens let the model tell the two
+apart. Training segments come from whole synthetic records built the same way (a grammar opener in
+front of a seed answer, a closing after it, a refusal instead of it), through the same
+:func:`edge_segments` as at curation time.
+
+Negatives also include the sentences of the good answers of corpora/seeds/tasks.jsonl with an even
+line number and of corpora/samples/hinglish_chat.jsonl; the odd seed lines and the eval sets are left
+out so that bench/curate.py measures false drops on text the model never saw. Trained on first use
+on each machine (a few seconds, deterministic: one thread, seed 0) and cached by a hash of its
+corpora and settings (:mod:`tadka.lang.ftmodel`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
 from functools import lru_cache
 from importlib.resources import files
 
-from tadka.curate.filters.text import normalise
+from tadka.curate.filters.text import match_words, normal_words, normalise, split_sentences
 
 META, OK = "__label__meta", "__label__ok"
-PARAMS = {"epoch": 30, "lr": 0.5, "wordNgrams": 2, "minn": 2, "maxn": 4, "dim": 32, "bucket": 50_000,
-          "minCount": 1, "thread": 1, "seed": 0, "verbose": 0}
-_SENTENCE = re.compile(r"(?<=[.!?।])\s+|\n+")  # not at ":" — "Steps ye hain: pehle …" is one sentence
+PARAMS = {"epoch": 12, "lr": 0.4, "wordNgrams": 2, "minn": 3, "maxn": 4, "dim": 24, "bucket": 200_000,
+          "minCount": 1, "loss": "softmax"}
+SOURCES = ("junk/junk_parts.tsv", "junk/meta_grammar.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl")
+_LABEL = re.compile(r"^([^.!?।:\n]{1,60}):\s+(?=\S)")  # "Output: …", "Hinglish translation neeche hai: …"
+_EDGE = 400  # characters read at each end of a long turn
+_WORDS = 24  # words of a segment the model reads
+_ENDS = {":": "c", "?": "q", "!": "x"}  # how a segment ends: colon, question, exclamation (else "d")
+_SHORT = 6  # an edge sentence this short is read alone and with its neighbour ("No problem at all! Here you go: …")
+#: Words that carry no topic: function words of both languages and the words of asking itself, so
+#: that "Main aapko step by step samjhata hoon" shares nothing with "Step by step samjhao".
+_COMMON = frozenset("""
+the and for are you your yours with this that these those have has had will would could should can
+what when where which who whom how why from into about there here then than them they their our
+ours we us me my mine i am is was were be been being do does did done not no yes just also very
+please plz kindly thanks thank sure okay ok also only more most some any all each every
+explain detail details step steps simple simply easy short brief quick answer question query
+samjhao samjhaiye samjha samjhana batao bataiye bata batana kaise kya kyun kyon karo kariye kijiye
+karna karein chahiye hain hoga hogi honge wala wali wale liye mein main mujhe mera meri mere aap
+aapka aapki aapke aapko tum tumhe tumhara apna apni apne hum hame yeh woh iska uska isko usko
+""".split())
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(text) if s.strip()]
+    return split_sentences(text)
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    from tadka.curate.filters.language import HINDI_STOPWORDS
+
+    return _COMMON | HINDI_STOPWORDS
+
+
+_BUCKETS = ("0", "1", "2")
+
+
+def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
+    """(model input line, segment text) for the edges of one answer: the first and the last
+    sentence (a sentence of under six words alone and with its neighbour), a leading "label:"
+    (``Output:``), or the whole answer when it is one sentence. The input line is the
+    context tokens (module docstring) followed by the normalised segment."""
+    long = len(answer) > 2 * _EDGE
+    head = sentences(answer[:_EDGE] if long else answer)
+    if not head:
+        return []
+    tail = (sentences(answer[-_EDGE:])[1:] or sentences(answer[-_EDGE:])) if long else head
+    picked: list[tuple[str, str]] = []
+    if len(head) == 1 and not long:
+        picked.append(("o", head[0]))
+    else:
+        first, last = head[0], tail[-1]
+        if ":" in first[:61]:
+            label = _LABEL.match(first)
+            if label and label.group(1).count(" ") < 8:
+                picked.append(("f", label.group(0).strip()))
+        if first.count(" ") < _SHORT - 1:
+            picked.append(("f", first))
+            if ":" in head[1][:61]:
+                label = _LABEL.match(head[1])  # "Sure! Here you go: …"
+                if label and label.group(1).count(" ") < 8:
+                    picked.append(("f", f"{first} {label.group(0).strip()}"))
+            first = f"{first} {head[1]}"
+        picked.append(("f", first))
+        if last.count(" ") < _SHORT - 1 and len(tail) > 1:
+            picked.append(("l", last))
+            last = f"{tail[-2]} {last}"
+        picked.append(("l", last))
+    # Context tokens, from the memoised word views of the prompt and the answer and the normalised
+    # segment (its words are the answer's first or last words, so "the rest" is a slice).
+    common = _common()
+    p_words, a_words = match_words(prompt), match_words(answer)
+    p_content = set(p_words).difference(common)
+    n_p, n_a = len(p_words), len(a_words)
+    head_tokens = f"^p{0 if n_p <= 4 else 1 if n_p <= 12 else 2} ^a{0 if n_a <= 8 else 1 if n_a <= 40 else 2}"
+    out = []
+    for pos, seg in dict.fromkeys(picked):
+        words = normal_words(seg)[:_WORDS]
+        mine = set(words).difference(common)
+        if pos == "o":
+            rest = 0
+        else:
+            others = a_words[len(words):] if pos == "f" else a_words[:-len(words) or None]
+            rest = len(mine.intersection(others))
+        shared = len(mine & p_content)
+        out.append((f"^{pos} {head_tokens} ^o{_BUCKETS[min(shared, 2)]} ^r{_BUCKETS[min(rest, 2)]} "
+                    f"^{_ENDS.get(seg[-1:], 'd')} {' '.join(words)}", seg))
+    return out
+
+
+# -- training text ----------------------------------------------------------------------------------
+def _grammar() -> tuple[dict[str, list[str]], list[tuple[str, str, str]]]:
+    slots: dict[str, list[str]] = {}
+    templates: list[tuple[str, str, str]] = []
+    text = files("tadka.corpora").joinpath("junk", "meta_grammar.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        kind, name, body = line.split("\t", 2)
+        if kind == "slot":
+            slots[name] = body.split("|")
+        else:
+            templates.append((kind, name, body))
+    return slots, templates
+
+
+_SLOT = re.compile(r"\{([A-Z_]+)\}")
+
+
+def expand(template: str, slots: dict[str, list[str]], rng: random.Random) -> str:
+    """One random expansion of a template (slots may hold slots)."""
+    for _ in range(4):
+        if "{" not in template:
+            break
+        template = _SLOT.sub(lambda m: rng.choice(slots[m.group(1)]), template)
+    return " ".join(template.split())
+
+
+def _seed_pairs(even: bool = True) -> list[tuple[str, str]]:
+    """(prompt, answer) of the seed tasks with an even line number (both languages) and the sample chats."""
+    root = files("tadka.corpora")
+    out = []
+    for i, line in enumerate(root.joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()):
+        if i % 2 == 0:
+            row = json.loads(line)
+            out += [(row[s]["instruction"], row[s]["response"]) for s in ("hi_latn", "en")]
+    for line in root.joinpath("samples", "hinglish_chat.jsonl").read_text(encoding="utf-8").splitlines():
+        prompt = ""
+        for m in json.loads(line)["messages"]:
+            if m["role"] == "user":
+                prompt = m["content"]
+            elif m["role"] == "assistant":
+                out.append((prompt, m["content"]))
+    return out
+
+
+def _labelled(prompt: str, answer: str, inserted: str | None) -> list[tuple[str, str]]:
+    """Training lines of one synthetic record: a segment is meta-talk when it holds ``inserted``."""
+    lines = []
+    for line, seg in edge_segments(prompt, answer):
+        is_meta = bool(inserted) and (inserted in seg or (len(seg.split()) >= 1 and seg in inserted))
+        lines.append((META if is_meta else OK, line))
+    return lines
 
 
 def training_lines() -> list[str]:
     """The labelled lines the model learns from (see the module docstring for which data)."""
-    root = files("tadka.corpora")
-    pos, neg = [], []
-    for line in root.joinpath("junk", "junk_parts.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+    rng = random.Random(0)
+    slots, templates = _grammar()
+    pairs = _seed_pairs()
+    out: list[tuple[str, str]] = []
+    every = [s for _, a in pairs for s in sentences(a)]
+    short = [expand("{SHORT_Q}", slots, rng) for _ in range(200)]
+    for prompt, answer in pairs:  # the good answers themselves, and each of their sentences as an edge
+        out += _labelled(prompt, answer, None)
+        for sent in sentences(answer)[1:-1]:
+            out += _labelled(prompt, f"{sent} {answer}", None) + _labelled(prompt, f"{answer} {sent}", None)
+        # one sentence of it as the whole answer: a short answer is not a refusal for being short
+        out += _labelled(prompt, rng.choice(sentences(answer)), None)
+        out += _labelled(rng.choice(short), rng.choice(sentences(answer)), None)
+        out += _labelled(rng.choice(short), answer, None)
+        # a sentence of another answer at an edge: on topic for its own task, sharing nothing with this
+        # one — so that "shares no word with the prompt" alone never reads as meta-talk
+        out += _labelled(prompt, f"{rng.choice(every)} {answer}", None) + _labelled(prompt, f"{answer} {rng.choice(every)}", None)
+    old = files("tadka.corpora").joinpath("junk", "junk_parts.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    phrases = []
+    evaluated = set()  # phrases of the evaluation rounds (dev, test, heldout): never trained on, even
+    for line in old:   # when the grammar happens to produce one word for word
         part_set, _, kind, text = line.split("\t", 3)
         if part_set == "train" and kind.startswith("boilerplate"):
-            pos.append(text)
-        elif part_set == "train" and kind == "good_edge":  # openers and sign-offs of good answers, letters
-            neg += [text] * 3
-    for i, line in enumerate(root.joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()):
-        if i % 2 == 0:
-            row = json.loads(line)
-            neg += sentences(row["hi_latn"]["response"]) + sentences(row["en"]["response"])
-    for line in root.joinpath("samples", "hinglish_chat.jsonl").read_text(encoding="utf-8").splitlines():
-        neg += [s for m in json.loads(line)["messages"] if m["role"] == "assistant" for s in sentences(m["content"])]
-    # the few positives are repeated so that both classes weigh about the same
-    lines = [f"{META} {normalise(p)}" for p in pos] * max(1, len(neg) // max(1, len(pos)) // 2)
-    lines += [f"{OK} {normalise(n)}" for n in neg]
-    random.Random(0).shuffle(lines)
+            phrases.append((kind.split("_")[1].replace("prefix", "opener").replace("suffix", "closer"), text))
+        elif part_set == "train" and kind == "good_edge":
+            phrases.append(("good_any", text))
+        elif part_set != "train":
+            evaluated.add(normalise(text))
+    times = {"whole": 200, "good_pair": 300}
+    for kind, _, body in templates:
+        for _ in range(times.get(kind, 100)):
+            text = expand(body, slots, rng)
+            norm = normalise(text)
+            if not any(e in norm for e in evaluated if len(e) > 12) and norm not in evaluated:
+                phrases.append((kind, text))
+    for kind, text in phrases:
+        prompt, answer = rng.choice(pairs)
+        if rng.random() < 0.25:  # a short prompt ("Ek baat batao?") as often as a long one would be odd
+            prompt = rng.choice(short)
+        if kind in ("opener", "good_opener") or (kind == "good_any" and rng.random() < 0.5):
+            out += _labelled(prompt, f"{text} {answer}", text if kind == "opener" else None)
+        elif kind in ("closer", "good_closer", "good_any"):
+            out += _labelled(prompt, f"{answer} {text}", text if kind == "closer" else None)
+        elif kind == "whole":
+            out += _labelled(prompt, text, text)
+        elif kind == "good_pair":
+            q, a = (s.strip() for s in text.split(">>", 1))
+            out += _labelled(q, a, None)
+    meta = list(dict.fromkeys(line for label, line in out if label == META))
+    ok = list(dict.fromkeys(line for label, line in out if label == OK))
+    # the classes weigh about the same (fastText has no class weights): the smaller one is repeated
+    lines = [f"{META} {x}" for x in meta] * max(1, round(len(ok) / len(meta)))
+    lines += [f"{OK} {x}" for x in ok] * max(1, round(len(meta) / len(ok)))
+    rng.shuffle(lines)
     return lines
-
-
-SOURCES = ("junk/junk_parts.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl")
 
 
 @lru_cache(maxsize=1)
 def model():
-    """Trained once per machine through tadka.lang's fastText trainer and cached by a hash of its
-    corpora and settings. The trainer runs in a child process: trained in a long-lived process that
-    has freed large blocks, fasttext-numpy2 reads uninitialised memory and stops with "Encountered
-    NaN" (see tadka.lang.ftmodel); the loaded model holds only its weights, not training buffers."""
+    """Trained once per machine through tadka.lang's fastText trainer (a child process) and cached
+    by a hash of its corpora and settings; the loaded model holds only its weights."""
     from tadka.lang.ftmodel import ModelSpec, load_or_train
 
-    params = {k: v for k, v in PARAMS.items() if k not in ("thread", "seed", "verbose")}
-    spec = ModelSpec("meta-talk", SOURCES, tuple(sorted(params.items())), version="1", quantize_cutoff=None)
+    # the version is this module's own text: a change in how segments or tokens are made retrains
+    code = hashlib.sha1(files("tadka.curate.filters").joinpath("meta_talk.py").read_bytes()).hexdigest()[:12]
+    spec = ModelSpec("meta-talk", SOURCES, tuple(sorted(PARAMS.items())), version=code, quantize_cutoff=None)
     return load_or_train(spec, training_lines)
 
 
-def meta_probability(sentence: str) -> float:
-    return meta_probabilities([sentence])[0]
-
-
-def meta_probabilities(sents: list[str]) -> list[float]:
-    """P(meta-talk) of each sentence, in one fastText call for the whole list."""
-    if not sents:
+def meta_probabilities(lines: list[str]) -> list[float]:
+    """P(meta-talk) of each model input line (from :func:`edge_segments`), in one fastText call."""
+    if not lines:
         return []
-    labels, probs = model().predict([normalise(s).replace("\n", " ") for s in sents], k=1)
+    labels, probs = model().predict(lines, k=1)
     return [float(p[0]) if ls[0] == META else 1.0 - float(p[0]) for ls, p in zip(labels, probs)]
 
 
-_EDGE = 400  # characters read at each end of a turn (meta-talk is a sentence, not a paragraph)
-_WORDS = 24  # words of an edge sentence the model reads
-
-
-def edge_sentences(text: str) -> list[str]:
-    """The first and the last sentence; a sentence of under four words ("Sure!", "Bilkul!") is read
-    together with its neighbour, so "Sure! Here's everything you need to know:" stays one opener.
-    Only the two ends of a long turn are split, and each sentence is cut to its first 24 words."""
-    head = sentences(text[:_EDGE] if len(text) > 2 * _EDGE else text)
-    tail = sentences(text[-_EDGE:]) if len(text) > 2 * _EDGE else head
-    if len(text) > 2 * _EDGE:
-        tail = tail[1:] or tail  # the tail window starts mid-sentence
-    if not head:
-        return []
-    first, last = head[0], tail[-1]
-    if len(head) > 1 and len(first.split()) < 4:
-        first = f"{first} {head[1]}"
-    if len(tail) > 1 and len(last.split()) < 4:
-        last = f"{tail[-2]} {last}"
-    return list(dict.fromkeys(" ".join(s.split()[:_WORDS]) for s in (first, last)))
-
-
-def meta_sentence(text: str, threshold: float) -> str | None:
-    """The first or last sentence of ``text`` that reads as meta-talk, or None."""
-    for s in edge_sentences(text):
-        if meta_probability(s) >= threshold:
-            return s
+def meta_sentence(prompt: str, answer: str, threshold: float) -> str | None:
+    """The edge segment of ``answer`` that reads as meta-talk, or None."""
+    segs = edge_segments(prompt, answer)
+    for (_, seg), p in zip(segs, meta_probabilities([line for line, _ in segs])):
+        if p >= threshold:
+            return seg
     return None

@@ -179,13 +179,22 @@ class MinHashDedup(GlobalStep):
             last = max(first + 1, int(np.searchsorted(ends, begin + _CHUNK, side="right")))
             end = int(ends[last - 1])
             hv = hv_all[begin:end]
-            scratch = np.empty((self.num_perm, len(hv)), np.uint32)
+            scratch = self._scratch(len(hv))
             np.multiply(self.a_[:, None], hv[None, :], out=scratch)  # uint32: wraps mod 2^32
             np.add(scratch, self.b_[:, None], out=scratch)
             offsets = ends[first:last] - counts[rows[first:last]] - begin
             out[rows[first:last]] = np.minimum.reduceat(scratch, offsets, axis=1).T
             first = last
         return out
+
+    def _scratch(self, width: int) -> np.ndarray:
+        """A num_perm × width uint32 work array, reused from batch to batch (one 8 MB buffer
+        rather than a fresh mapping and its page faults per chunk)."""
+        need = self.num_perm * width
+        buf = getattr(self, "scratch_", None)
+        if buf is None or len(buf) < need:
+            buf = self.scratch_ = np.empty(max(need, self.num_perm * _CHUNK), np.uint32)
+        return buf[:need].reshape(self.num_perm, width)
 
     def signature(self, text: str) -> np.ndarray:
         return self.signatures([text])[0]
@@ -198,37 +207,49 @@ class MinHashDedup(GlobalStep):
         return [row.tobytes() for row in sigs]
 
     # -- stages 2 and 3: band keys, candidate pairs, confirmation ------------------------------
-    def band_keys(self, sigs: np.ndarray, band: int) -> np.ndarray:
-        """One 64-bit key per record for one band (equal rows give equal keys)."""
-        _, rows = lsh_params(self.threshold, self.num_perm)
-        cols = sigs[:, band * rows:(band + 1) * rows].astype(np.uint64)
-        key = np.zeros(len(sigs), np.uint64)
-        for c in range(rows):
-            key = key * _BAND_MULT + cols[:, c] + np.uint64(c + 1)
+    @staticmethod
+    def band_key(cols: np.ndarray) -> np.ndarray:
+        """One 64-bit key per row from a band's rows × r uint32 values (equal rows give equal keys)."""
+        key = np.zeros(len(cols), np.uint64)
+        for c in range(cols.shape[1]):  # in place: one row-sized temporary, not a uint64 copy of the band
+            np.multiply(key, _BAND_MULT, out=key)
+            np.add(key, cols[:, c], out=key, casting="unsafe")
+            np.add(key, np.uint64(c + 1), out=key)
         return key
 
-    def candidates(self, sigs: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Row pairs sharing at least one band (rank[a] < rank[b]), each once."""
-        bands, _ = lsh_params(self.threshold, self.num_perm)
+    def candidates(self, sigs, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row pairs sharing at least one band (rank[a] < rank[b]), each once. ``sigs`` is a
+        :class:`~tadka.curate.filters.sketches.SketchView` (or a rows × num_perm uint32 matrix)."""
+        from tadka.curate.filters.sketches import SketchView
+
+        view = SketchView.of(sigs.view(np.uint8) if isinstance(sigs, np.ndarray) else sigs)
+        bands, rows = lsh_params(self.threshold, self.num_perm)
         a_parts, b_parts = [], []
         for band in range(bands):
-            a, b = pairs_from_keys(self.band_keys(sigs, band), rank)
+            key = self.band_key(view.columns(4 * band * rows, 4 * (band + 1) * rows).view(np.uint32))
+            a, b = pairs_from_keys(key, rank)
+            del key
             a_parts.append(a)
             b_parts.append(b)
         a, b = np.concatenate(a_parts), np.concatenate(b_parts)
-        return unique_pairs(a, b, len(sigs))
+        return unique_pairs(a, b, len(view))
 
-    def similarity(self, sigs: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Estimated Jaccard of each pair: the share of permutations on which the signatures agree."""
-        out = np.empty(len(a), np.float32)
-        step = max(1, 2_000_000 // self.num_perm)
-        for s in range(0, len(a), step):
-            out[s:s + step] = (sigs[a[s:s + step]] == sigs[b[s:s + step]]).mean(axis=1)
-        return out
+    def similarity(self, sigs, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Estimated Jaccard of each pair: the share of permutations on which the signatures agree,
+        counted 16 permutations (one 64-byte column block) at a time."""
+        from tadka.curate.filters.sketches import BLOCK, SketchView
 
-    def pairs(self, sketches: np.ndarray, rank: np.ndarray):
-        sigs = np.ascontiguousarray(sketches).view(np.uint32).reshape(len(sketches), self.num_perm)
-        a, b = self.candidates(sigs, rank)
-        sim = self.similarity(sigs, a, b)
+        view = SketchView.of(sigs.view(np.uint8) if isinstance(sigs, np.ndarray) else sigs)
+        agree = np.zeros(len(a), np.int32)
+        step = max(1, 2_000_000 // BLOCK)
+        for lo in range(0, self.width, BLOCK):
+            cols = view.columns(lo, min(lo + BLOCK, self.width)).view(np.uint32)
+            for s in range(0, len(a), step):
+                agree[s:s + step] += (cols[a[s:s + step]] == cols[b[s:s + step]]).sum(axis=1)
+        return (agree / self.num_perm).astype(np.float32)
+
+    def pairs(self, sketches, rank: np.ndarray):
+        a, b = self.candidates(sketches, rank)
+        sim = self.similarity(sketches, a, b)
         keep = sim >= self.threshold
         return a[keep], b[keep], sim[keep]

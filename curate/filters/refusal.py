@@ -12,9 +12,12 @@ regular-expression scans.
 Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``, ``meta_talk``).
 
 ``meta_talk``: phrase lists only know the wordings someone wrote down; on wordings written later
-they missed about half. So the first and last sentence of each checked turn also go through a small
-fastText classifier of assistant meta-talk (:mod:`tadka.curate.filters.meta_talk`), flagged when
-P(meta) ≥ ``meta_threshold``.
+they missed about half. So the edges of each checked turn — its first and last sentence, a leading
+"label:", or the whole turn when it is one sentence — also go through a fastText classifier of
+assistant meta-talk trained from a grammar of its parts, each read with its context (its place, the
+prompt's and the answer's length, the words it shares with the prompt and with the rest of the
+answer: :mod:`tadka.curate.filters.meta_talk`), flagged when P(meta) ≥ ``meta_threshold``. All
+edges of a batch go to the model in one call.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import re
 import unicodedata
 from typing import Sequence
 
-from tadka.curate.filters.base import Filter, Verdict, steps, with_marks
+from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
 from tadka.errors import ConfigError
@@ -65,7 +68,7 @@ class RefusalFilter(Filter):
 
     def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
                  categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
-                 extra: Sequence[str] = (), meta_threshold: float = 0.9) -> None:
+                 extra: Sequence[str] = (), meta_threshold: float = 0.97) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
             raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
@@ -115,24 +118,28 @@ class RefusalFilter(Filter):
 
     def keep_batch(self, records: Sequence[Record]) -> list[Verdict]:
         """Verdicts for a batch: the phrase lists per record, then one classifier call for the edge
-        sentences of every record they did not already flag."""
+        segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [[cat for cat, _ in self.matches(t)] for t in turns]
         if "meta_talk" in self.categories:
-            from tadka.curate.filters.meta_talk import edge_sentences, meta_probabilities
+            from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
-            owner, sents = [], []
-            for i, ts in enumerate(turns):
-                if not found[i]:
-                    for t in ts:
-                        edges = edge_sentences(t)
-                        owner += [i] * len(edges)
-                        sents += edges
-            for i, p in zip(owner, meta_probabilities(sents)):
+            owner, lines = [], []
+            for i, rec in enumerate(records):
+                if found[i]:
+                    continue
+                prompt = ""
+                for m in rec.messages:
+                    if m["role"] == "user":
+                        prompt = m["content"]
+                    elif m["role"] in self.roles:
+                        segs = edge_segments(prompt, m["content"])
+                        owner += [i] * len(segs)
+                        lines += [line for line, _ in segs]
+            for i, p in zip(owner, meta_probabilities(lines)):
                 if p >= self.meta_threshold and "meta_talk" not in found[i]:
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 
-    def apply_batch(self, records: Sequence[Record]) -> list[Record]:
-        self.ensure_setup()
-        return [rec if v is True else with_marks(rec, None, v[1]) for rec, v in zip(records, self.keep_batch(records))]
+    def evaluate_batch(self, records: Sequence[Record]) -> list[tuple[dict[str, float], tuple[str, ...]]]:
+        return [({}, ()) if v is True else ({}, v[1]) for v in self.keep_batch(records)]

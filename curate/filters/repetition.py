@@ -42,9 +42,8 @@ from typing import Mapping, Sequence
 from tadka.curate.filters.base import Filter, Verdict, steps
 import re
 
-from tadka.curate.filters.text import lines, lower_words, paragraphs
+from tadka.curate.filters.text import fresh_lower_words, lines, lower_words, paragraphs, split_sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?।|])\s+|\n+")
 from tadka.records import Record
 
 
@@ -97,13 +96,13 @@ def duplicate_ngram_share(ws: Sequence[str], n: int, total_chars: int) -> float:
 
 def repeated_sentence_share(text: str) -> float:
     """Characters in sentences of 3+ words that repeat an earlier sentence, over all characters."""
-    parts = _SENTENCE_END.split(text)
+    parts = split_sentences(text, ".!?।|")
     if len(parts) < 2:
         return 0.0
     seen: set[tuple[str, ...]] = set()
     dup = total = 0
     for part in parts:
-        ws = lower_words(part)
+        ws = fresh_lower_words(part)
         n = sum(map(len, ws))
         total += n
         if len(ws) >= 3:
@@ -150,8 +149,10 @@ class RepetitionFilter(Filter):
                 frac, chars = duplicate_shares(ps)
                 out += [("dup_paras", frac, self.dup_para_frac), ("dup_para_chars", chars, self.dup_para_char_frac)]
         ws = lower_words(text)
-        # a repeated sentence of 3+ words repeats a word trigram: check that first (C-speed set size)
-        share = repeated_sentence_share(text) if len(set(zip(ws, ws[1:], ws[2:]))) < len(ws) - 2 else 0.0
+        # No repeated word trigram (decided in C, by a set's size) means no repeated sentence of 3+
+        # words and no repeated n-gram for n ≥ 3: most answers stop here after the bigram rule.
+        repeats3 = len(set(zip(ws, ws[1:], ws[2:]))) < len(ws) - 2
+        share = repeated_sentence_share(text) if repeats3 else 0.0
         if share:
             out.append(("dup_sentences", share, self.dup_sentence_char_frac))
         if self.short_min_words <= len(ws) < self.min_words:
@@ -159,8 +160,8 @@ class RepetitionFilter(Filter):
         if len(ws) >= self.min_words:
             total = sum(map(len, ws))
             for n, limit in sorted(self.top_ngram_char_frac.items()):
-                out.append((f"top_{n}gram", top_ngram_share(ws, n, total), limit))
-            clean = False  # no repeated n-gram means no repeated longer one: skip the rest
+                out.append((f"top_{n}gram", top_ngram_share(ws, n, total) if n < 3 or repeats3 else 0.0, limit))
+            clean = not repeats3  # no repeated n-gram means no repeated longer one: skip the rest
             for n, limit in sorted(self.dup_ngram_char_frac.items()):
                 share = 0.0 if clean else duplicate_ngram_share(ws, n, total)
                 clean = clean or share == 0.0

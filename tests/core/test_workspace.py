@@ -237,3 +237,35 @@ def test_stats_token_budget_under_a_student_tokenizer(ws, tmp_path):
     (stage,) = json.loads(result.output)
     expected = sum(len(tok.encode(m["content"]).ids) for r in _records(20) for m in r.messages)
     assert 0 < stage["extra"]["tokens"]["total"] and abs(stage["extra"]["tokens"]["total"] - expected) <= 20 * 4
+
+
+def test_stage_writer_streams_a_stage_datasets_reads_and_swaps_it_in_atomically(ws):
+    from tadka.records import ARROW_SCHEMA, to_table
+    from tadka.workspace import hf_features
+
+    assert hf_features(ARROW_SCHEMA) == datasets.Features.from_arrow_schema(ARROW_SCHEMA).to_dict()
+    ws.write_stage("curated", _records(3, "purana"))
+    with ws.stage_writer("curated", meta={"note": "batches"}) as w:
+        for start in (0, 1500):
+            w.write(to_table(_records(1500, f"b{start}")))
+        assert ws.table("curated").num_rows == 3  # readers see the old version until the commit
+    ds = datasets.load_from_disk(str(ws.root / "data" / "curated"))
+    assert ds.num_rows == 3000 and ds.features == datasets.Features.from_arrow_schema(ARROW_SCHEMA)
+    assert ws.stage_table("curated")["id"].to_pylist() == ds["id"]
+    assert sum(t.num_rows for t in ws.stage_batches("curated")) == 3000
+    meta = json.loads((ws.root / "data" / "curated" / "tadka_stage.json").read_text())
+    assert meta["rows"] == 3000 and meta["note"] == "batches"
+    # an error while writing, or a repeated id, leaves the stage as it was
+    with pytest.raises(RuntimeError):
+        with ws.stage_writer("curated") as w:
+            w.write(to_table(_records(2, "aadha")))
+            raise RuntimeError("killed half way")
+    with pytest.raises(WorkspaceError, match="id repeats"):
+        with ws.stage_writer("curated") as w:
+            w.write(to_table(_records(2, "dohra")))
+            w.write(to_table(_records(1, "dohra")))
+    assert ws.table("curated").num_rows == 3000
+    assert len(list((ws.root / "data" / ".versions").glob("curated.*"))) <= 2
+    with ws.stage_writer("empty"):
+        pass
+    assert ws.table("empty").num_rows == 0 and list(ws.stage_batches("empty")) == []

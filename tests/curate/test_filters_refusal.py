@@ -29,11 +29,11 @@ def test_refusals_and_boilerplate_are_found(text, category):
 @pytest.mark.parametrize("text", [
     "UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi nahi maangta.",
     "Agar app kaam nahi kar raha to bank ki helpline pe call karo, woh madad karenge.",
-    "Main aapko steps batata hoon: pehle IRCTC app kholo, phir PNR daalo.",
     "AI tools jaise chatbot ab kheti mein bhi use hote hain, jaise mausam ki jaankari ke liye.",
     "Sorry to hear that! Pehle FIR ki copy lo aur insurance company ko batao.",
     "Hinglish mein likhna aasaan hai, bas Roman script use karo.",
-    "मैं आपको बताता हूँ कि राशन कार्ड कैसे बनता है।",
+    "Main theek hoon, shukriya! Aap batao?",
+    "Theek hai, kal subah 6 baje yaad dila dunga.",
 ])
 def test_helpful_answers_pass(text):
     assert RefusalFilter().keep(chat(text)) is True
@@ -62,14 +62,21 @@ def test_meta_talk_at_the_edges_of_an_answer(text):
     assert verdict is not True and set(verdict[1]) & {"meta_talk", "closing", "boilerplate"}
 
 
-def test_meta_talk_model_reads_only_the_edges_and_never_the_test_phrases():
-    from tadka.curate.filters.meta_talk import edge_sentences, training_lines
+def test_meta_talk_model_reads_the_edges_with_their_context_and_never_the_eval_phrases():
+    from tadka.curate.filters.meta_talk import edge_segments, training_lines
 
-    assert edge_sentences("Sure! Here is what to do. Step one. Step two. Thanks!") == [
-        "Sure! Here is what to do.", "Step two. Thanks!"]
-    test = [line.split("\t")[3] for line in read_junk() if line.startswith("test\t")]
-    text = "\n".join(training_lines())
-    assert test and not any(t.lower() in text for t in test if len(t) > 20)
+    segs = edge_segments("Kya karun?", "Sure! Here is what to do. Step one is easy. Step two is hard. Thanks!")
+    assert [s for _, s in segs] == ["Sure!", "Sure! Here is what to do.", "Thanks!", "Step two is hard. Thanks!"]
+    assert segs[0][0].startswith("^f ^p0 ") and segs[2][0].split()[-1] == "thanks"
+    label = edge_segments("Kya karun?", "Output: Pehle form bharo. Phir bank jao.")
+    assert label[0] == ("^f ^p0 ^a0 ^o0 ^r0 ^c output", "Output:")
+    assert [s for _, s in edge_segments("Kya?", "Haan, ho jayega.")] == ["Haan, ho jayega."]  # one sentence: whole
+    from tadka.curate.filters.text import normalise
+
+    held = [row[3] for row in (line.split("\t") for line in read_junk())
+            if row[0] in ("dev", "test", "heldout") and row[2].startswith("boilerplate")]
+    segments = {line.split(" ", 7)[-1] for line in training_lines()}  # the text after label and context
+    assert held and not any(normalise(t) in segments for t in held)
 
 
 def read_junk():
