@@ -96,7 +96,7 @@ def _flagged(record: Record, flag: str) -> Record:
 
 def _load(record: Record, plan: Plan, media: MediaSettings) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
     """Decoded media the plan needs (by kind), notes about conversions, and load ops entries."""
-    from tadka.augment.codemix import op_string
+    from tadka.ops import op_string
 
     loaded: dict[str, Any] = {}
     notes: list[dict[str, Any]] = []

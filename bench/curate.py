@@ -82,7 +82,7 @@ def write_inputs(n: int, folder: Path) -> None:
 def child_curate(ws_path: str, steps: list[str]) -> None:
     """In a fresh process on one core: `curate()` over the workspace; prints the figures."""
     pin()
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate
     from tadka.workspace import Workspace
 
@@ -106,7 +106,7 @@ def _run_child(ws: Path, steps: list[str]) -> dict:
 
 
 def part_speed(n: int) -> dict:
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
 
     with tempfile.TemporaryDirectory(prefix="tadka-bench-") as tmp:
         tmp = Path(tmp)
@@ -142,8 +142,8 @@ def part_threshold() -> dict:
 
     import numpy as np
 
-    from tadka.curate.curate_config import CurateConfig
-    from tadka.curate.filters.minhash import MinHashDedup
+    from tadka.curate.config import CurateConfig
+    from tadka.curate.dedup.minhash import MinHashDedup
     from tadka.curate.pipeline import curate_records
     from tests.curate.synth import plant_char_edits, seed_records
 
@@ -182,7 +182,7 @@ def part_threshold() -> dict:
 
 
 def part_seeds() -> dict:
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
     from tests.curate.synth import plant_char_edits, seed_records
 
@@ -256,7 +256,7 @@ def part_pii() -> dict:
 def part_ray(n: int) -> dict:
     import ray
 
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     recs = make(n)

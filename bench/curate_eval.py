@@ -271,7 +271,7 @@ def heldout_records(round_no: int = 7):
 
 def part_heldout(round_no: int = 7, cfg=None) -> dict:
     """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     cfg = cfg or CurateConfig()
@@ -308,7 +308,7 @@ def good_records():
 
 def part_junk() -> dict:
     """Junk kept and good records dropped by the default pipeline, with the new gates and without."""
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     junk, good = junk_records(which="test"), good_records()

@@ -45,9 +45,10 @@ def readme_run(n: int) -> dict:
 
 
 def band_rate(n: int, band: str, script: str) -> tuple[float, float, float]:
-    from tadka.augment.codemix import default_tagger, in_band, parse_band
-    from tadka.curate.config import GenerateConfig
-    from tadka.curate.generate import generate, measure_cmi
+    from tadka.curate.generate.mixer.codemixer import default_tagger
+    from tadka.ops import in_band, parse_band
+    from tadka.curate.generate.config import GenerateConfig
+    from tadka.curate.generate.pipeline import generate, measure_cmi
 
     t0 = time.perf_counter()
     result = generate(None, GenerateConfig(n=n, cmi=band, script=script), project_seed=0)

@@ -3,7 +3,7 @@
 The same code path serves every engine, in three passes over the rows, each a batch at a time:
 
 1. **lineage** — ids and ``source`` of every row give each copy's parent and lineage
-   (:mod:`tadka.curate.filters.lineage`), as numpy arrays;
+   (:mod:`tadka.curate.dedup.lineage`), as numpy arrays;
 2. **steps** — every batch goes through :class:`~tadka.curate.batch.BatchProcessor` (every
    per-record filter in configured order, then each global step's sketch) in this process
    (``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on
@@ -47,11 +47,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tadka.curate.batch import BASE, INPUT, BatchProcessor, flagged_mask, records_table
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
-from tadka.curate.filters.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
-from tadka.curate.filters.sketches import ArrayStore, FileStore
-from tadka.curate.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
+from tadka.curate.dedup.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
+from tadka.curate.dedup.sketches import ArrayStore, FileStore
+from tadka.curate.dedup.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
 from tadka.records import ARROW_SCHEMA, Record, to_table
 
 logger = logging.getLogger(__name__)

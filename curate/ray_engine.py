@@ -4,7 +4,7 @@ Ray Data moves Arrow blocks between workers; ``map_batches`` with ``batch_format
 each worker exactly the table :class:`~tadka.curate.pipeline.BatchProcessor` takes, so the steps,
 their order and their output are those of the local engine — the driver sorts rows by ``_row``
 and runs the dedup stages itself (lineages from the input, sorted band keys, confirmed pairs, the
-keeper rule: :mod:`tadka.curate.settle`), which is why both engines keep the same ids and record the
+keeper rule: :mod:`tadka.curate.dedup.settle`), which is why both engines keep the same ids and record the
 same lineage rules. The dedup stages are plain functions over numpy arrays, ready to become Ray
 stages of their own. When no Ray cluster is
 running, a local one with ``workers`` CPUs is started for the run and shut down after it; an

@@ -20,7 +20,7 @@ from tadka.config import ExportConfig
 from tadka.errors import ConfigError
 from tadka.records import Record
 from tadka.records.writers import write_hf, write_jsonl, write_parquet
-from tadka.reviewdb import has_labels, reviewed
+from tadka.review.db import has_labels, reviewed
 from tadka.workspace import Workspace
 
 FORMATS = ("jsonl", "parquet", "hf")

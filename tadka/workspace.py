@@ -73,7 +73,7 @@ class Workspace:
     @classmethod
     def init(cls, root: str | os.PathLike, *, name: str | None = None) -> "Workspace":
         """Create the folders of DESIGN §3, a commented tadka.yaml and the SQLite files."""
-        from tadka.reviewdb import open_review_db
+        from tadka.review.db import open_review_db
         from tadka.teachercache import open_teacher_cache
 
         root = Path(root)

@@ -33,7 +33,7 @@ def command(workspace, stage, output, rejects, steps, engine, workers, batch_siz
       tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
     """
     from tadka.config import override
-    from tadka.curate import curate_config  # noqa: F401  (registers the `curate:` section)
+    from tadka.curate import config as _curate_config  # noqa: F401  (registers the `curate:` section)
     from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
     from tadka.curate.filters import StepContext
     from tadka.workspace import Workspace

@@ -10,7 +10,7 @@ import click
 
 # Light (dataclasses only): registers the generate: section, so tadka.yaml may hold it and
 # `tadka init` writes it.
-import tadka.curate.config  # noqa: F401
+import tadka.curate.generate.config  # noqa: F401
 
 SHOWN_PROMPTS = 3
 
@@ -52,7 +52,7 @@ def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains
     """
     from tadka.apps.cli import _workspace
     from tadka.config import override
-    from tadka.curate.generate import generate
+    from tadka.curate.generate.pipeline import generate
 
     ws = _workspace(workspace)
     flags = {"teacher": teacher, "model": model, "base_url": base_url, "recipe": recipe, "n": n, "cmi": cmi,

@@ -1,6 +1,6 @@
 """`tadka review [WORKSPACE]`: start the review app (Streamlit); `tadka review users …`: its accounts.
 
-Importing this module registers the ``review:`` section of tadka.yaml (tadka.review_config, no
+Importing this module registers the ``review:`` section of tadka.yaml (tadka.review.config, no
 streamlit), so `tadka init` renders it; streamlit itself is imported only when the server starts.
 On loopback the app is single-user; bound anywhere else it requires accounts (name, role, scrypt-hashed
 password in review.db), and the server refuses to start until an admin account exists.
@@ -18,14 +18,14 @@ from pathlib import Path
 
 import click
 
-from tadka.review_config import ORDERS, ReviewConfig, check_review_config, is_loopback  # noqa: F401  (registers review:)
+from tadka.review.config import ORDERS, ReviewConfig, check_review_config, is_loopback  # noqa: F401  (registers review:)
 
 APP = Path(__file__).resolve().parent.parent / "review" / "app.py"
 _is_loopback = is_loopback  # the name tests and callers used before it moved to the core
 
 
 def _warm(ws, stage: str) -> None:
-    from tadka.review_index import StageIndex
+    from tadka.review.index import StageIndex
 
     StageIndex.cached(ws, stage)
 
@@ -110,8 +110,8 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
 
 def _require_an_admin(ws, host: str) -> None:
     from tadka.errors import ConfigError
-    from tadka.review_accounts import accounts
-    from tadka.review_store import ReviewStore
+    from tadka.review.accounts import accounts
+    from tadka.review.store import ReviewStore
 
     store = ReviewStore(ws.review_db)
     try:
@@ -138,7 +138,7 @@ def _password(password_stdin: bool) -> str:
 
 def _store(workspace):
     from tadka.apps.cli import _workspace
-    from tadka.review_store import ReviewStore
+    from tadka.review.store import ReviewStore
 
     return ReviewStore(_workspace(workspace).review_db)
 
@@ -167,7 +167,7 @@ def users() -> None:
 @stdin_option
 def users_add(name: str, role: str, workspace, password_stdin: bool) -> None:
     """Add an account (asks for its password twice)."""
-    from tadka.review_accounts import add_account
+    from tadka.review.accounts import add_account
 
     store = _store(workspace)
     add_account(store, name, role, _password(password_stdin), actor=_actor())
@@ -180,7 +180,7 @@ def users_add(name: str, role: str, workspace, password_stdin: bool) -> None:
 @stdin_option
 def users_passwd(name: str, workspace, password_stdin: bool) -> None:
     """Set a new password for an account."""
-    from tadka.review_accounts import set_password
+    from tadka.review.accounts import set_password
 
     set_password(_store(workspace), name, _password(password_stdin), actor=_actor())
     click.echo(f"password of '{name}' changed")
@@ -192,7 +192,7 @@ def users_passwd(name: str, workspace, password_stdin: bool) -> None:
 @workspace_option
 def users_role(name: str, role: str, workspace) -> None:
     """Make an account a reviewer or an admin."""
-    from tadka.review_accounts import set_role
+    from tadka.review.accounts import set_role
 
     set_role(_store(workspace), name, role, actor=_actor())
     click.echo(f"'{name}' is now {role}")
@@ -204,7 +204,7 @@ def users_role(name: str, role: str, workspace) -> None:
 @click.option("--enable", is_flag=True, help="Enable it again instead.")
 def users_disable(name: str, workspace, enable: bool) -> None:
     """Disable an account (its decisions and audit rows stay)."""
-    from tadka.review_accounts import set_active
+    from tadka.review.accounts import set_active
 
     set_active(_store(workspace), name, enable, actor=_actor())
     click.echo(f"'{name}' {'enabled' if enable else 'disabled'}")
@@ -214,7 +214,7 @@ def users_disable(name: str, workspace, enable: bool) -> None:
 @workspace_option
 def users_list(workspace) -> None:
     """Accounts, roles and whether they are active."""
-    from tadka.review_accounts import accounts
+    from tadka.review.accounts import accounts
 
     found = accounts(_store(workspace))
     if not found:

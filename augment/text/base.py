@@ -8,7 +8,7 @@ next to the requested one. A unit chosen is always changed (an op only calls a u
 can change it), so the observed rate converges on the requested one.
 
 Randomness: :meth:`TextOp.apply` takes a ``random.Random``; :meth:`TextOp.rng` seeds one from
-(global seed, op name, record key) with :func:`tadka.augment.codemix.op_rng`, so output depends on
+(global seed, op name, record key) with :func:`tadka.curate.generate.mixer.codemixer.op_rng`, so output depends on
 neither record order nor worker count. By default only ``user`` turns are touched (``roles``), and
 never a protected piece (:mod:`tadka.augment.text.protect`).
 
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from tadka.augment.codemix import op_rng, op_string
+from tadka.ops import op_rng, op_string
 from tadka.augment.text.protect import ENTITY_MODES, Piece, segment
 from tadka.errors import ConfigError
 from tadka.records import ROLES, Record
