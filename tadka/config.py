@@ -46,6 +46,17 @@ def opt(default: Any, help: str, **kw: Any) -> Any:
     return field(default=default, metadata={"help": help, **kw})
 
 
+def section_fields(cls: type) -> list[tuple[str, Any, Any, str]]:
+    """(name, annotation, default, description) of every key of a section, in order: what `tadka init`
+    renders and what the CLI builds its flags from."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in fields(cls):
+        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        out.append((f.name, hints[f.name], default, f.metadata.get("help", "")))
+    return out
+
+
 # -- the core sections ---------------------------------------------------------------------------
 @section("project", "The project as a whole.")
 @dataclass

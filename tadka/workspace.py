@@ -431,3 +431,14 @@ def _dedupe_ids(table: pa.Table) -> pa.Table:
         mask.append(value not in seen)
         seen.add(value)
     return table.filter(pa.array(mask))
+
+
+def open_workspace(path: str | os.PathLike | None = None) -> Workspace:
+    """The workspace a command works in: ``path`` itself (it must hold tadka.yaml), or, when no path is
+    given, the one containing the current folder. Every command's ``-w/--workspace`` goes through here."""
+    if path is None:
+        return Workspace.find()
+    if not (Path(path) / CONFIG_NAME).is_file():
+        raise WorkspaceError(f"not a tadka workspace (no {CONFIG_NAME})", file=str(path), field="workspace",
+                             hint="run `tadka init DIR` first")
+    return Workspace(path)

@@ -38,3 +38,27 @@ def test_help_lists_the_recorded_flags():
     out = CliRunner().invoke(cli, ["curate", "--help"]).output
     for flag in recorded["tadka curate"]["options"]:
         assert flag in out, flag
+
+
+def test_no_config_default_is_typed_by_hand_in_the_cli():
+    """`[section.key: default]` in --help is rendered from the section model (tadka.cli_options), never
+    written into a string, where it would drift from the default it names."""
+    import ast
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\[(project|import|generate|augment|curate|review|export|train|compress|eval)\.\w+")
+    sources = [*sorted((root / "apps").rglob("*.py")), root / "train" / "cli.py"]
+    found = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.search(node.value):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not found
+
+
+def test_a_flag_shows_the_key_and_default_it_mirrors():
+    from click.testing import CliRunner
+
+    out = " ".join(CliRunner().invoke(cli, ["augment", "--help"]).output.split())
+    assert "[augment.copies: 1]" in out and "[augment.rate: 0.1]" in out and "[augment.stage]" in out
