@@ -168,7 +168,7 @@ def part_threshold() -> dict:
         flags = [(rid, f) for rid, fs in zip(out.rows["id"].to_pylist(), out.rows["flags"].to_pylist()) for f in fs]
         wrong = sum(task_of[f.split(":", 1)[1]] != task_of[rid] for rid, f in flags)
 
-        def removed(lo: int, hi: int) -> float:
+        def removed(lo: int, hi: int, per_task: dict = per_task) -> float:
             mine = [cid for cid, e in edits.items() if lo <= e <= hi]
             return round(sum(per_task.get(origin[c], 0) == 1 for c in mine) / max(1, len(mine)), 4)
 

@@ -8,6 +8,7 @@ are errors that name the file, the line and the key, and list the allowed ones.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 import difflib
 import os
 import re
@@ -42,7 +43,7 @@ def section(name: str, help: str = ""):
 def opt(default: Any, help: str, **kw: Any) -> Any:
     """A dataclass field with a help text (rendered as the comment in tadka.yaml)."""
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata={"help": help, **kw})
+        return field(default_factory=partial(type(default), default), metadata={"help": help, **kw})
     return field(default=default, metadata={"help": help, **kw})
 
 
@@ -52,7 +53,7 @@ def section_fields(cls: type) -> list[tuple[str, Any, Any, str]]:
     hints = typing.get_type_hints(cls)
     out = []
     for f in fields(cls):
-        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
         out.append((f.name, hints[f.name], default, f.metadata.get("help", "")))
     return out
 
@@ -255,7 +256,7 @@ def load_config(path: str | os.PathLike | None) -> Config:
     return Config(sections, path)
 
 
-def override(obj: T, values: dict[str, Any], name: str) -> T:
+def override(obj: Any, values: dict[str, Any], name: str) -> Any:
     """A copy of a section with CLI flag values applied (None means the flag was not given)."""
     given = {k: v for k, v in values.items() if v is not None}
     if not given:
@@ -277,7 +278,7 @@ def render_template() -> str:
         out.append(f"# {SECTION_HELP.get(name, '')}")
         out.append(f"{name}:")
         for f in fields(cls):
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
             help_text = f.metadata.get("help", "")
             for line in textwrap.wrap(help_text, 96):
                 out.append(f"  # {line}")

@@ -183,7 +183,8 @@ class TeacherCache:
 
     def clear(self, *, model: str | None = None, before: float | None = None) -> int:
         """Delete answers (all, one model's, or those stored before a time); returns how many."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if model is not None:
             where.append("model = ?")
             args.append(model)

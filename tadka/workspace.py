@@ -26,7 +26,7 @@ import time
 import uuid
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -320,7 +320,7 @@ class StageWriter:
     def __init__(self, ws: Workspace, stage: str, meta: dict) -> None:
         self.ws, self.stage, self.meta = ws, check_stage_name(stage), dict(meta)
         self.rows = 0
-        self._lock = ws.lock(stage)
+        self._lock: Any = ws.lock(stage)
         self._lock.__enter__()
         try:
             versions = ws.data_dir / ".versions"

@@ -154,7 +154,7 @@ class WordTagger:
         lex_en = self.pack.lexicon.english_words | self.pack.lexicon.loanwords
         out: dict[str, tuple] = {}
         for w in hi | en | set(counts):
-            c = counts.get(w) or {}
+            c: dict = counts.get(w) or {}
             c_hi, c_en = c.get(HI, 0), c.get(EN, 0)
             c_ne, c_mixed, c_univ = c.get(NE, 0), c.get(MIXED, 0), c.get(UNIV, 0)
             in_hi, in_en = (w in hi or c_hi > 0), (w in en or c_en > 0)
@@ -242,7 +242,7 @@ class WordTagger:
             letters = scripts.letter_scripts(token)
             if self.pack.script in letters and scripts.LATN in letters:
                 return (MIXED, FIXED, 0.0, True)
-            script = max(letters, key=letters.get)
+            script = max(letters, key=lambda s: letters[s])
         if script == self.pack.script:
             return (HI, FIXED, 9.0, True)
         if script != scripts.LATN:
@@ -347,7 +347,7 @@ class WordTagger:
         # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
         # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
         foreign_mark = None if own or mark == EN else mark
-        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,
+        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,  # type: ignore[return-value]
                            sclass + MARKED if foreign_mark else sclass,
                            cap_of(token) if latin else LOWER,
                            e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,

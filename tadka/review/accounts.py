@@ -123,4 +123,4 @@ def authenticate(store: ReviewStore, name: str, password: str) -> Account | None
     ok = check_password(password, row["password_hash"] if row else _DUMMY) and row is not None and bool(row["active"])
     with store._tx() as c:
         store._audit(c, name or None, None, "login", None, "ok" if ok else "refused", None)
-    return Account(row["name"], row["role"], True, row["created_at"]) if ok else None
+    return Account(row["name"], row["role"], True, row["created_at"]) if ok else None  # type: ignore[index]  # ok: the row was found

@@ -67,7 +67,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable]]) -> float | None:
             continue
         for i, j in itertools.permutations(range(m), 2):
             coincidence[(values[i], values[j])] += 1 / (m - 1)
-    n_c: Counter = Counter()
+    n_c: defaultdict = defaultdict(float)
     for (c, _k), w in coincidence.items():
         n_c[c] += w
     n = sum(n_c.values())

@@ -54,7 +54,10 @@ def merge_turns(seen: list[dict], mine: list[dict], theirs: list[dict]) -> Merge
                                        pick(mine, i)["content"], pick(theirs, i)["content"])
                           for i in range(n) if pick(mine, i) != pick(theirs, i))
         return Merge(theirs, tuple(range(len(mine))), tuple(range(len(theirs))), conflicts)
-    merged, by_me, by_them, conflicts = [], [], [], []
+    merged: list[dict] = []
+    by_me: list[int] = []
+    by_them: list[int] = []
+    found: list[TurnConflict] = []
     for i, (s, m, t) in enumerate(zip(seen, mine, theirs)):
         s, m, t = s["content"], m["content"], t["content"]
         if m != s:
@@ -66,6 +69,6 @@ def merge_turns(seen: list[dict], mine: list[dict], theirs: list[dict]) -> Merge
         elif t == s:
             merged.append({"role": roles[i], "content": m})
         else:
-            conflicts.append(TurnConflict(i, roles[i], s, m, t))
+            found.append(TurnConflict(i, roles[i], s, m, t))
             merged.append({"role": roles[i], "content": t})
-    return Merge(merged, tuple(by_me), tuple(by_them), tuple(conflicts))
+    return Merge(merged, tuple(by_me), tuple(by_them), tuple(found))

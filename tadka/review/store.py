@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
-from tadka.errors import ConflictError, InputError
+from tadka.errors import ConflictError, InputError, TadkaError
 from tadka.records import Record, validate_messages
 from tadka.review.merge import Merge, merge_turns
 from tadka.review.reads import Item, ReviewReads, TextVersion  # noqa: F401  (Item is part of this API)
@@ -147,7 +147,7 @@ class ReviewStore(ReviewReads):
         if label not in ("accepted", "rejected"):
             raise InputError(f"unknown decision {label!r}", field="label", hint="accepted or rejected")
         action = "accept" if label == "accepted" else "reject"
-        error = None
+        error: TadkaError | None = None
         with self._tx() as c:
             before = self._load(c, record_id)
             if blind and (before.status != "pending" or before.version != base_version):
@@ -189,7 +189,8 @@ class ReviewStore(ReviewReads):
         if kind not in EDIT_KINDS:
             raise InputError(f"unknown kind of edit {kind!r}", field="kind", hint=", ".join(EDIT_KINDS))
         messages = validate_messages(messages)
-        error, merged_over = None, None
+        error: TadkaError | None = None
+        merged_over: int | None = None
         with self._tx() as c:
             before = self._load(c, original.id)
             base = before.current() or original
@@ -240,7 +241,7 @@ class ReviewStore(ReviewReads):
         versions restored over stay in ``edits``.
         """
         messages = validate_messages(version.messages)
-        error = None
+        error: TadkaError | None = None
         with self._tx() as c:
             before = self._load(c, original.id)
             base = before.current() or original
@@ -265,7 +266,7 @@ class ReviewStore(ReviewReads):
     def undo(self, change: Change, *, reviewer: str) -> Change:
         """Put an item back as it was before ``change`` — refused if anyone wrote to it since."""
         rid = change.after.record_id
-        error = None
+        error: TadkaError | None = None
         with self._tx() as c:
             now = self._load(c, rid)
             if change.label_only:
@@ -314,7 +315,7 @@ class ReviewStore(ReviewReads):
             note_id = c.execute("INSERT INTO notes(record_id, reviewer, text, created_at) VALUES (?, ?, ?, ?)",
                                 (record_id, reviewer, text.strip(), time.time())).lastrowid
             self._audit(c, reviewer, record_id, "note", None, "ok", {"note_id": note_id, "text": text.strip()})
-        return note_id
+        return int(note_id)  # type: ignore[arg-type]  # an INSERT always sets lastrowid
 
     def delete_note(self, note_id: int, *, reviewer: str) -> bool:
         """Remove a note (its text stays in the audit log)."""

@@ -68,7 +68,7 @@ class Teacher(ABC):
     def generate(self, requests: list[Request], params: GenParams) -> list[Result]:
         """Answer every request, in order; failures are Results with ``error`` set."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional hook: most teachers hold nothing to release)
         """Release connections, engines or models."""
 
     def __enter__(self) -> "Teacher":
