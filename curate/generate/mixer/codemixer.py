@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from typing import Sequence
 
 from tadka.curate.generate.mixer.lexicon import (
     EN_FUNCTION_WORDS,
@@ -64,7 +63,8 @@ from tadka.curate.generate.mixer.tokens import (  # noqa: F401  (re-exported: th
 )
 from tadka.lang.metrics import cmi as cmi_of_tags
 from tadka.lang.tokenize import TOKEN_RE
-from tadka.ops import MAX_CMI, in_band
+from tadka.curate.generate.mixer.band import draw_target, english_share, on_target  # noqa: F401  (re-exported)
+from tadka.ops import in_band
 
 logger = logging.getLogger(__name__)
 
@@ -76,24 +76,6 @@ PARTICLES = frozenset({"nahi", "nahin", "na", "bhi", "hi", "to", "toh", "mat", "
 
 
 
-
-
-def english_share(tags: Sequence[str]) -> float:
-    """English words over language words (CMI's N: everything but ``ne`` and ``univ``)."""
-    n = sum(1 for t in tags if t not in ("ne", "univ"))
-    return sum(1 for t in tags if t == "en") / n if n else 0.0
-
-
-def on_target(tags: Sequence[str], band: tuple[float, float]) -> bool:
-    """CMI inside ``band`` with Hindi as the matrix language (at most half the words English)."""
-    return in_band(cmi_of_tags(tags), band) and english_share(tags) <= 0.5
-
-
-def draw_target(band: tuple[float, float], rng: random.Random) -> float:
-    """A CMI to aim at inside ``band``, kept a little off its edges (the tagger may disagree by a word)."""
-    lo, hi = band[0], min(band[1], MAX_CMI)
-    margin = min(4.0, (hi - lo) / 4)
-    return rng.uniform(lo + margin, hi - margin) if hi - lo > 2 * margin else (lo + hi) / 2
 
 
 # -- the mixer ---------------------------------------------------------------------------------

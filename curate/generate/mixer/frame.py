@@ -215,13 +215,7 @@ class _Frame:
     def clause(self, words: list[str], question: bool) -> list[str]:
         """One clause in Hindi order (see the module docstring)."""
         low = [w.lower().replace("’", "'") for w in words]
-        lead: list[str] = []
-        while low and low[0] in CONJUNCTIONS:
-            lead += CONJUNCTIONS[low[0]].split()
-            words, low = words[1:], low[1:]
-        if low and low[0] in ("which", "who"):
-            lead.append("jo")
-            words, low = words[1:], low[1:]
+        lead, words, low = _leading(words, low)
         if not words:
             return lead
         if low in (["no"], ["yes"], ["okay"], ["ok"]):
@@ -373,3 +367,15 @@ def hindi_frame(english: str, lex: MixLexicon) -> str:
             text = " ".join(out)
             sentences.append(text[:1].upper() + text[1:] + end)
     return " ".join(sentences)
+
+
+def _leading(words: list[str], low: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Leading conjunctions and a relative "which/who" in Hindi, and the words of the clause after them."""
+    lead: list[str] = []
+    while low and low[0] in CONJUNCTIONS:
+        lead += CONJUNCTIONS[low[0]].split()
+        words, low = words[1:], low[1:]
+    if low and low[0] in ("which", "who"):
+        lead.append("jo")
+        words, low = words[1:], low[1:]
+    return lead, words, low
