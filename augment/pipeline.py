@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing as mp
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,6 +241,7 @@ def _preload(plan: Plan) -> None:
 def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, media: MediaSettings | None = None,
                     workers: int = 1) -> Result:
     """Every record through :func:`augment_record`, in order, in ``workers`` processes."""
+    from tadka.executor import Executor
     from tadka.progress import bar
 
     media = media or MediaSettings()
@@ -250,19 +250,13 @@ def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, medi
     total = Result()
     progress = bar(desc="augment", total=len(records))
     try:
-        if workers <= 1 or len(chunks) <= 1:
-            _init_worker(plan, copies, media)
-            results: Iterable[Result] = map(_run_chunk, chunks)
-            for r in results:
-                total.merge(r)
-                progress.update(len(r.records) - r.copies)
-        else:
+        if workers > 1 and len(chunks) > 1:
             _preload(plan)  # import the media libraries once, before the workers fork
-            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            with mp.get_context(method).Pool(workers, initializer=_init_worker, initargs=(plan, copies, media)) as pool:
-                for r in pool.imap(_run_chunk, chunks):
-                    total.merge(r)
-                    progress.update(len(r.records) - r.copies)
+        run = Executor("processes", workers).map(_run_chunk, chunks, initializer=_init_worker,
+                                                 initargs=(plan, copies, media))
+        for r in run:
+            total.merge(r)
+            progress.update(len(r.records) - r.copies)
     finally:
         progress.close()
     return total

@@ -32,9 +32,9 @@ class CurateConfig:
         "dedup, minhash). Every record goes through every step, so a reject lists all its reasons; dedup and "
         "minhash run last over the whole stage and keep one unflagged record per cluster.",
     )
-    engine: str = opt("local", "local (this process, or --workers processes through datasets.map) or ray "
-                                 "(Ray Data; extra `ray`).")
-    workers: int = opt(1, "Processes for the per-record steps (datasets.map num_proc, or Ray workers).")
+    engine: str = opt("local", "local (this process, or --workers processes) or ray (Ray tasks; extra `ray`): "
+                                 "tadka.executor runs the batches either way.")
+    workers: int = opt(1, "Processes for the per-record steps (worker processes, or Ray workers).")
     batch_size: int = opt(1000, "Records per batch handed to a worker.")
     report: bool = opt(True, "Write reports/curate/ (HTML page, PNG histograms, summary.json) after the run.")
     report_examples: int = opt(3, "Examples shown per reject reason in the report.")

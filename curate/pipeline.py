@@ -6,8 +6,8 @@ The same code path serves every engine, in three passes over the rows, each a ba
    (:mod:`tadka.curate.dedup.lineage`), as numpy arrays;
 2. **steps** — every batch goes through :class:`~tadka.curate.batch.BatchProcessor` (every
    per-record filter in configured order, then each global step's sketch) in this process
-   (``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on
-   Ray Data (``--engine ray``, :mod:`tadka.curate.ray_engine`). The driver keeps only the sketches
+   (``local``), in ``--workers N`` processes, or on Ray (``--engine ray``), all through
+   :class:`tadka.executor.Executor`, batches back in input order. The driver keeps only the sketches
    (the dedup index), the flagged mask and the ids; the processed rows go to a spill (a list in
    memory, or an Arrow file in the workspace's ``cache/``);
 3. **settle** — the global steps (exact and near dedup) resolve over the sketches; then the
@@ -67,32 +67,20 @@ def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]
     return [registry.get(name).from_config(cfg, ctx) for name in cfg.steps]
 
 
-# -- engines -------------------------------------------------------------------------------------
-def _run_datasets(table: pa.Table, proc: BatchProcessor, workers: int, batch_size: int) -> pa.Table:
-    import datasets
-
-    from tadka.progress import quiet_datasets
-
-    with quiet_datasets():
-        ds = datasets.Dataset(table).with_format("arrow")
-        out = ds.map(proc, batched=True, batch_size=batch_size, num_proc=workers,
-                     features=datasets.Features.from_arrow_schema(proc.schema()), desc="curate")
-    return out.with_format(None).data.table
-
-
+# -- where it runs ------------------------------------------------------------------------------
 def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1,
               batch_size: int = 1000) -> pa.Table:
-    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order."""
-    proc = BatchProcessor(step_list)
-    if engine == "ray":
-        from tadka.curate.ray_engine import run_ray
+    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order.
 
-        out = run_ray(table, proc, workers, batch_size)
-    elif workers > 1 and table.num_rows > batch_size:
-        out = _run_datasets(table, proc, workers, batch_size)
-    else:
-        parts = [proc(pa.Table.from_batches([b])) for b in table.to_batches(max_chunksize=batch_size)]
-        out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
+    The batches go through :class:`tadka.executor.Executor`: in this process, in ``workers`` processes
+    (``local`` with workers > 1), or on Ray (``ray``); results come back in input order either way."""
+    from tadka.executor import Executor
+
+    proc = BatchProcessor(step_list)
+    batches = [pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_size)]
+    backend = "ray" if engine == "ray" else "processes"
+    parts = [p for p in Executor(backend, workers).map(proc, batches) if p.num_rows]
+    out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
     if out.num_rows != table.num_rows:
         raise RuntimeError(f"curate engine {engine!r} returned {out.num_rows} rows for {table.num_rows}")
     order = out["_row"].to_numpy()
