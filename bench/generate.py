@@ -23,7 +23,7 @@ from pathlib import Path
 
 def readme_run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TADKA_CACHE": str(Path(tmp) / "cache"), "TADKA_NO_PROGRESS": "1",
+        env = {**os.environ, "TADKA_CACHE_DIR": str(Path(tmp) / "cache"), "TADKA_NO_PROGRESS": "1",
                "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
         steps = [(["tadka", "init", "demo"], tmp), (["tadka", "generate", "-n", str(n)], f"{tmp}/demo"),
                  (["tadka", "stats"], f"{tmp}/demo")]
