@@ -328,10 +328,9 @@ def run_stage(ws, cfg) -> StageRun:
     import json
 
     from tadka.atomic import write_text
-    from tadka.augment.augment_config import check_augment_config
     from tadka.errors import WorkspaceError
 
-    check_augment_config(cfg)
+    cfg.check()
     stage = cfg.stage
     if not stage:
         stage = next((s for s in INPUT_STAGES if ws.has_stage(s)), "")
@@ -403,10 +402,9 @@ def run_eval_file(src: str | Path, out: str | Path, cfg, seed: int) -> tuple[int
 
     Returns (records, records changed, rejects report path). Noised media go to ``<out>.media/``.
     """
-    from tadka.augment.augment_config import check_augment_config
     from tadka.records import write_records
 
-    check_augment_config(cfg)
+    cfg.check()
     src, out = Path(src), Path(out)
     if src.resolve() == out.resolve():
         from tadka.errors import ConfigError

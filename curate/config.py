@@ -9,8 +9,9 @@ thresholds (Rae et al. 2021, table A1) are kept where Hinglish chat did not need
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Literal
 
-from tadka.config import opt, section
+from tadka.config import Section, opt, section
 from tadka.errors import ConfigError
 
 DEFAULT_STEPS = [
@@ -21,7 +22,7 @@ ENGINES = ("local", "ray")
 
 @section("curate", "`tadka curate`: filter, dedup and score a stage into curated/ and rejects/, with a report.")
 @dataclass
-class CurateConfig:
+class CurateConfig(Section):
     # -- the run ------------------------------------------------------------------------------
     stage: str = opt("", "Stage to curate; empty picks the latest of augmented, generated, imported, seeds.")
     output: str = opt("curated", "Stage that kept records are written to.")
@@ -32,10 +33,10 @@ class CurateConfig:
         "dedup, minhash). Every record goes through every step, so a reject lists all its reasons; dedup and "
         "minhash run last over the whole stage and keep one unflagged record per cluster.",
     )
-    engine: str = opt("local", "local (this process, or --workers processes) or ray (Ray tasks; extra `ray`): "
+    engine: Literal["local", "ray"] = opt("local", "local (this process, or --workers processes) or ray (Ray tasks; extra `ray`): "
                                  "tadka.executor runs the batches either way.")
-    workers: int = opt(1, "Processes for the per-record steps (worker processes, or Ray workers).")
-    batch_size: int = opt(1000, "Records per batch handed to a worker.")
+    workers: int = opt(1, "Processes for the per-record steps (worker processes, or Ray workers).", ge=1)
+    batch_size: int = opt(1000, "Records per batch handed to a worker.", ge=1)
     report: bool = opt(True, "Write reports/curate/ (HTML page, PNG histograms, summary.json) after the run.")
     report_examples: int = opt(3, "Examples shown per reject reason in the report.")
 
@@ -135,7 +136,7 @@ class CurateConfig:
         "card (Luhn), Aadhaar (Verhoeff), phone (+91 and bare 10-digit mobiles; not PNRs, OTPs, order ids), PAN, "
         "voter ID (EPIC), passport, IFSC, vehicle registration.",
     )
-    pii_action: str = opt(
+    pii_action: Literal["redact", "pseudonymize", "drop"] = opt(
         "redact", "redact (replace with [AADHAAR], [PHONE] … in a derived record), pseudonymize (a fake value of the "
                   "same format: valid checksum, same separators and digit script) or drop (flag pii:KIND).",
     )
@@ -161,13 +162,15 @@ class CurateConfig:
     minhash_roles: list[str] = opt(["user", "assistant"], "Turns compared for near dedup.")
     minhash_threshold: float = opt(0.5, "Estimated Jaccard similarity of character-shingle sets at or above which "
                                         "a record is a near-duplicate of a kept one (why 0.5: see "
-                                        "tadka.curate.dedup.minhash and bench/curate.py --part threshold).")
-    minhash_shingle: int = opt(5, "Characters per shingle (after lower-casing and collapsing punctuation and spaces).")
-    minhash_num_perm: int = opt(128, "MinHash permutations (more: a finer similarity estimate, slower).")
+                                        "tadka.curate.dedup.minhash and bench/curate.py --part threshold).",
+                                 gt=0, le=1)
+    minhash_shingle: int = opt(5, "Characters per shingle (after lower-casing and collapsing punctuation and spaces).",
+                               ge=1)
+    minhash_num_perm: int = opt(128, "MinHash permutations (more: a finer similarity estimate, slower).", ge=16)
     minhash_seed: int = opt(1, "Seed of the MinHash permutations.")
 
     # -- decontamination ------------------------------------------------------------------------
-    decontam_n: int = opt(13, "Word n-gram length: a record sharing any such n-gram with an eval set is dropped.")
+    decontam_n: int = opt(13, "Word n-gram length: a record sharing any such n-gram with an eval set is dropped.", ge=1)
     decontam_roles: list[str] = opt(["user", "assistant"], "Turns checked for overlap.")
     decontam_min_words: int = opt(8, "Eval texts shorter than n words but at least this long are matched whole "
                                      "(a copied eval question).")
@@ -190,28 +193,20 @@ class CurateConfig:
     quality_min_labels: int = opt(50, "Review labels (accepted/edited vs rejected) needed before the classifier is trained.")
     quality_model: str = opt("cache/quality", "Folder (in the workspace) of the trained fastText quality classifier.")
 
-    def validate(self) -> "CurateConfig":
-        """Cross-field checks the type checker cannot do; raises ConfigError naming the key."""
+    def rules(self) -> None:
+        """Cross-field checks the types and bounds cannot do; raises ConfigError naming the key."""
         from tadka.curate.filters import steps as registry
 
         for name in self.steps:
             registry.get(name)  # unknown names list the known ones
         if len(set(self.steps)) != len(self.steps):
             raise ConfigError("a step is listed twice", field="curate.steps")
-        if self.engine not in ENGINES:
-            raise ConfigError(f"unknown engine {self.engine!r}", field="curate.engine", hint=", ".join(ENGINES))
-        if self.workers < 1 or self.batch_size < 1:
-            raise ConfigError("must be at least 1", field="curate.workers/batch_size")
-        if self.pii_action not in ("redact", "pseudonymize", "drop"):
-            raise ConfigError(f"unknown action {self.pii_action!r}", field="curate.pii_action",
-                              hint="redact, pseudonymize or drop")
-        if not 0 < self.minhash_threshold <= 1:
-            raise ConfigError("must be in (0, 1]", field="curate.minhash_threshold")
-        if self.minhash_shingle < 1 or self.minhash_num_perm < 16 or self.decontam_n < 1:
-            raise ConfigError("too small", field="curate.minhash_shingle/minhash_num_perm/decontam_n")
         if self.output == self.rejects:
             raise ConfigError("output and rejects must be different stages", field="curate.rejects")
-        return self
+
+    def validate(self) -> "CurateConfig":
+        """:meth:`check` (the name callers used before every section had one)."""
+        return self.check()
 
 
 def step_params(cfg: CurateConfig, prefix: str) -> dict:

@@ -63,7 +63,7 @@ __all__ = ["GUARD", "INPUT", "BatchProcessor", "Outcome", "build_steps", "curate
 
 def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]:
     """Instantiate the configured steps (on the driver: config errors surface before any work)."""
-    cfg.validate()
+    cfg.check()
     return [registry.get(name).from_config(cfg, ctx) for name in cfg.steps]
 
 

@@ -15,7 +15,6 @@ from tadka.cli_options import config_option, workspace_option
 from tadka.augment.augment_config import (  # noqa: F401  (registers augment:)
     PRESET_NAMES,
     AugmentConfig,
-    check_augment_config,
 )
 
 
@@ -75,7 +74,7 @@ def command(workspace, stage, output, preset, ops, rate, copies, roles, seed, wo
     values = {"stage": stage, "output": output, "preset": "" if preset == "none" else preset, "ops": _split(ops),
               "rate": rate, "copies": copies, "roles": _split(roles), "seed": seed, "workers": workers,
               "entities": entities}
-    cfg = check_augment_config(override(config["augment"], values, "augment"))
+    cfg = override(config["augment"], values, "augment").check()
     from tadka.augment.pipeline import resolved_seed, run_eval_file, run_stage
 
     if eval_file:

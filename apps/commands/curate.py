@@ -42,7 +42,7 @@ def command(workspace, stage, output, rejects, steps, engine, workers, batch_siz
     flags = {"stage": stage, "output": output, "rejects": rejects, "engine": engine, "workers": workers,
              "batch_size": batch_size, "steps": [s.strip() for s in steps.split(",") if s.strip()] if steps else None,
              "report": False if no_report else None}
-    cfg = override(ws.config["curate"], flags, "curate").validate()
+    cfg = override(ws.config["curate"], flags, "curate").check()
     if train_quality:
         from tadka.curate.quality import ensure_model
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from tadka.cli_options import config_option, workspace_option
-from tadka.review.config import ORDERS, ReviewConfig, check_review_config, is_loopback  # noqa: F401  (registers review:)
+from tadka.review.config import ORDERS, ReviewConfig, is_loopback  # noqa: F401  (registers review:)
 
 APP = Path(__file__).resolve().parent.parent / "review" / "app.py"
 _is_loopback = is_loopback  # the name tests and callers used before it moved to the core
@@ -82,7 +82,7 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
     ws = open_workspace(workspace or workspace_opt)
     cfg = override(ws.config["review"], {"stage": stage, "reviewer": reviewer, "host": host, "port": port,
                                          "order": order, "overlap": overlap}, "review")
-    check_review_config(cfg)
+    cfg.check()
     stage = cfg.stage or ws.latest_stage()
     ws.dataset(stage)  # a missing stage is a one-line error here, not a page in the browser
     if not is_loopback(cfg.host):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tadka.config import opt, section
+from tadka.config import Section, opt, section
 from tadka.errors import ConfigError
 
 MIXER = "mixer"
@@ -21,7 +21,7 @@ LLM_RECIPE = "self-instruct"
 
 @section("generate", "`tadka generate`: seed tasks (or a stage) x recipe x teacher -> Hinglish records.")
 @dataclass
-class GenerateConfig:
+class GenerateConfig(Section):
     """`tadka generate`: seed tasks (or a stage) x recipe x teacher -> Hinglish records."""
 
     teacher: str = opt("", "Teacher: mixer (offline code-mixer, no model), openai, vllm or hf. Empty: mixer "
@@ -31,7 +31,7 @@ class GenerateConfig:
     api_key_env: str = opt("OPENAI_API_KEY", "Environment variable holding the API key (the key itself never goes in this file).")
     recipe: str = opt("", f"Recipe: {MIXER_RECIPE}, self-instruct, evol-instruct, persona, translate, respond. "
                           f"Empty: {MIXER_RECIPE} with the mixer, {LLM_RECIPE} with a model.")
-    n: int = opt(100, "How many new records to generate.")
+    n: int = opt(100, "How many new records to generate.", ge=0)
     cmi: str = opt("20-40", "Target Code-Mixing Index band LOW-HIGH on the 0-100 scale (two languages top out at 50).")
     script: Literal["latn", "deva", "mixed"] = opt("latn", "Script of the Hindi words: latn (Roman), deva (Devanagari) or mixed.")
     dialect: str = opt("hinglish", "Dialect the prompts ask for.")
@@ -42,9 +42,10 @@ class GenerateConfig:
     stage: str = opt("generated", "Stage the new records are appended to.")
     seed: int = opt(-1, "Seed of the run (which seeds, which swaps, sampling); -1 uses project.seed.")
     cmi_retries: int = opt(1, "Retries of a record whose re-measured CMI is out of band (with a corrective note); "
-                              "a record still out of band is kept and flagged cmi_out_of_band.")
-    chunk: int = opt(64, "Requests sent to the teacher per call (the progress bar and the failure log advance per chunk).")
-    concurrency: int = opt(16, "Requests in flight at once (API teachers).")
+                              "a record still out of band is kept and flagged cmi_out_of_band.", ge=0)
+    chunk: int = opt(64, "Requests sent to the teacher per call (the progress bar and the failure log advance per chunk).",
+                     ge=1)
+    concurrency: int = opt(16, "Requests in flight at once (API teachers).", ge=1)
     cache: bool = opt(True, "Reuse answers from cache/teacher.db for identical requests, so a rerun resumes without paying twice.")
     temperature: float = opt(0.7, "Sampling temperature (model teachers).")
     top_p: float = opt(0.95, "Nucleus sampling (model teachers).")
@@ -70,6 +71,15 @@ class GenerateConfig:
     hf_batch_size: int = opt(8, "Prompts per generate() call of the hf teacher.")
     vllm_args: dict[str, Any] = opt({}, "Extra vllm.LLM engine arguments (tensor_parallel_size, max_model_len …).")
 
+    def rules(self) -> None:
+        """The CMI band must parse (the keys' bounds are checked before this)."""
+        from tadka.ops import parse_band
+
+        try:
+            parse_band(self.cmi)
+        except ValueError as e:
+            raise ConfigError(str(e), field="generate.cmi", hint="e.g. --cmi 20-40") from None
+
 
 @dataclass
 class Resolved:
@@ -86,19 +96,9 @@ def resolve(cfg: GenerateConfig, project_seed: int = 0) -> Resolved:
     """Teacher and recipe names, the CMI band and the seed of a run (ConfigError on a bad value)."""
     from tadka.ops import parse_band
 
+    cfg.check()
     teacher = cfg.teacher or (MIXER if not (cfg.model or cfg.base_url) else "openai")
     recipe = cfg.recipe or (MIXER_RECIPE if teacher == MIXER else LLM_RECIPE)
-    try:
-        band = parse_band(cfg.cmi)
-    except ValueError as e:
-        raise ConfigError(str(e), field="generate.cmi", hint="e.g. --cmi 20-40") from None
-    if cfg.n < 0:
-        raise ConfigError(f"must be 0 or more, got {cfg.n}", field="generate.n")
-    if cfg.chunk < 1:
-        raise ConfigError(f"must be at least 1, got {cfg.chunk}", field="generate.chunk")
-    if cfg.concurrency < 1:
-        raise ConfigError(f"must be at least 1, got {cfg.concurrency}", field="generate.concurrency")
-    if cfg.cmi_retries < 0:
-        raise ConfigError(f"must be 0 or more, got {cfg.cmi_retries}", field="generate.cmi_retries")
+    band = parse_band(cfg.cmi)
     domains = [d.strip() for d in cfg.domains if d.strip()]
     return Resolved(teacher, recipe, band, project_seed if cfg.seed < 0 else cfg.seed, domains)
