@@ -15,6 +15,7 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ class StageIndex:
         ``statuses`` is needed only when ``f.statuses`` is set; ``current`` maps edited records to their
         current text, which search matches instead of the stage's original."""
         fr = self.frame
-        mask = np.ones(len(fr), dtype=bool)
+        mask: Any = np.ones(len(fr), dtype=bool)
         if f.langs:
             mask &= fr["lang"].isin(f.langs).to_numpy()
         if f.sources:
@@ -212,7 +213,7 @@ class StageIndex:
         if f.statuses:
             mask &= self.status_vector(statuses or {}).isin(f.statuses).to_numpy()
         if f.search.strip():
-            hit = np.zeros(len(fr), dtype=bool)
+            hit: Any = np.zeros(len(fr), dtype=bool)
             hit[self.search_rows(f.search.strip())] = True
             needle = f.search.strip().casefold()
             for rid, text in (current or {}).items():
