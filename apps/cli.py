@@ -17,7 +17,7 @@ import click
 from tadka import __version__
 from tadka.cli_options import config_option, workspace_option
 
-# Explicit, so that a command is never missing because its module was not imported (STYLE).
+# Explicit, so that a command is never missing because its module was not imported.
 COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.generate",
     "tadka.apps.commands.cache",

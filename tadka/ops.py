@@ -15,7 +15,7 @@ MAX_CMI = 50.0  # two languages: the matrix one always holds at least half the w
 
 
 def op_rng(seed: int, op: str, key: str) -> random.Random:
-    """A Random seeded from (global seed, op name, record key), as STYLE asks of every transform."""
+    """A Random seeded from (global seed, op name, record key): output never depends on order or worker count."""
     digest = hashlib.sha256(f"{seed}\x1f{op}\x1f{key}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 

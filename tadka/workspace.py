@@ -1,4 +1,4 @@
-"""A project folder on disk (DESIGN §3): config, one HF dataset per stage, review DB, caches, runs.
+"""A project folder on disk: config, one HF dataset per stage, review DB, caches, runs.
 
 A stage ``data/<stage>`` is a symlink to an immutable version folder in ``data/.versions/``. A write
 builds a new version folder and swaps the link with one ``os.replace`` — atomic on POSIX — so a
@@ -72,7 +72,7 @@ class Workspace:
 
     @classmethod
     def init(cls, root: str | os.PathLike, *, name: str | None = None) -> "Workspace":
-        """Create the folders of DESIGN §3, a commented tadka.yaml and the SQLite files."""
+        """Create the workspace folders, a commented tadka.yaml and the SQLite files."""
         from tadka.review.db import open_review_db
         from tadka.teachercache import open_teacher_cache
 

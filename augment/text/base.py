@@ -135,7 +135,7 @@ class TextOp:
                       ops=[*record.ops, self.describe(**note)]), tally
 
     def apply(self, record: Record, rng: random.Random) -> Record:
-        """STYLE's transform interface: the noised Record (or the same one if nothing changed)."""
+        """The transform interface (``apply(record, rng) -> Record``): the noised Record, or the same one if nothing changed."""
         return self.noise_record(record, rng)[0]
 
     def __call__(self, record: Record) -> Record:

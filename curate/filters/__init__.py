@@ -1,6 +1,6 @@
 """Curate steps, one module per step, each registered by the name tadka.yaml uses.
 
-Imported explicitly here (STYLE: a registry name is only known once its module is imported):
+Imported explicitly here (a registry name is only known once its module is imported):
 length, repetition, language, refusal, profanity, pii, decontam, judge, quality
 (:mod:`tadka.curate.quality`, beside its trainer), and the global steps dedup and minhash
 (:mod:`tadka.curate.dedup`, which compare records with each other).

@@ -32,7 +32,7 @@ from tadka.errors import ConfigError, InputError
 from tadka.records import Record
 from tadka.workspace import Workspace
 
-# The modules this stage names by default register themselves on import (STYLE: explicit imports).
+# The modules this stage names by default register themselves on import (explicit imports: docs/architecture.md).
 import tadka.curate.generate.recipes.mixer_translate  # noqa: F401,E402
 import tadka.curate.generate.teachers.mixer  # noqa: F401,E402
 

@@ -1,4 +1,4 @@
-"""The Record: the one thing that flows from seed to training row (DESIGN §2).
+"""The Record: the one thing that flows from seed to training row.
 
 A Record never mutates in place — an edit or an augmentation makes a new Record whose
 ``source.parent_id`` points back — so every Record can say how it was made. Validation reports the
@@ -33,7 +33,7 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(\+[a-z]{2,3}(-[A-Z][a-z]{3}
 
 @dataclass(slots=True)
 class Record:
-    """One chat sample with its provenance, scores and review status; see DESIGN §2 for each field."""
+    """One chat sample with its provenance, scores and review status."""
 
     messages: list[dict[str, str]]
     lang: str = DEFAULT_LANG

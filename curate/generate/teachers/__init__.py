@@ -1,6 +1,6 @@
 """Teachers that answer chats: openai (any OpenAI-compatible server), vllm, hf, and the offline mixer.
 
-Each backend module registers itself when imported; add new ones to the list below (STYLE: a name is
+Each backend module registers itself when imported; add new ones to the list below (a name is
 only known once its module is imported).
 """
 
