@@ -11,13 +11,13 @@ import importlib
 import json
 import logging
 import sys
-from pathlib import Path
 
 import click
 
 from tadka import __version__
+from tadka.cli_options import config_option, workspace_option
 
-# Explicit, so that a command is never missing because its module was not imported (STYLE).
+# Explicit, so that a command is never missing because its module was not imported.
 COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.generate",
     "tadka.apps.commands.cache",
@@ -29,28 +29,6 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.compress",
     "tadka.apps.commands.eval",
 ]
-
-
-def _workspace(path: str | None):
-    from tadka.workspace import Workspace
-
-    return Workspace.find(path) if path is None else _open(path)
-
-
-def _open(path: str):
-    from tadka.errors import WorkspaceError
-    from tadka.workspace import CONFIG_NAME, Workspace
-
-    if not (Path(path) / CONFIG_NAME).is_file():
-        raise WorkspaceError(f"not a tadka workspace (no {CONFIG_NAME})", file=path, field="workspace",
-                             hint="run `tadka init DIR` first")
-    return Workspace(path)
-
-
-workspace_option = click.option(
-    "-w", "--workspace", type=click.Path(file_okay=False), default=None,
-    help="Workspace folder (default: the one containing the current folder).",
-)
 
 
 class TadkaGroup(click.Group):
@@ -108,13 +86,12 @@ def init(directory: str, name: str | None, lang: str | None = None) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path())
-@workspace_option
-@click.option("--stage", default=None, help="Stage to import into [import.stage: imported].")
-@click.option("--format", "fmt", default=None,
-              help="auto, openai, sharegpt, alpaca, prompt-response or tadka [import.format: auto].")
-@click.option("--mode", type=click.Choice(["append", "replace"]), default=None, help="[import.mode: append].")
-@click.option("--lang", default=None, help="Language tag for rows without one [measured from the text].")
-@click.option("--max-line-mb", type=float, default=None, help="Largest single record accepted [import.max_line_mb: 8].")
+@workspace_option()
+@config_option("import", "stage")
+@config_option("import", "format", "--format", "fmt")
+@config_option("import", "mode", type=click.Choice(["append", "replace"]))
+@click.option("--lang", default=None, help="Language tag for rows without one (default: measured from the text).")
+@config_option("import", "max_line_mb")
 def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_mb) -> None:
     """Import records from JSONL, JSON, CSV, Parquet or a saved HF dataset into a stage.
 
@@ -128,8 +105,9 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
     """
     from tadka.config import override
     from tadka.importer import import_file
+    from tadka.workspace import open_workspace
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     cfg = override(ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import")
     result = import_file(ws, file, cfg, lang=lang)
     click.echo(f"imported {result.read} records from {file} into '{result.stage}': "
@@ -137,7 +115,7 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
 
 
 @cli.command()
-@workspace_option
+@workspace_option()
 @click.option("--stage", "stages", multiple=True, help="Only these stages (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--mixing-sample", type=int, default=5000, show_default=True,
@@ -154,8 +132,9 @@ def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_
       tadka stats --stage curated --tokenizer ~/models/SmolLM2-135M-Instruct
     """
     from tadka.stats import format_stats, workspace_stats
+    from tadka.workspace import open_workspace
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     result = workspace_stats(ws, list(stages) or None, mixing_sample=mixing_sample)
     if tokenizer:
         from tadka.curate.token_budget import token_budget
@@ -169,12 +148,13 @@ def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_
 
 
 @cli.command()
-@workspace_option
-@click.option("--stage", default=None, help="Stage to export [export.stage: latest].")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "hf"]), default=None, help="[export.format: jsonl].")
-@click.option("--eval-fraction", type=float, default=None, help="Held-out share [export.eval_fraction: 0.1].")
-@click.option("--seed", type=int, default=None, help="Split seed [export.seed: project.seed].")
-@click.option("--status", "statuses", multiple=True, help="Review statuses to export [export.statuses: accepted, edited].")
+@workspace_option()
+@config_option("export", "stage")
+@config_option("export", "format", "--format", "fmt", type=click.Choice(["jsonl", "parquet", "hf"]))
+@config_option("export", "eval_fraction")
+@config_option("export", "seed")
+@config_option("export", "statuses", "--status", "statuses", multiple=True,
+               help="Review status to export (repeatable); edited records export their latest version.")
 @click.option("--name", default=None, help="Folder name under exports/ (default: STAGE-DATE).")
 @click.option("--out", type=click.Path(), default=None, help="Write here instead of exports/NAME.")
 def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> None:
@@ -187,8 +167,9 @@ def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> N
     """
     from tadka.config import override
     from tadka.export import export as run_export
+    from tadka.workspace import open_workspace
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     cfg = override(ws.config["export"], {"stage": stage, "format": fmt, "eval_fraction": eval_fraction,
                                          "seed": seed, "statuses": list(statuses) or None}, "export")
     r = run_export(ws, cfg, out=out, name=name)

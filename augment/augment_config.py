@@ -7,9 +7,9 @@ validates it before any record is read. Defaults < tadka.yaml < `tadka augment` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from tadka.config import opt, section
+from tadka.config import Section, opt, section
 from tadka.errors import ConfigError
 
 PRESET_NAMES = ("phone-typing", "asr", "ocr", "factory-camera", "street-mic")
@@ -20,7 +20,7 @@ OVERSIZE = ("downscale", "reject")
 
 @section("augment", "`tadka augment`: noised copies of a stage (text, audio, image) beside the originals.")
 @dataclass
-class AugmentConfig:
+class AugmentConfig(Section):
     stage: str = opt("", "Stage to read; empty picks the latest of generated, imported.")
     output: str = opt("augmented", "Stage written: the originals plus their noised copies (each with source.parent_id).")
     preset: str = opt("phone-typing", "phone-typing, asr, ocr, factory-camera or street-mic; empty to run `ops` alone.")
@@ -29,44 +29,33 @@ class AugmentConfig:
             "nopunct, elongate, emoji, asr, ocr, script, digits, audio:noise, audio:background, audio:phone, "
             "audio:codec, audio:clipping, audio:gain, audio:stretch, audio:pitch, image:sensor, image:motion_blur, "
             "image:defocus, image:jpeg, image:low_light, image:brightness, image:shadow, image:perspective.")
-    rate: float = opt(0.1, "Text ops: share of eligible units (words, marks, numbers …) each op changes, scaled per op by the preset.")
-    copies: int = opt(1, "Noised copies made of each record (a copy identical to its original is skipped).")
+    rate: float = opt(0.1, "Text ops: share of eligible units (words, marks, numbers …) each op changes, scaled per op by the preset.",
+                      ge=0, le=1)
+    copies: int = opt(1, "Noised copies made of each record (a copy identical to its original is skipped).", ge=1)
     roles: list[str] = opt(["user"], "Turns the text ops touch (user, assistant, system).")
     seed: int = opt(-1, "Seed of every op; -1 uses project.seed. Same seed, same output, whatever the worker count.")
-    entities: str = opt("lexicon", "How named entities are found (never noised): lexicon (gazetteer + casing, fast), lid (tadka.lang word LID) or off.")
+    entities: Literal["lexicon", "lid", "off"] = opt("lexicon", "How named entities are found (never noised): lexicon (gazetteer + casing, fast), lid (tadka.lang word LID) or off.")
     op_params: dict[str, dict[str, Any]] = opt(
         {}, "Parameters per op, e.g. {typo: {layout: t9}, 'audio:background': {min_snr_db: 0, max_snr_db: 10}}.")
-    workers: int = opt(1, "Processes; output is byte-identical whatever the number.")
+    workers: int = opt(1, "Processes; output is byte-identical whatever the number.", ge=1)
     media_dir: str = opt("media/augmented", "Folder (inside the workspace) for noised audio and image files.")
-    image_max_pixels: int = opt(16_000_000, "Larger images are downscaled to this many pixels (or refused, see image_oversize).")
-    image_oversize: str = opt("downscale", "downscale or reject images above image_max_pixels.")
-    image_format: str = opt("png", "png (lossless: exactly what the ops made) or jpg for noised images.")
-    audio_max_seconds: float = opt(600.0, "Refuse audio longer than this (seconds).")
+    image_max_pixels: int = opt(16_000_000, "Larger images are downscaled to this many pixels (or refused, see image_oversize).",
+                                ge=1)
+    image_oversize: Literal["downscale", "reject"] = opt("downscale", "downscale or reject images above image_max_pixels.")
+    image_format: Literal["png", "jpg"] = opt("png", "png (lossless: exactly what the ops made) or jpg for noised images.")
+    audio_max_seconds: float = opt(600.0, "Refuse audio longer than this (seconds).", gt=0)
     rejects: str = opt("reports/augment-rejects.jsonl", "Report of rejected and converted media (inside the workspace).")
+
+    def rules(self) -> None:
+        """Refuse values the stage cannot work with, before any record is read."""
+        if self.preset and self.preset not in PRESET_NAMES:
+            raise ConfigError(f"unknown preset {self.preset!r}", field="augment.preset", hint=", ".join(PRESET_NAMES))
+        if not self.preset and not self.ops:
+            raise ConfigError("no preset and no ops", field="augment.preset", hint="name a preset or list ops")
+        if not self.roles:
+            raise ConfigError("needs at least one role", field="augment.roles")
 
 
 def check_augment_config(cfg: AugmentConfig) -> AugmentConfig:
-    """Refuse values the stage cannot work with, before any record is read."""
-    if cfg.preset and cfg.preset not in PRESET_NAMES:
-        raise ConfigError(f"unknown preset {cfg.preset!r}", field="augment.preset", hint=", ".join(PRESET_NAMES))
-    if not cfg.preset and not cfg.ops:
-        raise ConfigError("no preset and no ops", field="augment.preset", hint="name a preset or list ops")
-    if not 0.0 <= cfg.rate <= 1.0:
-        raise ConfigError(f"must be in [0, 1], got {cfg.rate}", field="augment.rate")
-    if cfg.copies < 1:
-        raise ConfigError("must be at least 1", field="augment.copies")
-    if cfg.workers < 1:
-        raise ConfigError("must be at least 1", field="augment.workers")
-    if cfg.entities not in ENTITY_MODES:
-        raise ConfigError(f"unknown mode {cfg.entities!r}", field="augment.entities", hint=", ".join(ENTITY_MODES))
-    if cfg.image_format not in IMAGE_FORMATS:
-        raise ConfigError(f"unknown format {cfg.image_format!r}", field="augment.image_format", hint=", ".join(IMAGE_FORMATS))
-    if cfg.image_oversize not in OVERSIZE:
-        raise ConfigError(f"unknown action {cfg.image_oversize!r}", field="augment.image_oversize", hint=", ".join(OVERSIZE))
-    if cfg.image_max_pixels < 1:
-        raise ConfigError("must be positive", field="augment.image_max_pixels")
-    if cfg.audio_max_seconds <= 0:
-        raise ConfigError("must be positive", field="augment.audio_max_seconds")
-    if not cfg.roles:
-        raise ConfigError("needs at least one role", field="augment.roles")
-    return cfg
+    """:meth:`AugmentConfig.check` (the name callers used before every section had one)."""
+    return cfg.check()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing as mp
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +96,7 @@ def _flagged(record: Record, flag: str) -> Record:
 
 def _load(record: Record, plan: Plan, media: MediaSettings) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
     """Decoded media the plan needs (by kind), notes about conversions, and load ops entries."""
-    from tadka.augment.codemix import op_string
+    from tadka.ops import op_string
 
     loaded: dict[str, Any] = {}
     notes: list[dict[str, Any]] = []
@@ -247,6 +246,7 @@ def _preload(plan: Plan) -> None:
 def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, media: MediaSettings | None = None,
                     workers: int = 1) -> Result:
     """Every record through :func:`augment_record`, in order, in ``workers`` processes."""
+    from tadka.executor import Executor
     from tadka.progress import bar
 
     media = media or MediaSettings()
@@ -255,19 +255,13 @@ def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, medi
     total = Result()
     progress = bar(desc="augment", total=len(records))
     try:
-        if workers <= 1 or len(chunks) <= 1:
-            _init_worker(plan, copies, media)
-            results: Iterable[Result] = map(_run_chunk, chunks)
-            for r in results:
-                total.merge(r)
-                progress.update(len(r.records) - r.copies)
-        else:
+        if workers > 1 and len(chunks) > 1:
             _preload(plan)  # import the media libraries once, before the workers fork
-            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            with mp.get_context(method).Pool(workers, initializer=_init_worker, initargs=(plan, copies, media)) as pool:
-                for r in pool.imap(_run_chunk, chunks):
-                    total.merge(r)
-                    progress.update(len(r.records) - r.copies)
+        run = Executor("processes", workers).map(_run_chunk, chunks, initializer=_init_worker,
+                                                 initargs=(plan, copies, media))
+        for r in run:
+            total.merge(r)
+            progress.update(len(r.records) - r.copies)
     finally:
         progress.close()
     return total
@@ -339,10 +333,9 @@ def run_stage(ws, cfg) -> StageRun:
     import json
 
     from tadka.atomic import write_text
-    from tadka.augment.augment_config import check_augment_config
     from tadka.errors import WorkspaceError
 
-    check_augment_config(cfg)
+    cfg.check()
     stage = cfg.stage
     if not stage:
         stage = next((s for s in INPUT_STAGES if ws.has_stage(s)), "")
@@ -414,10 +407,9 @@ def run_eval_file(src: str | Path, out: str | Path, cfg, seed: int) -> tuple[int
 
     Returns (records, records changed, rejects report path). Noised media go to ``<out>.media/``.
     """
-    from tadka.augment.augment_config import check_augment_config
     from tadka.records import write_records
 
-    check_augment_config(cfg)
+    cfg.check()
     src, out = Path(src), Path(out)
     if src.resolve() == out.resolve():
         from tadka.errors import ConfigError

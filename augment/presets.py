@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tadka.augment.audio.ops import AudioOp, audio_ops
-from tadka.augment.codemix import op_rng
+from tadka.ops import op_rng
 from tadka.augment.image.ops import ImageOp, image_ops
 from tadka.augment.text import TextOp, text_ops
 from tadka.errors import ConfigError

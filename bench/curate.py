@@ -92,7 +92,7 @@ def write_inputs(n: int, folder: Path) -> None:
 def child_curate(ws_path: str, steps: list[str]) -> None:
     """In a fresh process on one core: `curate()` over the workspace; prints the figures."""
     pin()
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate
     from tadka.workspace import Workspace
 
@@ -116,7 +116,7 @@ def _run_child(ws: Path, steps: list[str]) -> dict:
 
 
 def part_speed(n: int) -> dict:
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
 
     with tempfile.TemporaryDirectory(prefix="tadka-bench-") as tmp:
         tmp = Path(tmp)
@@ -154,8 +154,8 @@ def part_threshold() -> dict:
 
     import numpy as np
 
-    from tadka.curate.curate_config import CurateConfig
-    from tadka.curate.filters.minhash import MinHashDedup
+    from tadka.curate.config import CurateConfig
+    from tadka.curate.dedup.minhash import MinHashDedup
     from tadka.curate.pipeline import curate_records
     from tests.curate.synth import plant_char_edits, seed_records
 
@@ -180,7 +180,7 @@ def part_threshold() -> dict:
         flags = [(rid, f) for rid, fs in zip(out.rows["id"].to_pylist(), out.rows["flags"].to_pylist()) for f in fs]
         wrong = sum(task_of[f.split(":", 1)[1]] != task_of[rid] for rid, f in flags)
 
-        def removed(lo: int, hi: int) -> float:
+        def removed(lo: int, hi: int, per_task: dict = per_task) -> float:
             mine = [cid for cid, e in edits.items() if lo <= e <= hi]
             return round(sum(per_task.get(origin[c], 0) == 1 for c in mine) / max(1, len(mine)), 4)
 
@@ -194,7 +194,7 @@ def part_threshold() -> dict:
 
 
 def part_seeds() -> dict:
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
     from tests.curate.synth import plant_char_edits, seed_records
 
@@ -268,7 +268,7 @@ def part_pii() -> dict:
 def part_ray(n: int) -> dict:
     import ray
 
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     recs = make(n)

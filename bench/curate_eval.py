@@ -321,7 +321,7 @@ def _gate(flag: str) -> str:
 
 def part_heldout(round_no: int = 7, cfg=None) -> dict:
     """Junk kept and good records dropped on a held-out round (see :func:`heldout_records`)."""
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     cfg = cfg or CurateConfig()
@@ -359,7 +359,7 @@ def good_records():
 
 def part_junk() -> dict:
     """Junk kept and good records dropped by the default pipeline, with the new gates and without."""
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate_records
 
     junk, good = junk_records(which="test"), good_records()

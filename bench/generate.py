@@ -23,7 +23,7 @@ from pathlib import Path
 
 def readme_run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TADKA_CACHE": str(Path(tmp) / "cache"), "TADKA_NO_PROGRESS": "1",
+        env = {**os.environ, "TADKA_CACHE_DIR": str(Path(tmp) / "cache"), "TADKA_NO_PROGRESS": "1",
                "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
         steps = [(["tadka", "init", "demo"], tmp), (["tadka", "generate", "-n", str(n)], f"{tmp}/demo"),
                  (["tadka", "stats"], f"{tmp}/demo")]
@@ -45,9 +45,10 @@ def readme_run(n: int) -> dict:
 
 
 def band_rate(n: int, band: str, script: str) -> tuple[float, float, float]:
-    from tadka.augment.codemix import default_tagger, in_band, parse_band
-    from tadka.curate.config import GenerateConfig
-    from tadka.curate.generate import generate, measure_cmi
+    from tadka.curate.generate.mixer.codemixer import default_tagger
+    from tadka.ops import in_band, parse_band
+    from tadka.curate.generate.config import GenerateConfig
+    from tadka.curate.generate.pipeline import generate, measure_cmi
 
     t0 = time.perf_counter()
     result = generate(None, GenerateConfig(n=n, cmi=band, script=script), project_seed=0)

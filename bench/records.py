@@ -28,7 +28,10 @@ WORDS = ("mandi", "bhav", "aaj", "kya", "hai", "UPI", "PIN", "kabhi", "share", "
 
 def synthetic(n: int, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
-    say = lambda k: " ".join(rng.choice(WORDS) for _ in range(k))
+
+    def say(k: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(k))
+
     rows = []
     for i in range(n):
         turns = [{"role": "user", "content": f"{i} {say(12)}?"}, {"role": "assistant", "content": say(40) + "."}]

@@ -32,8 +32,8 @@ from pathlib import Path
 os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 
 from tadka import subproc  # noqa: E402
-from tadka.curate.teachers.base import GenParams, Request  # noqa: E402
-from tadka.curate.teachers.openai_teacher import OpenAITeacher  # noqa: E402
+from tadka.curate.generate.teachers.base import GenParams, Request  # noqa: E402
+from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.curate.llama_server: the same server the tests start
@@ -76,11 +76,11 @@ def run(server: subprocess.Popen, base_url: str, n: int, concurrency: int, cache
 
 def llama_records_per_minute(n: int, concurrencies: list[int]) -> list[str]:
     """Records/min of `tadka generate` (self-instruct) through llama-cpp-python's server, per concurrency."""
-    from tadka.curate.config import GenerateConfig
-    from tadka.curate.generate import generate
+    from tadka.curate.generate.config import GenerateConfig
+    from tadka.curate.generate.pipeline import generate
     from tests.curate import llama_server
 
-    from tadka.augment.codemix import default_tagger
+    from tadka.curate.generate.mixer.codemixer import default_tagger
 
     reason = llama_server.missing()
     if reason:

@@ -1,7 +1,7 @@
 """Compression and edge export: merge, quantize/export (GGUF, ONNX, torch), prune, bench, choose, bundle.
 
 The format modules are imported here so that every name (``gguf:q4_k_m``, ``onnx:int8`` …) is known
-once the package is (STYLE: registries). Nothing here imports torch, onnxruntime or llama.cpp: they
+once the package is (docs/architecture.md: registries). Nothing here imports torch, onnxruntime or llama.cpp: they
 are imported inside the functions that need them (:mod:`tadka.compress.deps`).
 """
 

@@ -169,7 +169,7 @@ def pareto_plot(report: dict[str, Any], path: Path, threads: int, kind: str = "p
     import matplotlib.pyplot as plt
 
     front, best = [], float("inf")
-    for x, y, name in sorted(points):
+    for x, y, _name in sorted(points):
         if y < best:
             front.append((x, y))
             best = y

@@ -255,11 +255,10 @@ def evaluate_bench(ws, source, report: dict[str, Any], folder: Path, echo: Calla
     report into ``folder``."""
     import tadka.train.evaluate.config  # noqa: F401  (registers eval:)
     from tadka.compress.formats import formats
-    from tadka.train.evaluate.config import check
     from tadka.train.evaluate.report import headline, write_report
 
     cfg = ws.config["eval"]
-    check(cfg)
+    cfg.check()
     started = time.monotonic()
     ctx = prepare(ws, source, cfg, echo)
     wanted = [v for v in report["variants"] if v.get("requested", True) and "error" not in v]
@@ -279,8 +278,7 @@ def evaluate_bench(ws, source, report: dict[str, Any], folder: Path, echo: Calla
 def check_inputs(ws, source) -> None:
     """The eval: section and its prompts, checked before compress builds anything."""
     import tadka.train.evaluate.config  # noqa: F401  (registers eval:)
-    from tadka.train.evaluate.config import check
 
     cfg = ws.config["eval"]
-    check(cfg)
+    cfg.check()
     gather(source.dataset, split=cfg.split, shipped=cfg.shipped, files=cfg.files, root=ws.root, limit=1)

@@ -3,11 +3,11 @@
 The same code path serves every engine, in three passes over the rows, each a batch at a time:
 
 1. **lineage** — ids and ``source`` of every row give each copy's parent and lineage
-   (:mod:`tadka.curate.filters.lineage`), as numpy arrays;
+   (:mod:`tadka.curate.dedup.lineage`), as numpy arrays;
 2. **steps** — every batch goes through :class:`~tadka.curate.batch.BatchProcessor` (every
    per-record filter in configured order, then each global step's sketch) in this process
-   (``local``), in ``--workers N`` processes through ``datasets.Dataset.map(num_proc=N)``, or on
-   Ray Data (``--engine ray``, :mod:`tadka.curate.ray_engine`). The driver keeps only the sketches
+   (``local``), in ``--workers N`` processes, or on Ray (``--engine ray``), all through
+   :class:`tadka.executor.Executor`, batches back in input order. The driver keeps only the sketches
    (the dedup index), the flagged mask and the ids; the processed rows go to a spill (a list in
    memory, or an Arrow file in the workspace's ``cache/``);
 3. **settle** — the global steps (exact and near dedup) resolve over the sketches; then the
@@ -32,7 +32,6 @@ never changed in place; a redacting step hands back a derived Record with a new 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import shutil
 import time
@@ -40,18 +39,20 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tadka.curate.memory import large_blocks_from_the_system, release_freed_memory, system_memory_pool
+from tadka.curate.spill import FileSpill, LazyTable, MemorySpill, StageSource, TableSource, aligned, rechunk
 from tadka.curate.batch import BASE, INPUT, BatchProcessor, flagged_mask, records_table
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
-from tadka.curate.filters.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
-from tadka.curate.filters.sketches import ArrayStore, FileStore
-from tadka.curate.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
+from tadka.curate.dedup.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
+from tadka.curate.dedup.sketches import ArrayStore, FileStore
+from tadka.curate.dedup.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
 from tadka.records import ARROW_SCHEMA, Record, to_table
 
 logger = logging.getLogger(__name__)
@@ -62,36 +63,24 @@ __all__ = ["GUARD", "INPUT", "BatchProcessor", "Outcome", "build_steps", "curate
 
 def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]:
     """Instantiate the configured steps (on the driver: config errors surface before any work)."""
-    cfg.validate()
+    cfg.check()
     return [registry.get(name).from_config(cfg, ctx) for name in cfg.steps]
 
 
-# -- engines -------------------------------------------------------------------------------------
-def _run_datasets(table: pa.Table, proc: BatchProcessor, workers: int, batch_size: int) -> pa.Table:
-    import datasets
-
-    from tadka.progress import quiet_datasets
-
-    with quiet_datasets():
-        ds = datasets.Dataset(table).with_format("arrow")
-        out = ds.map(proc, batched=True, batch_size=batch_size, num_proc=workers,
-                     features=datasets.Features.from_arrow_schema(proc.schema()), desc="curate")
-    return out.with_format(None).data.table
-
-
+# -- where it runs ------------------------------------------------------------------------------
 def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1,
               batch_size: int = 1000) -> pa.Table:
-    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order."""
-    proc = BatchProcessor(step_list)
-    if engine == "ray":
-        from tadka.curate.ray_engine import run_ray
+    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order.
 
-        out = run_ray(table, proc, workers, batch_size)
-    elif workers > 1 and table.num_rows > batch_size:
-        out = _run_datasets(table, proc, workers, batch_size)
-    else:
-        parts = [proc(pa.Table.from_batches([b])) for b in table.to_batches(max_chunksize=batch_size)]
-        out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
+    The batches go through :class:`tadka.executor.Executor`: in this process, in ``workers`` processes
+    (``local`` with workers > 1), or on Ray (``ray``); results come back in input order either way."""
+    from tadka.executor import Executor
+
+    proc = BatchProcessor(step_list)
+    batches = [pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_size)]
+    backend = "ray" if engine == "ray" else "processes"
+    parts = [p for p in Executor(backend, workers).map(proc, batches) if p.num_rows]
+    out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
     if out.num_rows != table.num_rows:
         raise RuntimeError(f"curate engine {engine!r} returned {out.num_rows} rows for {table.num_rows}")
     order = out["_row"].to_numpy()
@@ -100,155 +89,6 @@ def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local",
     return out
 
 
-# -- where rows come from and go to --------------------------------------------------------------
-class TableSource:
-    """Input rows from an Arrow table with the stage schema."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self._table = table.select(BASE).cast(ARROW_SCHEMA)
-        self.num_rows = self._table.num_rows
-
-    def batches(self) -> Iterator[pa.Table]:
-        for b in self._table.to_batches(max_chunksize=1000):
-            yield pa.Table.from_batches([b])
-
-    def table(self) -> pa.Table:
-        return self._table
-
-
-class StageSource:
-    """Input rows from a workspace stage, read a batch at a time (see Workspace.stage_batches)."""
-
-    def __init__(self, ws, stage: str) -> None:
-        self.ws, self.stage = ws, stage
-        self.num_rows = -1  # counted by the lineage pass
-
-    def batches(self) -> Iterator[pa.Table]:
-        return self.ws.stage_batches(self.stage)
-
-    def table(self) -> pa.Table:
-        return self.ws.stage_table(self.stage)
-
-
-class MemorySpill:
-    """Tables kept in a list (the in-memory API)."""
-
-    def __init__(self) -> None:
-        self.parts: list[pa.Table] = []
-
-    def write(self, table: pa.Table) -> None:
-        self.parts.append(table)
-
-    def read(self) -> Iterator[pa.Table]:
-        yield from self.parts
-
-    def table(self, schema: pa.Schema) -> pa.Table:
-        return pa.concat_tables(self.parts) if self.parts else schema.empty_table()
-
-    def close(self) -> None:
-        pass
-
-
-class FileSpill:
-    """Tables appended to an Arrow stream file; read back a batch at a time, or memory-mapped."""
-
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self.path, self.schema = path, schema
-        self._file = pa.OSFile(str(path), "wb")
-        self._writer = pa.ipc.new_stream(self._file, schema)
-        self._open = True
-
-    def write(self, table: pa.Table) -> None:
-        for b in table.to_batches():
-            self._writer.write_batch(b)
-
-    def close(self) -> None:
-        if self._open:
-            self._open = False
-            self._writer.close()
-            self._file.close()
-
-    def read(self) -> Iterator[pa.Table]:
-        self.close()
-        with pa.OSFile(str(self.path)) as src:
-            for b in pa.ipc.open_stream(src):
-                yield pa.Table.from_batches([b])
-
-    def keep_open(self) -> None:
-        """Map the file now (no pages read): the table stays readable after the file is removed."""
-        self.close()
-        self._map = pa.memory_map(str(self.path))
-
-    def table(self, schema: pa.Schema | None = None) -> pa.Table:
-        self.close()
-        source = getattr(self, "_map", None) or pa.memory_map(str(self.path))
-        return pa.ipc.open_stream(source).read_all()
-
-
-class LazyTable:
-    """A table written to disk, opened (memory-mapped) only when a caller reads it. ``num_rows``
-    is known without touching the file, so a command that prints its summary reads no pages; any
-    other attribute is the table's own."""
-
-    def __init__(self, open_table: Callable[[], pa.Table], num_rows: int) -> None:
-        self._open, self._rows, self._table = open_table, num_rows, None
-
-    @property
-    def num_rows(self) -> int:
-        return self._rows
-
-    def __len__(self) -> int:
-        return self._rows
-
-    @property
-    def table(self) -> pa.Table:
-        if self._table is None:
-            self._table = self._open()
-        return self._table
-
-    def __getitem__(self, key):
-        return self.table[key]
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.table, name)
-
-
-def _rechunk(tables: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
-    """The same rows in tables of ``size`` rows (the last may be shorter)."""
-    buf: list[pa.Table] = []
-    held = 0
-    for t in tables:
-        while t.num_rows:
-            take = min(size - held, t.num_rows)
-            buf.append(t.slice(0, take))
-            held += take
-            t = t.slice(take)
-            if held == size:
-                yield pa.concat_tables(buf).combine_chunks() if len(buf) > 1 else buf[0]
-                buf, held = [], 0
-    if held:
-        yield pa.concat_tables(buf).combine_chunks() if len(buf) > 1 else buf[0]
-
-
-def _aligned(leading: Iterable[pa.Table], other: Iterable[pa.Table]) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Pairs of equally long slices: each table of ``leading`` with the next rows of ``other``."""
-    rest = iter(other)
-    held: pa.Table | None = None
-    for t in leading:
-        need, parts = t.num_rows, []
-        while need:
-            if held is None or not held.num_rows:
-                held = next(rest)
-            take = min(need, held.num_rows)
-            parts.append(held.slice(0, take))
-            held = held.slice(take)
-            need -= take
-        yield t, (pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else t.slice(0, 0))
-
-
-# -- the driver ----------------------------------------------------------------------------------
 @dataclass
 class Outcome:
     """One curation: the final rows (flags and scores settled) and what happened, per step."""
@@ -329,7 +169,7 @@ def _processed(source, proc: BatchProcessor, step_list, engine: str, workers: in
         return
     at = 0
     with bar(desc="curate", total=source.num_rows) as b:
-        for t in _rechunk(source.batches(), batch_size):
+        for t in rechunk(source.batches(), batch_size):
             t = t.append_column("_row", pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
             yield proc(t)
             at += t.num_rows
@@ -401,7 +241,7 @@ def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, bat
     resolved = time.perf_counter()
     counts = Counts([s.name for s in step_list])
     lo = 0
-    for rows, inputs in _aligned(spill.read(), source.batches()):
+    for rows, inputs in aligned(spill.read(), source.batches()):
         curated, rejects, processed_rejects, summary = _settle_slice(rows, inputs, lo, marks, flagged, rules)
         sinks.curated.write(curated)
         sinks.rejects.write(rejects)
@@ -416,63 +256,6 @@ def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, bat
     out.timings = {"per_record": mapped - start, "global": resolved - mapped}
     out.seconds = time.perf_counter() - start
     return out
-
-
-def _libc():
-    """glibc, or None where the C library is another (then the memory calls below do nothing)."""
-    global _LIBC
-    if _LIBC is None:
-        import ctypes
-        import ctypes.util
-
-        try:
-            lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC = lib if hasattr(lib, "malloc_trim") and hasattr(lib, "mallopt") else False
-        except OSError:
-            _LIBC = False
-    return _LIBC or None
-
-
-_LIBC = None
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
-
-
-def release_freed_memory() -> None:
-    """Hand freed heap pages back to the system (glibc's ``malloc_trim``): the driver frees tens of
-    megabytes of transient numpy arrays between the passes."""
-    lib = _libc()
-    if lib:
-        lib.malloc_trim(0)
-
-
-def large_blocks_from_the_system() -> None:
-    """Serve allocations of 1 MiB or more with their own mappings (glibc ``mallopt``), for the
-    rest of the process.
-
-    glibc raises its mmap threshold each time a large block is freed, so after the first few
-    batches every large numpy array of the driver (band keys, sort orders: megabytes per million
-    rows) comes from the heap, and freed heap stays resident: at 200k records that was 50 MB of
-    peak RSS that no live object held. With a fixed threshold such blocks go back to the system
-    when freed. Only ``curate(ws, cfg)`` (the command) sets it; the in-memory API leaves the
-    caller's allocator alone."""
-    lib = _libc()
-    if lib:
-        lib.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
-
-
-@contextlib.contextmanager
-def system_memory_pool() -> Iterator[None]:
-    """Allocate Arrow buffers with the system allocator while curating.
-
-    pyarrow's default pool (mimalloc) keeps freed pages for reuse, so every transient batch table
-    stays in the resident set. Each buffer remembers the pool it came from, so switching back
-    afterwards is safe."""
-    before = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(before)
 
 
 def curate_table(table: pa.Table, step_list: Sequence[Step], *, engine: str = "local", workers: int = 1,

@@ -59,7 +59,7 @@ class Labels:
 
 def review_labels(root: Path) -> Labels:
     """Texts and good/bad labels for every reviewed record of the workspace at ``root``."""
-    from tadka.reviewdb import open_review_db
+    from tadka.review.db import open_review_db
     from tadka.workspace import Workspace
 
     db = root / "review.db"

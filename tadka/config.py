@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 import re
 import textwrap
 import typing
 from dataclasses import MISSING, dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +25,7 @@ from tadka.errors import ConfigError
 
 T = TypeVar("T")
 SECTIONS: dict[str, type] = {}
+SECTION_NAMES: dict[type, str] = {}
 # The order tadka.yaml shows its sections in: the order the pipeline runs.
 PIPELINE_SECTIONS = ("project", "import", "generate", "augment", "curate", "review", "export", "train", "compress")
 SECTION_HELP: dict[str, str] = {}
@@ -33,23 +36,112 @@ def section(name: str, help: str = ""):
 
     def add(cls: type[T]) -> type[T]:
         SECTIONS[name] = cls
+        SECTION_NAMES[cls] = name
         SECTION_HELP[name] = help or (cls.__doc__ or "").strip().splitlines()[0]
         return cls
 
     return add
 
 
-def opt(default: Any, help: str, **kw: Any) -> Any:
-    """A dataclass field with a help text (rendered as the comment in tadka.yaml)."""
+BOUNDS = ("ge", "gt", "le", "lt")
+
+
+def opt(default: Any, help: str, **bounds: float) -> Any:
+    """A section key: its default, its help text (the comment in tadka.yaml, the flag's help) and its
+    bounds (``ge``/``gt``/``le``/``lt``, as pydantic's ``Field``), which :meth:`Section.check` enforces."""
+    unknown = set(bounds) - set(BOUNDS)
+    if unknown:
+        raise TypeError(f"unknown bound {sorted(unknown)}; use {', '.join(BOUNDS)}")
+    # nested: pydantic would read top-level ge/le of a dataclass field's metadata when tadka.yaml is loaded,
+    # and bounds are checked by check() (after the flags are merged), as the cross-key rules are
+    metadata = {"help": help, "bounds": bounds}
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata={"help": help, **kw})
-    return field(default=default, metadata={"help": help, **kw})
+        return field(default_factory=partial(type(default), default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+class Section:
+    """Base of every tadka.yaml section: one way to validate what a run will use.
+
+    Loading tadka.yaml (:func:`build_section`) checks types, choices (``Literal``) and unknown keys;
+    :meth:`check` — called by each command after the flags are merged — checks every key's bounds
+    (declared with :func:`opt`, validated by pydantic) and then the section's single cross-key
+    validator, :meth:`rules`. Errors are :class:`ConfigError` naming ``section.key``.
+    """
+
+    def check(self: T) -> T:
+        check_bounds(self)
+        self.rules()  # type: ignore[attr-defined]
+        return self
+
+    def rules(self) -> None:
+        """Rules across keys that no single key's type or bounds can say (override per section)."""
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def bound_text(bounds: dict[str, float]) -> str:
+    """``{"ge": 0, "le": 1}`` → "must be in [0, 1]", ``{"gt": 0}`` → "must be positive" …"""
+    lo = ("[", bounds["ge"]) if "ge" in bounds else ("(", bounds["gt"]) if "gt" in bounds else None
+    hi = (bounds["le"], "]") if "le" in bounds else (bounds["lt"], ")") if "lt" in bounds else None
+    if lo and hi:
+        return f"must be in {lo[0]}{_number(lo[1])}, {_number(hi[0])}{hi[1]}"
+    if lo:
+        if lo[1] == 0:
+            return "must not be negative" if lo[0] == "[" else "must be positive"
+        return f"must be at least {_number(lo[1])}" if lo[0] == "[" else f"must be greater than {_number(lo[1])}"
+    assert hi is not None
+    return f"must be at most {_number(hi[0])}" if hi[1] == "]" else f"must be less than {_number(hi[0])}"
+
+
+@functools.cache
+def _bounded_model(cls: type) -> Any:
+    """A pydantic model of ``cls`` whose fields carry their declared bounds (``Annotated[int, Field(ge=1)]``)."""
+    from pydantic import ConfigDict, Field, create_model
+
+    hints = typing.get_type_hints(cls)
+    spec: dict[str, Any] = {}
+    for f in fields(cls):
+        bounds = f.metadata.get("bounds", {})
+        spec[f.name] = (typing.Annotated[hints[f.name], Field(**bounds)] if bounds else hints[f.name], ...)
+    return create_model(f"{cls.__name__}Bounds", __config__=ConfigDict(arbitrary_types_allowed=True), **spec)
+
+
+def check_bounds(obj: Any) -> None:
+    """Every key of a section object within its type and declared bounds; ConfigError names the key."""
+    from pydantic import ValidationError
+
+    cls: Any = type(obj)
+    name = SECTION_NAMES.get(cls, cls.__name__)
+    try:
+        _bounded_model(cls).model_validate({f.name: getattr(obj, f.name) for f in fields(cls)})
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else ""
+        meta: Any = next((f.metadata for f in fields(cls) if f.name == key), {})
+        bounds = meta.get("bounds", {})
+        bounded = err["type"] in ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
+        raise ConfigError(bound_text(bounds) if bounded and bounds else err["msg"],
+                          field=f"{name}.{key}" if key else name) from None
+
+
+def section_fields(cls: type) -> list[tuple[str, Any, Any, str]]:
+    """(name, annotation, default, description) of every key of a section, in order: what `tadka init`
+    renders and what the CLI builds its flags from."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in fields(cls):
+        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
+        out.append((f.name, hints[f.name], default, f.metadata.get("help", "")))
+    return out
 
 
 # -- the core sections ---------------------------------------------------------------------------
 @section("project", "The project as a whole.")
 @dataclass
-class ProjectConfig:
+class ProjectConfig(Section):
     name: str = opt("tadka-project", "Shown in reports, run cards and model cards.")
     seed: int = opt(0, "Global seed: every sampler, split and noise op derives its own from this.")
     lang: str = opt("hi-Latn+en", "Intended mix of the data (BCP-47-style): hi-Latn+en, hi-Deva, ta-Latn+en …")
@@ -57,24 +149,36 @@ class ProjectConfig:
 
 @section("import", "`tadka import`: bring existing data into a stage.")
 @dataclass
-class ImportConfig:
+class ImportConfig(Section):
     stage: str = opt("imported", "Stage that imported records go to.")
     format: str = opt("auto", "auto, openai, sharegpt, alpaca, prompt-response or tadka.")
-    mode: str = opt("append", "append (skip records whose id is already there) or replace.")
+    mode: typing.Literal["append", "replace"] = opt("append", "append (skip records whose id is already there) or replace.")
     max_line_mb: float = opt(8.0, "Refuse a single input line (record) larger than this.")
+
+    def rules(self) -> None:
+        from tadka.records.formats import FORMATS
+
+        if self.format != "auto" and self.format not in FORMATS:
+            raise ConfigError(f"unknown format {self.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}")
 
 
 @section("export", "`tadka export`: write a training set (and the review app's Export page).")
 @dataclass
-class ExportConfig:
+class ExportConfig(Section):
     stage: str = opt("", "Stage to export; empty picks the latest of curated, augmented, generated, imported, seeds.")
     format: str = opt("jsonl", "jsonl, parquet or hf.")
-    eval_fraction: float = opt(0.1, "Share of records held out as the eval split (by a seeded hash of the id).")
+    eval_fraction: float = opt(0.1, "Share of records held out as the eval split (by a seeded hash of the id).",
+                               ge=0, lt=1)
     seed: int = opt(-1, "Seed of the split; -1 uses project.seed.")
     statuses: list[str] = opt(
         ["accepted", "edited"],
         "Review statuses exported once review.db holds labels (edited records export their latest version).",
     )
+
+    def rules(self) -> None:
+        formats = ("jsonl", "parquet", "hf")
+        if self.format not in formats:
+            raise ConfigError(f"unknown format {self.format!r}", field="export.format", hint=", ".join(formats))
 
 
 # -- YAML ----------------------------------------------------------------------------------------
@@ -244,13 +348,22 @@ def load_config(path: str | os.PathLike | None) -> Config:
     return Config(sections, path)
 
 
-def override(obj: T, values: dict[str, Any], name: str) -> T:
-    """A copy of a section with CLI flag values applied (None means the flag was not given)."""
-    given = {k: v for k, v in values.items() if v is not None}
-    if not given:
+def merge(obj: Any, *layers: dict[str, Any], source: str = "<command line>") -> Any:
+    """The one merge: layers of key → value over a section object (None means "not given"), validated
+    like tadka.yaml. Precedence is the order given: defaults < tadka.yaml < a --config file < flags."""
+    given = [{k: v for k, v in layer.items() if v is not None} for layer in layers]
+    if not any(given):
         return obj
-    merged = {**dataclasses.asdict(obj), **given}
-    return build_section(name, merged, file="<command line>")
+    merged = dataclasses.asdict(obj)
+    for layer in given:
+        merged.update(layer)
+    return build_section(SECTION_NAMES[type(obj)], merged, file=source)
+
+
+def override(obj: Any, values: dict[str, Any], name: str) -> Any:
+    """A copy of section ``name`` with CLI flag values applied (None means the flag was not given)."""
+    assert SECTION_NAMES[type(obj)] == name, (type(obj), name)
+    return merge(obj, values)
 
 
 def render_template() -> str:
@@ -266,7 +379,7 @@ def render_template() -> str:
         out.append(f"# {SECTION_HELP.get(name, '')}")
         out.append(f"{name}:")
         for f in fields(cls):
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
             help_text = f.metadata.get("help", "")
             for line in textwrap.wrap(help_text, 96):
                 out.append(f"  # {line}")

@@ -8,6 +8,7 @@ running stage never raise: the record goes to rejects with a reason instead.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 class TadkaError(Exception):
@@ -85,3 +86,7 @@ class MissingExtra(TadkaError):
 
 class ConflictError(TadkaError):
     """A write was based on a stale version of a record (optimistic concurrency)."""
+
+    merge: Any = None  # the three-way merge of an edit, when one was tried (tadka.review.merge.Merge)
+    changed_by: str | None = None  # who wrote the version that won
+    current: Any = None  # that version (tadka.review.store's item row)

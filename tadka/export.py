@@ -20,7 +20,7 @@ from tadka.config import ExportConfig
 from tadka.errors import ConfigError
 from tadka.records import Record
 from tadka.records.writers import write_hf, write_jsonl, write_parquet
-from tadka.reviewdb import has_labels, reviewed
+from tadka.review.db import has_labels, reviewed
 from tadka.workspace import Workspace
 
 FORMATS = ("jsonl", "parquet", "hf")
@@ -79,10 +79,7 @@ def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name
 
     An existing, non-empty target is refused unless ``overwrite`` (then it is swapped out atomically).
     """
-    if cfg.format not in FORMATS:
-        raise ConfigError(f"unknown format {cfg.format!r}", field="export.format", hint=", ".join(FORMATS))
-    if not 0 <= cfg.eval_fraction < 1:
-        raise ConfigError("must be in [0, 1)", field="export.eval_fraction")
+    cfg.check()
     stage = cfg.stage or ws.latest_stage()
     seed = cfg.seed if cfg.seed >= 0 else ws.config.project.seed
     target = export_target(ws, cfg, out, name)

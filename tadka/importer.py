@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from tadka.config import ImportConfig
-from tadka.errors import ConfigError
 from tadka.progress import progress
-from tadka.records import FORMATS, Record, read_records, to_table
+from tadka.records import Record, read_records, to_table
 from tadka.workspace import Workspace
 
 UNDETERMINED = "und"  # BCP-47 "undetermined": the row carried no tag; replaced by the measured one
@@ -62,10 +61,7 @@ def with_measured_lang(records: Iterable[Record]) -> Iterator[Record]:
 
 
 def import_file(ws: Workspace, path: str | os.PathLike, cfg: ImportConfig, *, lang: str | None = None) -> ImportResult:
-    if cfg.format != "auto" and cfg.format not in FORMATS:
-        raise ConfigError(f"unknown format {cfg.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}")
-    if cfg.mode not in ("append", "replace"):
-        raise ConfigError(f"unknown mode {cfg.mode!r}", field="import.mode", hint="append or replace")
+    cfg.check()
     path = Path(path)
     records = read_records(
         path, fmt=cfg.format, lang=lang or UNDETERMINED,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tadka.reviewdb import reviewed
+from tadka.review.db import reviewed
 from tadka.workspace import Workspace
 
 PERCENTILES = (0.1, 0.5, 0.9, 0.99)

@@ -183,7 +183,8 @@ class TeacherCache:
 
     def clear(self, *, model: str | None = None, before: float | None = None) -> int:
         """Delete answers (all, one model's, or those stored before a time); returns how many."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if model is not None:
             where.append("model = ?")
             args.append(model)
@@ -224,7 +225,7 @@ class TeacherCache:
                                  "ORDER BY endpoint, model, name").fetchall()
         return [dict(zip(("endpoint", "model", "name", "value", "reason", "updated_at"), r)) for r in rows]
 
-    # -- Batch API bookkeeping (see tadka.curate.teachers.batch) ---------------------------------
+    # -- Batch API bookkeeping (see tadka.curate.generate.teachers.batch) ---------------------------------
     def add_batch(self, batch_id: str, model: str, status: str, input_file_id: str,
                   items: list[tuple[str, dict]]) -> None:
         """Remember a submitted batch and the request behind each of its keys, in one transaction."""

@@ -1,4 +1,4 @@
-"""A project folder on disk (DESIGN §3): config, one HF dataset per stage, review DB, caches, runs.
+"""A project folder on disk: config, one HF dataset per stage, review DB, caches, runs.
 
 A stage ``data/<stage>`` is a symlink to an immutable version folder in ``data/.versions/``. A write
 builds a new version folder and swaps the link with one ``os.replace`` — atomic on POSIX — so a
@@ -26,7 +26,7 @@ import time
 import uuid
 import zlib
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -72,9 +72,9 @@ class Workspace:
 
     @classmethod
     def init(cls, root: str | os.PathLike, *, name: str | None = None, lang: str | None = None) -> "Workspace":
-        """Create the folders of DESIGN §3, a commented tadka.yaml and the SQLite files; ``lang`` sets
+        """Create the workspace folders, a commented tadka.yaml and the SQLite files; ``lang`` sets
         ``project.lang`` (checked against the language packs: ``ta-Latn+en``)."""
-        from tadka.reviewdb import open_review_db
+        from tadka.review.db import open_review_db
         from tadka.teachercache import open_teacher_cache
 
         root = Path(root)
@@ -330,7 +330,7 @@ class StageWriter:
     def __init__(self, ws: Workspace, stage: str, meta: dict) -> None:
         self.ws, self.stage, self.meta = ws, check_stage_name(stage), dict(meta)
         self.rows = 0
-        self._lock = ws.lock(stage)
+        self._lock: Any = ws.lock(stage)
         self._lock.__enter__()
         try:
             versions = ws.data_dir / ".versions"
@@ -441,3 +441,14 @@ def _dedupe_ids(table: pa.Table) -> pa.Table:
         mask.append(value not in seen)
         seen.add(value)
     return table.filter(pa.array(mask))
+
+
+def open_workspace(path: str | os.PathLike | None = None) -> Workspace:
+    """The workspace a command works in: ``path`` itself (it must hold tadka.yaml), or, when no path is
+    given, the one containing the current folder. Every command's ``-w/--workspace`` goes through here."""
+    if path is None:
+        return Workspace.find()
+    if not (Path(path) / CONFIG_NAME).is_file():
+        raise WorkspaceError(f"not a tadka workspace (no {CONFIG_NAME})", file=str(path), field="workspace",
+                             hint="run `tadka init DIR` first")
+    return Workspace(path)

@@ -1,5 +1,5 @@
 """tadka.train: one YAML config → TRL SFTTrainer + PEFT (LoRA, DoRA, QLoRA, prefix tuning, IA3), and
-distillation (TRL's GKD, or logit KD) — DESIGN §5.
+distillation (TRL's GKD, or logit KD).
 
 Importing this package, its config, CLI and the background-run API (:mod:`tadka.train.runs`) never
 imports torch: the core install has none. The modules that train (``trainer``, ``callbacks``,

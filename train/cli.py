@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from tadka.cli_options import config_click_option, flag_name, section_key, workspace_option
 from tadka.config import load_yaml
 from tadka.errors import ConfigError, TadkaError
 from tadka.train.config import TrainConfig, train_fields
@@ -29,25 +30,16 @@ Example:
 """
 
 
-def flag_name(key: str) -> str:
-    return "--" + key.replace("_", "-")
-
-
 def _option(f: dataclasses.Field) -> click.Option:
-    hints = typing.get_type_hints(TrainConfig)
-    kind = hints[f.name]
-    help_text = f.metadata.get("help", "")
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
-    help_text += f" [train.{f.name}: {default!r}]" if default not in ("", []) else f" [train.{f.name}]"
+    kind = typing.get_type_hints(TrainConfig)[f.name]
+    decls = (flag_name(f.name), f.name)
     if kind is bool:
-        return click.Option([f"{flag_name(f.name)}/--no-{f.name.replace('_', '-')}", f.name], default=None,
-                            help=help_text)
+        return config_click_option("train", f.name, decls=(f"{flag_name(f.name)}/--no-{f.name.replace('_', '-')}", f.name))
     if typing.get_origin(kind) is list:
-        return click.Option([flag_name(f.name), f.name], multiple=True, default=None, help=help_text + " (repeatable)")
-    if typing.get_origin(kind) is typing.Literal:
-        return click.Option([flag_name(f.name), f.name], type=click.Choice(typing.get_args(kind)), default=None,
-                            help=help_text)
-    return click.Option([flag_name(f.name), f.name], type=kind, default=None, help=help_text)
+        _, _, description = section_key("train", f.name)
+        return config_click_option("train", f.name, decls=decls, multiple=True, help=description + " (repeatable)")
+    return config_click_option("train", f.name, decls=decls, **({} if typing.get_origin(kind) is typing.Literal
+                                                             else {"type": kind}))
 
 
 def parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -72,12 +64,9 @@ def flag_values(params: dict[str, Any]) -> dict[str, Any]:
 def run_command(workspace: str | None, config: str | None, name: str | None, sets: tuple[str, ...],
                 params: dict[str, Any]) -> None:
     from tadka.train.run import resolve_config, train
-    from tadka.workspace import Workspace
+    from tadka.workspace import open_workspace
 
-    ws = Workspace.find(workspace) if workspace is None else Workspace(workspace)
-    if workspace is not None and not ws.config_path.is_file():
-        raise ConfigError("not a tadka workspace (no tadka.yaml)", file=workspace, field="--workspace",
-                          hint="run `tadka init DIR` first")
+    ws = open_workspace(workspace)
     flags = {**flag_values(params), **parse_sets(sets)}
     cfg = resolve_config(ws, name=name, config_file=config, flags=flags)
     check_prerequisites(cfg)
@@ -103,10 +92,16 @@ def _callback(workspace, config, name, sets, **params) -> None:
     run_command(workspace, config, name, sets, params)
 
 
+def _workspace_param() -> click.Option:
+    def holder() -> None: ...
+
+    workspace_option()(holder)
+    return holder.__click_params__[0]  # type: ignore[attr-defined]
+
+
 def build_command(name: str = "train") -> click.Command:
     options = [
-        click.Option(["-w", "--workspace"], type=click.Path(file_okay=False), default=None,
-                     help="Workspace folder (default: the one containing the current folder)."),
+        _workspace_param(),
         click.Option(["--config", "-c"], type=click.Path(dir_okay=False), default=None,
                      help="YAML with train keys (a tadka.yaml, or a bare mapping), over tadka.yaml's train section."),
         click.Option(["--name"], default=None, help="Run folder name under runs/ (an existing run is resumed)."),

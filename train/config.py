@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from tadka.config import build_section, load_config, load_yaml, opt, section
+from tadka.config import Section, build_section, load_config, load_yaml, merge, opt, section
 from tadka.errors import ConfigError
 
 PEFT_METHODS = ("lora", "dora", "qlora", "prefix", "ia3", "none")
@@ -25,7 +25,7 @@ RESUMABLE_CHANGES = frozenset({"epochs", "max_steps", "eval_every", "save_every"
 
 @section("train", "`tadka train`: fine-tune a small model on an export (TRL SFTTrainer + PEFT), or distil into it.")
 @dataclass
-class TrainConfig:
+class TrainConfig(Section):
     """`tadka train`: fine-tune a small model on an export (TRL SFTTrainer + PEFT), or distil into it."""
 
     dataset: str = opt("", "Export folder (exports/NAME with train/eval splits) or one file of chats; empty: the newest export.")
@@ -36,41 +36,41 @@ class TrainConfig:
     peft: Literal["lora", "dora", "qlora", "prefix", "ia3", "none"] = opt(
         "lora", "lora, dora, qlora (4-bit NF4 base, needs the qlora extra), prefix (prefix tuning), ia3, or none "
                 "(full fine-tune).")
-    lora_r: int = opt(8, "LoRA/DoRA/QLoRA rank.")
-    lora_alpha: int = opt(16, "LoRA scaling numerator (the update is scaled by alpha / r).")
-    lora_dropout: float = opt(0.05, "Dropout on the LoRA input.")
+    lora_r: int = opt(8, "LoRA/DoRA/QLoRA rank.", ge=1)
+    lora_alpha: int = opt(16, "LoRA scaling numerator (the update is scaled by alpha / r).", ge=1)
+    lora_dropout: float = opt(0.05, "Dropout on the LoRA input.", ge=0, lt=1)
     target_modules: list[str] = opt([], "Layers that get adapters; empty: every linear layer of the transformer "
                                         "blocks, found by looking at the model (works for any architecture).")
-    prefix_tokens: int = opt(16, "Prefix tuning: number of virtual tokens.")
+    prefix_tokens: int = opt(16, "Prefix tuning: number of virtual tokens.", ge=1)
     chat_template: str = opt("", "Training chat template (.j2/.jinja file, or the name of a shipped one: smollm2, "
                                  "zephyr). Empty: picked to render exactly like the model's own template.")
     assistant_only_loss: bool = opt(True, "Loss on assistant turns only (their end-of-turn token included).")
     max_length: int = opt(512, "Longest tokenized chat; longer ones are cut at the end, and chats whose prompt "
-                               "alone fills it are skipped.")
+                               "alone fills it are skipped.", ge=1)
     packing: bool = opt(False, "Pack several chats into each max_length row (fewer pad tokens, faster).")
     epochs: float = opt(1.0, "Passes over the train split (ignored when max_steps > 0).")
     max_steps: int = opt(-1, "Stop after this many optimizer steps; -1: run the epochs.")
-    batch_size: int = opt(8, "Chats per device per step.")
-    grad_accum: int = opt(1, "Gradient accumulation steps (effective batch = batch_size x grad_accum x devices).")
-    learning_rate: float = opt(2e-4, "Peak learning rate (2e-4 suits LoRA; use about 2e-5 for a full fine-tune).")
+    batch_size: int = opt(8, "Chats per device per step.", ge=1)
+    grad_accum: int = opt(1, "Gradient accumulation steps (effective batch = batch_size x grad_accum x devices).", ge=1)
+    learning_rate: float = opt(2e-4, "Peak learning rate (2e-4 suits LoRA; use about 2e-5 for a full fine-tune).", gt=0)
     lr_scheduler: str = opt("cosine", "transformers scheduler name: cosine, linear, constant, constant_with_warmup …")
-    warmup: float = opt(0.03, "Warm-up: a fraction of all steps when below 1, else a number of steps.")
+    warmup: float = opt(0.03, "Warm-up: a fraction of all steps when below 1, else a number of steps.", ge=0)
     weight_decay: float = opt(0.0, "AdamW weight decay.")
-    eval_every: int = opt(0, "Evaluate every N steps; 0: at the end of each epoch.")
+    eval_every: int = opt(0, "Evaluate every N steps; 0: at the end of each epoch.", ge=0)
     eval_at_start: bool = opt(True, "Evaluate once before training, so the run card shows perplexity before/after.")
     eval_files: list[str] = opt([], "Extra held-out chat files evaluated beside the export's eval split "
                                     "(e.g. corpora/eval/hinglish_eval.jsonl), each reported by file name.")
-    save_every: int = opt(50, "Save a checkpoint every N steps (a stopped run resumes from the last one).")
-    keep_checkpoints: int = opt(2, "Checkpoints kept on disk.")
+    save_every: int = opt(50, "Save a checkpoint every N steps (a stopped run resumes from the last one).", ge=1)
+    keep_checkpoints: int = opt(2, "Checkpoints kept on disk.", ge=1)
     resume: bool = opt(True, "Continue from the run's last checkpoint when its folder already has one.")
-    early_stopping: int = opt(0, "Stop after N evaluations without a lower eval loss; 0: off (needs an eval split).")
+    early_stopping: int = opt(0, "Stop after N evaluations without a lower eval loss; 0: off (needs an eval split).", ge=0)
     gradient_checkpointing: bool = opt(False, "Recompute activations in the backward pass: less memory, ~20% slower.")
     precision: Literal["auto", "fp32", "bf16", "fp16"] = opt(
         "auto", "auto: bf16 on a GPU that has it, else fp16 on CUDA, fp32 on CPU.")
     device: Literal["auto", "cpu", "cuda"] = opt("auto", "auto: CUDA when available, else CPU.")
     seed: int = opt(-1, "Training seed; -1 uses project.seed.")
     threads: int = opt(0, "CPU threads for torch; 0: torch's default.")
-    log_every: int = opt(1, "Log loss, tokens/s and ETA every N steps (to the console and metrics.jsonl).")
+    log_every: int = opt(1, "Log loss, tokens/s and ETA every N steps (to the console and metrics.jsonl).", ge=1)
     merge: bool = opt(False, "Also write merged/ (adapter merged into a full-precision base) after training.")
     teacher: str = opt("", "distill: teacher model (hub id, local folder or run folder's merged/); must share the "
                            "student's tokenizer.")
@@ -82,6 +82,27 @@ class TrainConfig:
     gkd_lmbda: float = opt(0.5, "gkd: share of steps trained on the student's own samples (on-policy).")
     gkd_beta: float = opt(0.5, "gkd: generalized JSD interpolation (0: forward KL, 1: reverse KL).")
     gkd_max_new_tokens: int = opt(64, "gkd: tokens the student samples per on-policy step.")
+
+    def rules(self) -> None:
+        """Cross-key rules that a single key's type or bounds cannot say; raised before any model is loaded."""
+        cfg = self
+        if cfg.max_steps == 0 or cfg.max_steps < -1:
+            raise ConfigError("must be -1 (use epochs) or a positive number of steps", field="train.max_steps")
+        if cfg.max_steps < 0 and cfg.epochs <= 0:
+            raise ConfigError("must be positive when max_steps is -1", field="train.epochs")
+        if cfg.mode == "distill":
+            if not cfg.teacher:
+                raise ConfigError("distill mode needs a teacher model", field="train.teacher",
+                                  hint="a hub id, a local folder, or runs/NAME/merged")
+            if not 0 <= cfg.kd_alpha <= 1 or not 0 <= cfg.gkd_lmbda <= 1 or not 0 <= cfg.gkd_beta <= 1:
+                raise ConfigError("kd_alpha, gkd_lmbda and gkd_beta must be in [0, 1]", field="train.distill")
+            if cfg.kd_temperature <= 0:
+                raise ConfigError("must be positive", field="train.kd_temperature")
+        if cfg.precision == "fp16" and cfg.device == "cpu":
+            raise ConfigError("fp16 training needs a CUDA device", field="train.precision", hint="use fp32 or bf16 on CPU")
+        if cfg.merge and cfg.peft == "prefix":
+            raise ConfigError("a prefix-tuning adapter cannot be merged into the weights", field="train.merge",
+                              hint="ship the adapter, or use lora")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -116,43 +137,12 @@ def config_file_values(path: str | Path) -> dict[str, Any]:
 
 def resolve(base: TrainConfig, *layers: dict[str, Any], source: str = "<command line>") -> TrainConfig:
     """Apply layers of key → value (None means "not given") over ``base``, validating the result."""
-    merged = base.to_dict()
-    for layer in layers:
-        merged.update({k: v for k, v in layer.items() if v is not None})
-    return build_section("train", merged, file=source)
+    return merge(base, *layers, source=source)
 
 
 def check(cfg: TrainConfig) -> None:
-    """Cross-key rules that a single key's type cannot say; raised before any model is loaded."""
-    positive = {"lora_r": cfg.lora_r, "lora_alpha": cfg.lora_alpha, "max_length": cfg.max_length,
-                "batch_size": cfg.batch_size, "grad_accum": cfg.grad_accum, "prefix_tokens": cfg.prefix_tokens,
-                "log_every": cfg.log_every, "save_every": cfg.save_every, "keep_checkpoints": cfg.keep_checkpoints}
-    for key, value in positive.items():
-        if value < 1:
-            raise ConfigError(f"must be at least 1, got {value}", field=f"train.{key}")
-    if not 0 <= cfg.lora_dropout < 1:
-        raise ConfigError("must be in [0, 1)", field="train.lora_dropout")
-    if cfg.learning_rate <= 0:
-        raise ConfigError("must be positive", field="train.learning_rate")
-    if cfg.max_steps == 0 or cfg.max_steps < -1:
-        raise ConfigError("must be -1 (use epochs) or a positive number of steps", field="train.max_steps")
-    if cfg.max_steps < 0 and cfg.epochs <= 0:
-        raise ConfigError("must be positive when max_steps is -1", field="train.epochs")
-    if cfg.eval_every < 0 or cfg.early_stopping < 0 or cfg.warmup < 0:
-        raise ConfigError("must not be negative", field="train.eval_every/early_stopping/warmup")
-    if cfg.mode == "distill":
-        if not cfg.teacher:
-            raise ConfigError("distill mode needs a teacher model", field="train.teacher",
-                              hint="a hub id, a local folder, or runs/NAME/merged")
-        if not 0 <= cfg.kd_alpha <= 1 or not 0 <= cfg.gkd_lmbda <= 1 or not 0 <= cfg.gkd_beta <= 1:
-            raise ConfigError("kd_alpha, gkd_lmbda and gkd_beta must be in [0, 1]", field="train.distill")
-        if cfg.kd_temperature <= 0:
-            raise ConfigError("must be positive", field="train.kd_temperature")
-    if cfg.precision == "fp16" and cfg.device == "cpu":
-        raise ConfigError("fp16 training needs a CUDA device", field="train.precision", hint="use fp32 or bf16 on CPU")
-    if cfg.merge and cfg.peft == "prefix":
-        raise ConfigError("a prefix-tuning adapter cannot be merged into the weights", field="train.merge",
-                          hint="ship the adapter, or use lora")
+    """:meth:`TrainConfig.check` (the name callers used before every section had one)."""
+    cfg.check()
 
 
 def distill_method(cfg: TrainConfig) -> str:

@@ -50,10 +50,10 @@ class Base:
 
 
 def cache_dir() -> Path:
-    """Per-machine cache: $TADKA_CACHE_DIR, else $XDG_CACHE_HOME/tadka, else ~/.cache/tadka."""
-    if os.environ.get("TADKA_CACHE_DIR"):
-        return Path(os.environ["TADKA_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tadka"
+    """Per-machine cache: $TADKA_CACHE_DIR, else $XDG_CACHE_HOME/tadka, else ~/.cache/tadka (tadka.cachedir)."""
+    from tadka.cachedir import cache_dir as machine_cache
+
+    return machine_cache()
 
 
 def _offline() -> bool:

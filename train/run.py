@@ -24,7 +24,7 @@ import yaml
 from tadka.atomic import write_text
 from tadka.errors import ConfigError, TadkaError
 from tadka.train import card as cards
-from tadka.train.config import RESUMABLE_CHANGES, TrainConfig, check, config_file_values, resolve
+from tadka.train.config import RESUMABLE_CHANGES, TrainConfig, config_file_values, resolve
 from tadka.train.data import load_splits, locate
 from tadka.train.deps import require_bitsandbytes, require_training
 from tadka.train.models import Base, local_path, resolve_base
@@ -119,7 +119,7 @@ def train(ws, cfg: TrainConfig, *, name: str | None = None, echo: Callable[[str]
 
 def _checked_train(ws, cfg: TrainConfig, run: RunDir | None, echo: Callable[[str], None], stop: threading.Event,
                    callbacks: list | None, main: bool) -> RunResult:
-    check(cfg)
+    cfg.check()
     if cfg.peft == "qlora":
         require_bitsandbytes()
     require_training()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
+from tadka.cli_options import config_option, workspace_option
 from tadka.augment.augment_config import (  # noqa: F401  (registers augment:)
     PRESET_NAMES,
     AugmentConfig,
-    check_augment_config,
 )
 
 
@@ -24,20 +24,19 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 
 @click.command("augment")
-@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (default: the one containing the current folder).")
-@click.option("--stage", default=None, help="Stage to read [augment.stage: latest of generated, imported].")
-@click.option("--output", default=None, help="Stage to write [augment.output: augmented].")
-@click.option("--preset", type=click.Choice(PRESET_NAMES + ("none",)), default=None,
-              help="Field condition [augment.preset: phone-typing]; 'none' runs --ops alone.")
-@click.option("--ops", "ops", multiple=True, help="Ops to add, comma-separated or repeated (typo,sms,audio:noise) [augment.ops].")
-@click.option("--rate", type=float, default=None, help="Text-op rate [augment.rate: 0.1].")
-@click.option("--copies", type=int, default=None, help="Noised copies per record [augment.copies: 1].")
-@click.option("--roles", "roles", multiple=True, help="Turns to noise, comma-separated [augment.roles: user].")
-@click.option("--seed", type=int, default=None, help="Seed [augment.seed: project.seed].")
-@click.option("--workers", type=int, default=None, help="Processes [augment.workers: 1].")
-@click.option("--entities", type=click.Choice(["lexicon", "lid", "off"]), default=None,
-              help="How named entities are found [augment.entities: lexicon].")
+@workspace_option()
+@config_option("augment", "stage")
+@config_option("augment", "output")
+@config_option("augment", "preset", type=click.Choice(PRESET_NAMES + ("none",)),
+               help="Field condition: phone-typing, asr, ocr, factory-camera or street-mic; 'none' runs --ops alone.")
+@config_option("augment", "ops", multiple=True,
+               help="Ops to add, comma-separated or repeated (typo,sms,audio:noise); `tadka augment --list` names them.")
+@config_option("augment", "rate")
+@config_option("augment", "copies")
+@config_option("augment", "roles", multiple=True, help="Turns to noise (user, assistant, system), comma-separated.")
+@config_option("augment", "seed")
+@config_option("augment", "workers")
+@config_option("augment", "entities", type=click.Choice(["lexicon", "lid", "off"]))
 @click.option("--eval", "eval_file", type=click.Path(dir_okay=False), default=None,
               help="Noise this eval file instead of a stage (one noised record per input record).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="With --eval: where the noised set goes.")
@@ -60,25 +59,22 @@ def command(workspace, stage, output, preset, ops, rate, copies, roles, seed, wo
         return
     from tadka.config import load_config, override
     from tadka.errors import ConfigError, WorkspaceError
+    from tadka.workspace import open_workspace
 
     if eval_file:
         if not out:
             raise ConfigError("--eval needs --out", field="out", hint="tadka augment --eval FILE --out FILE")
         try:
-            from tadka.apps.cli import _workspace
-
-            config = _workspace(workspace).config
+            config = open_workspace(workspace).config
         except WorkspaceError:
             config = load_config(None)  # an eval file can be noised outside any workspace
     else:
-        from tadka.apps.cli import _workspace
-
-        ws = _workspace(workspace)
+        ws = open_workspace(workspace)
         config = ws.config
     values = {"stage": stage, "output": output, "preset": "" if preset == "none" else preset, "ops": _split(ops),
               "rate": rate, "copies": copies, "roles": _split(roles), "seed": seed, "workers": workers,
               "entities": entities}
-    cfg = check_augment_config(override(config["augment"], values, "augment"))
+    cfg = override(config["augment"], values, "augment").check()
     from tadka.augment.pipeline import resolved_seed, run_eval_file, run_stage
 
     if eval_file:

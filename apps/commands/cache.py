@@ -13,8 +13,7 @@ import time
 
 import click
 
-workspace_option = click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-                                help="Workspace folder (default: the one containing the current folder).")
+from tadka.cli_options import workspace_option
 
 
 def _when(ts: float | None) -> str:
@@ -33,7 +32,7 @@ def command() -> None:
 
 
 @command.command()
-@workspace_option
+@workspace_option()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def stats(workspace: str | None, as_json: bool) -> None:
     """Answers stored, per model, their tokens and what they cost when bought; open Batch API jobs.
@@ -42,10 +41,10 @@ def stats(workspace: str | None, as_json: bool) -> None:
     Example:
       tadka cache stats --json
     """
-    from tadka.apps.cli import _workspace
     from tadka.teachercache import TeacherCache
+    from tadka.workspace import open_workspace
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     cache = TeacherCache(ws.teacher_db)
     try:
         s = cache.stats()
@@ -65,7 +64,7 @@ def stats(workspace: str | None, as_json: bool) -> None:
 
 
 @command.command()
-@workspace_option
+@workspace_option()
 @click.option("--model", default=None, help="Only this model's answers.")
 @click.option("--older-than", "older_than", type=float, default=None, help="Only answers stored more than this many days ago.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -77,13 +76,13 @@ def clear(workspace: str | None, model: str | None, older_than: float | None, ye
       tadka cache clear --yes
       tadka cache clear --older-than 30
     """
-    from tadka.apps.cli import _workspace
     from tadka.errors import ConfigError
     from tadka.teachercache import TeacherCache
+    from tadka.workspace import open_workspace
 
     if older_than is not None and older_than < 0:
         raise ConfigError(f"must be 0 or more, got {older_than:g}", field="--older-than")
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     what = "all cached answers" if model is None and older_than is None else "the matching cached answers"
     if not yes and not click.confirm(f"Delete {what} from {ws.teacher_db}?", default=False):
         click.echo("nothing deleted")

@@ -12,6 +12,7 @@ import json
 import click
 
 import tadka.compress.config  # noqa: F401  (registers compress:)
+from tadka.cli_options import config_option, workspace_option
 
 
 def _ints(value: str | None) -> list[int] | None:
@@ -26,27 +27,22 @@ def _ints(value: str | None) -> list[int] | None:
 
 
 @click.command("compress")
-@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (default: the one containing the current folder).")
+@workspace_option()
 @click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
               help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.")
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
-@click.option("--formats", default=None, help="Comma-separated formats [compress.formats: torch:fp32,gguf:q8_0,gguf:q4_k_m,onnx:int8].")
-@click.option("--budget-ms", type=float, default=None, help="Latency budget in ms; 0: none [compress.budget_ms: 0].")
-@click.option("--latency", type=click.Choice(["per_token", "ttft"]), default=None,
-              help="What the budget bounds [compress.latency: per_token].")
-@click.option("--threads", default=None, help="Thread counts to bench, e.g. 4 or 1,2,4 [compress.threads: 1,2,4].")
-@click.option("--select-threads", type=int, default=None, help="Thread count the budget is judged at [largest benched].")
-@click.option("--prune", type=float, default=None, help="Share of parameters to prune, then heal; 0: off [compress.prune: 0].")
-@click.option("--prune-kinds", default=None, help="Comma-separated: mlp, layers, heads [compress.prune_kinds: mlp,layers].")
-@click.option("--heal-steps", type=int, default=None, help="Distillation steps after pruning [compress.heal_steps: 60].")
-@click.option("--eval-file", default=None, help="Held-out chats [compress.eval_file: corpora/eval/hinglish_eval.jsonl].")
-@click.option("--min-fidelity", type=float, default=None,
-              help="Hinglish fidelity floor from the student eval (eval: settings); 0: none [compress.min_fidelity: 0].")
-@click.option("--select-by", type=click.Choice(["ppl", "chrf"]), default=None,
-              help="Rule among the variants within budget and floor: lowest ppl or best chrF [compress.select_by: ppl].")
-@click.option("--evaluate/--no-evaluate", default=None,
-              help="Run the student eval on every variant [compress.evaluate: off; on with a floor or chrf].")
+@config_option("compress", "formats", type=str, help="Comma-separated formats (see --list-formats).")
+@config_option("compress", "budget_ms")
+@config_option("compress", "latency")
+@config_option("compress", "threads", type=str, help="Thread counts to bench, e.g. 4 or 1,2,4.")
+@config_option("compress", "select_threads")
+@config_option("compress", "prune")
+@config_option("compress", "prune_kinds", type=str, help="Comma-separated: mlp, layers, heads.")
+@config_option("compress", "heal_steps")
+@config_option("compress", "eval_file")
+@config_option("compress", "min_fidelity")
+@config_option("compress", "select_by")
+@config_option("compress", "evaluate", "--evaluate/--no-evaluate", "evaluate")
 @click.option("--name", default=None, help="Folder under exports/ (default: RUN-VARIANT).")
 @click.option("--spin", is_flag=True, help="Let runtimes spin idle threads (faster on a dedicated machine).")
 @click.option("--list-formats", is_flag=True, help="List the format names and exit.")
@@ -74,11 +70,12 @@ def command(workspace, config_file, run, formats, budget_ms, latency, threads, s
         return
     if not run:
         raise ConfigError("name the training run to compress", field="--run", hint="--run runs/NAME")
-    from tadka.apps.cli import _workspace
     from tadka.compress.config import resolve
     from tadka.compress.pipeline import compress
 
-    ws = _workspace(workspace)
+    from tadka.workspace import open_workspace
+
+    ws = open_workspace(workspace)
     flags = {"formats": [f for f in formats.split(",") if f.strip()] if formats else None, "budget_ms": budget_ms,
              "latency": latency, "threads": _ints(threads), "select_threads": select_threads, "prune": prune,
              "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,

@@ -6,20 +6,21 @@ import json
 
 import click
 
+from tadka.cli_options import config_option, workspace_option
+from tadka.curate import config as _curate_config  # noqa: F401  (registers the `curate:` section)
 
 @click.command("curate")
-@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (default: the one containing the current folder).")
+@workspace_option()
 @click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
               help="Recipe YAML shaped like tadka.yaml (configs/curate/strict.yaml), over its curate section.")
-@click.option("--stage", default=None, help="Stage to curate [curate.stage: latest input stage].")
-@click.option("--output", default=None, help="Stage for kept records [curate.output: curated].")
-@click.option("--rejects", default=None, help="Stage for dropped records [curate.rejects: rejects].")
-@click.option("--steps", default=None, help="Comma-separated steps, in order [curate.steps].")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default=None, help="[curate.engine: local].")
-@click.option("--workers", type=int, default=None, help="Worker processes [curate.workers: 1].")
-@click.option("--batch-size", type=int, default=None, help="Records per batch [curate.batch_size: 1000].")
-@click.option("--no-report", is_flag=True, help="Skip reports/curate/.")
+@config_option("curate", "stage")
+@config_option("curate", "output")
+@config_option("curate", "rejects")
+@config_option("curate", "steps", type=str, help="Comma-separated steps, in order.")
+@config_option("curate", "engine", type=click.Choice(["local", "ray"]))
+@config_option("curate", "workers")
+@config_option("curate", "batch_size")
+@config_option("curate", "report", "--no-report", "no_report", is_flag=True, default=False, help="Skip reports/curate/.")
 @click.option("--dry-run", is_flag=True, help="Count what would be kept and dropped; write nothing.")
 @click.option("--train-quality", is_flag=True, help="Retrain the quality classifier from review labels first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -35,17 +36,16 @@ def command(workspace, config_file, stage, output, rejects, steps, engine, worke
       tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
     """
     from tadka.config import config_file_section, override
-    from tadka.curate import curate_config  # noqa: F401  (registers the `curate:` section)
     from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
     from tadka.curate.filters import StepContext
-    from tadka.workspace import Workspace
+    from tadka.workspace import open_workspace
 
-    ws = Workspace.find(workspace)
+    ws = open_workspace(workspace)
     flags = {"stage": stage, "output": output, "rejects": rejects, "engine": engine, "workers": workers,
              "batch_size": batch_size, "steps": [s.strip() for s in steps.split(",") if s.strip()] if steps else None,
              "report": False if no_report else None}
     recipe = config_file_section(config_file, "curate") if config_file else {}
-    cfg = override(override(ws.config["curate"], recipe, "curate"), flags, "curate").validate()
+    cfg = override(override(ws.config["curate"], recipe, "curate"), flags, "curate").check()
     if train_quality:
         from tadka.curate.quality import ensure_model
 

@@ -13,6 +13,7 @@ import json
 import click
 
 import tadka.train.evaluate.config  # noqa: F401  (registers eval:)
+from tadka.cli_options import config_option, workspace_option
 
 
 def _list(value: str | None) -> list[str] | None:
@@ -20,21 +21,19 @@ def _list(value: str | None) -> list[str] | None:
 
 
 @click.command("eval")
-@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (default: the one containing the current folder).")
+@workspace_option()
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
-@click.option("--variants", default=None,
-              help="Comma-separated: base, adapter, merged and compress formats [eval.variants: base,adapter,merged].")
-@click.option("--max-prompts", type=int, default=None, help="Prompts evaluated; 0: all [eval.max_prompts: 60].")
-@click.option("--max-new-tokens", type=int, default=None, help="Most tokens per answer [eval.max_new_tokens: 96].")
-@click.option("--eval-file", "eval_files", multiple=True, help="More held-out chat files [eval.files].")
-@click.option("--split/--no-split", default=None, help="Use the export's eval split [eval.split: on].")
-@click.option("--shipped/--no-shipped", default=None, help="Use corpora/eval/ chat files [eval.shipped: on].")
-@click.option("--sampling/--no-sampling", default=None, help="Also sample one answer per prompt [eval.sampling: on].")
-@click.option("--robustness/--no-robustness", default=None, help="Also answer noisy prompts [eval.robustness: on].")
-@click.option("--judge/--no-judge", default=None, help="Pairwise judge with the generate: teacher [eval.judge: off].")
-@click.option("--threads", type=int, default=None, help="CPU threads per runtime [eval.threads: 2].")
-@click.option("--seed", type=int, default=None, help="Seed of sampling and noise; -1: project.seed [eval.seed: -1].")
+@config_option("eval", "variants", type=str, help="Comma-separated: base, adapter, merged and compress formats.")
+@config_option("eval", "max_prompts")
+@config_option("eval", "max_new_tokens")
+@config_option("eval", "files", "--eval-file", "eval_files", multiple=True, help="More held-out chat files (repeatable).")
+@config_option("eval", "split", "--split/--no-split", "split")
+@config_option("eval", "shipped", "--shipped/--no-shipped", "shipped")
+@config_option("eval", "sampling", "--sampling/--no-sampling", "sampling")
+@config_option("eval", "robustness", "--robustness/--no-robustness", "robustness")
+@config_option("eval", "judge", "--judge/--no-judge", "judge")
+@config_option("eval", "threads")
+@config_option("eval", "seed")
 @click.option("--json", "as_json", is_flag=True, help="Print each variant's headline figures as JSON.")
 def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, split, shipped, sampling, robustness,
             judge, threads, seed, as_json) -> None:
@@ -52,7 +51,6 @@ def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, s
     # Idle runtime threads sleep instead of spinning (as the compress bench's --no-spin): torch, llama.cpp
     # and onnxruntime take turns in this one process, often on a machine shared with other work.
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-    from tadka.apps.cli import _workspace
     from tadka.compress.eval_run import evaluate
     from tadka.errors import ConfigError
     from tadka.train.evaluate.config import resolve
@@ -60,7 +58,9 @@ def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, s
 
     if not run:
         raise ConfigError("name the training run to evaluate", field="--run", hint="--run runs/NAME")
-    ws = _workspace(workspace)
+    from tadka.workspace import open_workspace
+
+    ws = open_workspace(workspace)
     flags = {"variants": _list(variants), "max_prompts": max_prompts, "max_new_tokens": max_new_tokens,
              "files": list(eval_files) or None, "split": split, "shipped": shipped, "sampling": sampling,
              "robustness": robustness, "judge": judge, "threads": threads, "seed": seed}

@@ -10,31 +10,30 @@ import click
 
 # Light (dataclasses only): registers the generate: section, so tadka.yaml may hold it and
 # `tadka init` writes it.
-import tadka.curate.config  # noqa: F401
+import tadka.curate.generate.config  # noqa: F401
+from tadka.cli_options import config_option, workspace_option
 
 SHOWN_PROMPTS = 3
 
 
 @click.command("generate")
-@click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (default: the one containing the current folder).")
-@click.option("--teacher", default=None, help="mixer, openai, vllm or hf [generate.teacher: mixer unless a model is set].")
-@click.option("--model", default=None, help="Teacher model name or path [generate.model].")
-@click.option("--base-url", default=None, help="OpenAI-compatible server URL [generate.base_url].")
-@click.option("--recipe", default=None, help="Recipe [generate.recipe: mixer-translate with the mixer, else self-instruct].")
-@click.option("-n", "n", type=int, default=None, help="How many new records [generate.n: 100].")
-@click.option("--cmi", default=None, help="Target CMI band LOW-HIGH, 0-100 [generate.cmi: 20-40].")
-@click.option("--script", type=click.Choice(["latn", "deva", "mixed"]), default=None,
-              help="Script of the Hindi words [generate.script: latn].")
-@click.option("--domains", default=None, help="Comma-separated seed domains, e.g. banking,health [generate.domains: all].")
-@click.option("--input", "input_", default=None, help="Seed-task JSONL file, or stage:NAME [generate.input: shipped seeds].")
-@click.option("--stage", default=None, help="Stage to append to [generate.stage: generated].")
-@click.option("--seed", type=int, default=None, help="Seed of the run [generate.seed: project.seed].")
-@click.option("--chunk", type=int, default=None, help="Requests per teacher call [generate.chunk: 64].")
-@click.option("--concurrency", type=int, default=None, help="Requests in flight at once [generate.concurrency: 16].")
-@click.option("--no-cache", is_flag=True, default=False, help="Do not reuse cached teacher answers [generate.cache: true].")
-@click.option("--batch", "batch_api", is_flag=True, default=False,
-              help="Send requests through the OpenAI Batch API: half the price, answers within 24 h [generate.batch_api: false].")
+@workspace_option()
+@config_option("generate", "teacher")
+@config_option("generate", "model")
+@config_option("generate", "base_url")
+@config_option("generate", "recipe")
+@config_option("generate", "n", "-n", "n")
+@config_option("generate", "cmi")
+@config_option("generate", "script")
+@config_option("generate", "domains", type=str, help="Comma-separated seed domains, e.g. banking,health; empty: all.")
+@config_option("generate", "input", "--input", "input_")
+@config_option("generate", "stage")
+@config_option("generate", "seed")
+@config_option("generate", "chunk")
+@config_option("generate", "concurrency")
+@config_option("generate", "cache", "--no-cache", "no_cache", is_flag=True, default=False,
+               help="Do not reuse cached teacher answers.")
+@config_option("generate", "batch_api", "--batch", "batch_api", is_flag=True, default=False)
 @click.option("--dry-run", is_flag=True, help="Print the prompts (and, for priced teachers, the cost estimate); generate nothing.")
 def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains, input_, stage, seed, chunk,
             concurrency, no_cache, batch_api, dry_run) -> None:
@@ -50,11 +49,11 @@ def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains
       tadka generate -n 200 --cmi 10-30 --script deva --domains banking,health
       tadka generate --model gpt-4o-mini --recipe self-instruct -n 50 --dry-run
     """
-    from tadka.apps.cli import _workspace
     from tadka.config import override
-    from tadka.curate.generate import generate
+    from tadka.workspace import open_workspace
+    from tadka.curate.generate.pipeline import generate
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
     flags = {"teacher": teacher, "model": model, "base_url": base_url, "recipe": recipe, "n": n, "cmi": cmi,
              "script": script, "input": input_, "stage": stage, "seed": seed, "chunk": chunk,
              "concurrency": concurrency, "cache": False if no_cache else None, "batch_api": True if batch_api else None,

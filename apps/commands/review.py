@@ -1,6 +1,6 @@
 """`tadka review [WORKSPACE]`: start the review app (Streamlit); `tadka review users …`: its accounts.
 
-Importing this module registers the ``review:`` section of tadka.yaml (tadka.review_config, no
+Importing this module registers the ``review:`` section of tadka.yaml (tadka.review.config, no
 streamlit), so `tadka init` renders it; streamlit itself is imported only when the server starts.
 On loopback the app is single-user; bound anywhere else it requires accounts (name, role, scrypt-hashed
 password in review.db), and the server refuses to start until an admin account exists.
@@ -18,14 +18,15 @@ from pathlib import Path
 
 import click
 
-from tadka.review_config import ORDERS, ReviewConfig, check_review_config, is_loopback  # noqa: F401  (registers review:)
+from tadka.cli_options import config_option, workspace_option
+from tadka.review.config import ORDERS, ReviewConfig, is_loopback  # noqa: F401  (registers review:)
 
 APP = Path(__file__).resolve().parent.parent / "review" / "app.py"
 _is_loopback = is_loopback  # the name tests and callers used before it moved to the core
 
 
 def _warm(ws, stage: str) -> None:
-    from tadka.review_index import StageIndex
+    from tadka.review.index import StageIndex
 
     StageIndex.cached(ws, stage)
 
@@ -55,15 +56,13 @@ def command() -> None:
 
 @command.command("serve", cls=_Serve, hidden=True)
 @click.argument("workspace", required=False, type=click.Path(file_okay=False))
-@click.option("-w", "--workspace", "workspace_opt", type=click.Path(file_okay=False), default=None,
-              help="Same as WORKSPACE.")
-@click.option("--stage", default=None, help="Stage to review [review.stage: latest].")
-@click.option("--reviewer", default=None, help="Your name, on loopback [review.reviewer: ask in the app].")
-@click.option("--host", default=None, help="Address to bind [review.host: 127.0.0.1]; off loopback, accounts are required.")
-@click.option("--port", type=int, default=None, help="Port [review.port: 8501].")
-@click.option("--order", type=click.Choice(ORDERS), default=None, help="Queue order [review.order: quality].")
-@click.option("--overlap", type=float, default=None,
-              help="Share of records double-reviewed for agreement [review.overlap: 0].")
+@workspace_option("workspace_opt", help="Same as WORKSPACE.")
+@config_option("review", "stage")
+@config_option("review", "reviewer")
+@config_option("review", "host")
+@config_option("review", "port")
+@config_option("review", "order", type=click.Choice(ORDERS))
+@config_option("review", "overlap")
 def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap) -> None:
     """Review records in the browser: queue (keyboard), browse, dashboard, export, train.
 
@@ -77,13 +76,13 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
       tadka review --stage curated --order uncertainty --port 8600
       tadka review users add asha --role admin && tadka review --host 0.0.0.0
     """
-    from tadka.apps.cli import _workspace
     from tadka.config import override
+    from tadka.workspace import open_workspace
 
-    ws = _workspace(workspace or workspace_opt)
+    ws = open_workspace(workspace or workspace_opt)
     cfg = override(ws.config["review"], {"stage": stage, "reviewer": reviewer, "host": host, "port": port,
                                          "order": order, "overlap": overlap}, "review")
-    check_review_config(cfg)
+    cfg.check()
     stage = cfg.stage or ws.latest_stage()
     ws.dataset(stage)  # a missing stage is a one-line error here, not a page in the browser
     if not is_loopback(cfg.host):
@@ -110,8 +109,8 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
 
 def _require_an_admin(ws, host: str) -> None:
     from tadka.errors import ConfigError
-    from tadka.review_accounts import accounts
-    from tadka.review_store import ReviewStore
+    from tadka.review.accounts import accounts
+    from tadka.review.store import ReviewStore
 
     store = ReviewStore(ws.review_db)
     try:
@@ -137,14 +136,11 @@ def _password(password_stdin: bool) -> str:
 
 
 def _store(workspace):
-    from tadka.apps.cli import _workspace
-    from tadka.review_store import ReviewStore
+    from tadka.review.store import ReviewStore
+    from tadka.workspace import open_workspace
 
-    return ReviewStore(_workspace(workspace).review_db)
+    return ReviewStore(open_workspace(workspace).review_db)
 
-
-workspace_option = click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
-                                help="Workspace folder (default: the one containing the current folder).")
 stdin_option = click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
 
 
@@ -163,11 +159,11 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True,
               help="admin may also export and start training.")
-@workspace_option
+@workspace_option()
 @stdin_option
 def users_add(name: str, role: str, workspace, password_stdin: bool) -> None:
     """Add an account (asks for its password twice)."""
-    from tadka.review_accounts import add_account
+    from tadka.review.accounts import add_account
 
     store = _store(workspace)
     add_account(store, name, role, _password(password_stdin), actor=_actor())
@@ -176,11 +172,11 @@ def users_add(name: str, role: str, workspace, password_stdin: bool) -> None:
 
 @users.command("passwd")
 @click.argument("name")
-@workspace_option
+@workspace_option()
 @stdin_option
 def users_passwd(name: str, workspace, password_stdin: bool) -> None:
     """Set a new password for an account."""
-    from tadka.review_accounts import set_password
+    from tadka.review.accounts import set_password
 
     set_password(_store(workspace), name, _password(password_stdin), actor=_actor())
     click.echo(f"password of '{name}' changed")
@@ -189,10 +185,10 @@ def users_passwd(name: str, workspace, password_stdin: bool) -> None:
 @users.command("role")
 @click.argument("name")
 @click.argument("role", type=click.Choice(["reviewer", "admin"]))
-@workspace_option
+@workspace_option()
 def users_role(name: str, role: str, workspace) -> None:
     """Make an account a reviewer or an admin."""
-    from tadka.review_accounts import set_role
+    from tadka.review.accounts import set_role
 
     set_role(_store(workspace), name, role, actor=_actor())
     click.echo(f"'{name}' is now {role}")
@@ -200,21 +196,21 @@ def users_role(name: str, role: str, workspace) -> None:
 
 @users.command("disable")
 @click.argument("name")
-@workspace_option
+@workspace_option()
 @click.option("--enable", is_flag=True, help="Enable it again instead.")
 def users_disable(name: str, workspace, enable: bool) -> None:
     """Disable an account (its decisions and audit rows stay)."""
-    from tadka.review_accounts import set_active
+    from tadka.review.accounts import set_active
 
     set_active(_store(workspace), name, enable, actor=_actor())
     click.echo(f"'{name}' {'enabled' if enable else 'disabled'}")
 
 
 @users.command("list")
-@workspace_option
+@workspace_option()
 def users_list(workspace) -> None:
     """Accounts, roles and whether they are active."""
-    from tadka.review_accounts import accounts
+    from tadka.review.accounts import accounts
 
     found = accounts(_store(workspace))
     if not found:

@@ -23,11 +23,11 @@ from pathlib import Path
 import streamlit as st
 
 from tadka.errors import TadkaError
-from tadka.review_accounts import authenticate
-from tadka.review_config import ReviewConfig, check_review_config, is_loopback
-from tadka.review_index import StageIndex
-from tadka.review_session import ReviewerState
-from tadka.review_store import ReviewStore
+from tadka.review.accounts import authenticate
+from tadka.review.config import ReviewConfig, is_loopback
+from tadka.review.index import StageIndex
+from tadka.review.session import ReviewerState
+from tadka.review.store import ReviewStore
 from tadka.workspace import Workspace
 
 ENV_WORKSPACE = "TADKA_REVIEW_WORKSPACE"
@@ -58,7 +58,7 @@ class Settings:
 def _settings(root: str, stage: str, reviewer: str, cfg_json: str) -> Settings:
     ws = Workspace(root) if root else Workspace.find()
     cfg = ReviewConfig(**json.loads(cfg_json)) if cfg_json else ws.config["review"]
-    check_review_config(cfg)
+    cfg.check()
     stage = stage or cfg.stage or ws.latest_stage()
     if not ws.has_stage(stage):
         known = ", ".join(ws.stages()) or "none yet"

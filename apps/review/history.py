@@ -15,8 +15,8 @@ import streamlit as st
 from tadka.apps.review import queue_actions as act
 from tadka.apps.review.record_view import show_turn_diffs
 from tadka.records import Record
-from tadka.review_queue import Slot
-from tadka.review_store import ReviewStore
+from tadka.review.queue import Slot
+from tadka.review.store import ReviewStore
 
 
 def _when(ts: float | None) -> str:

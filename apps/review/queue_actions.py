@@ -2,7 +2,7 @@
 
 Every write names the item version the reviewer saw. An edit also names the text it was typed on,
 so a save after someone else's change writes only the turns this reviewer changed (see
-:mod:`tadka.review_merge`); the same turn changed by both opens a resolution panel with both texts.
+:mod:`tadka.review.merge`); the same turn changed by both opens a resolution panel with both texts.
 The text being typed is kept in review.db as a draft until it is saved or cancelled, and skips and
 undo steps are kept there per reviewer, so a reconnect or a restart loses none of them.
 """
@@ -16,10 +16,10 @@ import streamlit as st
 from tadka.apps.review import context
 from tadka.errors import ConflictError, InputError
 from tadka.records import Record
-from tadka.review_merge import merge_turns
-from tadka.review_queue import Slot
-from tadka.review_session import Draft
-from tadka.review_store import Change, EditConflict
+from tadka.review.merge import merge_turns
+from tadka.review.queue import Slot
+from tadka.review.session import Draft
+from tadka.review.store import Change, EditConflict
 
 ss = st.session_state
 

@@ -9,8 +9,8 @@ import re
 
 import streamlit as st
 
-from tadka.review_index import Filters, StageIndex
-from tadka.review_store import ReviewStore
+from tadka.review.index import Filters, StageIndex
+from tadka.review.store import ReviewStore
 
 # Material icons ship with Streamlit's fonts; emoji need a system emoji font that servers often lack.
 AVATARS = {"system": ":material/settings:", "user": ":material/person:", "assistant": ":material/smart_toy:"}

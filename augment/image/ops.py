@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tadka.augment.codemix import op_string
+from tadka.ops import op_string
 from tadka.errors import ConfigError, MissingExtra
 from tadka.registry import Registry
 

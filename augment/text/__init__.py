@@ -1,6 +1,6 @@
 """Text noise ops, one module per family; each registers itself in :data:`text_ops`.
 
-Imported explicitly so that every name is known once the package is (STYLE: registries).
+Imported explicitly so that every name is known once the package is (docs/architecture.md: registries).
 """
 
 from tadka.augment.text import (  # noqa: F401

@@ -8,7 +8,7 @@ next to the requested one. A unit chosen is always changed (an op only calls a u
 can change it), so the observed rate converges on the requested one.
 
 Randomness: :meth:`TextOp.apply` takes a ``random.Random``; :meth:`TextOp.rng` seeds one from
-(global seed, op name, record key) with :func:`tadka.augment.codemix.op_rng`, so output depends on
+(global seed, op name, record key) with :func:`tadka.curate.generate.mixer.codemixer.op_rng`, so output depends on
 neither record order nor worker count. By default only ``user`` turns are touched (``roles``), and
 never a protected piece (:mod:`tadka.augment.text.protect`).
 
@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from tadka.augment.codemix import op_rng, op_string
+from tadka.ops import op_rng, op_string
 from tadka.augment.text.protect import ENTITY_MODES, Piece, segment
 from tadka.errors import ConfigError
 from tadka.records import ROLES, Record
@@ -147,7 +147,7 @@ class TextOp:
                       ops=[*record.ops, self.describe(**note)]), tally
 
     def apply(self, record: Record, rng: random.Random) -> Record:
-        """STYLE's transform interface: the noised Record (or the same one if nothing changed)."""
+        """The transform interface (``apply(record, rng) -> Record``): the noised Record, or the same one if nothing changed."""
         return self.noise_record(record, rng)[0]
 
     def __call__(self, record: Record) -> Record:

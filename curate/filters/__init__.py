@@ -1,17 +1,16 @@
 """Curate steps, one module per step, each registered by the name tadka.yaml uses.
 
-Imported explicitly here (STYLE: a registry name is only known once its module is imported):
-length, repetition, language, refusal, profanity, pii, decontam, judge, dedup, minhash, and quality
-(:mod:`tadka.curate.quality`, beside its trainer).
+Imported explicitly here (a registry name is only known once its module is imported):
+length, repetition, language, refusal, profanity, pii, decontam, judge, quality
+(:mod:`tadka.curate.quality`, beside its trainer), and the global steps dedup and minhash
+(:mod:`tadka.curate.dedup`, which compare records with each other).
 """
 
 from tadka.curate.filters import (  # noqa: F401  (each registers its step)
     decontam,
-    dedup,
     judge,
     language,
     length,
-    minhash,
     pii,
     profanity,
     refusal,
@@ -19,5 +18,6 @@ from tadka.curate.filters import (  # noqa: F401  (each registers its step)
 )
 from tadka.curate.filters.base import Filter, GlobalStep, Step, StepContext, steps, with_marks
 from tadka.curate import quality as _quality  # noqa: F401,E402  (registers `quality`)
+from tadka.curate import dedup as _dedup  # noqa: F401,E402  (registers `dedup` and `minhash`)
 
 __all__ = ["Filter", "GlobalStep", "Step", "StepContext", "steps", "with_marks"]

@@ -10,7 +10,7 @@ A GlobalStep (exact and near dedup) runs in two halves so that it scales out lik
 ``sketch`` per record (a hash, a MinHash signature), computed in the workers beside the filters,
 and a ``resolve`` over the sketches of the records no step has rejected, which decides who is a
 duplicate of whom — comparing lineages, never a copy with its own parent or siblings
-(:mod:`tadka.curate.filters.lineage`, :mod:`tadka.curate.filters.cluster`).
+(:mod:`tadka.curate.dedup.lineage`, :mod:`tadka.curate.dedup.cluster`).
 
 Steps are built on the driver from the config (``from_config``), pickled to the workers, and load
 their lists and models in ``setup`` on first use there — parameters in ``__init__``, loaded state in
@@ -29,10 +29,10 @@ from tadka.records import Record
 from tadka.registry import Registry
 
 if TYPE_CHECKING:
-    from tadka.curate.curate_config import CurateConfig
-    from tadka.curate.filters.cluster import Decisions
-    from tadka.curate.filters.lineage import Lineage
-    from tadka.curate.filters.sketches import SketchView
+    from tadka.curate.config import CurateConfig
+    from tadka.curate.dedup.cluster import Decisions
+    from tadka.curate.dedup.lineage import Lineage
+    from tadka.curate.dedup.sketches import SketchView
 
 #: Every curate step, by the name tadka.yaml uses (``length``, ``pii``, ``minhash`` …).
 steps: Registry[type["Step"]] = Registry("curate step")
@@ -58,7 +58,7 @@ class Step:
     @classmethod
     def from_config(cls, cfg: "CurateConfig", ctx: StepContext | None = None) -> "Step":
         """Build from the ``curate:`` section (keys ``<prefix>_*``)."""
-        from tadka.curate.curate_config import step_params
+        from tadka.curate.config import step_params
 
         return cls(**step_params(cfg, cls.prefix or cls.name))
 
@@ -173,7 +173,7 @@ class GlobalStep(Step):
     ``sketch`` (in the workers, beside the filters) gives a fixed-width byte string per record;
     ``pairs`` finds and confirms candidate pairs among the sketches; :func:`cluster.assign` picks
     the keepers by the deterministic keeper rule. Each stage is a function over numpy arrays
-    (:mod:`tadka.curate.filters.cluster`), so a distributed engine can run them apart.
+    (:mod:`tadka.curate.dedup.cluster`), so a distributed engine can run them apart.
     """
 
     flag: ClassVar[str] = ""  # the reason a claimed record gets (``dup``, ``near_dup``)
@@ -189,14 +189,14 @@ class GlobalStep(Step):
 
     def pairs(self, sketches: "SketchView", rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Confirmed (a, b, similarity) pairs among the view's rows (width bytes each, read a column
-        range at a time: :mod:`tadka.curate.filters.sketches`), rank[a] < rank[b]."""
+        range at a time: :mod:`tadka.curate.dedup.sketches`), rank[a] < rank[b]."""
         raise NotImplementedError
 
     def resolve(self, sketches: "SketchView | np.ndarray", lineage: "Lineage") -> "Decisions":
         """Keepers among live rows: pairs → pairs across lineages → the keeper rule (driver side).
         ``sketches`` is a view of a sketch store, or a rows × width uint8 matrix."""
-        from tadka.curate.filters.cluster import assign, keeper_order
-        from tadka.curate.filters.sketches import SketchView
+        from tadka.curate.dedup.cluster import assign, keeper_order
+        from tadka.curate.dedup.sketches import SketchView
 
         view = SketchView.of(sketches)
         rank = keeper_order(lineage)

@@ -40,7 +40,6 @@ from collections import Counter
 from typing import Mapping, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
-import re
 
 from tadka.curate.filters.text import fresh_lower_words, lines, lower_words, paragraphs, split_sentences
 

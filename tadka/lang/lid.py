@@ -32,7 +32,6 @@ lookup per token after the first few thousand sentences; lines without capitals 
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -59,6 +58,27 @@ from tadka.lang.lid_entry import (
     casing_informative,
     opens_sentence,
 )
+from tadka.lang.lid_weights import (  # the weights, chosen by cross-validation
+    ACRONYM_HINDI_MAX,
+    word_table,
+    ACRONYM_MAX,
+    ATTESTED_ENGLISH,
+    ATTESTED_HINDI,
+    CALENDAR,
+    ENGLISH_WEIGHT,
+    FREQ_CAP,
+    LAUGHTER,
+    MODEL_CAP,
+    MODEL_SURE,
+    MODEL_WEIGHT,
+    NO_EVIDENCE_ENGLISH,
+    NO_EVIDENCE_HINDI,
+    UNKNOWN_SURE,
+    WEAK_HINDI_BONUS,
+    W_SENTENCE,
+    logit,
+    side_evidence,
+)
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tags import EN, MIXED, NE, OTHER, UNIV
 from tadka.lang.tokenize import elongation_forms, token_kind
@@ -66,63 +86,6 @@ from tadka.lang.tokenize import elongation_forms, token_kind
 _MEMO_MAX = 1_000_000
 # No listed word is longer: longer tokens (pasted hashes, mashing) are not looked up.
 MAX_LISTED_WORD = 40
-
-# Weekdays and months are written capitalised mid-sentence but are English words, not names.
-_CALENDAR = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
-)
-# Laughter and humming carry no language ("hahaha", "hehe", "hmmm"): univ, like emoji.
-_LAUGHTER = re.compile(r"(?:a?h[ae]h[ae](?:h[ae])*h?|(?:hi){2,}|hu(?:hu)+|h+m+|m{2,}|(?:ja){2,})")
-# The weights below are in log-odds units. They were chosen by 5-fold cross-validation on
-# lid/mixed_tagged.conll (token accuracy 97.2 %); accuracy moves by less than 0.5 points over a
-# wide range of each, so they are round numbers rather than the last decimal of a search.
-# Context: nearest and second-nearest Hindi/English word on each side, and the sentence's balance.
-W_NEAR, W_FAR, W_SENTENCE = 1.6, 1.0, 2.5
-# A character-model answer less sure than this is left to context.
-MODEL_SURE = 3.0
-# Priors of words that are both Hindi and English: log((hi + a) / (en + a)) over their tags in the
-# tagged corpus, plus their relative frequency in the Roman Hindi and English text files, plus a
-# bonus for a lexicon Hindi spelling ("dal", "chai") or English headword, capped so that no prior
-# outweighs a sentence whose neighbours all say the other language ("call me" is English).
-_PRIOR_SMOOTHING = 0.5
-LEXICON_HI_BONUS = 2.0
-LEXICON_EN_BONUS = 1.0
-PRIOR_CAP = 4.0
-# Words of the Roman Hindi text file the lexicon does not know: the character model decides,
-# with this bonus towards Hindi.
-WEAK_HINDI_BONUS = 2.0
-# The prior of a chat word whose language context must confirm ("ya", "k", "fr": see the table).
-CHAT_PRIOR = 1.5
-# Unknown words: the character model's log-odds are capped and scaled down (trained on each word
-# once, it is sure of almost everything, right or wrong), and word frequencies added: the score of
-# the best Hindi word the spelling can stand for, minus the spelling's English Zipf frequency
-# weighed 1.5 times (English words written in Devanagari — ट्वीट, टेंशन — are frequent in Hindi
-# text too, while Roman spellings of Hindi words are rare in English text), capped.
-MODEL_CAP, MODEL_WEIGHT = 4.0, 0.5
-ENGLISH_WEIGHT = 1.5
-FREQ_CAP = 6.0
-# Words both Hindi and English that the tagged corpus never shows: this share of the frequency
-# evidence joins their prior ("house", "use" lean English by it).
-OPEN_FREQ_WEIGHT = 0.5
-OPEN_SURE = 3.0
-# An unknown word this sure is not left to context: context is for the function words both
-# languages share, while an unknown word is mostly a content word, and Hinglish puts English
-# content words into Hindi sentences all the time.
-UNKNOWN_SURE = 1.5
-# A frequency-attested word (its capital says how the line is cased), and "no word anyone knows".
-ATTESTED_HINDI, ATTESTED_ENGLISH = 2.5, 3.5
-NO_EVIDENCE_HINDI, NO_EVIDENCE_ENGLISH = 1.0, 3.0
-# Longest all-capital unknown word read as an acronym ("UPI", "OTP", "GST") where casing informs;
-# and longest all-capital Hindi word ("FIR", "BP", "JEE" are Hindi spellings too), where "NAHI" and
-# "BHAI" are emphasis.
-ACRONYM_MAX = 5
-ACRONYM_HINDI_MAX = 3
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
 
 class WordTagger:
     """Tags tokens of one pack's language against English.
@@ -147,49 +110,11 @@ class WordTagger:
     @cached_property
     def lexicon(self) -> dict[str, tuple]:
         """Lowercased Roman word → (tag, kind, logit), for every word the corpora and lexicon know."""
-        d, own = self.data, self.own
-        hi, en, counts = d.own_vocab, d.english_vocab, d.tag_counts
-        lex_hi = d.lexicon_own
-        lex_en = self.pack.lexicon.english_words | self.pack.lexicon.loanwords
-        out: dict[str, tuple] = {}
-        for w in hi | en | set(counts):
-            c = counts.get(w) or {}
-            c_hi, c_en = c.get(own, 0), c.get(EN, 0)
-            c_ne, c_mixed, c_univ = c.get(NE, 0), c.get(MIXED, 0), c.get(UNIV, 0)
-            in_hi, in_en = (w in hi or c_hi > 0), (w in en or c_en > 0)
-            if c_univ > c_hi + c_en + c_ne + c_mixed:
-                out[w] = (UNIV, FIXED, 0.0)
-            elif c_mixed > c_hi + c_en:
-                out[w] = (MIXED, FIXED, 0.0)
-            elif c_ne > c_hi + c_en:
-                out[w] = (NE, FIXED, 0.0)
-            elif in_hi and in_en:
-                prior = d.text_prior(w) + math.log((c_hi + _PRIOR_SMOOTHING) / (c_en + _PRIOR_SMOOTHING))
-                if w in lex_hi:
-                    prior += LEXICON_HI_BONUS
-                if w in lex_en:
-                    prior -= LEXICON_EN_BONUS
-                kind = OPEN
-                if c_hi + c_en == 0 and w.isascii():  # no tagged use: real frequencies say more
-                    hindi, english = self.frequency_evidence(w)
-                    prior += OPEN_FREQ_WEIGHT * max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english))
-                    # and a sure answer stands against context, like an unknown word's: an English
-                    # noun in a Hindi sentence ("pakka house banana") is what Hinglish is made of
-                    kind = FIXED if abs(prior) >= OPEN_SURE else OPEN
-                prior = max(-PRIOR_CAP, min(PRIOR_CAP, prior))
-                out[w] = (own if prior >= 0 else EN, kind, prior)
-            elif in_hi:
-                out[w] = (own, FIXED, 9.0)
-            elif in_en:
-                out[w] = (EN, FIXED, -9.0)
-        for w, (tag, open_) in d.chat_words.items():  # the chat table speaks last: it is about chat
-            prior = CHAT_PRIOR if tag == own else -CHAT_PRIOR
-            out[w] = (tag, OPEN, prior) if open_ and tag in (own, EN) else (tag, FIXED, 9.0 if tag == own else -9.0)
-        return out
+        return word_table(self.data, self.pack, self.frequency_evidence)
 
     @cached_property
     def model(self):
-        """The fastText character model (the pack's language vs en), trained into the cache on first use."""
+        """The fastText character model (hi vs en), trained into the cache on first use."""
         return load_or_train(self.model_spec(), self.data.word_training_lines)
 
     def model_spec(self) -> ModelSpec:
@@ -209,10 +134,10 @@ class WordTagger:
             return []
         labels, probs = self.model.predict(list(words), k=2)
         label = f"__label__{self.own}"
-        return [_logit(float(dict(zip(labs, ps)).get(label, 0.5))) for labs, ps in zip(labels, probs)]
+        return [logit(float(dict(zip(labs, ps)).get(label, 0.5))) for labs, ps in zip(labels, probs)]
 
     def frequency_evidence(self, word: str) -> tuple[float, float]:
-        """(score of the best native word the spelling can stand for, English Zipf) of a lowercase word."""
+        """(score of the best Hindi word the spelling can stand for, English Zipf) of a lowercase word."""
         hit = self._evidence.get(word)
         if hit is None:
             listed = word.isascii() and len(word) <= MAX_LISTED_WORD
@@ -243,7 +168,7 @@ class WordTagger:
             letters = scripts.letter_scripts(token)
             if self.pack.script in letters and scripts.LATN in letters:
                 return (MIXED, FIXED, 0.0, True)
-            script = max(letters, key=letters.get)
+            script = max(letters, key=lambda s: letters[s])
         if script == self.pack.script:
             return (own, FIXED, 9.0, True)
         if script != scripts.LATN:
@@ -257,7 +182,7 @@ class WordTagger:
                 return (own, CAPITAL, hit[2], True, EN, True, EN, hit[1])
             return (hit[0], hit[1], hit[2], True, None, True)  # the common case: a known word
         forms = (low, *elongation_forms(low))
-        if _LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
+        if LAUGHTER.fullmatch(forms[-1] if len(forms) > 1 else low):
             return (UNIV, FIXED, 0.0, True)
         hit = hit if hit is not None else self._lookup(forms[1:])
         is_name = any(f in names for f in forms)
@@ -270,7 +195,7 @@ class WordTagger:
             return (hit[0], hit[1], hit[2], True)
         if is_name:
             return (NE, FIXED, 0.0, True)
-        if cap == TITLE and low in _CALENDAR:
+        if cap == TITLE and low in CALENDAR:
             return (EN, FIXED, -9.0, True, None, True)
         if "-" in low:
             return self._compound(low, cap)
@@ -352,7 +277,7 @@ class WordTagger:
         # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
         # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
         foreign_mark = None if is_own or mark == EN else mark
-        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,
+        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,  # type: ignore[return-value]
                            sclass + MARKED if foreign_mark else sclass,
                            cap_of(token) if latin else LOWER,
                            e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
@@ -484,8 +409,8 @@ class WordTagger:
         balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
         n = len(entries)
         for i in context:
-            score = (entries[i][2] + balance + _side(tags, entries, i, -1, n, own)
-                     + _side(tags, entries, i, 1, n, own))
+            score = (entries[i][2] + balance + side_evidence(tags, entries, i, -1, n, own)
+                     + side_evidence(tags, entries, i, 1, n, own))
             tags[i] = own if score >= 0 else EN
 
 
@@ -495,26 +420,3 @@ def _plain(token: str) -> str:
     low = token.lower().replace("’", "'")
     forms = elongation_forms(low)
     return (forms[0] if forms else low)[:MAX_LISTED_WORD * 2]
-
-
-def _side(tags: list[str], entries: list[Entry], i: int, step: int, n: int, own: str) -> float:
-    """Evidence from the two nearest own-language/English words on one side (names and univ
-    skipped); ``own`` is the pack's tag."""
-    total = 0.0
-    seen = 0
-    j = i + step
-    while 0 <= j < n and seen < 2:
-        t = tags[j]
-        if step > 0 and entries[j][12]:
-            seen += 1  # a light verb after the word: "use karo" says nothing about "use"
-        elif t == own or t == EN:
-            w = W_NEAR if seen == 0 else W_FAR
-            # an undecided neighbour on the right counts with its prior's sign, at half weight
-            if step > 0 and entries[j][1] != FIXED:
-                w *= 0.5
-            total += w if t == own else -w
-            seen += 1
-        elif t == MIXED or t == OTHER:
-            seen += 1
-        j += step
-    return total

@@ -83,7 +83,7 @@ class LidData:
     def tag_counts(self) -> dict[str, Counter]:
         """Lowercased word → Counter of its tags in the tagged sentences."""
         counts: dict[str, Counter] = {}
-        for sent in self.tagged_sentences:
+        for sent in self.tagged_sentences or []:
             for token, tag in sent:
                 counts.setdefault(token.lower(), Counter())[tag] += 1
         return counts
@@ -322,7 +322,7 @@ def training_code_version(pack: LanguagePack) -> str:
     import importlib
     from pathlib import Path
 
-    files = [Path(importlib.import_module(name).__file__) for name in
+    files = [Path(str(importlib.import_module(name).__file__)) for name in
              ("tadka.lang.lid_data", "tadka.lang.lexicon", "tadka.lang.tokenize")]
     pack_module = importlib.import_module(type(pack).__module__)
     if pack_module.__file__ and Path(pack_module.__file__).name == "__init__.py":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -94,8 +93,9 @@ def digest(relpaths: list[str], *extra: str) -> str:
 
 
 def cache_dir() -> Path:
-    """Where trained models live: ``$TADKA_CACHE`` or ``~/.cache/tadka`` (created on demand)."""
-    root = os.environ.get("TADKA_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "tadka")
-    path = Path(root) / "lang"
+    """Where trained language models live: lang/ in the machine cache (:mod:`tadka.cachedir`), created on demand."""
+    from tadka.cachedir import cache_dir as machine_cache
+
+    path = machine_cache() / "lang"
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -1,4 +1,4 @@
-"""The Record of DESIGN §2, its validation and ids, and the readers and writers for it."""
+"""The Record, its validation and ids, and the readers and writers for it."""
 
 from tadka.records.formats import FORMATS, detect_format
 from tadka.records.readers import iter_rows, read_records

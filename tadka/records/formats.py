@@ -8,7 +8,7 @@ reported as that row's missing field rather than silently read as another shape.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from tadka.errors import InputError
 from tadka.records.schema import FIELDS
@@ -29,7 +29,7 @@ FORMATS = ("tadka", "openai", "sharegpt", "alpaca", "prompt-response")
 _EXPECTED = "messages, conversations, instruction+output, or prompt+response"
 
 
-def detect_format(columns: set[str] | list[str]) -> str:
+def detect_format(columns: Iterable[str]) -> str:
     """Name the shape from a row's keys (or a table's column names)."""
     cols = set(columns)
     if "messages" in cols:
@@ -99,7 +99,7 @@ def from_sharegpt(row: dict) -> dict:
     turns = _maybe_json(row.get("conversations"), "conversations")
     if not isinstance(turns, list):
         raise InputError("expected a list of {from, value} turns", field="conversations")
-    messages = []
+    messages: list[dict[str, Any]] = []
     system = row.get("system")
     if isinstance(system, str) and system.strip():
         messages.append({"role": "system", "content": system})
@@ -120,7 +120,7 @@ def from_alpaca(row: dict) -> dict:
     extra = _text(row, "input", required=False)
     output = _text(row, "output" if "output" in row else "response")
     user = f"{instruction}\n\n{extra}" if extra and extra.strip() else instruction
-    messages = []
+    messages: list[dict[str, Any]] = []
     system = _text(row, "system", required=False)
     if system and system.strip():
         messages.append({"role": "system", "content": system})
@@ -131,7 +131,7 @@ def from_alpaca(row: dict) -> dict:
 def from_prompt_response(row: dict) -> dict:
     prompt = _text(row, "prompt")
     response = _text(row, "response" if "response" in row else "completion")
-    messages = []
+    messages: list[dict[str, Any]] = []
     system = _text(row, "system", required=False)
     if system and system.strip():
         messages.append({"role": "system", "content": system})

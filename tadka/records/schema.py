@@ -1,4 +1,4 @@
-"""The Record: the one thing that flows from seed to training row (DESIGN §2).
+"""The Record: the one thing that flows from seed to training row.
 
 A Record never mutates in place — an edit or an augmentation makes a new Record whose
 ``source.parent_id`` points back — so every Record can say how it was made. Validation reports the
@@ -33,7 +33,7 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(\+[a-z]{2,3}(-[A-Z][a-z]{3}
 
 @dataclass(slots=True)
 class Record:
-    """One chat sample with its provenance, scores and review status; see DESIGN §2 for each field."""
+    """One chat sample with its provenance, scores and review status."""
 
     messages: list[dict[str, str]]
     lang: str = DEFAULT_LANG
@@ -88,7 +88,7 @@ class Record:
 
     def derive(self, **changes: Any) -> "Record":
         """A new Record made from this one (edit, augmentation): fresh id, ``source.parent_id`` → self."""
-        data = {
+        data: dict[str, Any] = {
             "messages": [dict(m) for m in self.messages],
             "lang": self.lang,
             "media": dict(self.media),
@@ -258,8 +258,11 @@ def media_digests(media: dict[str, str], root: str | os.PathLike | None) -> dict
     for kind, rel in media.items():
         path = Path(root, rel)
         try:
-            with open(path, "rb") as f:
-                out[kind] = hashlib.file_digest(f, "sha1").hexdigest()
+            digest = hashlib.sha1()
+            with open(path, "rb") as f:  # a chunk at a time (hashlib.file_digest is Python 3.11+)
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(chunk)
+            out[kind] = digest.hexdigest()
         except FileNotFoundError:
             raise InputError(f"file not found: {path}", field=f"media.{kind}") from None
         except IsADirectoryError:

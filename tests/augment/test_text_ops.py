@@ -206,7 +206,7 @@ def test_bad_parameters_are_config_errors():
 @pytest.fixture
 def lang_cache(tmp_path_factory, monkeypatch):
     """tadka.lang trains its fastText model on first use: into a temporary cache, not ~/.cache."""
-    monkeypatch.setenv("TADKA_CACHE", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
+    monkeypatch.setenv("TADKA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
 
 
 def test_lid_mode_protects_what_language_id_calls_a_name(lang_cache):

@@ -71,7 +71,7 @@ def test_bool_options_still_take_every_yaml_boolean_word(tmp_path, word, expecte
 
 
 def test_json_mode_off_written_plainly_reaches_the_teacher(tmp_path):
-    from tadka.curate.teachers.openai_teacher import OpenAITeacher
+    from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher
 
     path = tmp_path / "tadka.yaml"
     path.write_text(write_plainly(render_template(), "generate", "json_mode", "off"), encoding="utf-8")

@@ -14,7 +14,7 @@ import pytest
 
 from tadka.config import ExportConfig, load_config
 from tadka.errors import ConfigError, WorkspaceBusy, WorkspaceError
-from tadka.export import export, in_eval
+from tadka.export import export
 from tadka.records import Record
 from tadka.stats import workspace_stats
 from tadka.workspace import Workspace

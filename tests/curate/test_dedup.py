@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from tadka.curate.curate_config import CurateConfig
-from tadka.curate.filters.cluster import DUP, KEPT, PARENT, assign, components, keeper_order, pairs_from_keys
-from tadka.curate.filters.dedup import ExactDedup
-from tadka.curate.filters.lineage import Lineage, build_lineage
-from tadka.curate.filters.minhash import MinHashDedup, shingle_hashes
+from tadka.curate.config import CurateConfig
+from tadka.curate.dedup.cluster import DUP, KEPT, PARENT, assign, components, keeper_order, pairs_from_keys
+from tadka.curate.dedup.exact import ExactDedup
+from tadka.curate.dedup.lineage import Lineage, build_lineage
+from tadka.curate.dedup.minhash import MinHashDedup, shingle_hashes
 from tadka.curate.filters.text import normalise
 from tadka.curate.pipeline import curate_records
 from tadka.records import Record

@@ -2,7 +2,7 @@ import json
 from importlib.resources import files
 
 from tadka.config import load_config
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.filters import StepContext
 from tadka.curate.filters.decontam import DecontamFilter, eval_files
 from tadka.curate.filters.text import match_words

@@ -81,7 +81,7 @@ def test_step_without_model_only_passes(ws):
 
 
 def test_curate_trains_on_first_use_and_scores_every_record(ws):
-    from tadka.curate.curate_config import CurateConfig
+    from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate
 
     _label(ws, 40, 30)

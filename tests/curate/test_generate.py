@@ -1,4 +1,4 @@
-"""`tadka generate` and tadka.curate.generate: band, determinism, provenance, failures, the CLI.
+"""`tadka generate` and tadka.curate.generate.pipeline: band, determinism, provenance, failures, the CLI.
 
 The band figure is measured with tadka.lang's own language ID (the metric users see); the fastText
 models are trained into a private cache folder on first use (a second or two).
@@ -9,18 +9,19 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tadka.augment.codemix import default_tagger, in_band
+from tadka.curate.generate.mixer.codemixer import default_tagger
+from tadka.ops import in_band
 from tadka.apps.cli import cli
-from tadka.curate.config import GenerateConfig
-from tadka.curate.generate import FAILURES, FLAG_OUT_OF_BAND, generate, load_seed_tasks, measure_cmi
-from tadka.curate.teachers.base import Result, Teacher
+from tadka.curate.generate.config import GenerateConfig
+from tadka.curate.generate.pipeline import FAILURES, FLAG_OUT_OF_BAND, generate, load_seed_tasks, measure_cmi
+from tadka.curate.generate.teachers.base import Result, Teacher
 from tadka.errors import ConfigError, InputError
 from tadka.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)
 def private_model_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("TADKA_CACHE", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
+    monkeypatch.setenv("TADKA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
 
 
 @pytest.fixture

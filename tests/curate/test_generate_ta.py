@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from tadka.apps.cli import cli
-from tadka.augment.codemix import default_tagger, in_band
+from tadka.curate.generate.mixer.codemixer import default_tagger
+from tadka.ops import in_band
 from tadka.augment.text.base import build_op
 from tadka.curate.filters.language import LanguageFilter
-from tadka.curate.generate import FLAG_OUT_OF_BAND, measure_cmi
+from tadka.curate.generate.pipeline import FLAG_OUT_OF_BAND, measure_cmi
 from tadka.records import Record
 from tadka.workspace import Workspace
 
@@ -70,7 +71,7 @@ def test_a_workspace_holds_both_packs(demo):
     sentence = next(line for line in out.splitlines() if line.strip().startswith("sentence"))
     assert "hi-Latn 1" in sentence and "ta-Latn 20" in sentence
 
-    from tadka.review_index import Filters, StageIndex
+    from tadka.review.index import Filters, StageIndex
 
     index = StageIndex.load(ws, "mixed")
     assert set(index.langs()) == {"hi-Latn+en", "ta-Latn+en"}

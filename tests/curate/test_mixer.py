@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from tadka.augment.codemix import text_tagger
-from tadka.curate.recipes.base import Target, recipes
-from tadka.curate.recipes.mixer_translate import MixerTranslate, extract_json
-from tadka.curate.teachers.base import GenParams, Request, teachers
-from tadka.curate.teachers.mixer import MixerTeacher
+from tadka.curate.generate.mixer.codemixer import text_tagger
+from tadka.curate.generate.recipes.base import Target, recipes
+from tadka.curate.generate.recipes.mixer_translate import MixerTranslate, extract_json
+from tadka.curate.generate.teachers.base import GenParams, Request, teachers
+from tadka.curate.generate.teachers.mixer import MixerTeacher
 from tadka.records import Record
 
 TASK = {

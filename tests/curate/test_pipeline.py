@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tadka.apps.cli import cli
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.filters import Filter, StepContext
 from tadka.curate.pipeline import build_steps, curate, curate_records, curate_table
 from tadka.errors import ConfigError
@@ -166,7 +166,7 @@ def test_cli(ws):
 
 
 def test_a_record_whose_sketch_fails_is_rejected_with_the_reason():
-    from tadka.curate.filters.minhash import MinHashDedup
+    from tadka.curate.dedup.minhash import MinHashDedup
 
     class Breaks(MinHashDedup):
         def sketch_batch(self, records):

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.pipeline import curate_records
-from tadka.curate.ray_engine import ray_available
+from tadka.executor import ray_available
 
 from tests.curate.test_pipeline import mixed_set
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from tadka.curate.recipes import Target, recipes
-from tadka.curate.recipes.evol_instruct import OPERATIONS
-from tadka.curate.recipes.prompting import shipped_tasks
-from tadka.curate.recipes.self_instruct import RougePool
-from tadka.curate.recipes.translate import entities, protected_spans
-from tadka.curate.teachers.jsonparse import schema_error
+from tadka.curate.generate.recipes import Target, recipes
+from tadka.curate.generate.recipes.evol_instruct import OPERATIONS
+from tadka.curate.generate.recipes.prompting import shipped_tasks
+from tadka.curate.generate.recipes.self_instruct import RougePool
+from tadka.curate.generate.recipes.translate import entities, protected_spans
+from tadka.curate.generate.teachers.jsonparse import schema_error
 from tadka.records import Record
 
 NAMES = ["self-instruct", "evol-instruct", "persona", "translate", "respond", "judge"]

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from tadka.curate.curate_config import CurateConfig
+from tadka.curate.config import CurateConfig
 from tadka.curate.filters import Filter
-from tadka.curate.filters.minhash import MinHashDedup
-from tadka.curate.filters.sketches import ArrayStore, FileStore, SketchView
+from tadka.curate.dedup.minhash import MinHashDedup
+from tadka.curate.dedup.sketches import ArrayStore, FileStore, SketchView
 from tadka.curate.pipeline import curate, curate_records
 from tadka.workspace import Workspace
 
@@ -39,7 +39,7 @@ def test_sketches_on_disk_give_the_decisions_in_memory_give(tmp_path):
         in_memory.append(sigs[s:s + 97])
     on_disk.close()
     live = np.arange(0, len(sigs), 2)
-    from tadka.curate.filters.lineage import Lineage
+    from tadka.curate.dedup.lineage import Lineage
 
     a = step.resolve(SketchView(on_disk, live), Lineage.none(len(live)))
     b = step.resolve(SketchView(in_memory, live), Lineage.none(len(live)))

@@ -108,8 +108,8 @@ def test_dry_run_prints_prompts_and_cost_and_sends_nothing(ws):
 
 
 def test_cache_stats_and_clear(ws):
-    from tadka.curate.teachers.base import GenParams, Request
-    from tadka.curate.teachers.openai_teacher import OpenAITeacher
+    from tadka.curate.generate.teachers.base import GenParams, Request
+    from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher
 
     with Loopback() as srv, OpenAITeacher("gpt-4o-mini", base_url=srv.base_url, cache=ws.teacher_db,
                                           progress=False) as teacher:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tadka.curate.teachers import teachers
-from tadka.curate.teachers.base import GenParams, Request
-from tadka.curate.teachers.hf_teacher import HFTeacher
+from tadka.curate.generate.teachers import teachers
+from tadka.curate.generate.teachers.base import GenParams, Request
+from tadka.curate.generate.teachers.hf_teacher import HFTeacher
 
 TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"
             "{% if add_generation_prompt %}<|assistant|>{% endif %}")

@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from tadka.curate.teachers.base import GenParams, Request
-from tadka.curate.teachers.failfast import Endpoint, FailFast, TeacherStopped, cause_and_fix, kind_of
-from tadka.curate.teachers.openai_teacher import OpenAITeacher
-from tadka.curate.teachers.ratelimit import Backoff
-from tadka.curate.teachers.structured import NOTE, FormatLadder, names_the_format
+from tadka.curate.generate.teachers.base import GenParams, Request
+from tadka.curate.generate.teachers.failfast import Endpoint, FailFast, TeacherStopped, cause_and_fix, kind_of
+from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher
+from tadka.curate.generate.teachers.ratelimit import Backoff
+from tadka.curate.generate.teachers.structured import NOTE, FormatLadder, names_the_format
 from tadka.teachercache import TeacherCache
 from tests.curate.loopback import Loopback
 

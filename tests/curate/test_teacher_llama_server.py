@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tadka.curate.teachers.structured import NOTE
+from tadka.curate.generate.teachers.structured import NOTE
 from tadka.teachercache import TeacherCache
 from tadka.workspace import Workspace
 from tests.curate import llama_server

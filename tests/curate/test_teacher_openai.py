@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from tadka.curate.teachers import teachers
-from tadka.curate.teachers.accounting import PriceTable, Usage, estimate_prompt_tokens
-from tadka.curate.teachers.base import GenParams, Request
-from tadka.curate.teachers.openai_teacher import OpenAITeacher, scrub
-from tadka.curate.teachers.ratelimit import Backoff, TokenBucket, retry_after
+from tadka.curate.generate.teachers import teachers
+from tadka.curate.generate.teachers.accounting import PriceTable, Usage, estimate_prompt_tokens
+from tadka.curate.generate.teachers.base import GenParams, Request
+from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher, scrub
+from tadka.curate.generate.teachers.ratelimit import Backoff, TokenBucket, retry_after
 from tadka.errors import ConfigError
 from tadka.teachercache import TeacherCache
 from tests.curate.loopback import Loopback, cache_key
@@ -208,7 +208,7 @@ def test_batch_api_submits_once_and_reattaches_after_a_stop(srv, tmp_path):
 
 
 def test_from_config_wants_a_key_or_a_local_server(monkeypatch, tmp_path):
-    from tadka.curate.config import GenerateConfig
+    from tadka.curate.generate.config import GenerateConfig
 
     monkeypatch.delenv("TADKA_TEST_KEY", raising=False)
     remote = OpenAITeacher.from_config(GenerateConfig(model="gpt-4o-mini", api_key_env="TADKA_TEST_KEY"))

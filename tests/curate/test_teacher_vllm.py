@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from tadka.curate.teachers import teachers
-from tadka.curate.teachers.base import GenParams, Request
-from tadka.curate.teachers.vllm_teacher import VLLMTeacher, sampling_kwargs
+from tadka.curate.generate.teachers import teachers
+from tadka.curate.generate.teachers.base import GenParams, Request
+from tadka.curate.generate.teachers.vllm_teacher import VLLMTeacher, sampling_kwargs
 from tadka.errors import MissingExtra
 
 SCHEMA = {"type": "object", "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},

@@ -15,8 +15,8 @@ import pytest
 
 from tadka.config import ExportConfig
 from tadka.export import export
-from tadka.review_config import REJECT_REASONS
-from tadka.review_store import ReviewStore
+from tadka.review.config import REJECT_REASONS
+from tadka.review.store import ReviewStore
 from tadka.workspace import Workspace
 
 from .conftest import ARTIFACTS, LONG_CHARS, press, record_on_screen, shot, start_review, team_workspace

@@ -18,7 +18,7 @@ import yaml
 
 from tadka.config import ExportConfig
 from tadka.export import export
-from tadka.review_store import ReviewStore
+from tadka.review.store import ReviewStore
 from tadka.train import runs
 
 from .conftest import ARTIFACTS, free_port, press, record_on_screen, sample_workspace, shot

@@ -20,7 +20,7 @@ def spec(name: str, **params) -> ftmodel.ModelSpec:
 
 
 def test_trained_once_then_loaded(tmp_path, monkeypatch):
-    monkeypatch.setenv("TADKA_CACHE", str(tmp_path))
+    monkeypatch.setenv("TADKA_CACHE_DIR", str(tmp_path))
     calls = []
 
     def build():
@@ -38,7 +38,7 @@ def test_trained_once_then_loaded(tmp_path, monkeypatch):
 
 
 def test_key_follows_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("TADKA_CACHE", str(tmp_path))
+    monkeypatch.setenv("TADKA_CACHE_DIR", str(tmp_path))
     assert spec("t", dim=8).path() != spec("t", dim=16).path()
     assert spec("t", dim=8).path() == spec("t", dim=8).path()
 

@@ -165,7 +165,7 @@ def test_ranking_never_turns_an_innocent_spelling_into_a_slur():
 
 
 def test_the_same_ranking_serves_text_and_generation():
-    from tadka.augment.codemix import to_devanagari
+    from tadka.curate.generate.mixer.codemixer import to_devanagari
 
     assert to_native("wo kal aata hai") == "वो कल आता है"
     assert to_devanagari("aata", None) == get_pack("hi").native_word("aata")

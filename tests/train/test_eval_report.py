@@ -127,7 +127,7 @@ class FakeJudge:
         self.requests = []
 
     def generate(self, requests, params):
-        from tadka.curate.teachers.base import Result
+        from tadka.curate.generate.teachers.base import Result
 
         self.requests += requests
         out = []
@@ -147,8 +147,8 @@ ITEMS = [(f"p{i}", [{"role": "user", "content": u}], a, "Open the app.") for i, 
 
 
 def test_a_position_biased_judge_comes_out_as_ties():
-    from tadka.curate.recipes.base import Target
-    from tadka.curate.teachers.base import GenParams
+    from tadka.curate.generate.recipes.base import Target
+    from tadka.curate.generate.teachers.base import GenParams
     from tadka.train.evaluate.judge import PairJudge, judge_pair
 
     biased = FakeJudge(lambda a, b: "A")
@@ -162,8 +162,8 @@ def test_a_position_biased_judge_comes_out_as_ties():
 
 
 def test_a_consistent_judge_gives_a_preference():
-    from tadka.curate.recipes.base import Target
-    from tadka.curate.teachers.base import GenParams
+    from tadka.curate.generate.recipes.base import Target
+    from tadka.curate.generate.teachers.base import GenParams
     from tadka.train.evaluate.judge import PairJudge, combine, judge_pair, pairs_to_judge
 
     hinglish = FakeJudge(lambda a, b: "B" if b.startswith("Open") else "A")

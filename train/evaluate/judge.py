@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from tadka.curate.recipes.judge import CRITERIA, Judge
-from tadka.curate.recipes.prompting import rng_for
-from tadka.curate.teachers.base import GenParams, Request
+from tadka.curate.generate.recipes.judge import CRITERIA, Judge
+from tadka.curate.generate.recipes.prompting import rng_for
+from tadka.curate.generate.teachers.base import GenParams, Request
 from tadka.errors import ConfigError
 from tadka.records import Record
 
@@ -114,7 +114,7 @@ def pairs_to_judge(names: list[str]) -> list[tuple[str, str]]:
 
 def make_judge_teacher(ws):
     """The generate: section's teacher; the offline mixer cannot judge, so it is refused in one line."""
-    from tadka.curate.generate import make_teacher, resolve
+    from tadka.curate.generate.pipeline import make_teacher, resolve
 
     cfg = ws.config["generate"]
     run = resolve(cfg, ws.config.project.seed)
@@ -127,7 +127,7 @@ def make_judge_teacher(ws):
 def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable[[str], None],
                  teacher=None) -> dict[str, Any]:
     """Every pair of :func:`pairs_to_judge` on the first ``n`` prompts both variants answered."""
-    from tadka.curate.recipes.base import Target
+    from tadka.curate.generate.recipes.base import Target
 
     own = teacher is None
     run = None

@@ -188,7 +188,7 @@ def samples_html(report: dict[str, Any], n: int) -> str:
                      + (f" · noisy: {esc(noisy)}" if noisy and noisy != user else "") + "</p>")
         parts.append("<table><tr><th>reference</th>" + "".join(f"<th>{esc(name)}</th>" for name, _ in texts) + "</tr>")
         cells = [f"<td>{esc(p['reference'])}</td>"]
-        for (name, a), found in zip(texts, langs):
+        for (_name, a), found in zip(texts, langs):
             bad = " bad" if found.lang != p["target"] else ""
             limit = " · hit the token limit" if a.get("greedy_hit_limit") else ""
             cells.append(f"<td>{esc(a.get('greedy', '')) or '<i>(empty)</i>'}"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tadka.agreement import agreement
+from tadka.review.agreement import agreement
 from tadka.apps.review import context
 
 ss = st.session_state

@@ -16,7 +16,7 @@ from tadka.apps.review import context
 from tadka.config import override
 from tadka.errors import TadkaError
 from tadka.export import FORMATS, export, export_target
-from tadka.reviewdb import has_labels
+from tadka.review.db import has_labels
 
 ss = st.session_state
 

@@ -16,8 +16,8 @@ from tadka.apps.review import context, widgets
 from tadka.apps.review import queue_actions as act
 from tadka.apps.review.history import show_history
 from tadka.apps.review.record_view import length_badge, show_chat, show_facts, show_parent_diff, show_turn_diffs
-from tadka.review_config import ORDERS, SCORE_ORDERS
-from tadka.review_queue import Queue, Slot
+from tadka.review.config import ORDERS, SCORE_ORDERS
+from tadka.review.queue import Queue, Slot
 
 ss = st.session_state
 HELP = ("**A** accept · **X** reject, then **1–9** a reason · **E** edit, **Ctrl+Enter** saves, **Esc** cancels · "

@@ -87,7 +87,7 @@ def roman_spellings(deva: str, habitual: str) -> list[tuple[str, float]]:
     units = parse(deva)
     if units:
         delete_schwas(units)
-        options = [("double", {"double_long": True})]
+        options: list[tuple[str, dict]] = [("double", {"double_long": True})]
         if any(u.vowel == "aa" for u in units):
             options.append(("double", {"double_long": "aa"}))  # only ā doubled: "jaati" for जाती
         if any(u.nukta and u.deva in ("ड", "ढ") for u in units):

@@ -11,7 +11,7 @@ import pytest
 
 import tadka.apps.review
 from tadka.records import Record
-from tadka.review_config import ReviewConfig
+from tadka.review.config import ReviewConfig
 from tadka.workspace import Workspace
 
 APP = Path(tadka.apps.review.__file__).parent / "app.py"

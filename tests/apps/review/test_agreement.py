@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tadka.agreement import agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from tadka.review.agreement import agreement, cohen_kappa, fleiss_kappa, krippendorff_alpha
 
 
 def test_fleiss_kappa_matches_fleiss_1971_example():

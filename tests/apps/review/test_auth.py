@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tadka.review_accounts import add_account
-from tadka.review_store import ReviewStore
+from tadka.review.accounts import add_account
+from tadka.review.store import ReviewStore
 
 from .conftest import click, open_app, set_config, shown_id
 

@@ -64,7 +64,7 @@ def test_users_add_list_and_a_server_off_loopback_needs_an_admin(tmp_path):
 
 def test_export_refuses_an_existing_name_and_warns_when_empty(tmp_path):
     from tadka.records import Record
-    from tadka.review_store import ReviewStore
+    from tadka.review.store import ReviewStore
 
     ws = Workspace.init(tmp_path / "w")
     rec = Record(messages=[{"role": "user", "content": "Chai?"}, {"role": "assistant", "content": "Haan, ek cup."}])

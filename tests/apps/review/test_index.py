@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tadka.review_config import ReviewConfig
-from tadka.review_index import Filters, StageIndex, is_overlap
-from tadka.review_queue import Queue
-from tadka.review_store import ReviewStore
+from tadka.review.config import ReviewConfig
+from tadka.review.index import Filters, StageIndex, is_overlap
+from tadka.review.queue import Queue
+from tadka.review.store import ReviewStore
 
 
 @pytest.fixture

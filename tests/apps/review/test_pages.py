@@ -8,9 +8,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from tadka.agreement import agreement
+from tadka.review.agreement import agreement
 from tadka.apps.cli import cli
-from tadka.review_store import ReviewStore
+from tadka.review.store import ReviewStore
 
 from .conftest import click, open_app, shown_id
 

@@ -6,7 +6,7 @@ import json
 
 from tadka.config import ExportConfig
 from tadka.export import export
-from tadka.review_store import ReviewStore
+from tadka.review.store import ReviewStore
 
 from .conftest import click, open_app, set_config, shown_id
 

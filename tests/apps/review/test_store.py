@@ -13,8 +13,8 @@ import pytest
 
 from tadka.errors import ConflictError, InputError
 from tadka.records import Record
-from tadka.review_store import Change, ReviewStore
-from tadka.reviewdb import reviewed
+from tadka.review.store import Change, ReviewStore
+from tadka.review.db import reviewed
 from tadka.sqlite import schema_version
 
 REC = Record(messages=[{"role": "user", "content": "Chai kaise banate hain?"},
@@ -145,7 +145,7 @@ def test_tags_notes_and_claims(store):
 WRITER = textwrap.dedent("""
     import sys
     from tadka.records import Record
-    from tadka.review_store import ReviewStore
+    from tadka.review.store import ReviewStore
     s = ReviewStore(sys.argv[1])
     i = 0
     while True:
@@ -201,7 +201,7 @@ def test_two_edits_of_different_turns_are_merged_and_both_exported(store, tmp_pa
 
 
 def test_the_same_turn_edited_twice_is_a_conflict_with_both_texts(store):
-    from tadka.review_store import EditConflict
+    from tadka.review.store import EditConflict
 
     _edit(store, {1: A2}, who="asha", base=0)
     with pytest.raises(EditConflict, match="asha also changed turn 2") as e:
@@ -231,7 +231,7 @@ def test_an_edit_after_a_rejection_is_refused_not_merged(store):
 
 
 def test_merge_turns_rules():
-    from tadka.review_merge import merge_turns
+    from tadka.review.merge import merge_turns
 
     seen = [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]
     mine = [{"role": "user", "content": "A"}, {"role": "assistant", "content": "b"}]
@@ -244,7 +244,7 @@ def test_merge_turns_rules():
 
 
 def test_drafts_skips_and_undo_steps_are_per_reviewer(store, tmp_path):
-    from tadka.review_session import ReviewerState
+    from tadka.review.session import ReviewerState
 
     asha, ravi = ReviewerState(store, "asha"), ReviewerState(store, "ravi")
     asha.save_draft(REC.id, 0, REC.messages, [REC.messages[0], {"role": "assistant", "content": "adhura"}])
@@ -268,7 +268,7 @@ def test_drafts_skips_and_undo_steps_are_per_reviewer(store, tmp_path):
 
 
 def test_accounts_hash_passwords_and_audit_logins(store):
-    from tadka.review_accounts import accounts, add_account, authenticate, set_active, set_password
+    from tadka.review.accounts import accounts, add_account, authenticate, set_active, set_password
 
     add_account(store, "asha", "admin", "chai-garam-hai", actor="cli:root")
     add_account(store, "ravi", "reviewer", "pakoda-1234", actor="cli:root")

@@ -37,7 +37,7 @@ def test_without_an_export_the_page_says_where_to_make_one(review_ws):
 
 def test_an_empty_export_is_never_offered_first(exported):
     from tadka.export import export
-    from tadka.review_store import ReviewStore
+    from tadka.review.store import ReviewStore
 
     rid = next(exported.records("curated")).id
     ReviewStore(exported.review_db).decide(rid, "rejected", stage="curated", reviewer="asha", base_version=0)
