@@ -60,24 +60,3 @@ def smollm2_run(tmp_path_factory, torch_stack) -> SmolRun:
         "eval_files": [str(held)] if held else [], "save_every": 1000, "merge": True})
     result = train(ws, cfg, name="acceptance", echo=lambda line: None)
     return SmolRun(ws, result, held, time.monotonic() - started)
-
-
-WHEEL_BUILDERS = ("tests/extras/", "tests/core/test_packaging.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Keep work that is expensive to set up on one xdist worker (CI runs ``-n 2 --dist loadgroup``): a
-    file's tests stay together (module fixtures such as a llama server start once), every test that uses the
-    SmolLM2 run shares one worker (the run is trained once, not once per worker), and so do the tests that build
-    the wheel (the extras venvs, the packaging check). Without xdist the marks do nothing."""
-    for item in items:
-        if "smollm2_run" in getattr(item, "fixturenames", ()):
-            group = "smollm2"
-        elif item.nodeid.startswith(WHEEL_BUILDERS):
-            group = "wheels"  # setuptools builds in the checkout's build/ folder: two builds at once collide
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-        if group in ("smollm2", "wheels") and item.get_closest_marker("timeout") is None:
-            # these share one worker with a long session fixture whose setup is charged to the first test
-            item.add_marker(pytest.mark.timeout(1800))
