@@ -91,6 +91,7 @@ def _consonant(units: list[Unit], i: int) -> str:
     """The Roman spelling of unit i's consonant, by its neighbours."""
     u = units[i]
     letter = u.letter
+    assert letter is not None, "called for consonant units only"
     prev = units[i - 1] if i > 0 else None
     nxt = units[i + 1] if i + 1 < len(units) else None
     if letter == "ஃ":
@@ -98,7 +99,8 @@ def _consonant(units: list[Unit], i: int) -> str:
     cls, plain = _CONS[letter]
     if prev is not None and prev.letter == "ஃ" and letter == "ப":
         return "f"
-    closed_before = prev is not None and prev.letter is not None and prev.vowel == "" and not prev.raw
+    prev_letter = prev.letter if prev is not None else None
+    closed_before = prev is not None and prev_letter is not None and prev.vowel == "" and not prev.raw
     if u.vowel == "":  # a consonant with pulli: its sound is decided by what follows
         if nxt is not None and nxt.letter == letter and cls == "stop":
             return ""  # the geminate is written by the next unit (kk, tt, pp, ch, th)
@@ -112,31 +114,31 @@ def _consonant(units: list[Unit], i: int) -> str:
             return "t"
         if letter == "ச" and nxt is None:
             return "ch"  # a final ச் is an English loan's: மேட்ச் "match"
-        if cls == "stop" and closed_before and units[i - 1].letter in ("ண", "ந", "ம", "ன", "ங", "ஞ"):
+        if cls == "stop" and closed_before and prev_letter in ("ண", "ந", "ம", "ன", "ங", "ஞ"):
             return _AFTER_NASAL[letter]
         if letter == "ஞ":
             return "n"
         return plain
     if cls == "stop":
-        if closed_before and prev.letter == letter:
+        if closed_before and prev_letter == letter:
             # after a long vowel or another consonant, chat writes the geminate single:
             # "saapadu", "veetu", "vaazhkai"
             before = units[i - 2] if i >= 2 else None
             simple = before is not None and not before.raw and (before.vowel in _SIMPLIFY or before.vowel == "")
             return _GEMINATE[letter][-1] if simple and letter != "த" and letter != "ச" else _GEMINATE[letter]
-        if closed_before and prev.letter in ("ண", "ந", "ம", "ன", "ங", "ஞ"):
+        if closed_before and prev_letter in ("ண", "ந", "ம", "ன", "ங", "ஞ"):
             return _AFTER_NASAL[letter]
         if prev is None or prev.raw:
             return plain if letter != "ச" else "s"
-        if closed_before and prev.letter in ("ய", "ர", "ழ", "ல", "ள"):
+        if closed_before and prev_letter in ("ய", "ர", "ழ", "ல", "ள"):
             return _VOICED[letter] if letter != "ச" else "ch"
         if closed_before:
             return plain if letter != "ச" else "ch"  # after ட், க், ற் …: voiceless
         return _VOICED[letter]  # between vowels
     if letter == "ற":
-        if closed_before and prev.letter == "ற":
+        if closed_before and prev_letter == "ற":
             return "r"  # ற்ற → t + r
-        if closed_before and prev.letter == "ன":
+        if closed_before and prev_letter == "ன":
             return "dr"  # ன்ற → ndr
         return "r"
     if letter == "ஞ":
