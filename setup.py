@@ -23,8 +23,4 @@ for name, folder in MAPPED.items():
     packages.append(name)
     packages += [f"{name}.{sub}" for sub in find_packages(folder)]
 
-setup(
-    packages=packages,
-    package_dir=MAPPED,
-    package_data={"tadka.corpora": DATA + [f"**/{p}" for p in DATA], "": DATA},
-)
+setup(packages=packages, package_dir=MAPPED, package_data={"tadka.corpora": DATA + [f"**/{p}" for p in DATA], "": DATA})

@@ -32,8 +32,7 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(view), os.environ.get("PYTHONPATH")]))}
         beside = Path(sys.executable).with_name("lint-imports")  # the venv's own, as pytest runs
         exe = str(beside) if beside.exists() else shutil.which("lint-imports") or "lint-imports"
-        return subprocess.run([exe, str(ROOT / "pyproject.toml")], env=env, cwd=view,
-                              timeout=600).returncode
+        return subprocess.run([exe, str(ROOT / "pyproject.toml")], env=env, cwd=view, timeout=600).returncode
     finally:
         shutil.rmtree(view, ignore_errors=True)
 

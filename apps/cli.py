@@ -70,7 +70,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path())
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
-@click.option("--lang", default=None, help="project.lang: the language mix, e.g. hi-Latn+en or ta-Latn+en [hi-Latn+en].")
+@click.option(
+    "--lang", default=None, help="project.lang: the language mix, e.g. hi-Latn+en or ta-Latn+en [hi-Latn+en]."
+)
 def init(directory: str, name: str | None, lang: str | None = None) -> None:
     """Create a workspace: tadka.yaml (every setting, commented), data/, review.db, cache/, runs/, exports/.
 
@@ -81,7 +83,9 @@ def init(directory: str, name: str | None, lang: str | None = None) -> None:
     from tadka.workspace import Workspace
 
     ws = Workspace.init(directory, name=name, lang=lang)
-    click.echo(f"created workspace {ws.root}  (edit {ws.config_path.name}, then `tadka generate` or `tadka import FILE`)")
+    click.echo(
+        f"created workspace {ws.root}  (edit {ws.config_path.name}, then `tadka generate` or `tadka import FILE`)"
+    )
 
 
 @cli.command("import")
@@ -108,21 +112,36 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
-    cfg = override(ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import")
+    cfg = override(
+        ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import"
+    )
     result = import_file(ws, file, cfg, lang=lang)
-    click.echo(f"imported {result.read} records from {file} into '{result.stage}': "
-               f"{result.added} new, {result.total} in the stage")
+    click.echo(
+        f"imported {result.read} records from {file} into '{result.stage}': "
+        f"{result.added} new, {result.total} in the stage"
+    )
 
 
 @cli.command()
 @workspace_option()
 @click.option("--stage", "stages", multiple=True, help="Only these stages (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--mixing-sample", type=int, default=5000, show_default=True,
-              help="Records per stage measured for CMI / M-index (0 skips it).")
-@click.option("--tokenizer", type=click.Path(exists=True), default=None,
-              help="Count tokens under this student tokenizer (local folder or tokenizer.json) to size a training run.")
-def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_sample: int, tokenizer: str | None) -> None:
+@click.option(
+    "--mixing-sample",
+    type=int,
+    default=5000,
+    show_default=True,
+    help="Records per stage measured for CMI / M-index (0 skips it).",
+)
+@click.option(
+    "--tokenizer",
+    type=click.Path(exists=True),
+    default=None,
+    help="Count tokens under this student tokenizer (local folder or tokenizer.json) to size a training run.",
+)
+def stats(
+    workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_sample: int, tokenizer: str | None
+) -> None:
     """Counts per stage, language tag, review status and source; length, CMI and M-index percentiles.
 
     \b
@@ -153,8 +172,14 @@ def stats(workspace: str | None, stages: tuple[str, ...], as_json: bool, mixing_
 @config_option("export", "format", "--format", "fmt", type=click.Choice(["jsonl", "parquet", "hf"]))
 @config_option("export", "eval_fraction")
 @config_option("export", "seed")
-@config_option("export", "statuses", "--status", "statuses", multiple=True,
-               help="Review status to export (repeatable); edited records export their latest version.")
+@config_option(
+    "export",
+    "statuses",
+    "--status",
+    "statuses",
+    multiple=True,
+    help="Review status to export (repeatable); edited records export their latest version.",
+)
 @click.option("--name", default=None, help="Folder name under exports/ (default: STAGE-DATE).")
 @click.option("--out", type=click.Path(), default=None, help="Write here instead of exports/NAME.")
 def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> None:
@@ -170,8 +195,17 @@ def export(workspace, stage, fmt, eval_fraction, seed, statuses, name, out) -> N
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
-    cfg = override(ws.config["export"], {"stage": stage, "format": fmt, "eval_fraction": eval_fraction,
-                                         "seed": seed, "statuses": list(statuses) or None}, "export")
+    cfg = override(
+        ws.config["export"],
+        {
+            "stage": stage,
+            "format": fmt,
+            "eval_fraction": eval_fraction,
+            "seed": seed,
+            "statuses": list(statuses) or None,
+        },
+        "export",
+    )
     r = run_export(ws, cfg, out=out, name=name)
     note = f" (review: skipped {r.skipped})" if r.skipped else ""
     click.echo(f"exported '{r.stage}' to {r.path}: {r.train} train, {r.eval} eval{note}")

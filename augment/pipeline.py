@@ -23,13 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tadka.augment.media import (
-    MediaError,
-    check_not_input,
-    output_path,
-    resolve,
-    stored_path,
-)
+from tadka.augment.media import MediaError, check_not_input, output_path, resolve, stored_path
 from tadka.augment.presets import Plan, build_plan
 from tadka.augment.text.base import CURRENT_PACK, Tally
 from tadka.lang.pack import pack_of
@@ -82,8 +76,13 @@ class Result:
         outcomes: dict[str, int] = {}
         for n in self.notes:
             outcomes[n["outcome"]] = outcomes.get(n["outcome"], 0) + 1
-        return {"copies": self.copies, "unchanged": self.unchanged, "rejected": self.rejected,
-                "notes": outcomes, "text_ops": ops}
+        return {
+            "copies": self.copies,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "notes": outcomes,
+            "text_ops": ops,
+        }
 
 
 def _note(record: Record, outcome: str, reason: str, detail: str = "", copy: int | None = None) -> dict[str, Any]:
@@ -112,8 +111,9 @@ def _load(record: Record, plan: Plan, media: MediaSettings) -> tuple[dict[str, A
     if plan.image and record.media.get("image"):
         from tadka.augment.image.io import load_image
 
-        pic = load_image(resolve(media.root, record.media["image"], "image"), media.image_max_pixels,
-                         media.image_oversize)
+        pic = load_image(
+            resolve(media.root, record.media["image"], "image"), media.image_max_pixels, media.image_oversize
+        )
         loaded["image"] = pic
         if pic.downscaled:
             notes.append(_note(record, "downscaled", "image", pic.downscaled))
@@ -124,8 +124,9 @@ def _load(record: Record, plan: Plan, media: MediaSettings) -> tuple[dict[str, A
     return loaded, notes, entries
 
 
-def _noise_media(kind: str, record: Record, k: int, key: str, data: Any, plan: Plan,
-                 media: MediaSettings) -> tuple[str, list[str]]:
+def _noise_media(
+    kind: str, record: Record, k: int, key: str, data: Any, plan: Plan, media: MediaSettings
+) -> tuple[str, list[str]]:
     """Run the media ops picked for this copy and write the file; (stored path, ops entries).
 
     The file is named after the parent, the copy and a hash of the ops entries and the seed, so
@@ -194,8 +195,9 @@ def augment_record(record: Record, plan: Plan, copies: int, media: MediaSettings
                 result.rejected = 1
                 return result
             except Exception as e:
-                result.notes.append(_note(record, "rejected", f"media:op_failed:{kind}",
-                                          f"{type(e).__name__}: {e}"[:300], k))
+                result.notes.append(
+                    _note(record, "rejected", f"media:op_failed:{kind}", f"{type(e).__name__}: {e}"[:300], k)
+                )
                 failed = True
                 break
             media_ops += entries
@@ -205,11 +207,15 @@ def augment_record(record: Record, plan: Plan, copies: int, media: MediaSettings
         if not applied and not new_media:
             result.unchanged += 1
             continue
-        result.records.append(Record(
-            messages=[dict(m) for m in messages], lang=record.lang, media={**record.media, **new_media},
-            source={**record.source, "kind": "augment", "parent_id": record.id},
-            ops=[*record.ops, *applied, *media_ops],
-        ))
+        result.records.append(
+            Record(
+                messages=[dict(m) for m in messages],
+                lang=record.lang,
+                media={**record.media, **new_media},
+                source={**record.source, "kind": "augment", "parent_id": record.id},
+                ops=[*record.ops, *applied, *media_ops],
+            )
+        )
         result.copies += 1
     seen: set[str] = set()  # two copies that came out the same are one record
     result.records = [r for r in result.records if not (r.id in seen or seen.add(r.id))]
@@ -243,22 +249,24 @@ def _preload(plan: Plan) -> None:
         albumentations()
 
 
-def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, media: MediaSettings | None = None,
-                    workers: int = 1) -> Result:
+def augment_records(
+    records: Iterable[Record], plan: Plan, copies: int = 1, media: MediaSettings | None = None, workers: int = 1
+) -> Result:
     """Every record through :func:`augment_record`, in order, in ``workers`` processes."""
     from tadka.executor import Executor
     from tadka.progress import bar
 
     media = media or MediaSettings()
     records = list(records)
-    chunks = [records[i:i + CHUNK] for i in range(0, len(records), CHUNK)]
+    chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
     total = Result()
     progress = bar(desc="augment", total=len(records))
     try:
         if workers > 1 and len(chunks) > 1:
             _preload(plan)  # import the media libraries once, before the workers fork
-        run = Executor("processes", workers).map(_run_chunk, chunks, initializer=_init_worker,
-                                                 initargs=(plan, copies, media))
+        run = Executor("processes", workers).map(
+            _run_chunk, chunks, initializer=_init_worker, initargs=(plan, copies, media)
+        )
         for r in run:
             total.merge(r)
             progress.update(len(r.records) - r.copies)
@@ -267,10 +275,18 @@ def augment_records(records: Iterable[Record], plan: Plan, copies: int = 1, medi
     return total
 
 
-def noisy_eval(records: Iterable[Record], preset: str | None = "phone-typing", rate: float = 0.1, seed: int = 0, *,
-               ops: Sequence[str] = (), roles: Sequence[str] = ("user",), entities: str = "lexicon",
-               op_params: dict[str, dict[str, Any]] | None = None,
-               media: MediaSettings | None = None) -> list[tuple[Record, Record]]:
+def noisy_eval(
+    records: Iterable[Record],
+    preset: str | None = "phone-typing",
+    rate: float = 0.1,
+    seed: int = 0,
+    *,
+    ops: Sequence[str] = (),
+    roles: Sequence[str] = ("user",),
+    entities: str = "lexicon",
+    op_params: dict[str, dict[str, Any]] | None = None,
+    media: MediaSettings | None = None,
+) -> list[tuple[Record, Record]]:
     """(clean, noised) for every record, in order, for robustness evaluation.
 
     The noised record is copy 0 of :func:`augment_record` (deterministic in ``seed``); where nothing
@@ -311,17 +327,30 @@ class StageRun:
 
 
 def plan_from_config(cfg, seed: int) -> Plan:
-    return build_plan(cfg.preset or None, cfg.ops, rate=cfg.rate, seed=seed, roles=cfg.roles,
-                      entities=cfg.entities, op_params=cfg.op_params)
+    return build_plan(
+        cfg.preset or None,
+        cfg.ops,
+        rate=cfg.rate,
+        seed=seed,
+        roles=cfg.roles,
+        entities=cfg.entities,
+        op_params=cfg.op_params,
+    )
 
 
-def media_from_config(cfg, root: str | Path | None, out_dir: str | Path | None,
-                      out_root: str | Path | None = None) -> MediaSettings:
+def media_from_config(
+    cfg, root: str | Path | None, out_dir: str | Path | None, out_root: str | Path | None = None
+) -> MediaSettings:
     out_root = root if out_root is None else out_root
-    return MediaSettings(root=str(root) if root is not None else None, out_dir=str(out_dir) if out_dir else None,
-                         out_root=str(out_root) if out_root is not None else None,
-                         image_max_pixels=cfg.image_max_pixels, image_oversize=cfg.image_oversize,
-                         image_format=cfg.image_format, audio_max_seconds=cfg.audio_max_seconds)
+    return MediaSettings(
+        root=str(root) if root is not None else None,
+        out_dir=str(out_dir) if out_dir else None,
+        out_root=str(out_root) if out_root is not None else None,
+        image_max_pixels=cfg.image_max_pixels,
+        image_oversize=cfg.image_oversize,
+        image_format=cfg.image_format,
+        audio_max_seconds=cfg.audio_max_seconds,
+    )
 
 
 def resolved_seed(cfg, project_seed: int) -> int:
@@ -341,20 +370,29 @@ def run_stage(ws, cfg) -> StageRun:
         stage = next((s for s in INPUT_STAGES if ws.has_stage(s)), "")
         if not stage:
             known = ", ".join(ws.stages()) or "none yet"
-            raise WorkspaceError(f"no generated or imported stage (stages: {known})", field="stage",
-                                 hint="tadka import FILE, or pass --stage")
+            raise WorkspaceError(
+                f"no generated or imported stage (stages: {known})",
+                field="stage",
+                hint="tadka import FILE, or pass --stage",
+            )
     seed = resolved_seed(cfg, ws.config["project"].seed)
     plan = plan_from_config(cfg, seed)
     media = media_from_config(cfg, ws.root, ws.root / cfg.media_dir)
     records = list(ws.records(stage))
     result = augment_records(records, plan, cfg.copies, media, workers=cfg.workers)
     summary = {"records": len(records), **result.summary(plan)}
-    total = ws.write_stage(cfg.output, result.records, mode="replace",
-                           meta={"from": stage, "seed": seed, "config": dataclasses.asdict(cfg), "summary": summary})
+    total = ws.write_stage(
+        cfg.output,
+        result.records,
+        mode="replace",
+        meta={"from": stage, "seed": seed, "config": dataclasses.asdict(cfg), "summary": summary},
+    )
     rejects = ws.root / cfg.rejects
     write_notes(rejects, result.notes)
-    write_text(rejects.with_name("augment-summary.json"),
-               json.dumps({"from": stage, "to": cfg.output, "seed": seed, **summary}, indent=2, ensure_ascii=False))
+    write_text(
+        rejects.with_name("augment-summary.json"),
+        json.dumps({"from": stage, "to": cfg.output, "seed": seed, **summary}, indent=2, ensure_ascii=False),
+    )
     return StageRun(stage, cfg.output, total, summary, rejects)
 
 

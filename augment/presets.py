@@ -51,29 +51,61 @@ class Preset:
     steps: tuple[Step, ...]
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("phone-typing", "a thumb on a phone keyboard", (
-        Step("variants", 1.0), Step("sms", 1.0), Step("typo", 1.0, params={"layout": "qwerty"}),
-        Step("vowels", 0.3), Step("lowercase", 3.0), Step("nopunct", 2.0), Step("elongate", 0.3),
-        Step("emoji", 0.2), Step("script", 0.2), Step("digits", 0.5),
-    )),
-    Preset("asr", "a speech recogniser's transcript", (
-        Step("asr", 1.0), Step("variants", 0.5), Step("lowercase", fixed=1.0), Step("nopunct", fixed=1.0),
-    )),
-    Preset("ocr", "text read off a photo or a scan", (
-        Step("ocr", 1.0), Step("nopunct", 0.5),
-    )),
-    Preset("factory-camera", "a cheap camera on a shop floor (media.image)", (
-        Step("image:sensor", p=0.8), Step("image:motion_blur", p=0.35), Step("image:defocus", p=0.25),
-        Step("image:jpeg", p=0.6), Step("image:low_light", p=0.35), Step("image:brightness", p=0.4),
-        Step("image:shadow", p=0.3), Step("image:perspective", p=0.35),
-    )),
-    Preset("street-mic", "a phone microphone in the street (media.audio)", (
-        Step("audio:background", p=0.9), Step("audio:noise", p=0.3), Step("audio:phone", p=0.3),
-        Step("audio:codec", p=0.4), Step("audio:clipping", p=0.1), Step("audio:gain", p=0.4),
-        Step("audio:stretch", p=0.15), Step("audio:pitch", p=0.15),
-    )),
-)}
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "phone-typing",
+            "a thumb on a phone keyboard",
+            (
+                Step("variants", 1.0),
+                Step("sms", 1.0),
+                Step("typo", 1.0, params={"layout": "qwerty"}),
+                Step("vowels", 0.3),
+                Step("lowercase", 3.0),
+                Step("nopunct", 2.0),
+                Step("elongate", 0.3),
+                Step("emoji", 0.2),
+                Step("script", 0.2),
+                Step("digits", 0.5),
+            ),
+        ),
+        Preset(
+            "asr",
+            "a speech recogniser's transcript",
+            (Step("asr", 1.0), Step("variants", 0.5), Step("lowercase", fixed=1.0), Step("nopunct", fixed=1.0)),
+        ),
+        Preset("ocr", "text read off a photo or a scan", (Step("ocr", 1.0), Step("nopunct", 0.5))),
+        Preset(
+            "factory-camera",
+            "a cheap camera on a shop floor (media.image)",
+            (
+                Step("image:sensor", p=0.8),
+                Step("image:motion_blur", p=0.35),
+                Step("image:defocus", p=0.25),
+                Step("image:jpeg", p=0.6),
+                Step("image:low_light", p=0.35),
+                Step("image:brightness", p=0.4),
+                Step("image:shadow", p=0.3),
+                Step("image:perspective", p=0.35),
+            ),
+        ),
+        Preset(
+            "street-mic",
+            "a phone microphone in the street (media.audio)",
+            (
+                Step("audio:background", p=0.9),
+                Step("audio:noise", p=0.3),
+                Step("audio:phone", p=0.3),
+                Step("audio:codec", p=0.4),
+                Step("audio:clipping", p=0.1),
+                Step("audio:gain", p=0.4),
+                Step("audio:stretch", p=0.15),
+                Step("audio:pitch", p=0.15),
+            ),
+        ),
+    )
+}
 
 
 def kind_of(name: str) -> tuple[str, str]:
@@ -93,8 +125,11 @@ def kind_of(name: str) -> tuple[str, str]:
             return kind, name
     known = text_ops.names() + [f"audio:{n}" for n in audio_ops.names()] + [f"image:{n}" for n in image_ops.names()]
     close = difflib.get_close_matches(name, known + audio_ops.names() + image_ops.names(), n=1)
-    raise ConfigError(f"unknown noise op {name!r}; known: {', '.join(known)}", field="augment.ops",
-                      hint=f"did you mean {close[0]!r}?" if close else None)
+    raise ConfigError(
+        f"unknown noise op {name!r}; known: {', '.join(known)}",
+        field="augment.ops",
+        hint=f"did you mean {close[0]!r}?" if close else None,
+    )
 
 
 @dataclass
@@ -126,9 +161,16 @@ class Plan:
         return not (self.text or self.audio or self.image)
 
 
-def build_plan(preset: str | None, ops: Sequence[str] = (), *, rate: float = 0.1, seed: int = 0,
-               roles: Sequence[str] = ("user",), entities: str = "lexicon",
-               op_params: dict[str, dict[str, Any]] | None = None) -> Plan:
+def build_plan(
+    preset: str | None,
+    ops: Sequence[str] = (),
+    *,
+    rate: float = 0.1,
+    seed: int = 0,
+    roles: Sequence[str] = ("user",),
+    entities: str = "lexicon",
+    op_params: dict[str, dict[str, Any]] | None = None,
+) -> Plan:
     """A Plan from a preset name, or from a list of op names (each at ``rate`` / p=1), or both.
 
     ``op_params`` overrides parameters by op name (``{"typo": {"layout": "t9"},
@@ -143,8 +185,11 @@ def build_plan(preset: str | None, ops: Sequence[str] = (), *, rate: float = 0.1
         steps += PRESETS[preset].steps
     steps += [Step(name) for name in ops]
     if not steps:
-        raise ConfigError("no noise ops: give a preset or a list of ops", field="augment.preset",
-                          hint=f"presets: {', '.join(PRESETS)}")
+        raise ConfigError(
+            "no noise ops: give a preset or a list of ops",
+            field="augment.preset",
+            hint=f"presets: {', '.join(PRESETS)}",
+        )
     op_params = op_params or {}
     plan = Plan([], [], [], seed)
     for step in steps:

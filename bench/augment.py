@@ -29,21 +29,48 @@ from tadka.augment.presets import build_plan  # noqa: E402
 from tadka.augment.text import build_op, segment, text_ops  # noqa: E402
 from tadka.records import Record  # noqa: E402
 
-TAILS = ("jaldi batao", "please help karo", "thank you bhai", "kal tak chahiye", "kya karun?", "samajh nahi aaya",
-         "urgent hai", "koi tareeka hai?", "bata do yaar", "ok?", "plz reply", "main wait kar raha hoon",
-         "ghar se puch raha hoon", "abhi batao", "thoda detail mein", "simple words mein", "Hindi mein batao",
-         "kitna time lagega?", "kya documents chahiye?", "fees kitni hai?")
+TAILS = (
+    "jaldi batao",
+    "please help karo",
+    "thank you bhai",
+    "kal tak chahiye",
+    "kya karun?",
+    "samajh nahi aaya",
+    "urgent hai",
+    "koi tareeka hai?",
+    "bata do yaar",
+    "ok?",
+    "plz reply",
+    "main wait kar raha hoon",
+    "ghar se puch raha hoon",
+    "abhi batao",
+    "thoda detail mein",
+    "simple words mein",
+    "Hindi mein batao",
+    "kitna time lagega?",
+    "kya documents chahiye?",
+    "fees kitni hai?",
+)
 
 
 def text_records(n: int) -> list[Record]:
-    tasks = [json.loads(line) for line in
-             files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    tasks = [
+        json.loads(line)
+        for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     out = []
     for i in range(n):
         task = tasks[i % len(tasks)]
         user = f"{task['hi_latn']['instruction']} {TAILS[(i // len(tasks)) % len(TAILS)]}"
-        out.append(Record(messages=[{"role": "user", "content": user},
-                                    {"role": "assistant", "content": task["hi_latn"]["response"]}]))
+        out.append(
+            Record(
+                messages=[
+                    {"role": "user", "content": user},
+                    {"role": "assistant", "content": task["hi_latn"]["response"]},
+                ]
+            )
+        )
     return out
 
 
@@ -73,8 +100,11 @@ def bench_text(n: int, repeat: int) -> dict:
     for preset in ("phone-typing", "asr", "ocr"):
         plan = build_plan(preset, rate=0.1, seed=0)
         cpu, wall = timed(lambda plan=plan: augment_records(records, plan, 1), repeat)
-        results[f"preset:{preset}"] = {"records_per_s_cpu": n / cpu, "records_per_s_wall": n / wall,
-                                       "ops": len(plan.text)}
+        results[f"preset:{preset}"] = {
+            "records_per_s_cpu": n / cpu,
+            "records_per_s_wall": n / wall,
+            "ops": len(plan.text),
+        }
         print(f"  preset {preset:<13} {n / cpu:>7,.0f} records/s cpu  ({len(plan.text)} ops in a row)")
     return results
 
@@ -91,12 +121,20 @@ def media_records(tmp: Path, n: int) -> list[Record]:
     yy, xx = np.mgrid[0:h, 0:w]
     for i in range(n):
         voice = _voice(SAMPLE_RATE, 3 * SAMPLE_RATE, rng)
-        sf.write(tmp / f"a{i}.wav", (0.3 * voice / np.abs(voice).max()).astype(np.float32), SAMPLE_RATE, subtype="PCM_16")
+        sf.write(
+            tmp / f"a{i}.wav", (0.3 * voice / np.abs(voice).max()).astype(np.float32), SAMPLE_RATE, subtype="PCM_16"
+        )
         img = np.stack([(xx + 7 * i) % 256, (yy * 2) % 256, ((xx // 40 + yy // 40) % 2) * 200], -1).astype(np.uint8)
         Image.fromarray(img).save(tmp / f"i{i}.jpg", quality=92)
-        records.append(Record(messages=[{"role": "user", "content": f"yeh kya hai {i}?"},
-                                        {"role": "assistant", "content": "ek machine part"}],
-                              media={"audio": f"a{i}.wav", "image": f"i{i}.jpg"}))
+        records.append(
+            Record(
+                messages=[
+                    {"role": "user", "content": f"yeh kya hai {i}?"},
+                    {"role": "assistant", "content": "ek machine part"},
+                ],
+                media={"audio": f"a{i}.wav", "image": f"i{i}.jpg"},
+            )
+        )
     return records
 
 
@@ -114,13 +152,17 @@ def bench_media(n: int) -> dict:
             result = augment_records(records, plan, 1, media)
             cpu, wall = time.process_time() - c, time.perf_counter() - w
             results[preset] = {"items_per_s_cpu": n / cpu, "items_per_s_wall": n / wall, "copies": result.copies}
-            print(f"  {preset:<15} {n / cpu:>7.1f} {kind} items/s cpu  {n / wall:>7.1f} wall  ({result.copies} copies written)")
+            print(
+                f"  {preset:<15} {n / cpu:>7.1f} {kind} items/s cpu  {n / wall:>7.1f} wall  ({result.copies} copies written)"
+            )
             ops = plan.audio if kind == "audio" else plan.image
             sample = records[0]
             from tadka.augment.audio.io import load_audio
             from tadka.augment.image.io import load_image
 
-            data = load_audio(tmp / sample.media["audio"]) if kind == "audio" else load_image(tmp / sample.media["image"])
+            data = (
+                load_audio(tmp / sample.media["audio"]) if kind == "audio" else load_image(tmp / sample.media["image"])
+            )
             for op, _ in ops:
                 rng = random.Random(0)
                 c = time.process_time()

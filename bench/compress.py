@@ -35,8 +35,15 @@ def demo_run(root: Path, steps: int) -> tuple[object, str]:
     from tadka.train.run import train
 
     ws = demo_workspace(root)
-    cfg = TrainConfig(dataset="exports/demo", base="builtin:smollm2-135m", max_steps=steps, batch_size=8, max_length=256,
-                      eval_at_start=False, save_every=10_000)
+    cfg = TrainConfig(
+        dataset="exports/demo",
+        base="builtin:smollm2-135m",
+        max_steps=steps,
+        batch_size=8,
+        max_length=256,
+        eval_at_start=False,
+        save_every=10_000,
+    )
     train(ws, cfg, name="bench")
     return ws, "bench"
 
@@ -79,10 +86,18 @@ def main() -> int:
         root = Path(args.workspace or tempfile.mkdtemp(prefix="tadka-bench-compress-")) / "ws"
         print(f"training a {args.train_steps}-step demo run in {root} ...", flush=True)
         ws, run = demo_run(root, args.train_steps)
-    cfg = resolve(ws.config["compress"], {
-        "formats": args.formats.split(","), "threads": [int(t) for t in args.threads.split(",")],
-        "ppl_chats": args.ppl_chats, "flip_prompts": args.flip_prompts, "prune": args.prune,
-        "heal_steps": args.heal_steps, "budget_ms": 0})
+    cfg = resolve(
+        ws.config["compress"],
+        {
+            "formats": args.formats.split(","),
+            "threads": [int(t) for t in args.threads.split(",")],
+            "ppl_chats": args.ppl_chats,
+            "flip_prompts": args.flip_prompts,
+            "prune": args.prune,
+            "heal_steps": args.heal_steps,
+            "budget_ms": 0,
+        },
+    )
     started = time.monotonic()
     result = compress(ws, cfg, run, name="bench-compress", spin=args.spin, echo=lambda line: print(line, flush=True))
     report = result.report
@@ -93,7 +108,9 @@ def main() -> int:
         try:
             c = choose(report, budget, threads, "per_token")
             chosen[budget] = c.name
-            print(f"budget {budget:>5} ms/token at {threads} threads: {c.name} ({c.latency_ms:.1f} ms, ppl {c.row['ppl']})")
+            print(
+                f"budget {budget:>5} ms/token at {threads} threads: {c.name} ({c.latency_ms:.1f} ms, ppl {c.row['ppl']})"
+            )
         except BudgetError as e:
             chosen[budget] = None
             print(f"budget {budget:>5} ms/token at {threads} threads: none ({e})")
@@ -103,8 +120,10 @@ def main() -> int:
             print(f"size {a} / {b}: {size[a] / size[b]:.1%}")
     if result.prune:
         p = result.prune
-        print(f"pruning {p['plan']['removed_fraction']:.0%}: perplexity {p['ppl_before']} before, "
-              f"{p['ppl_pruned']} pruned, {p['ppl_healed']} healed ({p['heal']['steps']} steps)")
+        print(
+            f"pruning {p['plan']['removed_fraction']:.0%}: perplexity {p['ppl_before']} before, "
+            f"{p['ppl_pruned']} pruned, {p['ppl_healed']} healed ({p['heal']['steps']} steps)"
+        )
     print(cuda_row())
     print(f"total {time.monotonic() - started:.0f} s")
     out = Path(__file__).parent / "results" / f"compress-{time.strftime('%Y-%m-%d')}.json"

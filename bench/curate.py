@@ -102,14 +102,29 @@ def child_curate(ws_path: str, steps: list[str]) -> None:
     result = curate(ws, CurateConfig(steps=steps, report=False))
     secs, cpu = time.perf_counter() - t, time.process_time() - c
     out = result.outcome
-    print(json.dumps({"steps": steps, "records": n, "seconds": round(secs, 2), "cpu_s": round(cpu, 2),
-                      "records_per_cpu_s": round(n / cpu), "kept": out.curated.num_rows,
-                      "peak_rss_mb": round(peak_mb()), "timings": out.timings}))
+    print(
+        json.dumps(
+            {
+                "steps": steps,
+                "records": n,
+                "seconds": round(secs, 2),
+                "cpu_s": round(cpu, 2),
+                "records_per_cpu_s": round(n / cpu),
+                "kept": out.curated.num_rows,
+                "peak_rss_mb": round(peak_mb()),
+                "timings": out.timings,
+            }
+        )
+    )
 
 
 def _run_child(ws: Path, steps: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", str(ws), "--steps", ",".join(steps)],
-                          capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(ws), "--steps", ",".join(steps)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if proc.returncode:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -123,8 +138,12 @@ def part_speed(n: int) -> dict:
         # in a child, so that this process stays small: a peer's ru_maxrss starts from the size of
         # the process that started it (see peak_mb)
         subprocess.run([sys.executable, __file__, "--write-inputs", str(tmp), "--n", str(n)], check=True, timeout=3600)
-        out: dict = {"part": "speed", "records": n, "cpu": os.cpu_count(), "input": "synthetic Hinglish chats, "
-                     "5 % planted near-duplicates (tests/curate/synth.py)"}
+        out: dict = {
+            "part": "speed",
+            "records": n,
+            "cpu": os.cpu_count(),
+            "input": "synthetic Hinglish chats, 5 % planted near-duplicates (tests/curate/synth.py)",
+        }
         out["tadka_default"] = _run_child(tmp / "ws", CurateConfig().steps)
         out["tadka_default_without_minhash"] = _run_child(tmp / "ws", NO_MINHASH)
         out["tadka_like_datatrove"] = _run_child(tmp / "ws", LIKE_DATATROVE)
@@ -132,16 +151,22 @@ def part_speed(n: int) -> dict:
         if not python.exists():
             out["datatrove"] = f"not run: {python} missing (bench/README.md)"
             return out
-        proc = subprocess.run([str(python), str(ROOT / "bench" / "peers" / "datatrove_curate.py"), str(tmp / "docs"),
-                               str(tmp / "dt")], capture_output=True, text=True, timeout=3600)
+        proc = subprocess.run(
+            [str(python), str(ROOT / "bench" / "peers" / "datatrove_curate.py"), str(tmp / "docs"), str(tmp / "dt")],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
         if proc.returncode:
             out["datatrove"] = f"failed: {proc.stderr[-1500:]}"
             return out
         dt = json.loads(proc.stdout.strip().splitlines()[-1])
         dt["records_per_cpu_s"] = round(n / dt["cpu_s"])
         out["datatrove"] = dt
-        out["ratio_per_core"] = {k: round(out[k]["records_per_cpu_s"] / dt["records_per_cpu_s"], 2)
-                                 for k in ("tadka_default", "tadka_like_datatrove")}
+        out["ratio_per_core"] = {
+            k: round(out[k]["records_per_cpu_s"] / dt["records_per_cpu_s"], 2)
+            for k in ("tadka_default", "tadka_like_datatrove")
+        }
     return out
 
 
@@ -169,8 +194,13 @@ def part_threshold() -> dict:
     task_of = {r.id: r.id for r in seeds} | origin
     domain = {r.id: r.source["recipe"] for r in seeds}
     sigs = MinHashDedup().signatures([r.text() for r in seeds])
-    related = np.array([(sigs[i] == sigs[j]).mean() for i, j in itertools.combinations(range(len(seeds)), 2)
-                        if domain[seeds[i].id] == domain[seeds[j].id]])
+    related = np.array(
+        [
+            (sigs[i] == sigs[j]).mean()
+            for i, j in itertools.combinations(range(len(seeds)), 2)
+            if domain[seeds[i].id] == domain[seeds[j].id]
+        ]
+    )
     rows = []
     for th in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8):
         out = curate_records(mixed, CurateConfig(steps=["minhash"], minhash_threshold=th))
@@ -184,13 +214,25 @@ def part_threshold() -> dict:
             mine = [cid for cid, e in edits.items() if lo <= e <= hi]
             return round(sum(per_task.get(origin[c], 0) == 1 for c in mine) / max(1, len(mine)), 4)
 
-        rows.append({"threshold": th, "copies_removed_1_6_edits": removed(1, 6),
-                     "copies_removed_7_10_edits": removed(7, 10), "precision": round(1 - wrong / max(1, len(flags)), 4),
-                     "related_pairs_at_or_above": int((related >= th).sum()),
-                     "tasks_without_a_record": len(seeds) - len(per_task)})
-    return {"part": "threshold", "tasks": len(seeds), "copies": len(origin), "related_pairs": len(related),
-            "related_max_similarity": round(float(related.max()), 3), "default": CurateConfig().minhash_threshold,
-            "curve": rows}
+        rows.append(
+            {
+                "threshold": th,
+                "copies_removed_1_6_edits": removed(1, 6),
+                "copies_removed_7_10_edits": removed(7, 10),
+                "precision": round(1 - wrong / max(1, len(flags)), 4),
+                "related_pairs_at_or_above": int((related >= th).sum()),
+                "tasks_without_a_record": len(seeds) - len(per_task),
+            }
+        )
+    return {
+        "part": "threshold",
+        "tasks": len(seeds),
+        "copies": len(origin),
+        "related_pairs": len(related),
+        "related_max_similarity": round(float(related.max()), 3),
+        "default": CurateConfig().minhash_threshold,
+        "curve": rows,
+    }
 
 
 def part_seeds() -> dict:
@@ -204,9 +246,14 @@ def part_seeds() -> dict:
     task_of = {r.id: r.id for r in seeds} | origin
     kept = out.curated["id"].to_pylist()
     tasks = {task_of[k] for k in kept}
-    return {"part": "seeds", "tasks": len(seeds), "planted_copies": len(origin), "tasks_with_a_record": len(tasks),
-            "planted_removed": round(1 - (len(kept) - len(tasks)) / len(origin), 4),
-            "threshold": CurateConfig().minhash_threshold}
+    return {
+        "part": "seeds",
+        "tasks": len(seeds),
+        "planted_copies": len(origin),
+        "tasks_with_a_record": len(tasks),
+        "planted_removed": round(1 - (len(kept) - len(tasks)) / len(origin), 4),
+        "threshold": CurateConfig().minhash_threshold,
+    }
 
 
 def part_tour() -> dict:
@@ -217,8 +264,9 @@ def part_tour() -> dict:
         ws = Path(tmp) / "tour"
 
         def run(*args: str) -> str:
-            proc = subprocess.run([*tadka, *args], cwd=ws if ws.exists() else tmp, env=env, capture_output=True,
-                                  text=True, timeout=1200)
+            proc = subprocess.run(
+                [*tadka, *args], cwd=ws if ws.exists() else tmp, env=env, capture_output=True, text=True, timeout=1200
+            )
             if proc.returncode:
                 raise RuntimeError(f"tadka {' '.join(args)}: {proc.stderr[-2000:]}")
             return proc.stdout
@@ -244,12 +292,20 @@ def part_tour() -> dict:
         exported_ids = {r["id"] for r in exported}
         # a kept copy can be exported under a new id when PII was redacted; count by content id or parent link
         in_export = [c for c in copy_kept if c["id"] in exported_ids or c["id"] in kept]
-    return {"part": "tour", "input": summary["input"], "curated": summary["curated"], "copies": len(copies),
-            "copies_whose_parent_is_kept": len(parent_kept), "of_those_kept": len(copy_kept),
-            "kept_share": round(len(copy_kept) / max(1, len(parent_kept)), 4),
-            "kept_copies_in_export": len([c for c in copy_kept if c["id"] in exported_ids]),
-            "export_records": len(exported), "lineage_rules": summary.get("lineage"),
-            "reasons": summary["reasons"], "accounted": len(in_export) == len(copy_kept)}
+    return {
+        "part": "tour",
+        "input": summary["input"],
+        "curated": summary["curated"],
+        "copies": len(copies),
+        "copies_whose_parent_is_kept": len(parent_kept),
+        "of_those_kept": len(copy_kept),
+        "kept_share": round(len(copy_kept) / max(1, len(parent_kept)), 4),
+        "kept_copies_in_export": len([c for c in copy_kept if c["id"] in exported_ids]),
+        "export_records": len(exported),
+        "lineage_rules": summary.get("lineage"),
+        "reasons": summary["reasons"],
+        "accounted": len(in_export) == len(copy_kept),
+    }
 
 
 # -- quality (bench/curate_eval.py) and Ray ------------------------------------------------------
@@ -282,11 +338,18 @@ def part_ray(n: int) -> dict:
     on_ray = curate_records(recs, CurateConfig(engine="ray", workers=2))
     ray_s = time.perf_counter() - t
     ray.shutdown()
-    return {"part": "ray", "ray_version": ray.__version__, "records": n, "local_s": round(local_s, 2),
-            "ray_start_s": round(start_s, 2), "ray_2_workers_s": round(ray_s, 2),
-            "same_curated_ids": on_ray.curated["id"].to_pylist() == local.curated["id"].to_pylist(),
-            "same_lineage_rules": on_ray.lineage == local.lineage,
-            "accounted": on_ray.curated.num_rows + on_ray.rejects.num_rows == len(recs), "peak_rss_mb": round(peak_mb())}
+    return {
+        "part": "ray",
+        "ray_version": ray.__version__,
+        "records": n,
+        "local_s": round(local_s, 2),
+        "ray_start_s": round(start_s, 2),
+        "ray_2_workers_s": round(ray_s, 2),
+        "same_curated_ids": on_ray.curated["id"].to_pylist() == local.curated["id"].to_pylist(),
+        "same_lineage_rules": on_ray.lineage == local.lineage,
+        "accounted": on_ray.curated.num_rows + on_ray.rejects.num_rows == len(recs),
+        "peak_rss_mb": round(peak_mb()),
+    }
 
 
 PARTS = ("speed", "threshold", "seeds", "tour", "junk", "pii", "ray")

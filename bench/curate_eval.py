@@ -19,9 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PEERS = Path(os.environ.get("TADKA_PEERS", "/tmp/tadka-peers"))
 MARK = re.compile(r"\{\{(\w+):(.*?)\}\}")
 # Presidio entity → tadka kind (Presidio has no UPI, IFSC or driving-licence recogniser for India)
-PRESIDIO_KINDS = {"IN_AADHAAR": "aadhaar", "IN_PAN": "pan", "IN_PASSPORT": "passport", "IN_VOTER": "voter",
-                  "IN_VEHICLE_REGISTRATION": "vehicle", "IN_GSTIN": "gstin", "PHONE_NUMBER": "phone",
-                  "EMAIL_ADDRESS": "email", "CREDIT_CARD": "card"}
+PRESIDIO_KINDS = {
+    "IN_AADHAAR": "aadhaar",
+    "IN_PAN": "pan",
+    "IN_PASSPORT": "passport",
+    "IN_VOTER": "voter",
+    "IN_VEHICLE_REGISTRATION": "vehicle",
+    "IN_GSTIN": "gstin",
+    "PHONE_NUMBER": "phone",
+    "EMAIL_ADDRESS": "email",
+    "CREDIT_CARD": "card",
+}
 
 
 # -- PII ------------------------------------------------------------------------------------------
@@ -36,7 +44,7 @@ def load_pii_set(name: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
         _, marked = line.split("\t", 1)
         parts, spans, at = [], [], 0
         for m in MARK.finditer(marked):
-            parts.append(marked[at:m.start()])
+            parts.append(marked[at : m.start()])
             start = sum(map(len, parts))
             parts.append(m.group(2))
             spans.append((start, start + len(m.group(2)), m.group(1)))
@@ -54,7 +62,7 @@ def score_spans(rows, predicted) -> dict:
         used = set()
         for g in gold:
             hit = next((p for p in pred if p[2] == g[2] and p[0] < g[1] and g[0] < p[1] and p not in used), None)
-            non_ascii = any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text[g[0]:g[1]])
+            non_ascii = any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text[g[0] : g[1]])
             native[1] += non_ascii
             if hit:
                 used.add(hit)
@@ -67,10 +75,17 @@ def score_spans(rows, predicted) -> dict:
                 fp[p[2]] += 1
     t, f, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
     kinds = sorted(set(tp) | set(fp) | set(fn))
-    return {"precision": round(t / max(1, t + f), 3), "recall": round(t / max(1, t + n), 3),
-            "tp": t, "fp": f, "fn": n, "native_digits_found": f"{native[0]}/{native[1]}",
-            "per_kind": {k: {"recall": round(tp[k] / max(1, tp[k] + fn[k]), 3), "gold": tp[k] + fn[k], "fp": fp[k]}
-                         for k in kinds}}
+    return {
+        "precision": round(t / max(1, t + f), 3),
+        "recall": round(t / max(1, t + n), 3),
+        "tp": t,
+        "fp": f,
+        "fn": n,
+        "native_digits_found": f"{native[0]}/{native[1]}",
+        "per_kind": {
+            k: {"recall": round(tp[k] / max(1, tp[k] + fn[k]), 3), "gold": tp[k] + fn[k], "fp": fp[k]} for k in kinds
+        },
+    }
 
 
 def tadka_spans(rows) -> list[list[tuple[int, int, str]]]:
@@ -83,14 +98,20 @@ def presidio_spans(rows, python: Path) -> tuple[str, list[list[tuple[int, int, s
     """Presidio's spans (kind-mapped, with scores), run in its own venv; raises when it is missing."""
     if not python.exists():
         raise FileNotFoundError(f"{python} (make the Presidio venv: bench/README.md)")
-    proc = subprocess.run([str(python), str(ROOT / "bench" / "peers" / "presidio_pii.py")],
-                          input=json.dumps({"texts": [t for t, _ in rows]}), capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run(
+        [str(python), str(ROOT / "bench" / "peers" / "presidio_pii.py")],
+        input=json.dumps({"texts": [t for t, _ in rows]}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode:
         raise RuntimeError(proc.stderr[-2000:])
     data = json.loads(proc.stdout)
-    spans = [[(s, e, PRESIDIO_KINDS[k], score) for s, e, k, score in text_spans if k in PRESIDIO_KINDS]
-             for text_spans in data["spans"]]
+    spans = [
+        [(s, e, PRESIDIO_KINDS[k], score) for s, e, k, score in text_spans if k in PRESIDIO_KINDS]
+        for text_spans in data["spans"]
+    ]
     return data["presidio"], spans
 
 
@@ -113,10 +134,15 @@ def part_pii(presidio_python: Path | None = None) -> dict:
     first run: tadka P 1.000 R 0.923 (a dotted and a double-spaced Aadhaar missed), Presidio P 0.750
     R 0.577; the Aadhaar separators were then widened, so tadka's figure on it is tuned now."""
     tune, held, stress = load_pii_set("tune"), load_pii_set("heldout"), load_pii_set("stress")
-    out: dict = {"set": "corpora/eval/pii_heldout.tsv (never tuned on)", "lines": len(held),
-                 "negative_lines": sum(1 for _, g in held if not g), "gold_spans": sum(len(g) for _, g in held),
-                 "tadka": score_spans(held, tadka_spans(held)), "tadka_on_tuning_set": score_spans(tune, tadka_spans(tune)),
-                 "tadka_on_stress_set": score_spans(stress, tadka_spans(stress))}
+    out: dict = {
+        "set": "corpora/eval/pii_heldout.tsv (never tuned on)",
+        "lines": len(held),
+        "negative_lines": sum(1 for _, g in held if not g),
+        "gold_spans": sum(len(g) for _, g in held),
+        "tadka": score_spans(held, tadka_spans(held)),
+        "tadka_on_tuning_set": score_spans(tune, tadka_spans(tune)),
+        "tadka_on_stress_set": score_spans(stress, tadka_spans(stress)),
+    }
     python = presidio_python or PEERS / "presidio" / "bin" / "python"
     try:
         version, p_tune = presidio_spans(tune, python)
@@ -147,9 +173,16 @@ def part_pii(presidio_python: Path | None = None) -> dict:
 
 
 # -- junk gates -----------------------------------------------------------------------------------
-EXPLAIN_ASKS = [" Step by step samjhao.", " Detail mein explain karo.", " Iska process samjhaiye.",
-                " Poora tarika batao step by step.", " Please explain in detail.", " Kaise hota hai, samjha do.",
-                " विस्तार से समझाइए।", " Farak bhi samjhao."]
+EXPLAIN_ASKS = [
+    " Step by step samjhao.",
+    " Detail mein explain karo.",
+    " Iska process samjhaiye.",
+    " Poora tarika batao step by step.",
+    " Please explain in detail.",
+    " Kaise hota hai, samjha do.",
+    " विस्तार से समझाइए।",
+    " Farak bhi samjhao.",
+]
 
 
 def _junk_parts(which: str) -> dict[str, list[str]]:
@@ -197,26 +230,48 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     out = []
     for i, r in enumerate(rng.sample(seeds, n_each)):
         user = r.messages[0]["content"] + rng.choice(EXPLAIN_ASKS)
-        out.append((Record(messages=[{"role": "user", "content": user},
-                                     {"role": "assistant", "content": turn("short_reply", i)}],
-                           source={"kind": "import"}), "short_answer_to_explain"))
+        out.append(
+            (
+                Record(
+                    messages=[
+                        {"role": "user", "content": user},
+                        {"role": "assistant", "content": turn("short_reply", i)},
+                    ],
+                    source={"kind": "import"},
+                ),
+                "short_answer_to_explain",
+            )
+        )
     for r in rng.sample(seeds, n_each):
         words = re.findall(r"\S+", r.messages[1]["content"])
         k = rng.randint(3, 7)
         start = rng.randrange(max(1, len(words) - k))
-        phrase = " ".join(words[start:start + k]).rstrip(",.;")
+        phrase = " ".join(words[start : start + k]).rstrip(",.;")
         reps = rng.randint(2, max(2, min(5, 38 // k)))
         sep = rng.choice([". ", ", ", " ", "\n", "! "])
         text = sep.join([phrase] * reps) + rng.choice([".", "", "!"])
-        out.append((Record(messages=[r.messages[0], {"role": "assistant", "content": text}], source={"kind": "import"}),
-                    "short_loop"))
+        out.append(
+            (
+                Record(messages=[r.messages[0], {"role": "assistant", "content": text}], source={"kind": "import"}),
+                "short_loop",
+            )
+        )
     for i, r in enumerate(rng.sample(seeds, n_each)):
         answer = r.messages[1]["content"]
         how = i % 3
-        text = (f"{turn('boilerplate_prefix', i // 3)} {answer}" if how == 0 else
-                f"{answer} {turn('boilerplate_suffix', i // 3)}" if how == 1 else turn("boilerplate_whole", i // 3))
-        out.append((Record(messages=[r.messages[0], {"role": "assistant", "content": text}], source={"kind": "import"}),
-                    "ai_boilerplate"))
+        text = (
+            f"{turn('boilerplate_prefix', i // 3)} {answer}"
+            if how == 0
+            else f"{answer} {turn('boilerplate_suffix', i // 3)}"
+            if how == 1
+            else turn("boilerplate_whole", i // 3)
+        )
+        out.append(
+            (
+                Record(messages=[r.messages[0], {"role": "assistant", "content": text}], source={"kind": "import"}),
+                "ai_boilerplate",
+            )
+        )
     return out
 
 
@@ -299,10 +354,20 @@ def heldout_records(round_no: int = 7):
             if kind == "short_reply":
                 user, text = user + rng.choice(EXPLAIN_ASKS), phrase
             else:
-                text = {"boilerplate_prefix": f"{phrase} {answer}", "boilerplate_suffix": f"{answer} {phrase}",
-                        "boilerplate_whole": phrase}[kind]
-            junk.append((Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": text}],
-                                source={"kind": "import"}), kind))
+                text = {
+                    "boilerplate_prefix": f"{phrase} {answer}",
+                    "boilerplate_suffix": f"{answer} {phrase}",
+                    "boilerplate_whole": phrase,
+                }[kind]
+            junk.append(
+                (
+                    Record(
+                        messages=[{"role": "user", "content": user}, {"role": "assistant", "content": text}],
+                        source={"kind": "import"},
+                    ),
+                    kind,
+                )
+            )
     good = []
     for line in (ROOT / "corpora" / "junk" / GOOD_HELDOUT[round_no]).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -331,15 +396,25 @@ def part_heldout(round_no: int = 7, cfg=None) -> dict:
     kept_j = [not f for f in res_j.rows["flags"].to_pylist()]
     dropped_g = [bool(f) for f in res_g.rows["flags"].to_pylist()]
     n_j, n_g = len(junk), len(good)
-    return {"junk_kept": f"{sum(kept_j)}/{n_j} ({sum(kept_j) / n_j:.1%})",
-            "junk_kept_by_kind": dict(Counter(k for (_, k), kept in zip(junk, kept_j) if kept)),
-            "junk_kept_texts": [(r.messages[1]["content"][-90:] if k == "boilerplate_suffix" else r.messages[1]["content"][:90])
-                                for (r, k), kept in zip(junk, kept_j) if kept],
-            "good_dropped": f"{sum(dropped_g)}/{n_g} ({sum(dropped_g) / n_g:.1%})",
-            "good_dropped_by_junk_gates": sum(any(_gate(f) == "junk" for f in fs) for fs in res_g.rows["flags"].to_pylist()),
-            "good_dropped_by_kind": dict(Counter(k for (_, k), d in zip(good, dropped_g) if d)),
-            "good_dropped_texts": [f"{r.messages[1]['content'][:70]} ← {f}" for (r, _), d, f in
-                                   zip(good, dropped_g, res_g.rows["flags"].to_pylist()) if d]}
+    return {
+        "junk_kept": f"{sum(kept_j)}/{n_j} ({sum(kept_j) / n_j:.1%})",
+        "junk_kept_by_kind": dict(Counter(k for (_, k), kept in zip(junk, kept_j) if kept)),
+        "junk_kept_texts": [
+            (r.messages[1]["content"][-90:] if k == "boilerplate_suffix" else r.messages[1]["content"][:90])
+            for (r, k), kept in zip(junk, kept_j)
+            if kept
+        ],
+        "good_dropped": f"{sum(dropped_g)}/{n_g} ({sum(dropped_g) / n_g:.1%})",
+        "good_dropped_by_junk_gates": sum(
+            any(_gate(f) == "junk" for f in fs) for fs in res_g.rows["flags"].to_pylist()
+        ),
+        "good_dropped_by_kind": dict(Counter(k for (_, k), d in zip(good, dropped_g) if d)),
+        "good_dropped_texts": [
+            f"{r.messages[1]['content'][:70]} ← {f}"
+            for (r, _), d, f in zip(good, dropped_g, res_g.rows["flags"].to_pylist())
+            if d
+        ],
+    }
 
 
 def good_records():
@@ -352,8 +427,9 @@ def good_records():
     for name in ("hinglish_chat", "short_answers"):
         for line in (ROOT / "corpora" / "samples" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            out.append((Record(messages=row["messages"], lang=row.get("lang", "hi-Latn+en"), source={"kind": "import"}),
-                        name))
+            out.append(
+                (Record(messages=row["messages"], lang=row.get("lang", "hi-Latn+en"), source={"kind": "import"}), name)
+            )
     return out
 
 
@@ -365,32 +441,49 @@ def part_junk() -> dict:
     junk, good = junk_records(which="test"), good_records()
     tune = junk_records(which="round0", seed=4)
     earlier = {w: junk_records(which=f"round{w}", seed=3) for w in (1, 2, 3, 4, 5)}
-    off = {"length_min_words_detail": 0, "length_min_words_how": 0, "repetition_dup_sentence_char_frac": 1.0,
-           "repetition_short_loop_frac": 1.0}
-    out: dict = {"junk": f"{len(junk)} (phrases of set test (round 6), written after every change; corpora/junk/junk_parts.tsv)",
-                 "good": f"{len(good)} (corpora seeds hi_latn, samples/hinglish_chat, samples/short_answers)"}
+    off = {
+        "length_min_words_detail": 0,
+        "length_min_words_how": 0,
+        "repetition_dup_sentence_char_frac": 1.0,
+        "repetition_short_loop_frac": 1.0,
+    }
+    out: dict = {
+        "junk": f"{len(junk)} (phrases of set test (round 6), written after every change; corpora/junk/junk_parts.tsv)",
+        "good": f"{len(good)} (corpora seeds hi_latn, samples/hinglish_chat, samples/short_answers)",
+    }
     res_t = curate_records([r for r, _ in tune], CurateConfig())
     out["junk_kept_tune_phrases"] = f"{sum(not f for f in res_t.rows['flags'].to_pylist())}/{len(tune)}"
     for w, recs in earlier.items():
         res = curate_records([r for r, _ in recs], CurateConfig())
-        out[f"junk_kept_round{w}_phrases_now_tuned"] = f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
-    status = {7: "tuned on (after its first run)", 8: "tuned on (after its first run)",
-              9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
-              10: "held out: written after round 9's run and before tuning on it; never tuned on"}
+        out[f"junk_kept_round{w}_phrases_now_tuned"] = (
+            f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
+        )
+    status = {
+        7: "tuned on (after its first run)",
+        8: "tuned on (after its first run)",
+        9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
+        10: "held out: written after round 9's run and before tuning on it; never tuned on",
+    }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
-    for label, cfg in (("gates_on", CurateConfig()), ("gates_on_without_meta_talk_model",
-                                                      CurateConfig(refusal_categories=lists_only)),
-                       ("gates_off", CurateConfig(**off))):
+    for label, cfg in (
+        ("gates_on", CurateConfig()),
+        ("gates_on_without_meta_talk_model", CurateConfig(refusal_categories=lists_only)),
+        ("gates_off", CurateConfig(**off)),
+    ):
         res_j = curate_records([r for r, _ in junk], cfg)
         res_g = curate_records([r for r, _ in good], cfg)
         kept_j = [not f for f in res_j.rows["flags"].to_pylist()]
         dropped_g = [bool(f) for f in res_g.rows["flags"].to_pylist()]
         per_kind = Counter(k for (_, k), kept in zip(junk, kept_j) if kept)
         per_set = Counter(k for (_, k), dropped in zip(good, dropped_g) if dropped)
-        out[label] = {"junk_kept": f"{sum(kept_j)}/{len(junk)} ({sum(kept_j) / len(junk):.1%})",
-                      "junk_kept_by_kind": {k: per_kind.get(k, 0) for k in ("short_answer_to_explain", "short_loop",
-                                                                          "ai_boilerplate")},
-                      "good_dropped": f"{sum(dropped_g)}/{len(good)} ({sum(dropped_g) / len(good):.1%})",
-                      "good_dropped_by_set": dict(per_set), "good_drop_reasons": dict(res_g.reasons)}
+        out[label] = {
+            "junk_kept": f"{sum(kept_j)}/{len(junk)} ({sum(kept_j) / len(junk):.1%})",
+            "junk_kept_by_kind": {
+                k: per_kind.get(k, 0) for k in ("short_answer_to_explain", "short_loop", "ai_boilerplate")
+            },
+            "good_dropped": f"{sum(dropped_g)}/{len(good)} ({sum(dropped_g) / len(good):.1%})",
+            "good_dropped_by_set": dict(per_set),
+            "good_drop_reasons": dict(res_g.reasons),
+        }
     return out

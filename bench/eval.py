@@ -43,9 +43,19 @@ def ci_run(root: Path):
     root.mkdir(parents=True, exist_ok=True)
     held.write_text("\n".join(lines[:HELD_OUT_CHATS]) + "\n", encoding="utf-8")
     ws = demo_workspace(root / "demo", eval_fraction=0.0)
-    cfg = resolve(ws.config["train"], {
-        "base": BUILTIN, "max_length": 256, "max_steps": 48, "batch_size": 2, "learning_rate": 5e-4,
-        "eval_files": [str(held)], "save_every": 1000, "merge": True})
+    cfg = resolve(
+        ws.config["train"],
+        {
+            "base": BUILTIN,
+            "max_length": 256,
+            "max_steps": 48,
+            "batch_size": 2,
+            "learning_rate": 5e-4,
+            "eval_files": [str(held)],
+            "save_every": 1000,
+            "merge": True,
+        },
+    )
     train(ws, cfg, name="acceptance", echo=lambda line: print(line, flush=True))
     return ws, "acceptance"
 
@@ -65,16 +75,20 @@ def findings(report: dict) -> list[str]:
         for target in ("hi-Latn", "hi-Deva"):
             if fid(b, target) is not None and fid(t, target) is not None:
                 parts.append(f"{target} prompts {fid(b, target):.2f} -> {fid(t, target):.2f}")
-        out.append(f"fine-tuning ({t['name']} vs base): Hinglish fidelity {'; '.join(parts)}; repeated 3-grams "
-                   f"{b['greedy']['repeat']:.2f} -> {t['greedy']['repeat']:.2f}; echo {b['greedy']['echo']:.2f} -> "
-                   f"{t['greedy']['echo']:.2f}; CMI in training band {b['greedy'].get('cmi_in_band')} -> "
-                   f"{t['greedy'].get('cmi_in_band')}; reference perplexity {b['ref_ppl']:.1f} -> {t['ref_ppl']:.1f}")
+        out.append(
+            f"fine-tuning ({t['name']} vs base): Hinglish fidelity {'; '.join(parts)}; repeated 3-grams "
+            f"{b['greedy']['repeat']:.2f} -> {t['greedy']['repeat']:.2f}; echo {b['greedy']['echo']:.2f} -> "
+            f"{t['greedy']['echo']:.2f}; CMI in training band {b['greedy'].get('cmi_in_band')} -> "
+            f"{t['greedy'].get('cmi_in_band')}; reference perplexity {b['ref_ppl']:.1f} -> {t['ref_ppl']:.1f}"
+        )
     if "gguf:q4_k_m" in rows and "merged" in rows:
         q, m = rows["gguf:q4_k_m"], rows["merged"]
         same = sum(q["answers"][p]["greedy"] == m["answers"][p]["greedy"] for p in m["answers"] if p in q["answers"])
-        out.append(f"q4_k_m vs fp32 (merged): fidelity {fid(q):.2f} vs {fid(m):.2f} ({fid(q) - fid(m):+.2f}); chrF "
-                   f"{q['greedy']['chrf']:.1f} vs {m['greedy']['chrf']:.1f}; reference perplexity {q['ref_ppl']:.1f} vs "
-                   f"{m['ref_ppl']:.1f}; {same} of {len(m['answers'])} greedy answers identical")
+        out.append(
+            f"q4_k_m vs fp32 (merged): fidelity {fid(q):.2f} vs {fid(m):.2f} ({fid(q) - fid(m):+.2f}); chrF "
+            f"{q['greedy']['chrf']:.1f} vs {m['greedy']['chrf']:.1f}; reference perplexity {q['ref_ppl']:.1f} vs "
+            f"{m['ref_ppl']:.1f}; {same} of {len(m['answers'])} greedy answers identical"
+        )
     return out
 
 
@@ -104,9 +118,16 @@ def main() -> int:
         print(f"training the CI run (48 LoRA steps of SmolLM2-135M) in {root} ...", flush=True)
         ws, run = ci_run(root)
     trained_s = time.monotonic() - started
-    cfg = resolve(ws.config["eval"], {"variants": args.variants.split(","), "max_prompts": args.max_prompts,
-                                      "max_new_tokens": args.max_new_tokens, "sampling": not args.no_sampling,
-                                      "threads": args.threads})
+    cfg = resolve(
+        ws.config["eval"],
+        {
+            "variants": args.variants.split(","),
+            "max_prompts": args.max_prompts,
+            "max_new_tokens": args.max_new_tokens,
+            "sampling": not args.no_sampling,
+            "threads": args.threads,
+        },
+    )
     t0 = time.monotonic()
     report = evaluate(ws, run, cfg, echo=lambda line: print(line, flush=True))
     eval_s = time.monotonic() - t0
@@ -115,15 +136,25 @@ def main() -> int:
     print()
     for line in findings(report):
         print(line)
-    print("time per variant (load, answer, score; 0 computed = all cached): " + ", ".join(
-        f"{v['name']} {v['seconds']:.0f} s ({v['computed']} computed)" for v in report["variants"]))
-    print(f"eval total {eval_s:.0f} s" + (f"; training and building before it {trained_s:.0f} s" if not args.run else ""))
+    print(
+        "time per variant (load, answer, score; 0 computed = all cached): "
+        + ", ".join(f"{v['name']} {v['seconds']:.0f} s ({v['computed']} computed)" for v in report["variants"])
+    )
+    print(
+        f"eval total {eval_s:.0f} s" + (f"; training and building before it {trained_s:.0f} s" if not args.run else "")
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     out = Path(__file__).parent / "results" / f"eval-{time.strftime('%Y-%m-%d')}.json"
     out.parent.mkdir(exist_ok=True)
     slim = {**report, "variants": [{k: v for k, v in row.items() if k != "answers"} for row in report["variants"]]}
-    out.write_text(json.dumps({"report": slim, "findings": findings(report), "eval_s": round(eval_s, 1),
-                               "settings": vars(args)}, indent=2, ensure_ascii=False) + "\n")
+    out.write_text(
+        json.dumps(
+            {"report": slim, "findings": findings(report), "eval_s": round(eval_s, 1), "settings": vars(args)},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     print(f"wrote {out}")
     return 0
 

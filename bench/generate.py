@@ -23,10 +23,18 @@ from pathlib import Path
 
 def readme_run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TADKA_CACHE_DIR": str(Path(tmp) / "cache"), "TADKA_NO_PROGRESS": "1",
-               "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
-        steps = [(["tadka", "init", "demo"], tmp), (["tadka", "generate", "-n", str(n)], f"{tmp}/demo"),
-                 (["tadka", "stats"], f"{tmp}/demo")]
+        env = {
+            **os.environ,
+            "TADKA_CACHE_DIR": str(Path(tmp) / "cache"),
+            "TADKA_NO_PROGRESS": "1",
+            "HF_DATASETS_OFFLINE": "1",
+            "HF_HUB_OFFLINE": "1",
+        }
+        steps = [
+            (["tadka", "init", "demo"], tmp),
+            (["tadka", "generate", "-n", str(n)], f"{tmp}/demo"),
+            (["tadka", "stats"], f"{tmp}/demo"),
+        ]
         times = {}
         start = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,13 +75,23 @@ def main() -> None:
     os.environ.setdefault("TADKA_NO_PROGRESS", "1")
     if not args.skip_cli:
         times = readme_run(args.readme_n)
-        print(f"README run (fresh model cache): init {times['init']:.1f} s, generate -n {args.readme_n} "
-              f"{times['generate']:.1f} s, stats {times['stats']:.1f} s; total {times['total']:.1f} s wall, "
-              f"{times['cpu']:.1f} s CPU (load average {os.getloadavg()[0]:.1f})")
-    for band, script in (("20-40", "latn"), ("20-40", "deva"), ("20-40", "mixed"), ("10-30", "latn"), ("30-45", "latn")):
+        print(
+            f"README run (fresh model cache): init {times['init']:.1f} s, generate -n {args.readme_n} "
+            f"{times['generate']:.1f} s, stats {times['stats']:.1f} s; total {times['total']:.1f} s wall, "
+            f"{times['cpu']:.1f} s CPU (load average {os.getloadavg()[0]:.1f})"
+        )
+    for band, script in (
+        ("20-40", "latn"),
+        ("20-40", "deva"),
+        ("20-40", "mixed"),
+        ("10-30", "latn"),
+        ("30-45", "latn"),
+    ):
         share, rate, retried = band_rate(args.n, band, script)
-        print(f"cmi {band} script {script}: {share:.1%} of {args.n} in band (tadka.lang), "
-              f"{rate:.0f} rec/s, {retried:.1%} retried")
+        print(
+            f"cmi {band} script {script}: {share:.1%} of {args.n} in band (tadka.lang), "
+            f"{rate:.0f} rec/s, {retried:.1%} retried"
+        )
 
 
 if __name__ == "__main__":

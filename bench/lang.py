@@ -127,8 +127,12 @@ def bench_dev_translit() -> dict:
         for roman in romans:
             n += 1
             r2d += pack.native_word(roman) in devas
-    return {"dev_translit_words": len(rows), "dev_translit_pairs": n,
-            "dev_roman_to_deva_exact": r2d / n, "dev_deva_to_roman_used": d2r / len(rows)}
+    return {
+        "dev_translit_words": len(rows),
+        "dev_translit_pairs": n,
+        "dev_roman_to_deva_exact": r2d / n,
+        "dev_deva_to_roman_used": d2r / len(rows),
+    }
 
 
 def bench_unlisted(n: int = 1000, seed: int = 13) -> dict:
@@ -175,8 +179,12 @@ def bench_gold_translit() -> dict:
         chars += len(best)
         rules = " ".join(romanize_rules(normalize_indic(w)) for w in normalize(row["deva"]).split())
         rules_exact += _norm(rules) in alts
-    return {"gold_translit_rows": len(rows), "gold_translit_exact": exact / len(rows),
-            "gold_translit_cer": errors / chars, "gold_translit_rules_only_exact": rules_exact / len(rows)}
+    return {
+        "gold_translit_rows": len(rows),
+        "gold_translit_exact": exact / len(rows),
+        "gold_translit_cer": errors / chars,
+        "gold_translit_rules_only_exact": rules_exact / len(rows),
+    }
 
 
 def _norm(s: str) -> str:
@@ -189,17 +197,22 @@ def bench_gold_word_lid(analyzer: Analyzer) -> dict:
         for (_, gold), pred in zip(sent, analyzer.tag_tokens([t for t, _ in sent])):
             conf[(gold, pred)] += 1
     n = sum(conf.values())
-    return {"gold_word_tokens": n, "gold_word_accuracy": sum(v for (g, p), v in conf.items() if g == p) / n,
-            "gold_word_errors": {f"{g}->{p}": v for (g, p), v in sorted(conf.items()) if g != p}}
+    return {
+        "gold_word_tokens": n,
+        "gold_word_accuracy": sum(v for (g, p), v in conf.items() if g == p) / n,
+        "gold_word_errors": {f"{g}->{p}": v for (g, p), v in sorted(conf.items()) if g != p},
+    }
 
 
 def bench_gold_sentence(analyzer: Analyzer) -> dict:
     rows = resources.read_tsv("eval/sentence_lid.tsv")
     results = analyzer.analyze_batch([r["text"] for r in rows])
     conf = Counter((r["label"], a.lang) for r, a in zip(rows, results))
-    return {"gold_sentence_rows": len(rows),
-            "gold_sentence_accuracy": sum(v for (g, p), v in conf.items() if g == p) / len(rows),
-            "gold_sentence_errors": {f"{g}->{p}": v for (g, p), v in sorted(conf.items()) if g != p}}
+    return {
+        "gold_sentence_rows": len(rows),
+        "gold_sentence_accuracy": sum(v for (g, p), v in conf.items() if g == p) / len(rows),
+        "gold_sentence_errors": {f"{g}->{p}": v for (g, p), v in sorted(conf.items()) if g != p},
+    }
 
 
 # ---------------------------------------------------------------- robustness to chat noise
@@ -224,8 +237,11 @@ def bench_noise(analyzer: Analyzer) -> dict:
         "title_case": lambda t, r: t.capitalize() if latin_word(t) else t,
         "all_caps": lambda t, r: t.upper() if latin_word(t) else t,
         "alternating": lambda t, r: _alternate(t) if latin_word(t) and len(t) > 1 else t,
-        "vowels": lambda t, r: vowels.change(t, r) if latin_word(t) and len(t) >= 4 and r.random() < 0.5
-        and any(c in "aeiou" for c in t[1:-1]) else t,
+        "vowels": lambda t, r: (
+            vowels.change(t, r)
+            if latin_word(t) and len(t) >= 4 and r.random() < 0.5 and any(c in "aeiou" for c in t[1:-1])
+            else t
+        ),
         "sms": lambda t, r: shorthand.change(t, r) if t.lower() in table else t,
         "elongate": lambda t, r: stretch.change(t, r) if latin_word(t) and r.random() < 0.3 else t,
     }
@@ -255,7 +271,7 @@ def throughput_corpus(n: int, seed: int = 0) -> list[str]:
     out = []
     for _ in range(n):
         a, b = rng.choice(lines).split(), rng.choice(lines).split()
-        out.append(" ".join(a[: max(1, len(a) // 2)] + b[len(b) // 2:]))
+        out.append(" ".join(a[: max(1, len(a) // 2)] + b[len(b) // 2 :]))
     return out
 
 
@@ -288,12 +304,18 @@ def bench_throughput(n: int) -> dict:
 
     def full():
         for i in range(0, len(texts), 4096):
-            analyzer.analyze_batch(texts[i:i + 4096])
+            analyzer.analyze_batch(texts[i : i + 4096])
 
     cpu_all, wall_all = _timed(full)
-    return {"throughput_sentences": n, "throughput_tokens": sum(len(t) for t in token_lists),
-            "lid_cmi_cpu": n / cpu_lid, "lid_cmi_wall": n / wall_lid, "tokenize_cpu": n / cpu_tok,
-            "analyze_batch_cpu": n / cpu_all, "analyze_batch_wall": n / wall_all}
+    return {
+        "throughput_sentences": n,
+        "throughput_tokens": sum(len(t) for t in token_lists),
+        "lid_cmi_cpu": n / cpu_lid,
+        "lid_cmi_wall": n / wall_lid,
+        "tokenize_cpu": n / cpu_tok,
+        "analyze_batch_cpu": n / cpu_all,
+        "analyze_batch_wall": n / wall_all,
+    }
 
 
 def bench_roman_to_deva_speed() -> dict:
@@ -302,15 +324,23 @@ def bench_roman_to_deva_speed() -> dict:
     pack = get_pack("hi")
     _ = pack.native_index  # loaded, not timed
     texts = resources.read_lines("lid/hi_latn.txt") + [r["text"] for r in resources.read_tsv("lid/noised_lines.tsv")]
-    words = [tok for a in Analyzer("hi").analyze_batch(texts) for tok, tag in zip(a.tokens, a.tags)
-             if tag == "hi" and tok.isascii() and tok.isalpha()]
+    words = [
+        tok
+        for a in Analyzer("hi").analyze_batch(texts)
+        for tok, tag in zip(a.tokens, a.tags)
+        if tag == "hi" and tok.isascii() and tok.isalpha()
+    ]
     distinct = list(dict.fromkeys(words))
     pack._to_native.clear()
     cpu_stream, _ = _timed(lambda: [pack.native_word(w) for w in words])
     pack._to_native.clear()
     cpu_distinct, _ = _timed(lambda: [pack.native_word(w) for w in distinct])
-    return {"roman_to_deva_words": len(words), "roman_to_deva_words_cpu": len(words) / cpu_stream,
-            "roman_to_deva_distinct": len(distinct), "roman_to_deva_distinct_cpu": len(distinct) / cpu_distinct}
+    return {
+        "roman_to_deva_words": len(words),
+        "roman_to_deva_words_cpu": len(words) / cpu_stream,
+        "roman_to_deva_distinct": len(distinct),
+        "roman_to_deva_distinct_cpu": len(distinct) / cpu_distinct,
+    }
 
 
 # ---------------------------------------------------------------- the Tamil pack (issue #20)
@@ -352,8 +382,12 @@ def bench_ta_translit() -> dict:
         for roman in romans:
             pairs += 1
             to_taml += pack.native_word(roman) == normalize_indic(row["taml"])
-    return {"ta_translit_words": len(rows), "ta_taml_to_roman_accepted": to_roman / len(rows),
-            "ta_translit_pairs": pairs, "ta_roman_to_taml_exact": to_taml / pairs}
+    return {
+        "ta_translit_words": len(rows),
+        "ta_taml_to_roman_accepted": to_roman / len(rows),
+        "ta_translit_pairs": pairs,
+        "ta_roman_to_taml_exact": to_taml / pairs,
+    }
 
 
 def bench_ta_sentence() -> dict:
@@ -372,11 +406,13 @@ def bench_ta_sentence() -> dict:
         per[("sealed" if k % 2 else "dev") + " ok"] += ok
         if not ok:
             per[f"err {row['label']}->{lang}"] += 1
-    return {"ta_sentence_rows": len(rows),
-            "ta_sentence_accuracy": sum(per[x + " ok"] for x in TA_SENTENCE_LABELS) / len(rows),
-            "ta_sentence_accuracy_sealed_half": per["sealed ok"] / per["sealed"],
-            "ta_sentence_per_label": {x: f"{per[x + ' ok']}/{per[x]}" for x in TA_SENTENCE_LABELS if per[x]},
-            "ta_sentence_errors": {k[4:]: v for k, v in sorted(per.items()) if k.startswith("err ")}}
+    return {
+        "ta_sentence_rows": len(rows),
+        "ta_sentence_accuracy": sum(per[x + " ok"] for x in TA_SENTENCE_LABELS) / len(rows),
+        "ta_sentence_accuracy_sealed_half": per["sealed ok"] / per["sealed"],
+        "ta_sentence_per_label": {x: f"{per[x + ' ok']}/{per[x]}" for x in TA_SENTENCE_LABELS if per[x]},
+        "ta_sentence_errors": {k[4:]: v for k, v in sorted(per.items()) if k.startswith("err ")},
+    }
 
 
 def bench_ta_noise(analyzer: Analyzer) -> dict:
@@ -401,8 +437,11 @@ def bench_ta_noise(analyzer: Analyzer) -> dict:
     kinds = {
         "title_case": lambda t, r: t.capitalize() if latin_word(t) else t,
         "all_caps": lambda t, r: t.upper() if latin_word(t) else t,
-        "vowels": lambda t, r: vowels.change(t, r) if latin_word(t) and len(t) >= 4 and r.random() < 0.5
-        and any(c in "aeiou" for c in t[1:-1]) else t,
+        "vowels": lambda t, r: (
+            vowels.change(t, r)
+            if latin_word(t) and len(t) >= 4 and r.random() < 0.5 and any(c in "aeiou" for c in t[1:-1])
+            else t
+        ),
         "sms": lambda t, r: sms(t, r) if t.lower() in table else t,
         "elongate": lambda t, r: stretch.change(t, r) if latin_word(t) and r.random() < 0.3 else t,
     }
@@ -430,7 +469,7 @@ def ta_throughput_corpus(n: int, seed: int = 0) -> list[str]:
     out = []
     for _ in range(n):
         a, b = rng.choice(lines).split(), rng.choice(lines).split()
-        out.append(" ".join(a[: max(1, len(a) // 2)] + b[len(b) // 2:]))
+        out.append(" ".join(a[: max(1, len(a) // 2)] + b[len(b) // 2 :]))
     return out
 
 
@@ -442,7 +481,7 @@ def bench_ta_throughput(n: int) -> dict:
 
     def full():
         for i in range(0, len(texts), 4096):
-            analyzer.analyze_batch(texts[i:i + 4096])
+            analyzer.analyze_batch(texts[i : i + 4096])
 
     cpu, wall = _timed(full)
     return {"ta_throughput_sentences": n, "ta_analyze_batch_cpu": n / cpu, "ta_analyze_batch_wall": n / wall}
@@ -451,25 +490,35 @@ def bench_ta_throughput(n: int) -> dict:
 def run_ta(args, f: dict) -> None:
     analyzer = Analyzer("ta").warm()
     f.update(bench_ta_word_lid(analyzer))
-    print(f"ta word LID       {f['ta_word_tokens']} tokens (ta/en/univ, names as univ): {f['ta_word_accuracy']:.1%}; "
-          + ", ".join(f"{s} {f['ta_word_accuracy_' + s]:.1%}" for s in TA_SOURCES)
-          + f"; six tags {f['ta_word_accuracy_six_tags']:.1%}")
+    print(
+        f"ta word LID       {f['ta_word_tokens']} tokens (ta/en/univ, names as univ): {f['ta_word_accuracy']:.1%}; "
+        + ", ".join(f"{s} {f['ta_word_accuracy_' + s]:.1%}" for s in TA_SOURCES)
+        + f"; six tags {f['ta_word_accuracy_six_tags']:.1%}"
+    )
     print(f"                  errors gold->predicted: {f['ta_word_errors']}")
     f.update(bench_ta_translit())
-    print(f"ta translit       {f['ta_translit_words']} Tamil words → Roman: an accepted spelling "
-          f"{f['ta_taml_to_roman_accepted']:.1%}; {f['ta_translit_pairs']} Roman → Tamil pairs: exact "
-          f"{f['ta_roman_to_taml_exact']:.1%}")
+    print(
+        f"ta translit       {f['ta_translit_words']} Tamil words → Roman: an accepted spelling "
+        f"{f['ta_taml_to_roman_accepted']:.1%}; {f['ta_translit_pairs']} Roman → Tamil pairs: exact "
+        f"{f['ta_roman_to_taml_exact']:.1%}"
+    )
     f.update(bench_ta_sentence())
-    print(f"ta sentence ID    {f['ta_sentence_rows']} lines (all packs): {f['ta_sentence_accuracy']:.1%} "
-          f"(never-looked-at half {f['ta_sentence_accuracy_sealed_half']:.1%}); per label {f['ta_sentence_per_label']}; "
-          f"errors {f['ta_sentence_errors']}")
+    print(
+        f"ta sentence ID    {f['ta_sentence_rows']} lines (all packs): {f['ta_sentence_accuracy']:.1%} "
+        f"(never-looked-at half {f['ta_sentence_accuracy_sealed_half']:.1%}); per label {f['ta_sentence_per_label']}; "
+        f"errors {f['ta_sentence_errors']}"
+    )
     f.update(bench_ta_noise(analyzer))
-    print("ta noise          word LID on the gold sentences after: "
-          + ", ".join(f"{k} {v:.1%}" for k, v in f["ta_noise_word_accuracy"].items()))
+    print(
+        "ta noise          word LID on the gold sentences after: "
+        + ", ".join(f"{k} {v:.1%}" for k, v in f["ta_noise_word_accuracy"].items())
+    )
     if not args.skip_throughput:
         f.update(bench_ta_throughput(args.sentences))
-        print(f"ta throughput     {f['ta_throughput_sentences']:,} sentences: analyze_batch "
-              f"{f['ta_analyze_batch_cpu']:,.0f}/s per CPU second ({f['ta_analyze_batch_wall']:,.0f}/s wall)")
+        print(
+            f"ta throughput     {f['ta_throughput_sentences']:,} sentences: analyze_batch "
+            f"{f['ta_analyze_batch_cpu']:,.0f}/s per CPU second ({f['ta_analyze_batch_wall']:,.0f}/s wall)"
+        )
 
 
 # ---------------------------------------------------------------- report
@@ -487,38 +536,53 @@ def check(figures: dict) -> list[str]:
 def run_hi(args, f: dict) -> None:
     analyzer = Analyzer("hi").warm()
     f.update(bench_dev_word_lid(analyzer))
-    print(f"dev word LID      {f['dev_word_tokens']} tokens (hi/en/univ, names as univ): "
-          f"{f['dev_word_accuracy']:.1%}; " + ", ".join(f"{s} {f['dev_word_accuracy_' + s]:.1%}" for s in SOURCES)
-          + f"; sealed quarter {f['dev_word_accuracy_sealed_quarter']:.1%}; six tags {f['dev_word_accuracy_six_tags']:.1%}")
+    print(
+        f"dev word LID      {f['dev_word_tokens']} tokens (hi/en/univ, names as univ): "
+        f"{f['dev_word_accuracy']:.1%}; "
+        + ", ".join(f"{s} {f['dev_word_accuracy_' + s]:.1%}" for s in SOURCES)
+        + f"; sealed quarter {f['dev_word_accuracy_sealed_quarter']:.1%}; six tags {f['dev_word_accuracy_six_tags']:.1%}"
+    )
     print(f"                  errors gold->predicted: {f['dev_word_errors']}")
     f.update(bench_dev_translit())
     f.update(bench_unlisted())
-    print(f"dev translit      {f['dev_translit_pairs']} Roman→Devanagari pairs: exact {f['dev_roman_to_deva_exact']:.1%}"
-          f" (words withheld from the frequency list: {f['unlisted_roman_to_deva_exact']:.1%} of {f['unlisted_words']}); "
-          f"{f['dev_translit_words']} Devanagari→Roman words: a spelling people use {f['dev_deva_to_roman_used']:.1%}")
+    print(
+        f"dev translit      {f['dev_translit_pairs']} Roman→Devanagari pairs: exact {f['dev_roman_to_deva_exact']:.1%}"
+        f" (words withheld from the frequency list: {f['unlisted_roman_to_deva_exact']:.1%} of {f['unlisted_words']}); "
+        f"{f['dev_translit_words']} Devanagari→Roman words: a spelling people use {f['dev_deva_to_roman_used']:.1%}"
+    )
     f.update(bench_dev_sentence(analyzer))
-    print(f"dev sentence ID   {f['dev_sentence_rows']} lines: {f['dev_sentence_accuracy']:.1%}; "
-          f"per language {f['dev_sentence_per_language']}")
+    print(
+        f"dev sentence ID   {f['dev_sentence_rows']} lines: {f['dev_sentence_accuracy']:.1%}; "
+        f"per language {f['dev_sentence_per_language']}"
+    )
     f.update(bench_gold_word_lid(analyzer))
     f.update(bench_gold_translit())
     f.update(bench_gold_sentence(analyzer))
-    print(f"gold sets         word LID {f['gold_word_accuracy']:.1%} of {f['gold_word_tokens']} tokens "
-          f"(errors {f['gold_word_errors']}); Devanagari→Roman exact {f['gold_translit_exact']:.1%} of "
-          f"{f['gold_translit_rows']}, CER {f['gold_translit_cer']:.2%} (rules alone {f['gold_translit_rules_only_exact']:.1%}); "
-          f"sentence ID {f['gold_sentence_accuracy']:.1%} of {f['gold_sentence_rows']} (errors {f['gold_sentence_errors']})")
+    print(
+        f"gold sets         word LID {f['gold_word_accuracy']:.1%} of {f['gold_word_tokens']} tokens "
+        f"(errors {f['gold_word_errors']}); Devanagari→Roman exact {f['gold_translit_exact']:.1%} of "
+        f"{f['gold_translit_rows']}, CER {f['gold_translit_cer']:.2%} (rules alone {f['gold_translit_rules_only_exact']:.1%}); "
+        f"sentence ID {f['gold_sentence_accuracy']:.1%} of {f['gold_sentence_rows']} (errors {f['gold_sentence_errors']})"
+    )
     f.update(bench_noise(analyzer))
-    print("noise robustness  word LID on the gold sentences after: "
-          + ", ".join(f"{k} {v:.1%}" for k, v in f["noise_word_accuracy"].items()))
+    print(
+        "noise robustness  word LID on the gold sentences after: "
+        + ", ".join(f"{k} {v:.1%}" for k, v in f["noise_word_accuracy"].items())
+    )
     if not args.skip_throughput:
         f.update(bench_throughput(args.sentences))
-        print(f"throughput        {f['throughput_sentences']:,} sentences ({f['throughput_tokens']:,} tokens): "
-              f"analyze_batch (tokenize + LID + CMI + sentence ID) {f['analyze_batch_cpu']:,.0f}/s per CPU second "
-              f"({f['analyze_batch_wall']:,.0f}/s wall); word LID + CMI {f['lid_cmi_cpu']:,.0f}/s "
-              f"({f['lid_cmi_wall']:,.0f}/s wall); tokenize {f['tokenize_cpu']:,.0f}/s")
+        print(
+            f"throughput        {f['throughput_sentences']:,} sentences ({f['throughput_tokens']:,} tokens): "
+            f"analyze_batch (tokenize + LID + CMI + sentence ID) {f['analyze_batch_cpu']:,.0f}/s per CPU second "
+            f"({f['analyze_batch_wall']:,.0f}/s wall); word LID + CMI {f['lid_cmi_cpu']:,.0f}/s "
+            f"({f['lid_cmi_wall']:,.0f}/s wall); tokenize {f['tokenize_cpu']:,.0f}/s"
+        )
         f.update(bench_roman_to_deva_speed())
-        print(f"Roman→Devanagari  {f['roman_to_deva_words']:,} Roman Hindi tokens: {f['roman_to_deva_words_cpu']:,.0f} words/s "
-              f"per CPU second; {f['roman_to_deva_distinct']:,} distinct words, each computed: "
-              f"{f['roman_to_deva_distinct_cpu']:,.0f} words/s")
+        print(
+            f"Roman→Devanagari  {f['roman_to_deva_words']:,} Roman Hindi tokens: {f['roman_to_deva_words_cpu']:,.0f} words/s "
+            f"per CPU second; {f['roman_to_deva_distinct']:,} distinct words, each computed: "
+            f"{f['roman_to_deva_distinct_cpu']:,.0f} words/s"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,8 +22,33 @@ from tadka.importer import import_file  # noqa: E402
 from tadka.records import validate_record  # noqa: E402
 from tadka.workspace import Workspace  # noqa: E402
 
-WORDS = ("mandi", "bhav", "aaj", "kya", "hai", "UPI", "PIN", "kabhi", "share", "mat", "karo", "train", "ka",
-         "PNR", "status", "check", "karne", "ke", "liye", "app", "kholo", "bahut", "accha", "nahi", "weather")
+WORDS = (
+    "mandi",
+    "bhav",
+    "aaj",
+    "kya",
+    "hai",
+    "UPI",
+    "PIN",
+    "kabhi",
+    "share",
+    "mat",
+    "karo",
+    "train",
+    "ka",
+    "PNR",
+    "status",
+    "check",
+    "karne",
+    "ke",
+    "liye",
+    "app",
+    "kholo",
+    "bahut",
+    "accha",
+    "nahi",
+    "weather",
+)
 
 
 def synthetic(n: int, seed: int = 0) -> list[dict]:

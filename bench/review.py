@@ -31,10 +31,43 @@ from tadka.records import Record  # noqa: E402
 from tadka.workspace import Workspace  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WORDS = ("mandi", "bhav", "aaj", "kya", "hai", "UPI", "PIN", "kabhi", "share", "mat", "karo", "train", "ka",
-         "PNR", "status", "check", "karne", "ke", "liye", "app", "kholo", "bahut", "accha", "nahi", "weather")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WORDS = (
+    "mandi",
+    "bhav",
+    "aaj",
+    "kya",
+    "hai",
+    "UPI",
+    "PIN",
+    "kabhi",
+    "share",
+    "mat",
+    "karo",
+    "train",
+    "ka",
+    "PNR",
+    "status",
+    "check",
+    "karne",
+    "ke",
+    "liye",
+    "app",
+    "kholo",
+    "bahut",
+    "accha",
+    "nahi",
+    "weather",
+)
 # The next record is on screen once its container (keyed by id) is the only one and shows its turns.
 SHOWN_JS = """(prev) => {
   const els = document.querySelectorAll('[class*="st-key-rec-"]');
@@ -72,8 +105,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 def report(name: str, ms: list[float], target: str = "") -> None:
-    print(f"{name:<38} p50 {pct(ms, 50):7.1f} ms   p95 {pct(ms, 95):7.1f} ms   max {max(ms):7.1f} ms"
-          f"   (n={len(ms)}) {target}")
+    print(
+        f"{name:<38} p50 {pct(ms, 50):7.1f} ms   p95 {pct(ms, 95):7.1f} ms   max {max(ms):7.1f} ms"
+        f"   (n={len(ms)}) {target}"
+    )
 
 
 def free_port() -> int:
@@ -87,8 +122,21 @@ def browser_bench(root: Path, accepts: int) -> None:
 
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tadka.apps.cli", "review", str(root), "--port", str(port),
-                             "--reviewer", "bench-browser"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tadka.apps.cli",
+            "review",
+            str(root),
+            "--port",
+            str(port),
+            "--reviewer",
+            "bench-browser",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -107,8 +155,10 @@ def browser_bench(root: Path, accepts: int) -> None:
             page.goto(url)
             current = page.wait_for_function(RECORD_JS, arg=None, timeout=120_000).json_value()
             first = time.perf_counter() - t1
-            print(f"app start: server answers in {health:.2f} s; first record on screen {first:.2f} s after the "
-                  f"page opens (cold: builds the stage index); {health + first:.2f} s from `tadka review`")
+            print(
+                f"app start: server answers in {health:.2f} s; first record on screen {first:.2f} s after the "
+                f"page opens (cold: builds the stage index); {health + first:.2f} s from `tadka review`"
+            )
             page.reload()
             t1 = time.perf_counter()
             current = page.wait_for_function(RECORD_JS, arg=None, timeout=60_000).json_value()
@@ -156,8 +206,10 @@ def main() -> None:
     ap.add_argument("--accepts", type=int, default=100)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
-    print(f"tadka review bench: {args.n:,} records, {args.accepts} accepts, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}, pid {os.getpid()}")
+    print(
+        f"tadka review bench: {args.n:,} records, {args.accepts} accepts, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}, pid {os.getpid()}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         ws = Workspace.init(Path(tmp, "ws"))

@@ -40,9 +40,13 @@ sys.path.insert(0, str(ROOT))  # tests.curate.llama_server: the same server the 
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "curate" / "loopback.py"), "--latency", str(latency),
-                             "--no-keys"], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "curate" / "loopback.py"), "--latency", str(latency), "--no-keys"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     port = int(proc.stdout.readline())
     return proc, f"http://127.0.0.1:{port}/v1"
 
@@ -54,14 +58,22 @@ def cpu_seconds(pid: int) -> float:
 
 
 def chats(n: int, tag: str) -> list[Request]:
-    return [Request([{"role": "system", "content": "Hinglish mein jawab do."},
-                     {"role": "user", "content": f"{tag} sawal {i}: UPI PIN kaise badlein?"}]) for i in range(n)]
+    return [
+        Request(
+            [
+                {"role": "system", "content": "Hinglish mein jawab do."},
+                {"role": "user", "content": f"{tag} sawal {i}: UPI PIN kaise badlein?"},
+            ]
+        )
+        for i in range(n)
+    ]
 
 
 def run(server: subprocess.Popen, base_url: str, n: int, concurrency: int, cache: str | None, tag: str):
     """(requests/s, client CPU ms per request, server CPU ms per request)."""
-    with OpenAITeacher("gpt-4o-mini", base_url=base_url, concurrency=concurrency, cache=cache, retries=0,
-                       timeout=30, progress=False) as teacher:
+    with OpenAITeacher(
+        "gpt-4o-mini", base_url=base_url, concurrency=concurrency, cache=cache, retries=0, timeout=30, progress=False
+    ) as teacher:
         teacher.generate(chats(concurrency, f"warm-{tag}"), GenParams())  # open the pool's connections
         requests = chats(n, tag)
         cpu, server_cpu, start = time.process_time(), cpu_seconds(server.pid), time.perf_counter()
@@ -88,25 +100,37 @@ def llama_records_per_minute(n: int, concurrencies: list[int]) -> list[str]:
     lines = []
     tagger = default_tagger()  # loaded once, outside the timings
     with llama_server.LlamaServer() as srv:
-        warm = GenerateConfig(teacher="openai", model=llama_server.ALIAS, base_url=srv.base_url, n=1, cmi="0-100",
-                              seed=99, timeout=300)
+        warm = GenerateConfig(
+            teacher="openai", model=llama_server.ALIAS, base_url=srv.base_url, n=1, cmi="0-100", seed=99, timeout=300
+        )
         with OpenAITeacher.from_config(warm) as teacher:  # pages the model in; not timed
             teacher.progress = False
             generate(None, warm, teacher=teacher, tagger=tagger, write=False)
         for c in concurrencies:
             # cache off (no workspace): every record is a real request; the same prompts at each concurrency
-            cfg = GenerateConfig(teacher="openai", model=llama_server.ALIAS, base_url=srv.base_url, n=n, cmi="0-100",
-                                 concurrency=c, chunk=max(c, 2), timeout=300, json_mode="object")
+            cfg = GenerateConfig(
+                teacher="openai",
+                model=llama_server.ALIAS,
+                base_url=srv.base_url,
+                n=n,
+                cmi="0-100",
+                concurrency=c,
+                chunk=max(c, 2),
+                timeout=300,
+                json_mode="object",
+            )
             with OpenAITeacher.from_config(cfg) as teacher:
                 teacher.progress = False
                 result = generate(None, cfg, project_seed=0, teacher=teacher, tagger=tagger, write=False)
                 sent, usage = teacher.usage.requests, teacher.usage
             per_request = result.seconds / max(1, sent)
-            lines.append(f"llama-cpp-python server, SmolLM2-135M Q4_1, concurrency {c}: "
-                         f"{60 * result.written / result.seconds:.1f} records/min ({result.written} records, "
-                         f"{sent} requests answered, {per_request:.1f} s/request, {usage.prompt_tokens // max(1, sent)} "
-                         f"prompt + {usage.completion_tokens // max(1, sent)} completion tokens/request, "
-                         f"rung {teacher.ladder.step})")
+            lines.append(
+                f"llama-cpp-python server, SmolLM2-135M Q4_1, concurrency {c}: "
+                f"{60 * result.written / result.seconds:.1f} records/min ({result.written} records, "
+                f"{sent} requests answered, {per_request:.1f} s/request, {usage.prompt_tokens // max(1, sent)} "
+                f"prompt + {usage.completion_tokens // max(1, sent)} completion tokens/request, "
+                f"rung {teacher.ladder.step})"
+            )
             print(lines[-1], flush=True)
     return lines
 
@@ -127,14 +151,18 @@ def main() -> None:
     server, url = start_server(0.0)
     try:
         rate, cpu, server_cpu = run(server, url, args.n, args.concurrency, None, "fast")
-        summary.append(f"client overhead, zero-latency server: {rate:,.0f} requests/s (target >= 1,000); client CPU "
-                       f"{cpu:.2f} ms/request (= {1000 / cpu:,.0f} requests/s per free core), "
-                       f"server CPU {server_cpu:.2f} ms/request")
+        summary.append(
+            f"client overhead, zero-latency server: {rate:,.0f} requests/s (target >= 1,000); client CPU "
+            f"{cpu:.2f} ms/request (= {1000 / cpu:,.0f} requests/s per free core), "
+            f"server CPU {server_cpu:.2f} ms/request"
+        )
         print(summary[-1])
         with tempfile.TemporaryDirectory() as tmp:
             rate, cpu, _ = run(server, url, args.n, args.concurrency, os.path.join(tmp, "teacher.db"), "fast-cache")
-        print(f"  same, every answer committed to cache/teacher.db: {rate:,.0f} requests/s, "
-              f"client CPU {cpu:.2f} ms/request")
+        print(
+            f"  same, every answer committed to cache/teacher.db: {rate:,.0f} requests/s, "
+            f"client CPU {cpu:.2f} ms/request"
+        )
     finally:
         subproc.stop_child(server)
 
@@ -142,8 +170,10 @@ def main() -> None:
     try:
         rate, cpu, _ = run(server, url, args.n_slow, args.concurrency, None, "slow")
         ideal = args.concurrency / 0.2
-        summary.append(f"200 ms server: {rate:,.0f} requests/s, {100 * rate / ideal:.1f} % of the ideal {ideal:.0f} "
-                       f"(target >= 90 %); client CPU {cpu:.2f} ms/request")
+        summary.append(
+            f"200 ms server: {rate:,.0f} requests/s, {100 * rate / ideal:.1f} % of the ideal {ideal:.0f} "
+            f"(target >= 90 %); client CPU {cpu:.2f} ms/request"
+        )
         print(summary[-1])
     finally:
         subproc.stop_child(server)

@@ -44,18 +44,41 @@ def plain_trl(args: argparse.Namespace) -> None:
     data = load_dataset("json", data_files=args.data, split="train").select_columns(["messages"])
     model = AutoModelForCausalLM.from_pretrained(args.model)
     config = SFTConfig(
-        output_dir=args.out, max_steps=args.steps, per_device_train_batch_size=args.batch, max_length=args.max_length,
-        learning_rate=2e-4, lr_scheduler_type="cosine", warmup_steps=0.03, logging_steps=1, save_strategy="no",
-        report_to="none", use_cpu=True, bf16=False, gradient_checkpointing=False, assistant_only_loss=True,
-        seed=0, data_seed=0, disable_tqdm=True, dataloader_num_workers=0)
+        output_dir=args.out,
+        max_steps=args.steps,
+        per_device_train_batch_size=args.batch,
+        max_length=args.max_length,
+        learning_rate=2e-4,
+        lr_scheduler_type="cosine",
+        warmup_steps=0.03,
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        use_cpu=True,
+        bf16=False,
+        gradient_checkpointing=False,
+        assistant_only_loss=True,
+        seed=0,
+        data_seed=0,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
     peft = LoraConfig(task_type="CAUSAL_LM", r=8, lora_alpha=16, lora_dropout=0.05, target_modules="all-linear")
     trainer = SFTTrainer(model=model, args=config, train_dataset=data, processing_class=tokenizer, peft_config=peft)
     cpu = time.process_time()
     out = trainer.train()
     cpu = time.process_time() - cpu
     tokens = max(r.get("num_tokens", 0) for r in trainer.state.log_history)
-    print(json.dumps({"tokens_per_s": tokens / out.metrics["train_runtime"], "tokens_per_cpu_s": tokens / cpu,
-                      "num_tokens": tokens, "train_runtime": out.metrics["train_runtime"]}))
+    print(
+        json.dumps(
+            {
+                "tokens_per_s": tokens / out.metrics["train_runtime"],
+                "tokens_per_cpu_s": tokens / cpu,
+                "num_tokens": tokens,
+                "train_runtime": out.metrics["train_runtime"],
+            }
+        )
+    )
 
 
 def measured(argv: list[str], cwd: Path | None = None) -> tuple[str, float]:
@@ -113,27 +136,73 @@ def report(args: argparse.Namespace, tmp: Path, ws, model: str, template_text: s
     template.write_text(template_text, encoding="utf-8")
     sides: dict[str, list[tuple[float, float, float]]] = {"trl": [], "tadka": []}  # tokens/s, tokens/CPU-s, MiB
     for i in range(args.repeat):
-        out, rss = measured([sys.executable, __file__, "--plain", "--model", model, "--template", str(template),
-                             "--data", str(data), "--out", str(tmp / f"plain{i}"), "--steps", str(args.steps),
-                             "--batch", str(args.batch), "--max-length", str(args.max_length)])
+        out, rss = measured(
+            [
+                sys.executable,
+                __file__,
+                "--plain",
+                "--model",
+                model,
+                "--template",
+                str(template),
+                "--data",
+                str(data),
+                "--out",
+                str(tmp / f"plain{i}"),
+                "--steps",
+                str(args.steps),
+                "--batch",
+                str(args.batch),
+                "--max-length",
+                str(args.max_length),
+            ]
+        )
         plain = json.loads(out.strip().splitlines()[-1])
         sides["trl"].append((plain["tokens_per_s"], plain["tokens_per_cpu_s"], rss))
         name = f"bench{i}"
-        _, rss = measured([sys.executable, "-m", "tadka.train", "-w", str(ws.root), "--dataset", str(data),
-                           "--base", model, "--chat-template", str(template), "--max-steps", str(args.steps),
-                           "--batch-size", str(args.batch), "--max-length", str(args.max_length),
-                           "--save-every", "100000", "--name", name, "--learning-rate", "2e-4"], cwd=ws.root)
+        _, rss = measured(
+            [
+                sys.executable,
+                "-m",
+                "tadka.train",
+                "-w",
+                str(ws.root),
+                "--dataset",
+                str(data),
+                "--base",
+                model,
+                "--chat-template",
+                str(template),
+                "--max-steps",
+                str(args.steps),
+                "--batch-size",
+                str(args.batch),
+                "--max-length",
+                str(args.max_length),
+                "--save-every",
+                "100000",
+                "--name",
+                name,
+                "--learning-rate",
+                "2e-4",
+            ],
+            cwd=ws.root,
+        )
         m = json.loads((ws.runs_dir / name / "run_card.json").read_text())["metrics"]
         sides["tadka"].append((m["tokens_per_s"], m["num_tokens"] / m["train_cpu_s"], rss))
     best = {k: (max(r[0] for r in v), max(r[1] for r in v), min(r[2] for r in v)) for k, v in sides.items()}
-    print(f"model {args.base}, {args.steps} steps x {args.repeat}, batch {args.batch}, max_length {args.max_length}, "
-          f"LoRA r=8 all-linear, {os.cpu_count()} CPUs (best of each side)")
+    print(
+        f"model {args.base}, {args.steps} steps x {args.repeat}, batch {args.batch}, max_length {args.max_length}, "
+        f"LoRA r=8 all-linear, {os.cpu_count()} CPUs (best of each side)"
+    )
     for side in ("trl", "tadka"):
         tps, cps, rss = best[side]
         print(f"  {side:6s} {tps:8.1f} tokens/s  {cps:8.1f} tokens/CPU-s   peak RSS {rss:7.0f} MiB")
-    print(f"  tadka/trl: tokens/s {best['tadka'][0] / best['trl'][0]:.3f}, tokens/CPU-s "
-          f"{best['tadka'][1] / best['trl'][1]:.3f} (target >= 0.95; on a shared machine trust the CPU-time "
-          f"ratio), memory {best['tadka'][2] / best['trl'][2]:.3f} (target <= 1.05)")
+    print(
+        f"  tadka/trl: tokens/s {best['tadka'][0] / best['trl'][0]:.3f}, tokens/CPU-s "
+        f"{best['tadka'][1] / best['trl'][1]:.3f} (target >= 0.95; on a shared machine trust the CPU-time "
+        f"ratio), memory {best['tadka'][2] / best['trl'][2]:.3f} (target <= 1.05)"
+    )
 
 
 if __name__ == "__main__":

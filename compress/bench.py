@@ -48,8 +48,9 @@ class Variant:
     requested: bool = True  # False for the reference benched only to compare against
 
 
-def command(variant: Variant, inputs: Path, threads: list[int], out: Path, *, spin: bool = False,
-            speed_only: bool = False) -> list[str]:
+def command(
+    variant: Variant, inputs: Path, threads: list[int], out: Path, *, spin: bool = False, speed_only: bool = False
+) -> list[str]:
     fmt = formats.get(variant.format)
     if fmt.family == "torch":
         cmd = [sys.executable, "-m", "tadka.compress.torch_runner"]
@@ -62,15 +63,26 @@ def command(variant: Variant, inputs: Path, threads: list[int], out: Path, *, sp
         cmd = [sys.executable, str(script)]
         if not spin:
             cmd.append("--no-spin")
-    cmd += ["--model", str(variant.path), "--inputs", str(inputs), "--threads", ",".join(map(str, threads)),
-            "--format", variant.name, "--out", str(out)]
+    cmd += [
+        "--model",
+        str(variant.path),
+        "--inputs",
+        str(inputs),
+        "--threads",
+        ",".join(map(str, threads)),
+        "--format",
+        variant.name,
+        "--out",
+        str(out),
+    ]
     if speed_only:
         cmd.append("--speed-only")
     return cmd
 
 
-def run_variant(variant: Variant, inputs: Path, threads: list[int], work: Path, *, spin: bool = False,
-                speed_only: bool = False) -> dict[str, Any]:
+def run_variant(
+    variant: Variant, inputs: Path, threads: list[int], work: Path, *, spin: bool = False, speed_only: bool = False
+) -> dict[str, Any]:
     """hil_bench's JSON for one variant, plus its name, format, size and build time; ``error`` if it failed."""
     out = work / f"{slug(variant.name)}.json"
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
@@ -78,14 +90,26 @@ def run_variant(variant: Variant, inputs: Path, threads: list[int], work: Path, 
         env["OMP_WAIT_POLICY"] = "passive"
     started = time.monotonic()
     try:
-        done = subproc.run(command(variant, inputs, threads, out, spin=spin, speed_only=speed_only),
-                           capture_output=True, text=True, env=env, timeout=BENCH_TIMEOUT_S)
+        done = subproc.run(
+            command(variant, inputs, threads, out, spin=spin, speed_only=speed_only),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=BENCH_TIMEOUT_S,
+        )
     except subprocess.TimeoutExpired:
         done = subprocess.CompletedProcess([], -9, "", f"timed out after {BENCH_TIMEOUT_S:g} s (killed)")
-    row: dict[str, Any] = {"name": variant.name, "format": variant.format, "source": variant.source,
-                           "runtime_family": formats.get(variant.format).family, "requested": variant.requested,
-                           "size_bytes": size_bytes(variant.path), "build_s": variant.build_s,
-                           "path": str(variant.path), "bench_s": round(time.monotonic() - started, 1)}
+    row: dict[str, Any] = {
+        "name": variant.name,
+        "format": variant.format,
+        "source": variant.source,
+        "runtime_family": formats.get(variant.format).family,
+        "requested": variant.requested,
+        "size_bytes": size_bytes(variant.path),
+        "build_s": variant.build_s,
+        "path": str(variant.path),
+        "bench_s": round(time.monotonic() - started, 1),
+    }
     if done.returncode != 0 or not out.is_file():
         lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
         row["error"] = (lines[-1] if lines else f"exit status {done.returncode}")[:300]
@@ -111,8 +135,9 @@ def latency(row: dict[str, Any], threads: int, kind: str) -> float | None:
     return None
 
 
-def bench(variants: list[Variant], inputs: Path, threads: list[int], work: Path, *, spin: bool = False,
-          echo=None) -> dict[str, Any]:
+def bench(
+    variants: list[Variant], inputs: Path, threads: list[int], work: Path, *, spin: bool = False, echo=None
+) -> dict[str, Any]:
     """Bench every variant (the reference first) and return the bench.json content."""
     work.mkdir(parents=True, exist_ok=True)
     ordered = sorted(variants, key=lambda v: not (v.format == REFERENCE and v.source == "merged"))
@@ -121,23 +146,35 @@ def bench(variants: list[Variant], inputs: Path, threads: list[int], work: Path,
         if echo:
             echo(f"bench {v.name} ({', '.join(map(str, threads))} threads)")
         rows.append(run_variant(v, inputs, threads, work, spin=spin))
-    reference = next((r for r in rows if r["format"] == REFERENCE and r["source"] == "merged" and "error" not in r), None)
+    reference = next(
+        (r for r in rows if r["format"] == REFERENCE and r["source"] == "merged" and "error" not in r), None
+    )
     for r in rows:
         r["agreement"] = agreement(r, reference)
         r.pop("flip_answers", None)  # token ids of every answer: kept in the per-variant JSON, not in bench.json
     return {
-        "schema": 1, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "threads": threads,
-        "reference": REFERENCE, "spin": spin,
-        "machine": {"machine": platform.machine(), "processor": platform.processor(), "cpus": os.cpu_count(),
-                    "system": platform.system(), "python": platform.python_version()},
+        "schema": 1,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "threads": threads,
+        "reference": REFERENCE,
+        "spin": spin,
+        "machine": {
+            "machine": platform.machine(),
+            "processor": platform.processor(),
+            "cpus": os.cpu_count(),
+            "system": platform.system(),
+            "python": platform.python_version(),
+        },
         "variants": rows,
     }
 
 
 def table(report: dict[str, Any]) -> str:
     """format × threads: TTFT, tok/s, RSS, size, ppl, flip rate and agreement, one line each."""
-    head = (f"{'variant':<26} {'thr':>3} {'TTFT ms':>9} {'tok/s':>7} {'ms/tok':>7} {'RSS MB':>7} {'size MiB':>8} "
-            f"{'KV B/tok':>8} {'ppl':>8} {'flip':>5} {'agree':>5}")
+    head = (
+        f"{'variant':<26} {'thr':>3} {'TTFT ms':>9} {'tok/s':>7} {'ms/tok':>7} {'RSS MB':>7} {'size MiB':>8} "
+        f"{'KV B/tok':>8} {'ppl':>8} {'flip':>5} {'agree':>5}"
+    )
     lines = [head, "-" * len(head)]
     for v in report["variants"]:
         size = v["size_bytes"] / 2**20
@@ -150,17 +187,24 @@ def table(report: dict[str, Any]) -> str:
                 ppl = f"{v['ppl']:.3f}" if v.get("ppl") is not None else "-"
                 flip = f"{v['flip_rate']:.2f}" if v.get("flip_rate") is not None else "-"
                 agree = f"{v['agreement']:.2f}" if v.get("agreement") is not None else "-"
-                tail = (f"{v.get('peak_rss_mb') or 0:>7.0f} {size:>8.1f} {v.get('kv_bytes_per_token') or 0:>8.0f} "
-                        f"{ppl:>8} {flip:>5} {agree:>5}")
-            lines.append(f"{v['name'] if i == 0 else '':<26} {r['threads']:>3} {r['ttft_ms']:>9.1f} "
-                         f"{r['decode_tok_s']:>7.1f} {r['ms_per_token']:>7.1f} {tail}")
+                tail = (
+                    f"{v.get('peak_rss_mb') or 0:>7.0f} {size:>8.1f} {v.get('kv_bytes_per_token') or 0:>8.0f} "
+                    f"{ppl:>8} {flip:>5} {agree:>5}"
+                )
+            lines.append(
+                f"{v['name'] if i == 0 else '':<26} {r['threads']:>3} {r['ttft_ms']:>9.1f} "
+                f"{r['decode_tok_s']:>7.1f} {r['ms_per_token']:>7.1f} {tail}"
+            )
     return "\n".join(lines)
 
 
 def pareto_plot(report: dict[str, Any], path: Path, threads: int, kind: str = "per_token") -> Path | None:
     """Perplexity against latency at ``threads``, one point per variant, the Pareto front joined."""
-    points = [(latency(v, threads, kind), v["ppl"], v["name"]) for v in report["variants"]
-              if "error" not in v and v.get("ppl") is not None and latency(v, threads, kind) is not None]
+    points = [
+        (latency(v, threads, kind), v["ppl"], v["name"])
+        for v in report["variants"]
+        if "error" not in v and v.get("ppl") is not None and latency(v, threads, kind) is not None
+    ]
     if not points:
         return None
     import matplotlib

@@ -28,8 +28,11 @@ def eval_records(path: str | Path) -> list[Record]:
     path = Path(path)
     if not path.is_file():
         raise InputError("no such eval file", file=path, field="compress.eval_file")
-    records = [r for r in read_records(path) if any(m["role"] == "assistant" for m in r.messages)
-               and r.messages[0]["role"] in ("user", "system")]
+    records = [
+        r
+        for r in read_records(path)
+        if any(m["role"] == "assistant" for m in r.messages) and r.messages[0]["role"] in ("user", "system")
+    ]
     if not records:
         raise InputError("no chat with a user prompt and an assistant reply", file=path, field="compress.eval_file")
     return records
@@ -55,12 +58,15 @@ def bench_prompt(tokenizer, records: list[Record], n_tokens: int) -> list[int]:
     """A templated user turn of exactly ``n_tokens`` tokens, built from the eval prompts (repeated if short)."""
     around = _ids(tokenizer, [{"role": "user", "content": SENTINEL}], True)
     mark = tokenizer.encode(SENTINEL, add_special_tokens=False)
-    at = next(i for i in range(len(around)) if around[i:i + len(mark)] == mark)
-    prefix, suffix = around[:at], around[at + len(mark):]
+    at = next(i for i in range(len(around)) if around[i : i + len(mark)] == mark)
+    prefix, suffix = around[:at], around[at + len(mark) :]
     room = n_tokens - len(prefix) - len(suffix)
     if room < 1:
-        raise InputError(f"the chat template alone takes {len(prefix) + len(suffix)} tokens", field="compress.prompt_tokens",
-                         hint="raise prompt_tokens")
+        raise InputError(
+            f"the chat template alone takes {len(prefix) + len(suffix)} tokens",
+            field="compress.prompt_tokens",
+            hint="raise prompt_tokens",
+        )
     text = " ".join(m["content"] for r in records for m in _prompt_messages(r) if m["role"] == "user")
     body = tokenizer.encode(text, add_special_tokens=False)
     while len(body) < room:
@@ -108,19 +114,36 @@ def build_inputs(model_dir: Path, eval_file: Path, cfg, seed: int) -> dict[str, 
     flip = []
     if cfg.flip_prompts:
         pairs = noisy_eval(records[: cfg.flip_prompts], preset=cfg.noise, rate=cfg.noise_rate, seed=seed)
-        flip = [{"clean": _ids(tokenizer, _prompt_messages(clean), True),
-                 "noisy": _ids(tokenizer, _prompt_messages(noisy), True)} for clean, noisy in pairs]
+        flip = [
+            {
+                "clean": _ids(tokenizer, _prompt_messages(clean), True),
+                "noisy": _ids(tokenizer, _prompt_messages(noisy), True),
+            }
+            for clean, noisy in pairs
+        ]
     prompt = bench_prompt(tokenizer, records, cfg.prompt_tokens)
-    longest = max([len(prompt) + cfg.decode_tokens + 8] + [len(p["ids"]) for p in ppl]
-                  + [len(f["clean"]) + cfg.flip_tokens for f in flip] + [len(f["noisy"]) + cfg.flip_tokens for f in flip]
-                  + [len(a) for a in agreement])
+    longest = max(
+        [len(prompt) + cfg.decode_tokens + 8]
+        + [len(p["ids"]) for p in ppl]
+        + [len(f["clean"]) + cfg.flip_tokens for f in flip]
+        + [len(f["noisy"]) + cfg.flip_tokens for f in flip]
+        + [len(a) for a in agreement]
+    )
     return {
         "schema": 1,
-        "eval_file": Path(eval_file).name, "eval_sha256": file_sha256(eval_file),
-        "noise": {"preset": cfg.noise, "rate": cfg.noise_rate, "seed": seed,
-                  "changed": sum(f["clean"] != f["noisy"] for f in flip)},
+        "eval_file": Path(eval_file).name,
+        "eval_sha256": file_sha256(eval_file),
+        "noise": {
+            "preset": cfg.noise,
+            "rate": cfg.noise_rate,
+            "seed": seed,
+            "changed": sum(f["clean"] != f["noisy"] for f in flip),
+        },
         "n_ctx": -(-longest // 64) * 64,
         "eos": stop_tokens(tokenizer),
         "settings": {"decode_tokens": cfg.decode_tokens, "repeats": cfg.repeats, "flip_tokens": cfg.flip_tokens},
-        "prompt": prompt, "ppl": ppl, "agreement": agreement, "flip": flip,
+        "prompt": prompt,
+        "ppl": ppl,
+        "agreement": agreement,
+        "flip": flip,
     }

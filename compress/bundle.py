@@ -43,26 +43,54 @@ def _copy_model(row: dict[str, Any], dest: Path) -> Path:
 
 
 def _files(root: Path) -> list[dict[str, Any]]:
-    return [{"path": str(p.relative_to(root)), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    return [
+        {"path": str(p.relative_to(root)), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    ]
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
-    keep = ("name", "format", "source", "size_bytes", "ppl", "agreement", "flip_rate", "peak_rss_mb",
-            "kv_bytes_per_token", "rows", "error", "build_s", "eval")
+    keep = (
+        "name",
+        "format",
+        "source",
+        "size_bytes",
+        "ppl",
+        "agreement",
+        "flip_rate",
+        "peak_rss_mb",
+        "kv_bytes_per_token",
+        "rows",
+        "error",
+        "build_s",
+        "eval",
+    )
     return {k: row[k] for k in keep if k in row}
 
 
-def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, Any], model_rel: str,
-         prune: dict[str, Any] | None) -> str:
+def card(
+    name: str,
+    choice: Choice,
+    report: dict[str, Any],
+    source: dict[str, Any],
+    model_rel: str,
+    prune: dict[str, Any] | None,
+) -> str:
     row = choice.row
     fam = formats.get(row["format"]).family
     run_snippet = {
-        "gguf": ["from llama_cpp import Llama", f"llm = Llama('{model_rel}', n_ctx=2048, n_threads={choice.threads})",
-                 "out = llm.create_chat_completion([{'role': 'user', 'content': 'Kal mandi kab khulegi?'}])",
-                 "print(out['choices'][0]['message']['content'])"],
-        "onnx": ["# a decoder with a KV cache: see hil_bench.py (OnnxBackend) for the feed/fetch loop",
-                 "import onnxruntime as ort", f"session = ort.InferenceSession('{model_rel}')"],
+        "gguf": [
+            "from llama_cpp import Llama",
+            f"llm = Llama('{model_rel}', n_ctx=2048, n_threads={choice.threads})",
+            "out = llm.create_chat_completion([{'role': 'user', 'content': 'Kal mandi kab khulegi?'}])",
+            "print(out['choices'][0]['message']['content'])",
+        ],
+        "onnx": [
+            "# a decoder with a KV cache: see hil_bench.py (OnnxBackend) for the feed/fetch loop",
+            "import onnxruntime as ort",
+            f"session = ort.InferenceSession('{model_rel}')",
+        ],
         "torch": ["from tadka.compress.torch_quant import load", f"model = load('{model_rel}')"],
     }[fam]
     picked = f"`{row['name']}` — {formats.get(row['format']).help} — picked by `tadka compress`: {choice.rule_text()}"
@@ -71,8 +99,12 @@ def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, An
     if choice.runner_up is not None:
         picked += f"; runner-up {describe(choice.runner_up, choice.runner_up_ms)}"
     lines = [
-        f"# {name}", "", picked + ".", "",
-        "| | |", "|---|---|",
+        f"# {name}",
+        "",
+        picked + ".",
+        "",
+        "| | |",
+        "|---|---|",
         f"| source run | `{source.get('run')}` |",
         f"| base model | `{source.get('base')}` |",
         f"| dataset | `{source.get('dataset')}` (sha256 of its rows `{source.get('data_hash')}`) |",
@@ -82,36 +114,61 @@ def card(name: str, choice: Choice, report: dict[str, Any], source: dict[str, An
         f"| flip rate under `{source.get('noise')}` noise | {row.get('flip_rate')} |",
         f"| peak RSS | {row.get('peak_rss_mb')} MB |",
         f"| KV cache | {row.get('kv_bytes_per_token')} bytes per token |",
-        *eval_rows(row.get("eval")), "",
-        "| threads | time to first token (ms) | decode tok/s |", "|---|---|---|",
-        *[f"| {r['threads']} | {r['ttft_ms']} | {r['decode_tok_s']} |" for r in row["rows"]], "",
+        *eval_rows(row.get("eval")),
+        "",
+        "| threads | time to first token (ms) | decode tok/s |",
+        "|---|---|---|",
+        *[f"| {r['threads']} | {r['ttft_ms']} | {r['decode_tok_s']} |" for r in row["rows"]],
+        "",
         f"Measured on {report['machine']['cpus']} CPU(s) ({report['machine']['machine']}) with batch 1; "
-        f"the bench prompt is {row.get('prompt_tokens')} tokens. bench.json and pareto.png compare every variant.", "",
+        f"the bench prompt is {row.get('prompt_tokens')} tokens. bench.json and pareto.png compare every variant.",
+        "",
     ]
     if prune:
-        lines += ["## Pruning", "",
-                  f"{prune['plan']['removed_fraction']:.0%} of the parameters removed ({', '.join(prune['kinds'])}); "
-                  f"perplexity {prune['ppl_before']} before, {prune['ppl_pruned']} after pruning, "
-                  f"{prune['ppl_healed']} after a {prune['heal']['steps']}-step distillation heal.", ""]
-    lines += ["## Use", "", "```python", *run_snippet, "```", "",
-              "## Measure it on the device", "",
-              "Copy this folder (or just the model, `hil_bench.py` and `bench_inputs.json`) to the device, then:", "",
-              "```sh", f"python hil_bench.py --model {model_rel} --threads 1,2,4 --out device.json", "```", "",
-              "It needs only numpy and the runtime (`llama-cpp-python` or `onnxruntime`) and prints the same JSON "
-              "as bench.json's entry for this variant.", "",
-              "## Limits", "",
-              "A 135M-parameter model answers simple Hinglish questions; it is not a source of facts. Perplexity "
-              "and agreement are measured on the held-out set named in manifest.json, not on your users' data.", ""]
+        lines += [
+            "## Pruning",
+            "",
+            f"{prune['plan']['removed_fraction']:.0%} of the parameters removed ({', '.join(prune['kinds'])}); "
+            f"perplexity {prune['ppl_before']} before, {prune['ppl_pruned']} after pruning, "
+            f"{prune['ppl_healed']} after a {prune['heal']['steps']}-step distillation heal.",
+            "",
+        ]
+    lines += [
+        "## Use",
+        "",
+        "```python",
+        *run_snippet,
+        "```",
+        "",
+        "## Measure it on the device",
+        "",
+        "Copy this folder (or just the model, `hil_bench.py` and `bench_inputs.json`) to the device, then:",
+        "",
+        "```sh",
+        f"python hil_bench.py --model {model_rel} --threads 1,2,4 --out device.json",
+        "```",
+        "",
+        "It needs only numpy and the runtime (`llama-cpp-python` or `onnxruntime`) and prints the same JSON "
+        "as bench.json's entry for this variant.",
+        "",
+        "## Limits",
+        "",
+        "A 135M-parameter model answers simple Hinglish questions; it is not a source of facts. Perplexity "
+        "and agreement are measured on the held-out set named in manifest.json, not on your users' data.",
+        "",
+    ]
     return "\n".join(lines)
 
 
-EVAL_ROWS = (("fidelity", "Hinglish fidelity (answers in the prompt's language)", "{:.2f}"),
-             ("script_consistency", "script consistency", "{:.2f}"),
-             ("cmi_in_band", "answers inside the training CMI band", "{:.2f}"),
-             ("repeat", "repeated 3-gram share", "{:.3f}"),
-             ("hit_limit", "answers that hit the token limit", "{:.2f}"),
-             ("chrf", "chrF against the reference answers", "{:.1f}"),
-             ("fidelity_change", "fidelity change under typing noise", "{:+.2f}"))
+EVAL_ROWS = (
+    ("fidelity", "Hinglish fidelity (answers in the prompt's language)", "{:.2f}"),
+    ("script_consistency", "script consistency", "{:.2f}"),
+    ("cmi_in_band", "answers inside the training CMI band", "{:.2f}"),
+    ("repeat", "repeated 3-gram share", "{:.3f}"),
+    ("hit_limit", "answers that hit the token limit", "{:.2f}"),
+    ("chrf", "chrF against the reference answers", "{:.1f}"),
+    ("fidelity_change", "fidelity change under typing noise", "{:+.2f}"),
+)
 
 
 def eval_rows(figures: dict[str, Any] | None) -> list[str]:
@@ -120,13 +177,24 @@ def eval_rows(figures: dict[str, Any] | None) -> list[str]:
         return []
     if "error" in figures:
         return [f"| student eval | failed: {figures['error']} |"]
-    return [f"| {title} | {'–' if figures.get(key) is None else fmt.format(figures[key])} |"
-            for key, title, fmt in EVAL_ROWS]
+    return [
+        f"| {title} | {'–' if figures.get(key) is None else fmt.format(figures[key])} |"
+        for key, title, fmt in EVAL_ROWS
+    ]
 
 
-def write_bundle(dest: Path, name: str, choice: Choice, report: dict[str, Any], inputs: Path,
-                 source: dict[str, Any], cfg: dict[str, Any], pareto: Path | None,
-                 prune: dict[str, Any] | None, eval_dir: Path | None = None) -> Path:
+def write_bundle(
+    dest: Path,
+    name: str,
+    choice: Choice,
+    report: dict[str, Any],
+    inputs: Path,
+    source: dict[str, Any],
+    cfg: dict[str, Any],
+    pareto: Path | None,
+    prune: dict[str, Any] | None,
+    eval_dir: Path | None = None,
+) -> Path:
     """Write the export folder atomically; returns it."""
     with atomic_dir(dest) as tmp:
         if eval_dir is not None and (eval_dir / "eval.json").is_file():
@@ -144,15 +212,28 @@ def write_bundle(dest: Path, name: str, choice: Choice, report: dict[str, Any], 
         (tmp / "README.md").write_text(card(name, choice, report, source, model_rel, prune), encoding="utf-8")
         row = choice.row
         manifest = {
-            "kind": "model", "name": name, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "tadka": __version__,
-            "model": model_rel, "variant": row["name"], "format": row["format"],
+            "kind": "model",
+            "name": name,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "tadka": __version__,
+            "model": model_rel,
+            "variant": row["name"],
+            "format": row["format"],
             "runtime": formats.get(row["format"]).runtime,
-            "selection": {"budget_ms": choice.budget_ms, "latency": choice.kind, "threads": choice.threads,
-                          "latency_ms": choice.latency_ms, "min_fidelity": choice.min_fidelity,
-                          "rule": choice.rule_text(),
-                          "runner_up": choice.runner_up["name"] if choice.runner_up else None},
-            "figures": {**_summary(row), "ttft_ms": latency(row, choice.threads, "ttft"),
-                        "ms_per_token": latency(row, choice.threads, "per_token")},
+            "selection": {
+                "budget_ms": choice.budget_ms,
+                "latency": choice.kind,
+                "threads": choice.threads,
+                "latency_ms": choice.latency_ms,
+                "min_fidelity": choice.min_fidelity,
+                "rule": choice.rule_text(),
+                "runner_up": choice.runner_up["name"] if choice.runner_up else None,
+            },
+            "figures": {
+                **_summary(row),
+                "ttft_ms": latency(row, choice.threads, "ttft"),
+                "ms_per_token": latency(row, choice.threads, "per_token"),
+            },
             "source": source,
             "eval": {"file": report.get("eval_file"), "sha256": report.get("eval_sha256")},
             "prune": prune,

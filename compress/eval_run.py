@@ -86,8 +86,9 @@ def prepare(ws, source, cfg: EvalConfig, echo: Callable[[str], None]) -> EvalCon
     from tadka.compress.bench_inputs import stop_tokens
 
     seed = cfg.seed if cfg.seed >= 0 else ws.config.project.seed
-    prompts = gather(source.dataset, split=cfg.split, shipped=cfg.shipped, files=cfg.files, root=ws.root,
-                     limit=cfg.max_prompts)
+    prompts = gather(
+        source.dataset, split=cfg.split, shipped=cfg.shipped, files=cfg.files, root=ws.root, limit=cfg.max_prompts
+    )
     prompts = with_targets(prompts)
     if cfg.robustness:
         prompts = with_noise(prompts, cfg.noise, cfg.noise_rate, seed)
@@ -103,10 +104,21 @@ def prepare(ws, source, cfg: EvalConfig, echo: Callable[[str], None]) -> EvalCon
     sets: dict[str, int] = {}
     for p in prompts:
         sets[p.set] = sets.get(p.set, 0) + 1
-    echo(f"eval on {len(prompts)} prompts ({', '.join(f'{k} {v}' for k, v in sets.items())}), "
-         f"max {cfg.max_new_tokens} new tokens")
-    return EvalContext(prompts, tokenizer, greedy, sampled, reference, set(stop_tokens(tokenizer)), cfg, seed,
-                       {"sets": sets, "dataset": source.dataset})
+    echo(
+        f"eval on {len(prompts)} prompts ({', '.join(f'{k} {v}' for k, v in sets.items())}), "
+        f"max {cfg.max_new_tokens} new tokens"
+    )
+    return EvalContext(
+        prompts,
+        tokenizer,
+        greedy,
+        sampled,
+        reference,
+        set(stop_tokens(tokenizer)),
+        cfg,
+        seed,
+        {"sets": sets, "dataset": source.dataset},
+    )
 
 
 def _ids(tokenizer, messages: list[dict]) -> list[int]:
@@ -132,7 +144,9 @@ def build_jobs(ctx: EvalContext) -> tuple[list[Job], int]:
         if ctx.sampled is not None:
             jobs.append(Job(p.id, "sample", ids, ctx.sampled))
         if ctx.cfg.ppl and p.reference:
-            item = ppl_item(ctx.tokenizer, Record(messages=[*p.messages, {"role": "assistant", "content": p.reference}]))
+            item = ppl_item(
+                ctx.tokenizer, Record(messages=[*p.messages, {"role": "assistant", "content": p.reference}])
+            )
             jobs.append(Job(p.id, "ppl", item["ids"], spans=item["spans"]))
             longest = max(longest, len(item["ids"]))
     return jobs, -(-(longest + 8) // 64) * 64
@@ -145,8 +159,14 @@ def _text(ctx: EvalContext, tokens: list[int]) -> str:
 
 def variant_figures(ctx: EvalContext, model: EvalModel, run: VariantRun) -> dict[str, Any]:
     """The report entry of one variant: its figures per answer set, robustness, ref perplexity, answers."""
-    row: dict[str, Any] = {"name": model.name, "kind": model.kind, "path": str(model.path), "seconds": run.seconds,
-                           "computed": run.computed, "runtime": run.runtime}
+    row: dict[str, Any] = {
+        "name": model.name,
+        "kind": model.kind,
+        "path": str(model.path),
+        "seconds": run.seconds,
+        "computed": run.computed,
+        "runtime": run.runtime,
+    }
     if run.error:
         row["error"] = run.error
     answers: dict[str, dict[str, Any]] = {}
@@ -160,8 +180,9 @@ def variant_figures(ctx: EvalContext, model: EvalModel, run: VariantRun) -> dict
                 text = _text(ctx, got["tokens"])
                 entry[tag] = text
                 entry[f"{tag}_hit_limit"] = got["hit_limit"]
-                sets[tag].append(Answer(text, p.target, got["hit_limit"], p.reference,
-                                        p.noisy_user if tag == "noisy" else p.user))
+                sets[tag].append(
+                    Answer(text, p.target, got["hit_limit"], p.reference, p.noisy_user if tag == "noisy" else p.user)
+                )
         got = run.results.get((p.id, "ppl"))
         if got is not None:
             nll, count = nll + got["nll"], count + got["n"]
@@ -175,21 +196,31 @@ def variant_figures(ctx: EvalContext, model: EvalModel, run: VariantRun) -> dict
     row["ref_ppl"] = round(math.exp(nll / count), 4) if count else None
     if "noisy" in row and "greedy" in row:
         pairs = [(a.get("greedy"), a.get("noisy")) for a in answers.values() if "noisy" in a and "greedy" in a]
-        row["robustness"] = {**deltas(row["noisy"], row["greedy"]),
-                             "changed": round(sum(g != n for g, n in pairs) / len(pairs), 4) if pairs else None}
+        row["robustness"] = {
+            **deltas(row["noisy"], row["greedy"]),
+            "changed": round(sum(g != n for g, n in pairs) / len(pairs), 4) if pairs else None,
+        }
     row["answers"] = answers
     return row
 
 
-def evaluate_models(ctx: EvalContext, models: list[EvalModel], cache_dir: Path,
-                    echo: Callable[[str], None]) -> list[dict[str, Any]]:
+def evaluate_models(
+    ctx: EvalContext, models: list[EvalModel], cache_dir: Path, echo: Callable[[str], None]
+) -> list[dict[str, Any]]:
     """Answer with every model in turn (one failing says so in one line) and score each."""
     jobs, n_ctx = build_jobs(ctx)
     rows = []
     for model in models:
         started = time.monotonic()
-        run = run_variant(model, [Job(j.prompt_id, j.tag, j.ids, j.decoding, j.spans) for j in jobs], cache_dir,
-                          threads=ctx.cfg.threads, n_ctx=n_ctx, eos=ctx.eos, echo=echo)
+        run = run_variant(
+            model,
+            [Job(j.prompt_id, j.tag, j.ids, j.decoding, j.spans) for j in jobs],
+            cache_dir,
+            threads=ctx.cfg.threads,
+            n_ctx=n_ctx,
+            eos=ctx.eos,
+            echo=echo,
+        )
         if run.error:
             echo(f"variant {model.name}: {run.error}")
         row = variant_figures(ctx, model, run)
@@ -198,8 +229,9 @@ def evaluate_models(ctx: EvalContext, models: list[EvalModel], cache_dir: Path,
     return rows
 
 
-def evaluate(ws, run: str, cfg: EvalConfig, *, echo: Callable[[str], None] | None = None,
-             out_dir: Path | None = None) -> dict[str, Any]:
+def evaluate(
+    ws, run: str, cfg: EvalConfig, *, echo: Callable[[str], None] | None = None, out_dir: Path | None = None
+) -> dict[str, Any]:
     """`tadka eval`: evaluate ``cfg.variants`` of ``run``; writes runs/<run>/eval/ and returns eval.json's content."""
     from tadka.compress.deps import require
     from tadka.compress.merge import find_run
@@ -242,10 +274,18 @@ def assemble(ctx: EvalContext, rows: list[dict[str, Any]], run: str, seconds: fl
     """eval.json's content."""
     decodings = {"greedy": ctx.greedy.to_dict(), "sample": ctx.sampled.to_dict() if ctx.sampled else None}
     return {
-        "schema": 1, "run": run, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(seconds, 1),
-        "settings": {**ctx.cfg.to_dict(), "seed": ctx.seed}, "decoding": decodings, "sources": ctx.sources,
-        "definitions": DEFINITIONS, "reference": ctx.reference.to_dict() if ctx.reference else None,
-        "prompts": [p.to_dict() for p in ctx.prompts], "variants": rows, "judge": None,
+        "schema": 1,
+        "run": run,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(seconds, 1),
+        "settings": {**ctx.cfg.to_dict(), "seed": ctx.seed},
+        "decoding": decodings,
+        "sources": ctx.sources,
+        "definitions": DEFINITIONS,
+        "reference": ctx.reference.to_dict() if ctx.reference else None,
+        "prompts": [p.to_dict() for p in ctx.prompts],
+        "variants": rows,
+        "judge": None,
     }
 
 

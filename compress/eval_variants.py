@@ -86,8 +86,11 @@ def check_names(names: list[str]) -> list[str]:
             try:
                 formats.get(name)
             except ConfigError as e:
-                raise ConfigError(f"unknown variant {name!r} (run variants: {', '.join(RUN_VARIANTS)}; formats: "
-                                  f"{', '.join(formats.names())})", field="--variants") from e
+                raise ConfigError(
+                    f"unknown variant {name!r} (run variants: {', '.join(RUN_VARIANTS)}; formats: "
+                    f"{', '.join(formats.names())})",
+                    field="--variants",
+                ) from e
         out.append(name)
     if not out:
         raise ConfigError("name at least one variant", field="--variants", hint="e.g. base,merged,gguf:q4_k_m")
@@ -121,12 +124,18 @@ def resolve_models(ws, source, names: list[str], echo: Callable[[str], None]) ->
     builder = None
     for name in names:
         if name == "base":
-            models.append(EvalModel(name, "hf", base) if base else
-                          EvalModel(name, "hf", source.root, error="the run names no base model it adapted"))
+            models.append(
+                EvalModel(name, "hf", base)
+                if base
+                else EvalModel(name, "hf", source.root, error="the run names no base model it adapted")
+            )
         elif name == "adapter":
             ok = base is not None and (source.adapter / "adapter_config.json").is_file()
-            models.append(EvalModel(name, "adapter", source.adapter, base) if ok else
-                          EvalModel(name, "adapter", source.adapter, error="the run has no PEFT adapter"))
+            models.append(
+                EvalModel(name, "adapter", source.adapter, base)
+                if ok
+                else EvalModel(name, "adapter", source.adapter, error="the run has no PEFT adapter")
+            )
         elif merged is None:
             models.append(EvalModel(name, "hf", source.merged, error=merge_error))
         elif name == "merged":

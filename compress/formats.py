@@ -134,8 +134,16 @@ class Builder:
             with atomic_dir(target) as tmp:
                 built = fmt.build(self, tmp)
                 rel = built.relative_to(tmp)
-                (tmp / self.MARK).write_text(json.dumps({"format": name, "version": fmt.version, "path": str(rel),
-                                                         "seconds": round(time.monotonic() - started, 1)}))
+                (tmp / self.MARK).write_text(
+                    json.dumps(
+                        {
+                            "format": name,
+                            "version": fmt.version,
+                            "path": str(rel),
+                            "seconds": round(time.monotonic() - started, 1),
+                        }
+                    )
+                )
             found = target / rel
             log.debug("built %s in %.0f s: %s", name, time.monotonic() - started, found)
         self._done[name] = found

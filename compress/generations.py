@@ -147,8 +147,16 @@ def _one_line(e: BaseException) -> str:
     return " ".join(text.split())[:300] or type(e).__name__
 
 
-def run_variant(model, jobs: list[Job], cache_dir: Path, *, threads: int, n_ctx: int, eos: set[int],
-                echo: Callable[[str], None] | None = None) -> VariantRun:
+def run_variant(
+    model,
+    jobs: list[Job],
+    cache_dir: Path,
+    *,
+    threads: int,
+    n_ctx: int,
+    eos: set[int],
+    echo: Callable[[str], None] | None = None,
+) -> VariantRun:
     """Every job of one variant: cached ones read back, the rest computed (the model loaded only then).
 
     A model that fails to load, or a runtime error mid-way, ends this variant with ``error`` (one line);

@@ -36,9 +36,22 @@ CONVERT_TIMEOUT_S = float(os.environ.get("TADKA_CONVERT_TIMEOUT_S", 3600))
 CONVERT_TYPES = ("f32", "f16", "bf16")
 # llama.cpp quantization types that need no importance matrix, by our name → llama_ftype constant
 QUANT_TYPES = {
-    "q8_0": "Q8_0", "q6_k": "Q6_K", "q5_k_m": "Q5_K_M", "q5_k_s": "Q5_K_S", "q5_0": "Q5_0", "q5_1": "Q5_1",
-    "q4_k_m": "Q4_K_M", "q4_k_s": "Q4_K_S", "q4_0": "Q4_0", "q4_1": "Q4_1", "iq4_nl": "IQ4_NL",
-    "iq4_xs": "IQ4_XS", "q3_k_l": "Q3_K_L", "q3_k_m": "Q3_K_M", "q3_k_s": "Q3_K_S", "q2_k": "Q2_K",
+    "q8_0": "Q8_0",
+    "q6_k": "Q6_K",
+    "q5_k_m": "Q5_K_M",
+    "q5_k_s": "Q5_K_S",
+    "q5_0": "Q5_0",
+    "q5_1": "Q5_1",
+    "q4_k_m": "Q4_K_M",
+    "q4_k_s": "Q4_K_S",
+    "q4_0": "Q4_0",
+    "q4_1": "Q4_1",
+    "iq4_nl": "IQ4_NL",
+    "iq4_xs": "IQ4_XS",
+    "q3_k_l": "Q3_K_L",
+    "q3_k_m": "Q3_K_M",
+    "q3_k_s": "Q3_K_S",
+    "q2_k": "Q2_K",
 }
 
 
@@ -61,8 +74,10 @@ def llama_cpp_version() -> str:
     try:
         return version("llama-cpp-python")
     except PackageNotFoundError:
-        raise TadkaError("GGUF export needs the 'llama-cpp-python' package, which is not installed",
-                         hint="CMAKE_ARGS='-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF' pip install 'tadka[llama]'") from None
+        raise TadkaError(
+            "GGUF export needs the 'llama-cpp-python' package, which is not installed",
+            hint="CMAKE_ARGS='-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF' pip install 'tadka[llama]'",
+        ) from None
 
 
 def converter() -> Path:
@@ -71,27 +86,45 @@ def converter() -> Path:
     if env:
         found = _find_script(Path(env).expanduser())
         if found is None:
-            raise TadkaError(f"no {SCRIPT} in it", file=env, field="TADKA_LLAMA_CPP_DIR",
-                             hint="point it at a llama.cpp checkout")
+            raise TadkaError(
+                f"no {SCRIPT} in it", file=env, field="TADKA_LLAMA_CPP_DIR", hint="point it at a llama.cpp checkout"
+            )
         return found
     version = llama_cpp_version()
     target = _cache_root() / version
     if (target / SCRIPT).is_file():
         return target / SCRIPT
     with tempfile.TemporaryDirectory(prefix="tadka-sdist-") as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet",
-               "-d", tmp, f"llama-cpp-python=={version}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--quiet",
+            "-d",
+            tmp,
+            f"llama-cpp-python=={version}",
+        ]
         log.warning("fetching the llama-cpp-python %s sdist once for llama.cpp's HF→GGUF converter", version)
         try:
             done = subproc.run(cmd, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            raise TadkaError(f"fetching the llama-cpp-python {version} sdist took over {DOWNLOAD_TIMEOUT_S:g} s "
-                             "(killed)", field="gguf", hint="set TADKA_LLAMA_CPP_DIR to a llama.cpp checkout") from None
+            raise TadkaError(
+                f"fetching the llama-cpp-python {version} sdist took over {DOWNLOAD_TIMEOUT_S:g} s (killed)",
+                field="gguf",
+                hint="set TADKA_LLAMA_CPP_DIR to a llama.cpp checkout",
+            ) from None
         archives = list(Path(tmp).glob("*.tar.gz"))
         if done.returncode != 0 or not archives:
             last = (done.stderr.strip().splitlines() or ["no archive"])[-1]
-            raise TadkaError(f"could not fetch the llama-cpp-python {version} sdist for its GGUF converter ({last})",
-                             field="gguf", hint="set TADKA_LLAMA_CPP_DIR to a llama.cpp checkout")
+            raise TadkaError(
+                f"could not fetch the llama-cpp-python {version} sdist for its GGUF converter ({last})",
+                field="gguf",
+                hint="set TADKA_LLAMA_CPP_DIR to a llama.cpp checkout",
+            )
         _unpack(archives[0], target)
     return target / SCRIPT
 
@@ -125,13 +158,21 @@ def convert(model_dir: Path, out: Path, outtype: str = "f16") -> Path:
     try:
         done = subproc.run(cmd, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        raise TadkaError(f"llama.cpp's converter took over {CONVERT_TIMEOUT_S:g} s (killed)", file=model_dir,
-                         field="gguf", hint="set TADKA_CONVERT_TIMEOUT_S for a very large model") from None
+        raise TadkaError(
+            f"llama.cpp's converter took over {CONVERT_TIMEOUT_S:g} s (killed)",
+            file=model_dir,
+            field="gguf",
+            hint="set TADKA_CONVERT_TIMEOUT_S for a very large model",
+        ) from None
     if done.returncode != 0 or not out.is_file():
         lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
         reason = next((ln for ln in reversed(lines) if "Error" in ln or "error" in ln), lines[-1] if lines else "")
-        raise TadkaError(f"llama.cpp's converter failed: {reason.strip()[:300]}", file=model_dir, field="gguf",
-                         hint="only architectures and tokenizers that llama.cpp knows convert")
+        raise TadkaError(
+            f"llama.cpp's converter failed: {reason.strip()[:300]}",
+            file=model_dir,
+            field="gguf",
+            hint="only architectures and tokenizers that llama.cpp knows convert",
+        )
     return out
 
 
@@ -143,6 +184,7 @@ def quiet_llama() -> None:
     global _LOG_CB
     (llama_cpp,) = require("llama_cpp")
     if _LOG_CB is None:
+
         @llama_cpp.llama_log_callback
         def _log(level, text, user_data):  # noqa: ARG001 — ctypes callback signature
             log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
@@ -206,15 +248,34 @@ def _converted(outtype: str):
 
 def _quantized(qtype: str):
     def build(builder: Builder, folder: Path) -> Path:
-        return quantize(builder.build("gguf:f16"), folder / f"model-{qtype}.gguf", qtype, builder.threads,
-                        k_quant_fit(builder.source, qtype))
+        return quantize(
+            builder.build("gguf:f16"),
+            folder / f"model-{qtype}.gguf",
+            qtype,
+            builder.threads,
+            k_quant_fit(builder.source, qtype),
+        )
 
     return build
 
 
 for _t in CONVERT_TYPES:
-    register(Format(f"gguf:{_t}", "gguf", _converted(_t), f"GGUF, {_t} weights (llama.cpp)",
-                    needs=("torch", "transformers", "sentencepiece", "llama_cpp")))
+    register(
+        Format(
+            f"gguf:{_t}",
+            "gguf",
+            _converted(_t),
+            f"GGUF, {_t} weights (llama.cpp)",
+            needs=("torch", "transformers", "sentencepiece", "llama_cpp"),
+        )
+    )
 for _q, _ftype in QUANT_TYPES.items():
-    register(Format(f"gguf:{_q}", "gguf", _quantized(_q), f"GGUF, llama.cpp {_ftype} (from gguf:f16)",
-                    needs=("torch", "transformers", "sentencepiece", "llama_cpp")))
+    register(
+        Format(
+            f"gguf:{_q}",
+            "gguf",
+            _quantized(_q),
+            f"GGUF, llama.cpp {_ftype} (from gguf:f16)",
+            needs=("torch", "transformers", "sentencepiece", "llama_cpp"),
+        )
+    )

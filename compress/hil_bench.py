@@ -46,8 +46,16 @@ class LlamaCppBackend:
         import llama_cpp
 
         self.lib = llama_cpp
-        self.llm = llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=min(n_ctx, 512),
-                                   n_threads=threads, n_threads_batch=threads, logits_all=False, verbose=False)
+        self.llm = llama_cpp.Llama(
+            model_path=path,
+            n_ctx=n_ctx,
+            n_batch=n_ctx,
+            n_ubatch=min(n_ctx, 512),
+            n_threads=threads,
+            n_threads_batch=threads,
+            logits_all=False,
+            verbose=False,
+        )
         self.ctx = self.llm.ctx
         self.n_vocab = self.llm.n_vocab()
         self.n_ctx = n_ctx
@@ -202,7 +210,7 @@ def nll_sum(logits: np.ndarray, ids: list[int], spans: list[list[int]]) -> tuple
     """Summed negative log-likelihood of the tokens in ``spans`` ([start, end) positions of ``ids``)."""
     total, count = 0.0, 0
     for start, end in spans:
-        rows = logits[start - 1:end - 1].astype(np.float64)
+        rows = logits[start - 1 : end - 1].astype(np.float64)
         peak = rows.max(axis=1, keepdims=True)
         logz = np.log(np.exp(rows - peak).sum(axis=1)) + peak[:, 0]
         target = rows[np.arange(end - start), ids[start:end]]
@@ -247,8 +255,12 @@ def timing(backend, prompt: list[int], threads: int, decode_tokens: int, repeats
             tok = int(np.argmax(backend.step(tok)))
         rates.append(decode_tokens / (time.perf_counter() - start))
     tok_s = statistics.median(rates)
-    return {"threads": threads, "ttft_ms": round(statistics.median(firsts) * 1000, 2),
-            "decode_tok_s": round(tok_s, 2), "ms_per_token": round(1000 / tok_s, 2)}
+    return {
+        "threads": threads,
+        "ttft_ms": round(statistics.median(firsts) * 1000, 2),
+        "decode_tok_s": round(tok_s, 2),
+        "ms_per_token": round(1000 / tok_s, 2),
+    }
 
 
 def kv_bytes_per_token(backend, prompt: list[int]) -> float:
@@ -289,12 +301,15 @@ def file_bytes(path: str) -> int:
     if p.is_dir():  # an HF folder (the torch formats)
         return sum(f.stat().st_size for f in p.iterdir() if f.is_file())
     if p.suffix.lower() == ".onnx":
-        return sum(f.stat().st_size for f in p.parent.iterdir() if f.is_file() and (f == p or f.name.startswith(p.name)))
+        return sum(
+            f.stat().st_size for f in p.parent.iterdir() if f.is_file() and (f == p or f.name.startswith(p.name))
+        )
     return p.stat().st_size
 
 
-def run(backend_factory, model: str, inputs: dict, threads: list[int], *, speed_only: bool = False,
-        label: str = "") -> dict:
+def run(
+    backend_factory, model: str, inputs: dict, threads: list[int], *, speed_only: bool = False, label: str = ""
+) -> dict:
     """Every figure for one model; ``backend_factory(threads)`` opens the runtime (shared with tadka)."""
     settings = inputs.get("settings", {})
     prompt = inputs["prompt"]
@@ -302,15 +317,29 @@ def run(backend_factory, model: str, inputs: dict, threads: list[int], *, speed_
     backend = backend_factory(threads[0])
     load_s = time.perf_counter() - started
     try:
-        rows = [timing(backend, prompt, t, int(settings.get("decode_tokens", 32)), int(settings.get("repeats", 3)))
-                for t in threads]
+        rows = [
+            timing(backend, prompt, t, int(settings.get("decode_tokens", 32)), int(settings.get("repeats", 3)))
+            for t in threads
+        ]
         result = {
-            "schema": SCHEMA, "tool": "hil_bench", "format": label or inputs.get("format", ""),
-            "model": Path(model).name, "runtime": backend.runtime, "file_bytes": file_bytes(model),
-            "load_s": round(load_s, 3), "rows": rows, "peak_rss_mb": peak_rss_mb(),
-            "kv_bytes_per_token": kv_bytes_per_token(backend, prompt), "prompt_tokens": len(prompt),
-            "device": {"machine": platform.machine(), "system": platform.system(), "release": platform.release(),
-                       "python": platform.python_version(), "cpus": os.cpu_count()},
+            "schema": SCHEMA,
+            "tool": "hil_bench",
+            "format": label or inputs.get("format", ""),
+            "model": Path(model).name,
+            "runtime": backend.runtime,
+            "file_bytes": file_bytes(model),
+            "load_s": round(load_s, 3),
+            "rows": rows,
+            "peak_rss_mb": peak_rss_mb(),
+            "kv_bytes_per_token": kv_bytes_per_token(backend, prompt),
+            "prompt_tokens": len(prompt),
+            "device": {
+                "machine": platform.machine(),
+                "system": platform.system(),
+                "release": platform.release(),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+            },
         }
         if not speed_only:
             backend.set_threads(max(threads))
@@ -321,16 +350,20 @@ def run(backend_factory, model: str, inputs: dict, threads: list[int], *, speed_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", required=True, help="model.gguf, or onnx/model.onnx")
     parser.add_argument("--inputs", default=None, help="bench_inputs.json (default: beside this script)")
     parser.add_argument("--threads", default="1,2,4", help="comma-separated thread counts (default 1,2,4)")
     parser.add_argument("--out", default=None, help="also write the JSON here")
     parser.add_argument("--format", default="", help="label for the JSON (default: from bench_inputs.json)")
     parser.add_argument("--speed-only", action="store_true", help="skip perplexity, agreement and flip rate")
-    parser.add_argument("--no-spin", action="store_true",
-                        help="idle worker threads sleep instead of spinning (use on a machine shared with other work)")
+    parser.add_argument(
+        "--no-spin",
+        action="store_true",
+        help="idle worker threads sleep instead of spinning (use on a machine shared with other work)",
+    )
     args = parser.parse_args(argv)
     if args.no_spin:
         os.environ["OMP_WAIT_POLICY"] = "passive"  # read by OpenMP (llama.cpp) when the runtime is loaded
@@ -338,8 +371,14 @@ def main(argv: list[str] | None = None) -> int:
     inputs = json.loads(inputs_path.read_text(encoding="utf-8"))
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     n_ctx = int(inputs.get("n_ctx", 512))
-    result = run(lambda t: open_backend(args.model, t, n_ctx), args.model, inputs, threads,
-                 speed_only=args.speed_only, label=args.format)
+    result = run(
+        lambda t: open_backend(args.model, t, n_ctx),
+        args.model,
+        inputs,
+        threads,
+        speed_only=args.speed_only,
+        label=args.format,
+    )
     text = json.dumps(result, indent=2)
     if args.out:
         write_result(args.out, text + "\n")

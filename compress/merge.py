@@ -60,7 +60,9 @@ def find_run(spec: str | Path, runs_dir: Path | None = None, root: Path | None =
         candidates.append(runs_dir / spec)
     folder = next((c for c in candidates if c.is_dir()), None)
     if folder is None:
-        raise InputError("no such run folder", file=spec, field="--run", hint="a folder under runs/ made by `tadka train`")
+        raise InputError(
+            "no such run folder", file=spec, field="--run", hint="a folder under runs/ made by `tadka train`"
+        )
     folder = folder.resolve()
     card: dict[str, Any] = {}
     card_file = folder / "run_card.json"
@@ -68,15 +70,20 @@ def find_run(spec: str | Path, runs_dir: Path | None = None, root: Path | None =
         try:
             card = json.loads(card_file.read_text(encoding="utf-8"))
         except ValueError as e:
-            raise InputError(f"run card is not valid JSON ({e.msg})", file=card_file, line=e.lineno, field="run_card") from None
+            raise InputError(
+                f"run card is not valid JSON ({e.msg})", file=card_file, line=e.lineno, field="run_card"
+            ) from None
     source = RunSource(folder, card)
     adapter = source.adapter
     if not (adapter / "adapter_config.json").is_file() and not source.is_full_model():
         if (source.merged / "config.json").is_file():
             return source  # merged/ alone (the adapter was deleted after merging) is still a model
-        raise InputError("run has no adapter (no adapter/adapter_config.json)", file=folder, field="--run",
-                         hint="the run did not finish; resume it with `tadka train --name "
-                              f"{folder.name}`, or pick a finished run")
+        raise InputError(
+            "run has no adapter (no adapter/adapter_config.json)",
+            file=folder,
+            field="--run",
+            hint=f"the run did not finish; resume it with `tadka train --name {folder.name}`, or pick a finished run",
+        )
     return source
 
 
@@ -94,8 +101,12 @@ def check_safetensors(folder: Path) -> list[Path]:
                     f.get_slice(keys[-1])[...]
         except Exception as e:  # noqa: BLE001 — safetensors raises several types (SafetensorError, OSError, ValueError)
             reason = " ".join(str(e).split())[:160] or type(e).__name__
-            raise InputError(f"corrupt safetensors file ({reason})", file=path, field="--run",
-                             hint="re-run training or re-download the model") from None
+            raise InputError(
+                f"corrupt safetensors file ({reason})",
+                file=path,
+                field="--run",
+                hint="re-run training or re-download the model",
+            ) from None
     return files
 
 
@@ -110,7 +121,8 @@ def merged_model(source: RunSource, *, base: str | None = None) -> Path:
         return source.adapter
     if _model_folder_ok(source.merged):
         stale = (source.adapter / "adapter_config.json").is_file() and any(
-            p.stat().st_mtime > (source.merged / "config.json").stat().st_mtime for p in source.adapter.glob("*"))
+            p.stat().st_mtime > (source.merged / "config.json").stat().st_mtime for p in source.adapter.glob("*")
+        )
         if not stale:
             check_safetensors(source.merged)
             return source.merged

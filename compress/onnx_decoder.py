@@ -26,8 +26,11 @@ SUPPORTED = ("llama", "mistral", "qwen2")
 def check_supported(config) -> None:
     kind = getattr(config, "model_type", "")
     if kind not in SUPPORTED:
-        raise ConfigError(f"ONNX export supports Llama-family decoders ({', '.join(SUPPORTED)}), not {kind!r}",
-                          field="--formats", hint="use a gguf:* format for this model")
+        raise ConfigError(
+            f"ONNX export supports Llama-family decoders ({', '.join(SUPPORTED)}), not {kind!r}",
+            field="--formats",
+            hint="use a gguf:* format for this model",
+        )
     if getattr(config, "sliding_window", None) and getattr(config, "use_sliding_window", True) and kind != "llama":
         raise ConfigError("ONNX export does not implement sliding-window attention", field="--formats")
     if kind == "llama" and getattr(config, "rope_parameters", {}).get("rope_type", "default") == "dynamic":
@@ -90,7 +93,7 @@ class DecoderStep(nn.Module):
             out = torch.matmul(probs, v).view(batch, self.n_heads, seq, self.head_dim)
             h = h + attn.o_proj(out.transpose(1, 2).reshape(batch, seq, self.n_heads * self.head_dim))
             h = h + layer.mlp(layer.post_attention_layernorm(h))
-        h = inner.norm(h)[:, seq - logits_to_keep:, :]
+        h = inner.norm(h)[:, seq - logits_to_keep :, :]
         kept = h.shape[1]
         head = self.model.get_output_embeddings()
         # 2-D input makes the exporter emit Gemm(transB=1) on the weight itself: a tied head then shares

@@ -42,8 +42,17 @@ def export_fp32(model_dir: Path, out_dir: Path) -> Path:
     path = out_dir / "model.onnx"
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer warnings
-        torch.onnx.export(step, step.example_inputs(), str(path), input_names=inputs, output_names=outputs,
-                          dynamic_axes=dynamic, opset_version=17, dynamo=False, do_constant_folding=True)
+        torch.onnx.export(
+            step,
+            step.example_inputs(),
+            str(path),
+            input_names=inputs,
+            output_names=outputs,
+            dynamic_axes=dynamic,
+            opset_version=17,
+            dynamo=False,
+            do_constant_folding=True,
+        )
     model = _load(path)
     if tie_head(model):
         log.debug("output head shares the embedding: stored once (Gemm on the embedding matrix)")
@@ -64,8 +73,13 @@ def _save(path: Path, model) -> None:
     for stale in path.parent.glob(path.name + ".*"):
         stale.unlink()
     external = model.ByteSize() > INLINE_LIMIT
-    onnx.save_model(model, str(path), save_as_external_data=external, all_tensors_to_one_file=True,
-                    location=path.name + ".data" if external else None)
+    onnx.save_model(
+        model,
+        str(path),
+        save_as_external_data=external,
+        all_tensors_to_one_file=True,
+        location=path.name + ".data" if external else None,
+    )
 
 
 def tie_head(model) -> bool:
@@ -90,8 +104,9 @@ def tie_head(model) -> bool:
                 continue
             if not np.array_equal(numpy_helper.to_array(table).T, numpy_helper.to_array(copy)):
                 continue
-            gemm = helper.make_node("Gemm", [node.input[0], name], list(node.output), name=(node.name or "head") + "_gemm",
-                                    transB=1)
+            gemm = helper.make_node(
+                "Gemm", [node.input[0], name], list(node.output), name=(node.name or "head") + "_gemm", transB=1
+            )
             index = list(model.graph.node).index(node)
             model.graph.node.remove(node)
             model.graph.node.insert(index, gemm)
@@ -122,7 +137,9 @@ def untie_head(model) -> bool:
         weight = numpy_helper.to_array(inits[node.input[1]])
         name = node.input[1] + ".head_T"
         model.graph.initializer.append(numpy_helper.from_array(weight.T.copy(), name))
-        matmul = helper.make_node("MatMul", [node.input[0], name], list(node.output), name=(node.name or "head") + "_matmul")
+        matmul = helper.make_node(
+            "MatMul", [node.input[0], name], list(node.output), name=(node.name or "head") + "_matmul"
+        )
         index = list(model.graph.node).index(node)
         model.graph.node.remove(node)
         model.graph.node.insert(index, matmul)
@@ -144,8 +161,9 @@ def quantize_int8(fp32_path: Path, out_dir: Path, *, block_size: int = 32) -> Pa
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # it logs one INFO line per node
     try:
-        quantizer = MatMulNBitsQuantizer(model, bits=8, block_size=block_size, is_symmetric=True, accuracy_level=4,
-                                         op_types_to_quantize=("MatMul",))
+        quantizer = MatMulNBitsQuantizer(
+            model, bits=8, block_size=block_size, is_symmetric=True, accuracy_level=4, op_types_to_quantize=("MatMul",)
+        )
         quantizer.process()
     finally:
         quiet.setLevel(level)
@@ -178,8 +196,14 @@ def _dynamic(model, path: Path, ops: list[str]) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            quantize_dynamic(model, str(path), op_types_to_quantize=ops, per_channel=True, weight_type=QuantType.QInt8,
-                             use_external_data_format=model.ByteSize() > INLINE_LIMIT)
+            quantize_dynamic(
+                model,
+                str(path),
+                op_types_to_quantize=ops,
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                use_external_data_format=model.ByteSize() > INLINE_LIMIT,
+            )
     finally:
         root.setLevel(level)
 
@@ -196,10 +220,31 @@ def _int8_dynamic(builder: Builder, folder: Path) -> Path:
     return quantize_int8_dynamic(builder.build("onnx:fp32"), folder)
 
 
-register(Format("onnx:fp32", "onnx", _fp32, "decoder with KV cache, fp32 weights (onnxruntime)",
-                needs=("torch", "transformers", "onnx", "onnxruntime")))
-register(Format("onnx:int8", "onnx", _int8, "onnx:fp32 with int8 weights in blocks of 32 (MatMulNBits) and an int8 "
-                "embedding", needs=("torch", "transformers", "onnx", "onnxruntime", "onnx_ir")))
-register(Format("onnx:int8-dynamic", "onnx", _int8_dynamic, "onnx:fp32 through quantize_dynamic alone (int8 "
-                "activations per tensor: fast, but flips first tokens on SmolLM2)",
-                needs=("torch", "transformers", "onnx", "onnxruntime")))
+register(
+    Format(
+        "onnx:fp32",
+        "onnx",
+        _fp32,
+        "decoder with KV cache, fp32 weights (onnxruntime)",
+        needs=("torch", "transformers", "onnx", "onnxruntime"),
+    )
+)
+register(
+    Format(
+        "onnx:int8",
+        "onnx",
+        _int8,
+        "onnx:fp32 with int8 weights in blocks of 32 (MatMulNBits) and an int8 embedding",
+        needs=("torch", "transformers", "onnx", "onnxruntime", "onnx_ir"),
+    )
+)
+register(
+    Format(
+        "onnx:int8-dynamic",
+        "onnx",
+        _int8_dynamic,
+        "onnx:fp32 through quantize_dynamic alone (int8 "
+        "activations per tensor: fast, but flips first tokens on SmolLM2)",
+        needs=("torch", "transformers", "onnx", "onnxruntime"),
+    )
+)

@@ -50,22 +50,46 @@ def calibration_chats(ws, source: RunSource, cfg: CompressConfig) -> list[list[d
 
     spec = cfg.calibration or source.dataset
     if not spec:
-        raise InputError("the run card names no dataset to calibrate pruning on", file=source.root,
-                         field="compress.calibration", hint="set compress.calibration to a chats file")
+        raise InputError(
+            "the run card names no dataset to calibrate pruning on",
+            file=source.root,
+            field="compress.calibration",
+            hint="set compress.calibration to a chats file",
+        )
     path = _resolve(ws, spec)
     if not path.exists():
         raise InputError("no such calibration data", file=spec, field="compress.calibration")
     return [row["messages"] for row in load_splits(path).train[: cfg.calibration_chats]]
 
 
-def _prune(ws, source: RunSource, merged: Path, root: Path, cfg: CompressConfig, eval_file: Path, seed: int,
-           echo: Callable[[str], None]) -> tuple[Path, dict[str, Any]]:
+def _prune(
+    ws,
+    source: RunSource,
+    merged: Path,
+    root: Path,
+    cfg: CompressConfig,
+    eval_file: Path,
+    seed: int,
+    echo: Callable[[str], None],
+) -> tuple[Path, dict[str, Any]]:
     """The pruned + healed model (cached by the settings that shape it) and its report."""
     from tadka.atomic import atomic_dir
     from tadka.compress.prune import prune_model
 
-    settings = {k: getattr(cfg, k) for k in ("prune", "prune_kinds", "calibration", "calibration_chats", "heal_steps",
-                                             "heal_lr", "heal_batch", "max_length", "ppl_chats")}
+    settings = {
+        k: getattr(cfg, k)
+        for k in (
+            "prune",
+            "prune_kinds",
+            "calibration",
+            "calibration_chats",
+            "heal_steps",
+            "heal_lr",
+            "heal_batch",
+            "max_length",
+            "ppl_chats",
+        )
+    }
     settings["seed"] = seed
     folder = root / "model"
     report_file = root / "prune_report.json"
@@ -84,8 +108,15 @@ def _prune(ws, source: RunSource, merged: Path, root: Path, cfg: CompressConfig,
     return folder, report
 
 
-def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin: bool = False,
-             echo: Callable[[str], None] | None = None) -> CompressResult:
+def compress(
+    ws,
+    cfg: CompressConfig,
+    run: str,
+    *,
+    name: str | None = None,
+    spin: bool = False,
+    echo: Callable[[str], None] | None = None,
+) -> CompressResult:
     """Build, bench and choose for ``run``; write exports/<name>/ with the chosen variant."""
     from tadka.compress.bundle import write_bundle
     from tadka.train.rundir import check_name
@@ -132,27 +163,45 @@ def compress(ws, cfg: CompressConfig, run: str, *, name: str | None = None, spin
             variants.append(Variant(f"{n}+{tag}", n, pbuilder.build(n), tag, pbuilder.build_seconds(n)))
 
     report = bench(variants, inputs_path, list(cfg.threads), work, spin=spin, echo=echo)
-    report.update(eval_file=inputs["eval_file"], eval_sha256=inputs["eval_sha256"], noise=inputs["noise"],
-                  prune=prune_report, latency=cfg.latency, judged_threads=judged_threads(cfg))
+    report.update(
+        eval_file=inputs["eval_file"],
+        eval_sha256=inputs["eval_sha256"],
+        noise=inputs["noise"],
+        prune=prune_report,
+        latency=cfg.latency,
+        judged_threads=judged_threads(cfg),
+    )
     eval_dir = None
     if wants_eval(cfg):
         from tadka.compress.eval_run import evaluate_bench
 
         eval_dir = work / "eval"
         student = evaluate_bench(ws, source, report, eval_dir, echo)
-        report["student_eval"] = {"prompts": len(student["prompts"]), "seconds": student["seconds"],
-                                  "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"]}
+        report["student_eval"] = {
+            "prompts": len(student["prompts"]),
+            "seconds": student["seconds"],
+            "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"],
+        }
     write_text(work / "bench.json", json.dumps(report, indent=2))
     pareto = pareto_plot(report, work / "pareto.png", judged_threads(cfg), cfg.latency)
     text = table(report)
     if eval_dir is not None:
         text += "\n\n" + (eval_dir / "table.txt").read_text(encoding="utf-8").rstrip()
     echo(text)
-    choice = choose(report, cfg.budget_ms, judged_threads(cfg), cfg.latency, min_fidelity=cfg.min_fidelity,
-                    rule=cfg.select_by)
+    choice = choose(
+        report, cfg.budget_ms, judged_threads(cfg), cfg.latency, min_fidelity=cfg.min_fidelity, rule=cfg.select_by
+    )
     name = name or f"{source.name}-{slug(choice.name)}"
-    src = {"run": source.name, "run_path": str(source.root), "base": source.base, "dataset": source.dataset,
-           "data_hash": source.data_hash, "merged": str(merged), "noise": cfg.noise}
-    dest = write_bundle(ws.exports_dir / name, name, choice, report, inputs_path, src, cfg.to_dict(), pareto,
-                        prune_report, eval_dir)
+    src = {
+        "run": source.name,
+        "run_path": str(source.root),
+        "base": source.base,
+        "dataset": source.dataset,
+        "data_hash": source.data_hash,
+        "merged": str(merged),
+        "noise": cfg.noise,
+    }
+    dest = write_bundle(
+        ws.exports_dir / name, name, choice, report, inputs_path, src, cfg.to_dict(), pareto, prune_report, eval_dir
+    )
     return CompressResult(name, dest, choice, report, prune_report, text)

@@ -54,9 +54,15 @@ class PrunePlan:
 
 def _dims(config) -> dict[str, int]:
     head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
-    return {"hidden": config.hidden_size, "inter": config.intermediate_size, "layers": config.num_hidden_layers,
-            "heads": config.num_attention_heads, "kv": config.num_key_value_heads, "head_dim": head_dim,
-            "group": config.num_attention_heads // config.num_key_value_heads}
+    return {
+        "hidden": config.hidden_size,
+        "inter": config.intermediate_size,
+        "layers": config.num_hidden_layers,
+        "heads": config.num_attention_heads,
+        "kv": config.num_key_value_heads,
+        "head_dim": head_dim,
+        "group": config.num_attention_heads // config.num_key_value_heads,
+    }
 
 
 def _count(model) -> int:
@@ -72,8 +78,14 @@ def _batches(tokenizer, chats: list[list[dict]], size: int, max_length: int, see
     random.Random(seed).shuffle(order)
     out = []
     for i in range(0, len(order), size):
-        enc = tokenizer([texts[j] for j in order[i:i + size]], return_tensors="pt", padding=True, truncation=True,
-                        max_length=max_length, add_special_tokens=False)
+        enc = tokenizer(
+            [texts[j] for j in order[i : i + size]],
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=max_length,
+            add_special_tokens=False,
+        )
         out.append({"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"].to(torch.long)})
     return out
 
@@ -98,12 +110,14 @@ def importance(model, batches: list[dict]) -> dict[str, Any]:
             cos = torch.nn.functional.cosine_similarity(h_in, h_out, dim=-1)
             m = mask_now["m"]
             influence[i] += ((1 - cos) * m).sum()
+
         return f
 
     def mlp_hook(i):
         def f(module, args):
             x = args[0].abs() * mask_now["m"].unsqueeze(-1)
             channels[i] += x.sum(dim=(0, 1))
+
         return f
 
     def head_hook(i, o_proj):
@@ -115,6 +129,7 @@ def importance(model, batches: list[dict]) -> dict[str, Any]:
             written = torch.einsum("bshd,ohd->bsho", xh, w).norm(dim=-1)  # [B, S, heads]
             written = (written * mask_now["m"].unsqueeze(-1)).sum(dim=(0, 1))
             groups[i] += written.view(d["kv"], d["group"]).sum(dim=1)
+
         return f
 
     for i, layer in enumerate(layers):
@@ -132,9 +147,12 @@ def importance(model, batches: list[dict]) -> dict[str, Any]:
             h.remove()
     n = max(tokens[0], 1)
     down_norms = [layer.mlp.down_proj.weight.detach().norm(dim=0) for layer in layers]
-    return {"influence": (influence / n).tolist(),
-            "channels": [(c / n * w).tolist() for c, w in zip(channels, down_norms)],
-            "groups": [(g / n).tolist() for g in groups], "tokens": tokens[0]}
+    return {
+        "influence": (influence / n).tolist(),
+        "channels": [(c / n * w).tolist() for c, w in zip(channels, down_norms)],
+        "groups": [(g / n).tolist() for g in groups],
+        "tokens": tokens[0],
+    }
 
 
 def plan(model, scores: dict[str, Any], fraction: float, kinds: list[str], *, multiple: int = 32) -> PrunePlan:
@@ -163,12 +181,19 @@ def plan(model, scores: dict[str, Any], fraction: float, kinds: list[str], *, mu
     if "heads" in kinds:
         drop = int(round(share / (per_group * left)))
         groups_keep = max(1, d["kv"] - drop)
-    after = (total - len(remove_layers) * per_layer
-             - left * per_channel * (d["inter"] - mlp_keep) - left * per_group * (d["kv"] - groups_keep))
+    after = (
+        total
+        - len(remove_layers) * per_layer
+        - left * per_channel * (d["inter"] - mlp_keep)
+        - left * per_group * (d["kv"] - groups_keep)
+    )
     result = PrunePlan(remove_layers, mlp_keep, groups_keep, total, int(after))
     if result.params_after >= total:
-        raise ConfigError(f"pruning {fraction:.0%} by {', '.join(kinds)} removes nothing from this model",
-                          field="compress.prune", hint="raise the fraction or add a kind")
+        raise ConfigError(
+            f"pruning {fraction:.0%} by {', '.join(kinds)} removes nothing from this model",
+            field="compress.prune",
+            hint="raise the fraction or add a kind",
+        )
     return result
 
 
@@ -195,8 +220,12 @@ def apply(model, pruning: PrunePlan, scores: dict[str, Any]) -> None:
             if pruning.mlp_keep < d["inter"]:
                 idx = torch.tensor(scores["channels"][i]).topk(pruning.mlp_keep).indices.sort().values
                 mlp = layer.mlp
-                mlp.gate_proj = _linear(mlp.gate_proj.weight[idx], None if mlp.gate_proj.bias is None else mlp.gate_proj.bias[idx])
-                mlp.up_proj = _linear(mlp.up_proj.weight[idx], None if mlp.up_proj.bias is None else mlp.up_proj.bias[idx])
+                mlp.gate_proj = _linear(
+                    mlp.gate_proj.weight[idx], None if mlp.gate_proj.bias is None else mlp.gate_proj.bias[idx]
+                )
+                mlp.up_proj = _linear(
+                    mlp.up_proj.weight[idx], None if mlp.up_proj.bias is None else mlp.up_proj.bias[idx]
+                )
                 mlp.down_proj = _linear(mlp.down_proj.weight[:, idx], mlp.down_proj.bias)
             if pruning.groups_keep < d["kv"]:
                 attn = layer.self_attn
@@ -208,7 +237,11 @@ def apply(model, pruning: PrunePlan, scores: dict[str, Any]) -> None:
                 def rows(lin, r):
                     return _linear(lin.weight[r], None if lin.bias is None else lin.bias[r])
 
-                attn.q_proj, attn.k_proj, attn.v_proj = rows(attn.q_proj, q_rows), rows(attn.k_proj, kv_rows), rows(attn.v_proj, kv_rows)
+                attn.q_proj, attn.k_proj, attn.v_proj = (
+                    rows(attn.q_proj, q_rows),
+                    rows(attn.k_proj, kv_rows),
+                    rows(attn.v_proj, kv_rows),
+                )
                 attn.o_proj = _linear(attn.o_proj.weight[:, q_rows], attn.o_proj.bias)
         model.model.layers = torch.nn.ModuleList(model.model.layers[i] for i in keep_layers)
     for new, layer in enumerate(model.model.layers):
@@ -232,8 +265,9 @@ def heal(student, teacher, batches: list[dict], steps: int, lr: float, seed: int
     student.train()
     teacher.eval()
     opt = torch.optim.AdamW(student.parameters(), lr=lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(1, steps // 10))
-                                              * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))
+    )
     losses = []
     for step in range(steps):
         batch = batches[step % len(batches)]
@@ -272,8 +306,9 @@ def perplexity(model, tokenizer, records, chats: int = 0) -> float:
     return round(float(np.exp(total / count)), 4)
 
 
-def prune_model(model_dir: Path, out_dir: Path, chats: list[list[dict]], eval_records, cfg, seed: int,
-                echo=None) -> dict[str, Any]:
+def prune_model(
+    model_dir: Path, out_dir: Path, chats: list[list[dict]], eval_records, cfg, seed: int, echo=None
+) -> dict[str, Any]:
     """Prune the model in ``model_dir`` by ``cfg.prune`` and heal it; save to ``out_dir``; return the report."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -289,20 +324,31 @@ def prune_model(model_dir: Path, out_dir: Path, chats: list[list[dict]], eval_re
     scores = importance(teacher, batches)
     student = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
     pruning = plan(student, scores, cfg.prune, list(cfg.prune_kinds))
-    report: dict[str, Any] = {"fraction": cfg.prune, "kinds": list(cfg.prune_kinds), "plan": pruning.to_dict(),
-                              "calibration_chats": len(chats), "calibration_tokens": scores["tokens"]}
+    report: dict[str, Any] = {
+        "fraction": cfg.prune,
+        "kinds": list(cfg.prune_kinds),
+        "plan": pruning.to_dict(),
+        "calibration_chats": len(chats),
+        "calibration_tokens": scores["tokens"],
+    }
     report["ppl_before"] = perplexity(teacher, tokenizer, eval_records, cfg.ppl_chats)
     apply(student, pruning, scores)
     report["params_after"] = _count(student)
     report["ppl_pruned"] = perplexity(student, tokenizer, eval_records, cfg.ppl_chats)
     if echo:
-        echo(f"pruned {pruning.removed_fraction:.0%} of {pruning.params_before / 1e6:.1f}M parameters "
-             f"(layers {pruning.remove_layers or 'none'}, MLP {_dims(teacher.config)['inter']}→{pruning.mlp_keep}, "
-             f"KV groups {_dims(teacher.config)['kv']}→{pruning.groups_keep}); perplexity "
-             f"{report['ppl_before']} → {report['ppl_pruned']}")
+        echo(
+            f"pruned {pruning.removed_fraction:.0%} of {pruning.params_before / 1e6:.1f}M parameters "
+            f"(layers {pruning.remove_layers or 'none'}, MLP {_dims(teacher.config)['inter']}→{pruning.mlp_keep}, "
+            f"KV groups {_dims(teacher.config)['kv']}→{pruning.groups_keep}); perplexity "
+            f"{report['ppl_before']} → {report['ppl_pruned']}"
+        )
     losses = heal(student, teacher, batches, cfg.heal_steps, cfg.heal_lr, seed, echo) if cfg.heal_steps else []
-    report["heal"] = {"steps": cfg.heal_steps, "lr": cfg.heal_lr, "kl_first": losses[0] if losses else None,
-                      "kl_last": losses[-1] if losses else None}
+    report["heal"] = {
+        "steps": cfg.heal_steps,
+        "lr": cfg.heal_lr,
+        "kl_first": losses[0] if losses else None,
+        "kl_last": losses[-1] if losses else None,
+    }
     report["ppl_healed"] = perplexity(student, tokenizer, eval_records, cfg.ppl_chats) if losses else None
     student.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)

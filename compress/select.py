@@ -63,10 +63,12 @@ class Choice:
 
 def describe(row: dict[str, Any], ms: float | None = None) -> str:
     """'gguf:q8_0 (ppl 12.3, chrF 31.2, fidelity 0.85, 9.1 ms)': the figures a choice is made on."""
-    bits = [f"ppl {row['ppl']:.3f}" if row.get("ppl") is not None else None,
-            f"chrF {chrf(row):.1f}" if chrf(row) is not None else None,
-            f"fidelity {fidelity(row):.2f}" if fidelity(row) is not None else None,
-            f"{ms:.1f} ms" if ms is not None else None]
+    bits = [
+        f"ppl {row['ppl']:.3f}" if row.get("ppl") is not None else None,
+        f"chrF {chrf(row):.1f}" if chrf(row) is not None else None,
+        f"fidelity {fidelity(row):.2f}" if fidelity(row) is not None else None,
+        f"{ms:.1f} ms" if ms is not None else None,
+    ]
     return f"{row['name']} ({', '.join(b for b in bits if b)})"
 
 
@@ -84,20 +86,37 @@ def _rank(rule: str):
 
 def _refuse_floor(timed, fits, budget_ms: float, threads: int, kind: str, min_fidelity: float) -> BudgetError:
     """One line: which variants were fast enough (and their fidelity), and the most faithful one's latency."""
-    fast = ", ".join(f"{v['name']} ({'no eval' if fidelity(v) is None else f'fidelity {fidelity(v):.2f}'})"
-                     for v, _ in sorted(fits, key=lambda t: -(fidelity(t[0]) or 0.0))) or "none"
+    fast = (
+        ", ".join(
+            f"{v['name']} ({'no eval' if fidelity(v) is None else f'fidelity {fidelity(v):.2f}'})"
+            for v, _ in sorted(fits, key=lambda t: -(fidelity(t[0]) or 0.0))
+        )
+        or "none"
+    )
     best = max(timed, key=lambda t: fidelity(t[0]) if fidelity(t[0]) is not None else -1.0)
     best_fid = fidelity(best[0])
     budget = f"{budget_ms:g} {LABEL[kind]} at {threads} thread(s)" if budget_ms else "no latency budget"
-    most = (f"the most faithful is {best[0]['name']} at {best_fid:.2f} ({best[1]:.1f} ms)" if best_fid is not None
-            else "no variant has eval figures")
-    return BudgetError(f"no variant meets both {budget} and Hinglish fidelity >= {min_fidelity:g}: within the budget "
-                       f"{fast}; {most}", field="--min-fidelity",
-                       hint="lower --min-fidelity, raise the budget, or train longer on Hinglish answers")
+    most = (
+        f"the most faithful is {best[0]['name']} at {best_fid:.2f} ({best[1]:.1f} ms)"
+        if best_fid is not None
+        else "no variant has eval figures"
+    )
+    return BudgetError(
+        f"no variant meets both {budget} and Hinglish fidelity >= {min_fidelity:g}: within the budget {fast}; {most}",
+        field="--min-fidelity",
+        hint="lower --min-fidelity, raise the budget, or train longer on Hinglish answers",
+    )
 
 
-def choose(report: dict[str, Any], budget_ms: float, threads: int, kind: str = "per_token", *,
-           min_fidelity: float = 0.0, rule: str = "ppl") -> Choice:
+def choose(
+    report: dict[str, Any],
+    budget_ms: float,
+    threads: int,
+    kind: str = "per_token",
+    *,
+    min_fidelity: float = 0.0,
+    rule: str = "ppl",
+) -> Choice:
     """The best eligible variant by ``rule`` within ``budget_ms`` (0: no budget) at ``threads`` whose
     fidelity is at least ``min_fidelity`` (0: no floor); raises BudgetError in one line when none is."""
     timed = [(v, latency(v, threads, kind)) for v in eligible(report, rule)]
@@ -112,8 +131,10 @@ def choose(report: dict[str, Any], budget_ms: float, threads: int, kind: str = "
         over = ms - budget_ms
         raise BudgetError(
             f"no variant meets {budget_ms:g} {LABEL[kind]} at {threads} thread(s): the closest is {v['name']} at "
-            f"{ms:.1f} ms, {over:.1f} ms ({over / budget_ms:.0%}) over", field="--budget-ms",
-            hint="raise the budget, add threads, or add a smaller format such as gguf:q4_k_m")
+            f"{ms:.1f} ms, {over:.1f} ms ({over / budget_ms:.0%}) over",
+            field="--budget-ms",
+            hint="raise the budget, add threads, or add a smaller format such as gguf:q4_k_m",
+        )
     good = [(v, ms) for v, ms in fits if not min_fidelity or (fidelity(v) is not None and fidelity(v) >= min_fidelity)]
     if not good:
         raise _refuse_floor(timed, fits, budget_ms, threads, kind, min_fidelity)

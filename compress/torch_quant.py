@@ -31,8 +31,14 @@ from tadka.compress.formats import Builder, Format, register
 log = logging.getLogger(__name__)
 INT8_FILE = "model-int8.safetensors"
 DYNAMIC_FILE = "model-int8-dynamic.safetensors"
-SIDE_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-              "special_tokens_map.json", "chat_template.jinja")
+SIDE_FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "chat_template.jinja",
+)
 
 
 def _int8_linear_class():
@@ -102,9 +108,14 @@ def _plain_tensors(qmodel) -> dict[str, object]:
     import torch
 
     linears = _dynamic_linears(qmodel)
-    out = {k: v.detach().contiguous().clone() for k, v in qmodel.state_dict().items()
-           if isinstance(v, torch.Tensor) and not v.is_quantized and k.rpartition(".")[0] not in linears
-           and not k.startswith(tuple(f"{n}." for n in linears))}
+    out = {
+        k: v.detach().contiguous().clone()
+        for k, v in qmodel.state_dict().items()
+        if isinstance(v, torch.Tensor)
+        and not v.is_quantized
+        and k.rpartition(".")[0] not in linears
+        and not k.startswith(tuple(f"{n}." for n in linears))
+    }
     for name, m in linears.items():
         weight, bias = m._weight_bias()
         out[f"{name}.weight_int8"] = weight.int_repr().contiguous()
@@ -126,8 +137,9 @@ def _load_plain_tensors(qmodel, state: dict[str, object]) -> None:
 
     linears = _dynamic_linears(qmodel)
     for name, m in linears.items():
-        values, scales, zeros = (state.pop(f"{name}.{k}")
-                                 for k in ("weight_int8", "weight_scales", "weight_zero_points"))
+        values, scales, zeros = (
+            state.pop(f"{name}.{k}") for k in ("weight_int8", "weight_scales", "weight_zero_points")
+        )
         axis = state.pop(f"{name}.weight_axis", None)
         if axis is None:
             weight = torch._make_per_tensor_quantized_tensor(values, float(scales[0]), int(zeros[0]))
@@ -137,11 +149,16 @@ def _load_plain_tensors(qmodel, state: dict[str, object]) -> None:
     # The model's own state dict carries the per-module versions that torch.ao's Linear needs when loading;
     # its re-packed Linears stay as set above and every other tensor comes from the file.
     full = qmodel.state_dict()
-    plain = {k for k, v in full.items() if isinstance(v, torch.Tensor) and not v.is_quantized
-             and not k.startswith(tuple(f"{n}." for n in linears))}
+    plain = {
+        k
+        for k, v in full.items()
+        if isinstance(v, torch.Tensor) and not v.is_quantized and not k.startswith(tuple(f"{n}." for n in linears))
+    }
     if plain != set(state):
-        raise RuntimeError(f"int8 tensors do not match the model: missing {sorted(plain - set(state))[:5]}, "
-                           f"unexpected {sorted(set(state) - plain)[:5]}")
+        raise RuntimeError(
+            f"int8 tensors do not match the model: missing {sorted(plain - set(state))[:5]}, "
+            f"unexpected {sorted(set(state) - plain)[:5]}"
+        )
     full.update(state)
     qmodel.load_state_dict(full, strict=True)
 
@@ -200,9 +217,32 @@ def _int8_dynamic(builder: Builder, folder: Path) -> Path:
     return save_int8(builder.source, folder, dynamic=True)
 
 
-register(Format("torch:fp32", "torch", _fp32, "the merged model, fp32 (transformers); the reference",
-                needs=("torch", "transformers")))
-register(Format("torch:int8", "torch", _int8, "int8 weights per output channel, bf16 activations (weight-only)",
-                needs=("torch", "transformers"), version=3))
-register(Format("torch:int8-dynamic", "torch", _int8_dynamic, "torch.ao dynamic int8 (int8 activations per call: "
-                "fast, but flips first tokens on SmolLM2)", needs=("torch", "transformers"), version=2))
+register(
+    Format(
+        "torch:fp32",
+        "torch",
+        _fp32,
+        "the merged model, fp32 (transformers); the reference",
+        needs=("torch", "transformers"),
+    )
+)
+register(
+    Format(
+        "torch:int8",
+        "torch",
+        _int8,
+        "int8 weights per output channel, bf16 activations (weight-only)",
+        needs=("torch", "transformers"),
+        version=3,
+    )
+)
+register(
+    Format(
+        "torch:int8-dynamic",
+        "torch",
+        _int8_dynamic,
+        "torch.ao dynamic int8 (int8 activations per call: fast, but flips first tokens on SmolLM2)",
+        needs=("torch", "transformers"),
+        version=2,
+    )
+)

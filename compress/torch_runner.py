@@ -35,8 +35,9 @@ class TorchBackend:
 
     def _forward(self, ids: list[int], keep: int, cache) -> np.ndarray:
         with self.torch.inference_mode():
-            out = self.model(self.torch.tensor([ids], dtype=self.torch.long), cache=cache, use_cache=True,
-                             logits_to_keep=keep)
+            out = self.model(
+                self.torch.tensor([ids], dtype=self.torch.long), cache=cache, use_cache=True, logits_to_keep=keep
+            )
         self.cache = out.past_key_values
         return out.logits[0].float().numpy()
 
@@ -73,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     inputs = json.loads(Path(args.inputs).read_text(encoding="utf-8"))
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
-    result = hil_bench.run(lambda t: TorchBackend(args.model, t, 0), args.model, inputs, threads,
-                           speed_only=args.speed_only, label=args.format)
+    result = hil_bench.run(
+        lambda t: TorchBackend(args.model, t, 0),
+        args.model,
+        inputs,
+        threads,
+        speed_only=args.speed_only,
+        label=args.format,
+    )
     text = json.dumps(result, indent=2)
     if args.out:
         hil_bench.write_result(args.out, text + "\n")

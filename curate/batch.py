@@ -81,9 +81,19 @@ def records_from_table(table: pa.Table) -> list[Record]:
     status = table.column("status").to_pylist()
     out = []
     for i in range(n):
-        out.append(Record(messages[i] or [], langs[i] or DEFAULT_LANG, media[i] if media else {},
-                          (source[i] or {"kind": "import"}) if source else {"kind": "import"}, ops[i] or [],
-                          scores[i], flags[i] or [], status[i] or "pending", ids[i] or ""))
+        out.append(
+            Record(
+                messages[i] or [],
+                langs[i] or DEFAULT_LANG,
+                media[i] if media else {},
+                (source[i] or {"kind": "import"}) if source else {"kind": "import"},
+                ops[i] or [],
+                scores[i],
+                flags[i] or [],
+                status[i] or "pending",
+                ids[i] or "",
+            )
+        )
     return out
 
 
@@ -122,8 +132,17 @@ class BatchProcessor:
             return f.apply_batch([rec])[0]
         except Exception:
             logger.exception("curate step %s failed on record %s", f.name, rec.id)
-            return Record(rec.messages, rec.lang, rec.media, rec.source, rec.ops, dict(rec.scores),
-                          [*rec.flags, f"error:{f.name}"], rec.status, rec.id)
+            return Record(
+                rec.messages,
+                rec.lang,
+                rec.media,
+                rec.source,
+                rec.ops,
+                dict(rec.scores),
+                [*rec.flags, f"error:{f.name}"],
+                rec.status,
+                rec.id,
+            )
 
     def run_records(self, recs: list[Record]):
         """Every filter over the batch (in order), then every global step's sketch per record.
@@ -173,12 +192,21 @@ class BatchProcessor:
         for i, (old, new) in enumerate(zip(recs, out)):
             if new is old:
                 continue
-            extra = new.flags[len(old.flags):]
+            extra = new.flags[len(old.flags) :]
             if extra:
                 added[i].extend(extra)
                 who[i].extend([f.name] * len(extra))
-                new = Record(new.messages, new.lang, new.media, new.source, new.ops, new.scores, list(old.flags),
-                             new.status, new.id)
+                new = Record(
+                    new.messages,
+                    new.lang,
+                    new.media,
+                    new.source,
+                    new.ops,
+                    new.scores,
+                    list(old.flags),
+                    new.status,
+                    new.id,
+                )
             fresh = {k: v for k, v in new.scores.items() if k not in old.scores or old.scores[k] != v}
             if fresh:
                 scores[i].update(fresh)
@@ -209,7 +237,9 @@ class BatchProcessor:
             rows = np.flatnonzero(changed)
             patch = records_table([recs[i] for i in rows])
             for name in ("id", "messages", "lang", "media", "source", "ops", "status"):
-                base = base.set_column(BASE.index(name), name, _replace_rows(base.column(name), rows, patch.column(name).chunk(0)))
+                base = base.set_column(
+                    BASE.index(name), name, _replace_rows(base.column(name), rows, patch.column(name).chunk(0))
+                )
         flags = [r.flags + a if a else r.flags for r, a in zip(recs, added)]
         steps = [[INPUT] * len(r.flags) + w if r.flags else w for r, w in zip(recs, who)]
         score_text = [json.dumps({**r.scores, **s} if r.scores else s, sort_keys=True) for r, s in zip(recs, scores)]

@@ -52,13 +52,33 @@ from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
 from tadka.curate.dedup.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
 from tadka.curate.dedup.sketches import ArrayStore, FileStore
-from tadka.curate.dedup.settle import GUARD, Counts, Marks, lineage_rules, merge_scores, patch, reason_of, run_globals, sketch_rows
+from tadka.curate.dedup.settle import (
+    GUARD,
+    Counts,
+    Marks,
+    lineage_rules,
+    merge_scores,
+    patch,
+    reason_of,
+    run_globals,
+    sketch_rows,
+)
 from tadka.records import ARROW_SCHEMA, Record, to_table
 
 logger = logging.getLogger(__name__)
 _FLAGS_TYPE = pa.list_(pa.string())
-__all__ = ["GUARD", "INPUT", "BatchProcessor", "Outcome", "build_steps", "curate", "curate_records", "curate_table",
-           "reason_of", "records_table"]
+__all__ = [
+    "GUARD",
+    "INPUT",
+    "BatchProcessor",
+    "Outcome",
+    "build_steps",
+    "curate",
+    "curate_records",
+    "curate_table",
+    "reason_of",
+    "records_table",
+]
 
 
 def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]:
@@ -68,8 +88,9 @@ def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]
 
 
 # -- where it runs ------------------------------------------------------------------------------
-def run_table(table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1,
-              batch_size: int = 1000) -> pa.Table:
+def run_table(
+    table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1, batch_size: int = 1000
+) -> pa.Table:
     """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order.
 
     The batches go through :class:`tadka.executor.Executor`: in this process, in ``workers`` processes
@@ -112,7 +133,10 @@ class Outcome:
         pos_kept, pos_dropped = np.cumsum(kept) - 1, np.cumsum(~kept) - 1
         idx = np.asarray(indices, dtype=np.int64)
         out: list = [None] * len(idx)
-        for table, mask, pos in ((self.curated, kept[idx], pos_kept), (self.processed_rejects, ~kept[idx], pos_dropped)):
+        for table, mask, pos in (
+            (self.curated, kept[idx], pos_kept),
+            (self.processed_rejects, ~kept[idx], pos_dropped),
+        ):
             where = np.flatnonzero(mask)
             if len(where) and table is not None:
                 for k, msgs in zip(where.tolist(), table["messages"].take(pa.array(pos[idx[where]])).to_pylist()):
@@ -120,13 +144,22 @@ class Outcome:
         return out
 
     def summary(self) -> dict:
-        return {"input": self.rows.num_rows, "curated": self.curated.num_rows, "rejected": self.rejects.num_rows,
-                "per_step": self.per_step, "reasons": dict(self.reasons.most_common()), "lineage": self.lineage,
-                "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+        return {
+            "input": self.rows.num_rows,
+            "curated": self.curated.num_rows,
+            "rejected": self.rejects.num_rows,
+            "per_step": self.per_step,
+            "reasons": dict(self.reasons.most_common()),
+            "lineage": self.lineage,
+            "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
 
 
-ROWS_SCHEMA = pa.schema([f for f in ARROW_SCHEMA if f.name != "messages"]
-                        + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE), pa.field("_lineage", pa.string())])
+ROWS_SCHEMA = pa.schema(
+    [f for f in ARROW_SCHEMA if f.name != "messages"]
+    + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE), pa.field("_lineage", pa.string())]
+)
 _PROCESSED_SCHEMA = pa.schema(list(ARROW_SCHEMA) + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE)])
 
 
@@ -147,8 +180,9 @@ def input_lineage(source, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
     n = 0
     for t in source.batches():
         src = t.column("source").combine_chunks()
-        o, p, h = lineage_hashes(t.column("id").to_pylist(), src.field("parent_id").to_pylist(),
-                                 src.field("kind").to_pylist(), kinds)
+        o, p, h = lineage_hashes(
+            t.column("id").to_pylist(), src.field("parent_id").to_pylist(), src.field("kind").to_pylist(), kinds
+        )
         own.append(o), phash.append(p), has.append(h)
         n += t.num_rows
     source.num_rows = n
@@ -176,18 +210,21 @@ def _processed(source, proc: BatchProcessor, step_list, engine: str, workers: in
             b.update(t.num_rows)
 
 
-def _settle_slice(rows: pa.Table, inputs: pa.Table, lo: int, marks: Marks, flagged: np.ndarray,
-                  rules: pa.Array) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+def _settle_slice(
+    rows: pa.Table, inputs: pa.Table, lo: int, marks: Marks, flagged: np.ndarray, rules: pa.Array
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """One slice of processed rows (and the same input rows): marks patched in, then split into
     (curated, rejects, processed rejects, per-row summary)."""
     n = rows.num_rows
-    local = {k: {r - lo: v[r] for r in v if lo <= r < lo + n} for k, v in
-             (("flags", marks.flags), ("steps", marks.steps), ("scores", marks.scores))}
+    local = {
+        k: {r - lo: v[r] for r in v if lo <= r < lo + n}
+        for k, v in (("flags", marks.flags), ("steps", marks.steps), ("scores", marks.scores))
+    }
     flags = patch(rows["flags"], local["flags"], _FLAGS_TYPE, lambda old, new: [*old, *new])
     scores = patch(rows["scores"], local["scores"], pa.string(), merge_scores)
     who = patch(rows["_steps"], local["steps"], _FLAGS_TYPE, lambda old, new: [*old, *new])
     rows = rows.set_column(BASE.index("flags"), "flags", flags).set_column(BASE.index("scores"), "scores", scores)
-    dropped = flagged[lo:lo + n]
+    dropped = flagged[lo : lo + n]
     keep, drop = pa.array(~dropped), pa.array(dropped)
     curated = rows.filter(keep).select(BASE)
     processed_rejects = rows.filter(drop).select(BASE)
@@ -199,8 +236,18 @@ def _settle_slice(rows: pa.Table, inputs: pa.Table, lo: int, marks: Marks, flagg
     return curated, rejects, processed_rejects, summary
 
 
-def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, batch_size: int,
-            lineage_kinds: Sequence[str], spill, sinks: Sinks, sketch_dir: Path | None = None) -> Outcome:
+def _curate(
+    source,
+    step_list: Sequence[Step],
+    *,
+    engine: str,
+    workers: int,
+    batch_size: int,
+    lineage_kinds: Sequence[str],
+    spill,
+    sinks: Sinks,
+    sketch_dir: Path | None = None,
+) -> Outcome:
     """The three passes (module docstring); ``spill`` holds the processed rows between them, and
     the sketches wait in files under ``sketch_dir`` (in memory when None)."""
     start = time.perf_counter()
@@ -221,8 +268,8 @@ def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, bat
         for g in globals_:
             matrix, ok = sketch_rows(t.column(f"_sk_{g.name}"), g.width)
             sketches[g.name][0].append(matrix)
-            sketches[g.name][1][at:at + m] = ok
-        flagged[at:at + m] = flagged_mask(t.column("flags"))
+            sketches[g.name][1][at : at + m] = ok
+        flagged[at : at + m] = flagged_mask(t.column("flags"))
         # a copy: the column is a slice of the whole batch's buffer, which must not stay alive
         id_parts.append(t.column("id").take(pa.array(np.arange(m))))
         spill.write(t.drop_columns([f"_sk_{g.name}" for g in globals_]))
@@ -258,13 +305,28 @@ def _curate(source, step_list: Sequence[Step], *, engine: str, workers: int, bat
     return out
 
 
-def curate_table(table: pa.Table, step_list: Sequence[Step], *, engine: str = "local", workers: int = 1,
-                 batch_size: int = 1000, lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> Outcome:
+def curate_table(
+    table: pa.Table,
+    step_list: Sequence[Step],
+    *,
+    engine: str = "local",
+    workers: int = 1,
+    batch_size: int = 1000,
+    lineage_kinds: Sequence[str] = LINEAGE_KINDS,
+) -> Outcome:
     """Curate an Arrow table with the stage schema, in memory; nothing is written."""
     with system_memory_pool():
         sinks = Sinks(MemorySpill(), MemorySpill(), MemorySpill(), MemorySpill())
-        out = _curate(TableSource(table), step_list, engine=engine, workers=workers, batch_size=batch_size,
-                      lineage_kinds=lineage_kinds, spill=MemorySpill(), sinks=sinks)
+        out = _curate(
+            TableSource(table),
+            step_list,
+            engine=engine,
+            workers=workers,
+            batch_size=batch_size,
+            lineage_kinds=lineage_kinds,
+            spill=MemorySpill(),
+            sinks=sinks,
+        )
         out.curated = sinks.curated.table(ARROW_SCHEMA).combine_chunks()
         out.rejects = sinks.rejects.table(ARROW_SCHEMA)
         out.processed_rejects = sinks.processed_rejects.table(ARROW_SCHEMA)
@@ -272,13 +334,23 @@ def curate_table(table: pa.Table, step_list: Sequence[Step], *, engine: str = "l
     return out
 
 
-def curate_records(records: Iterable[Record], cfg: CurateConfig | None = None, ctx: StepContext | None = None,
-                   step_list: Sequence[Step] | None = None) -> Outcome:
+def curate_records(
+    records: Iterable[Record],
+    cfg: CurateConfig | None = None,
+    ctx: StepContext | None = None,
+    step_list: Sequence[Step] | None = None,
+) -> Outcome:
     """Curate Records in memory with a config (defaults when None)."""
     cfg = cfg or CurateConfig()
     step_list = step_list if step_list is not None else build_steps(cfg, ctx)
-    return curate_table(to_table(records), step_list, engine=cfg.engine, workers=cfg.workers, batch_size=cfg.batch_size,
-                        lineage_kinds=cfg.lineage_kinds)
+    return curate_table(
+        to_table(records),
+        step_list,
+        engine=cfg.engine,
+        workers=cfg.workers,
+        batch_size=cfg.batch_size,
+        lineage_kinds=cfg.lineage_kinds,
+    )
 
 
 # -- the command's work --------------------------------------------------------------------------
@@ -304,8 +376,11 @@ def input_stage(ws, cfg: CurateConfig) -> str:
     others = [s for s in ws.stages() if s not in (cfg.output, cfg.rejects)]
     if others:
         return others[-1]
-    raise WorkspaceError("nothing to curate: the workspace has no input stage", field="stage",
-                         hint="tadka import FILE, or tadka generate")
+    raise WorkspaceError(
+        "nothing to curate: the workspace has no input stage",
+        field="stage",
+        hint="tadka import FILE, or tadka generate",
+    )
 
 
 def curate(ws, cfg: CurateConfig) -> CurateResult:
@@ -330,12 +405,24 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
     spill_dir.mkdir(parents=True)
     try:
         with system_memory_pool(), ws.stage_writer(cfg.output) as kept, ws.stage_writer(cfg.rejects) as dropped:
-            sinks = Sinks(kept, dropped, FileSpill(spill_dir / "processed_rejects.arrow", ARROW_SCHEMA),
-                          FileSpill(spill_dir / "rows.arrow", ROWS_SCHEMA))
+            sinks = Sinks(
+                kept,
+                dropped,
+                FileSpill(spill_dir / "processed_rejects.arrow", ARROW_SCHEMA),
+                FileSpill(spill_dir / "rows.arrow", ROWS_SCHEMA),
+            )
             spill = FileSpill(spill_dir / "processed.arrow", _PROCESSED_SCHEMA)
-            outcome = _curate(StageSource(ws, stage), step_list, engine=cfg.engine, workers=cfg.workers,
-                              batch_size=cfg.batch_size, lineage_kinds=cfg.lineage_kinds, spill=spill, sinks=sinks,
-                              sketch_dir=spill_dir / "sketches")
+            outcome = _curate(
+                StageSource(ws, stage),
+                step_list,
+                engine=cfg.engine,
+                workers=cfg.workers,
+                batch_size=cfg.batch_size,
+                lineage_kinds=cfg.lineage_kinds,
+                spill=spill,
+                sinks=sinks,
+                sketch_dir=spill_dir / "sketches",
+            )
             spill.close()
             (spill_dir / "processed.arrow").unlink()
             for sink in (sinks.rows, sinks.processed_rejects):
@@ -343,10 +430,16 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
             outcome.rows = LazyTable(sinks.rows.table, outcome.rows_in)
             outcome.processed_rejects = LazyTable(sinks.processed_rejects.table, dropped.rows)
             meta = {"curated_from": stage, "config": dataclasses.asdict(cfg)}
-            summary = {"input": outcome.rows_in, "curated": kept.rows, "rejected": dropped.rows,
-                       "per_step": outcome.per_step, "reasons": dict(outcome.reasons.most_common()),
-                       "lineage": outcome.lineage, "seconds": round(outcome.seconds, 3),
-                       "timings": {k: round(v, 3) for k, v in outcome.timings.items()}}
+            summary = {
+                "input": outcome.rows_in,
+                "curated": kept.rows,
+                "rejected": dropped.rows,
+                "per_step": outcome.per_step,
+                "reasons": dict(outcome.reasons.most_common()),
+                "lineage": outcome.lineage,
+                "seconds": round(outcome.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in outcome.timings.items()},
+            }
             kept.commit({**meta, "summary": summary})  # both complete: the two swaps follow each other
             dropped.commit({**meta, "summary": summary})
         outcome.curated = LazyTable(lambda: ws.stage_table(cfg.output), kept.rows)
@@ -355,8 +448,13 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
         if cfg.report:
             from tadka.curate.report import write_report
 
-            result.report = write_report(ws.root / "reports" / "curate", outcome, stage=stage, config=cfg,
-                                         examples_per_reason=cfg.report_examples)
+            result.report = write_report(
+                ws.root / "reports" / "curate",
+                outcome,
+                stage=stage,
+                config=cfg,
+                examples_per_reason=cfg.report_examples,
+            )
     finally:
         shutil.rmtree(spill_dir, ignore_errors=True)  # memory-mapped tables stay readable (POSIX)
     return result

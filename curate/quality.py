@@ -38,8 +38,19 @@ GOOD, BAD = "__label__good", "__label__bad"
 POSITIVE = ("accepted", "edited")
 MODEL_FILE = "quality.bin"
 MANIFEST = "manifest.json"
-PARAMS = {"epoch": 30, "lr": 0.5, "wordNgrams": 2, "minn": 2, "maxn": 4, "dim": 32, "bucket": 50_000,
-          "minCount": 1, "thread": 1, "seed": 0, "verbose": 0}
+PARAMS = {
+    "epoch": 30,
+    "lr": 0.5,
+    "wordNgrams": 2,
+    "minn": 2,
+    "maxn": 4,
+    "dim": 32,
+    "bucket": 50_000,
+    "minCount": 1,
+    "thread": 1,
+    "seed": 0,
+    "verbose": 0,
+}
 
 
 def model_text(record: Record) -> str:
@@ -69,7 +80,8 @@ def review_labels(root: Path) -> Labels:
     try:
         rows = conn.execute(
             "SELECT record_id, stage, status, current_json FROM items WHERE status IN ('accepted', 'edited', 'rejected')"
-            " ORDER BY record_id").fetchall()
+            " ORDER BY record_id"
+        ).fetchall()
     finally:
         conn.close()
     fingerprint = hashlib.sha256("\n".join(f"{r['record_id']}:{r['status']}" for r in rows).encode()).hexdigest()[:16]
@@ -126,10 +138,18 @@ def train(labels: Labels, out_dir: Path, min_labels: int = 50) -> dict | None:
     n_good = sum(labels.good)
     n_bad = len(labels) - n_good
     if len(labels) < min_labels or not n_good or not n_bad:
-        logger.info("quality: %d labels (%d good, %d bad); need %d with both kinds", len(labels), n_good, n_bad, min_labels)
+        logger.info(
+            "quality: %d labels (%d good, %d bad); need %d with both kinds", len(labels), n_good, n_bad, min_labels
+        )
         return None
-    manifest = {"labels": len(labels), "good": n_good, "bad": n_bad, "fingerprint": labels.fingerprint,
-                "trained_at": time.time(), "params": PARAMS}
+    manifest = {
+        "labels": len(labels),
+        "good": n_good,
+        "bad": n_bad,
+        "fingerprint": labels.fingerprint,
+        "trained_at": time.time(),
+        "params": PARAMS,
+    }
     if len(labels) >= 100:  # a held-out estimate, then the model is refitted on everything
         order = list(range(len(labels)))
         random.Random(0).shuffle(order)
@@ -197,8 +217,9 @@ class QualityFilter(Filter):
             found = ensure_model(ctx.root, ctx.root / cfg.quality_model, cfg.quality_min_labels)
             model_dir = str(found) if found else None
         if model_dir is None:
-            logger.warning("quality: no classifier yet (needs %d review labels); records are not scored",
-                           cfg.quality_min_labels)
+            logger.warning(
+                "quality: no classifier yet (needs %d review labels); records are not scored", cfg.quality_min_labels
+            )
         return cls(model_dir=model_dir, min=cfg.quality_min)
 
     def setup(self) -> None:

@@ -53,18 +53,21 @@ def _measure(chats: list[list[dict]], langs: list[str] | None = None) -> list[di
     from tadka.lang.pack import pack_of
 
     texts = ["\n".join(m["content"] for m in msgs if m["role"] in ("user", "assistant")) for msgs in chats]
-    answers = ["\n".join(m["content"] for m in msgs if m["role"] == "assistant") or text
-               for msgs, text in zip(chats, texts)]
+    answers = [
+        "\n".join(m["content"] for m in msgs if m["role"] == "assistant") or text for msgs, text in zip(chats, texts)
+    ]
     packs = [pack_of(lang) for lang in (langs or [""] * len(chats))]
     analyses: list = [None] * len(answers)
     for code in sorted(set(packs)):
         idx = [i for i, p in enumerate(packs) if p == code]
         for start in range(0, len(idx), 1000):
-            part = idx[start:start + 1000]
+            part = idx[start : start + 1000]
             for i, a in zip(part, analyze_batch([answers[i] for i in part], code)):
                 analyses[i] = a
-    return [{"chars": len(text), "cmi": float(a.cmi), "language": a.lang, "script": script_class(text)}
-            for text, a in zip(texts, analyses)]
+    return [
+        {"chars": len(text), "cmi": float(a.cmi), "language": a.lang, "script": script_class(text)}
+        for text, a in zip(texts, analyses)
+    ]
 
 
 def _hist(values: list[float], bins: list[float]) -> list[int]:
@@ -116,7 +119,9 @@ def examples(outcome: Outcome, per_reason: int = 3, top: int = 20) -> dict[str, 
             for reason in dict.fromkeys(reason_of(f) for f in flags):
                 bucket = out.get(reason)
                 if bucket is not None and len(bucket) < per_reason:
-                    answer = next((m["content"] for m in reversed(msgs) if m["role"] == "assistant"), msgs[-1]["content"])
+                    answer = next(
+                        (m["content"] for m in reversed(msgs) if m["role"] == "assistant"), msgs[-1]["content"]
+                    )
                     bucket.append({"id": rid, "flags": flags, "text": answer[:300]})
         if all(len(b) >= per_reason for b in out.values()):
             break
@@ -132,8 +137,9 @@ def _bar_png(path: Path, title: str, labels: list[str], series: dict[str, list[i
     for k, (name, values) in enumerate(series.items()):
         ax.bar([i + k * width for i in range(len(labels))], values, width=width, label=name)
     ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(labels))])
-    ax.set_xticklabels(labels, rotation=30 if max((len(x) for x in labels), default=0) > 6 else 0, ha="right",
-                       fontsize=8)
+    ax.set_xticklabels(
+        labels, rotation=30 if max((len(x) for x in labels), default=0) > 6 else 0, ha="right", fontsize=8
+    )
     ax.set_title(title)
     ax.set_ylabel("records")
     if len(series) > 1:
@@ -176,47 +182,80 @@ def render_html(summary: dict) -> str:
         "<h2>Before and after</h2>",
         f"<p>Histograms over a sample of {summary['distributions']['_sample']['rows']} records.</p>",
         *(f"<img src='{name}.png' alt='{name}'>" for name in ("cmi", "length", "language", "script")),
-        "<h2>Reasons</h2>", _table(["reason", "records"], reasons),
+        "<h2>Reasons</h2>",
+        _table(["reason", "records"], reasons),
         "<h2>Noised copies and edits</h2><p>Dedup compares lineages: a copy (source.parent_id) is never a "
         "duplicate of its own parent or siblings. The rule that kept or dropped each copy:</p>",
-        _table(["rule", "copies"], [[r, c] for r, c in summary.get("lineage", {}).items()]) if summary.get("lineage")
+        _table(["rule", "copies"], [[r, c] for r, c in summary.get("lineage", {}).items()])
+        if summary.get("lineage")
         else "<p>No copies in this stage.</p>",
     ]
     for reason, exs in summary["examples"].items():
         parts.append(f"<h3>{html.escape(reason)}</h3>")
         for e in exs:
-            parts.append(f"<p class='ex'><code>{html.escape(e['id'])}</code> "
-                         f"[{html.escape(', '.join(e['flags']))}]<br>{html.escape(e['text'])}</p>")
+            parts.append(
+                f"<p class='ex'><code>{html.escape(e['id'])}</code> "
+                f"[{html.escape(', '.join(e['flags']))}]<br>{html.escape(e['text'])}</p>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(folder: Path, outcome: Outcome, *, stage: str, config: Any = None, examples_per_reason: int = 3,
-                 sample: int = 5000, engine: str | None = None) -> Path:
+def write_report(
+    folder: Path,
+    outcome: Outcome,
+    *,
+    stage: str,
+    config: Any = None,
+    examples_per_reason: int = 3,
+    sample: int = 5000,
+    engine: str | None = None,
+) -> Path:
     """Write the report folder atomically; returns the path of index.html."""
     dist = distributions(outcome, sample)
     cfg = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else (config or {})
     summary = {
-        "stage": stage, "output": cfg.get("output", "curated"), "rejects": cfg.get("rejects", "rejects"),
-        "engine": engine or cfg.get("engine", "local"), "written_at": time.time(), "seconds": outcome.seconds,
-        "counts": {"input": outcome.rows.num_rows, "curated": outcome.curated.num_rows,
-                   "rejected": outcome.rejects.num_rows},
-        "per_step": outcome.per_step, "reasons": dict(outcome.reasons.most_common()), "lineage": outcome.lineage,
-        "examples": examples(outcome, examples_per_reason), "distributions": dist, "config": cfg,
+        "stage": stage,
+        "output": cfg.get("output", "curated"),
+        "rejects": cfg.get("rejects", "rejects"),
+        "engine": engine or cfg.get("engine", "local"),
+        "written_at": time.time(),
+        "seconds": outcome.seconds,
+        "counts": {
+            "input": outcome.rows.num_rows,
+            "curated": outcome.curated.num_rows,
+            "rejected": outcome.rejects.num_rows,
+        },
+        "per_step": outcome.per_step,
+        "reasons": dict(outcome.reasons.most_common()),
+        "lineage": outcome.lineage,
+        "examples": examples(outcome, examples_per_reason),
+        "distributions": dist,
+        "config": cfg,
     }
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         steps = list(outcome.per_step)
-        _bar_png(tmp / "steps.png", "records flagged per step", steps,
-                 {"flagged": [outcome.per_step[s]["flagged"] for s in steps],
-                  "first": [outcome.per_step[s]["first"] for s in steps]})
-        for name, file, title in (("cmi", "cmi", "Code-Mixing Index (assistant turns)"),
-                                  ("chars", "length", "characters per record")):
+        _bar_png(
+            tmp / "steps.png",
+            "records flagged per step",
+            steps,
+            {
+                "flagged": [outcome.per_step[s]["flagged"] for s in steps],
+                "first": [outcome.per_step[s]["first"] for s in steps],
+            },
+        )
+        for name, file, title in (
+            ("cmi", "cmi", "Code-Mixing Index (assistant turns)"),
+            ("chars", "length", "characters per record"),
+        ):
             d = dist[name]
             _bar_png(tmp / f"{file}.png", title, _bin_labels(d["bins"]), {"before": d["before"], "after": d["after"]})
         for name, title in (("language", "sentence language (assistant turns)"), ("script", "script")):
             d = dist[name]
             _bar_png(tmp / f"{name}.png", title, d["labels"], {"before": d["before"], "after": d["after"]})
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        (tmp / "summary.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
         (tmp / "index.html").write_text(render_html(summary), encoding="utf-8")
     return folder / "index.html"

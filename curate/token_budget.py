@@ -57,19 +57,25 @@ class TokenBudget:
         return out
 
     def format(self) -> str:
-        lines = [f"tokens under {self.tokenizer}{' (chat template)' if self.chat_template else ''}: "
-                 f"{self.tokens:,} over {self.records:,} records, {self.tokens_per_word:.2f} per word"]
+        lines = [
+            f"tokens under {self.tokenizer}{' (chat template)' if self.chat_template else ''}: "
+            f"{self.tokens:,} over {self.records:,} records, {self.tokens_per_word:.2f} per word"
+        ]
         if self.per_record:
             lines.append("  per record " + "  ".join(f"{k} {v:g}" for k, v in self.per_record.items()))
         for lang, d in self.by_lang.items():
-            lines.append(f"  {lang:<12} {int(d['records']):>7} records {int(d['tokens']):>10,} tokens "
-                         f"{d['tokens_per_word']:.2f} per word")
+            lines.append(
+                f"  {lang:<12} {int(d['records']):>7} records {int(d['tokens']):>10,} tokens "
+                f"{d['tokens_per_word']:.2f} per word"
+            )
         if self.max_length:
             lines.append(f"  {self.over_max_length} records longer than {self.max_length} tokens")
         if self.reference:
             r = self.reference
-            lines.append(f"  same content (corpora/seeds): Hinglish {r['hinglish']:,.0f} vs English {r['english']:,.0f} "
-                         f"tokens → {r['ratio']:.2f}× ")
+            lines.append(
+                f"  same content (corpora/seeds): Hinglish {r['hinglish']:,.0f} vs English {r['english']:,.0f} "
+                f"tokens → {r['ratio']:.2f}× "
+            )
         return "\n".join(lines)
 
 
@@ -79,8 +85,12 @@ class _Counter:
     def __init__(self, path: str | os.PathLike, chat_template: bool) -> None:
         path = Path(path)
         if not path.exists():
-            raise InputError("tokenizer not found", file=path, field="tokenizer",
-                             hint="a folder with tokenizer.json (e.g. a saved Hugging Face tokenizer) or the file itself")
+            raise InputError(
+                "tokenizer not found",
+                file=path,
+                field="tokenizer",
+                hint="a folder with tokenizer.json (e.g. a saved Hugging Face tokenizer) or the file itself",
+            )
         tok_file = path if path.is_file() else path / "tokenizer.json"
         self.auto = None
         self.fast = None
@@ -131,8 +141,13 @@ def _percentiles(values: list[int]) -> dict[str, float]:
     def at(q: float) -> float:
         return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
 
-    return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": float(ordered[-1]),
-            "mean": round(sum(ordered) / len(ordered), 1)}
+    return {
+        "p50": at(0.5),
+        "p90": at(0.9),
+        "p99": at(0.99),
+        "max": float(ordered[-1]),
+        "mean": round(sum(ordered) / len(ordered), 1),
+    }
 
 
 def _reference(counter: _Counter) -> dict[str, float]:
@@ -144,16 +159,27 @@ def _reference(counter: _Counter) -> dict[str, float]:
     for line in node.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         for side, out in (("en", en), ("hi_latn", hi)):
-            out.append([{"role": "user", "content": row[side]["instruction"]},
-                        {"role": "assistant", "content": row[side]["response"]}])
+            out.append(
+                [
+                    {"role": "user", "content": row[side]["instruction"]},
+                    {"role": "assistant", "content": row[side]["response"]},
+                ]
+            )
     roles = ("user", "assistant")
     n_en, n_hi = sum(counter.count(en, roles)), sum(counter.count(hi, roles))
     return {"english": float(n_en), "hinglish": float(n_hi), "ratio": round(n_hi / n_en, 3) if n_en else 0.0}
 
 
-def token_budget(records: Iterable[Record], tokenizer: str | os.PathLike, *,
-                 roles: Sequence[str] = ("system", "user", "assistant"), chat_template: bool = True,
-                 max_length: int | None = None, reference: bool = True, batch_size: int = 1000) -> TokenBudget:
+def token_budget(
+    records: Iterable[Record],
+    tokenizer: str | os.PathLike,
+    *,
+    roles: Sequence[str] = ("system", "user", "assistant"),
+    chat_template: bool = True,
+    max_length: int | None = None,
+    reference: bool = True,
+    batch_size: int = 1000,
+) -> TokenBudget:
     """Count the tokens of ``records`` under the tokenizer at ``tokenizer`` (a local folder or tokenizer.json)."""
     counter = _Counter(tokenizer, chat_template)
     out = TokenBudget(str(tokenizer), max_length=max_length, chat_template=counter.chat_template)
@@ -185,8 +211,10 @@ def token_budget(records: Iterable[Record], tokenizer: str | os.PathLike, *,
     out.records = len(per_record)
     out.tokens = sum(per_record)
     out.per_record = _percentiles(per_record)
-    out.by_lang = {lang: {"records": float(r), "tokens": float(t), "tokens_per_word": round(t / w, 3) if w else 0.0}
-                   for lang, (r, t, w) in sorted(by_lang.items(), key=lambda kv: -kv[1][1])}
+    out.by_lang = {
+        lang: {"records": float(r), "tokens": float(t), "tokens_per_word": round(t / w, 3) if w else 0.0}
+        for lang, (r, t, w) in sorted(by_lang.items(), key=lambda kv: -kv[1][1])
+    }
     if reference:
         out.reference = _reference(counter)
     return out

@@ -123,8 +123,9 @@ def check_bounds(obj: Any) -> None:
         meta: Any = next((f.metadata for f in fields(cls) if f.name == key), {})
         bounds = meta.get("bounds", {})
         bounded = err["type"] in ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
-        raise ConfigError(bound_text(bounds) if bounded and bounds else err["msg"],
-                          field=f"{name}.{key}" if key else name) from None
+        raise ConfigError(
+            bound_text(bounds) if bounded and bounds else err["msg"], field=f"{name}.{key}" if key else name
+        ) from None
 
 
 def section_fields(cls: type) -> list[tuple[str, Any, Any, str]]:
@@ -152,14 +153,18 @@ class ProjectConfig(Section):
 class ImportConfig(Section):
     stage: str = opt("imported", "Stage that imported records go to.")
     format: str = opt("auto", "auto, openai, sharegpt, alpaca, prompt-response or tadka.")
-    mode: typing.Literal["append", "replace"] = opt("append", "append (skip records whose id is already there) or replace.")
+    mode: typing.Literal["append", "replace"] = opt(
+        "append", "append (skip records whose id is already there) or replace."
+    )
     max_line_mb: float = opt(8.0, "Refuse a single input line (record) larger than this.")
 
     def rules(self) -> None:
         from tadka.records.formats import FORMATS
 
         if self.format != "auto" and self.format not in FORMATS:
-            raise ConfigError(f"unknown format {self.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}")
+            raise ConfigError(
+                f"unknown format {self.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}"
+            )
 
 
 @section("export", "`tadka export`: write a training set (and the review app's Export page).")
@@ -167,8 +172,9 @@ class ImportConfig(Section):
 class ExportConfig(Section):
     stage: str = opt("", "Stage to export; empty picks the latest of curated, augmented, generated, imported, seeds.")
     format: str = opt("jsonl", "jsonl, parquet or hf.")
-    eval_fraction: float = opt(0.1, "Share of records held out as the eval split (by a seeded hash of the id).",
-                               ge=0, lt=1)
+    eval_fraction: float = opt(
+        0.1, "Share of records held out as the eval split (by a seeded hash of the id).", ge=0, lt=1
+    )
     seed: int = opt(-1, "Seed of the split; -1 uses project.seed.")
     statuses: list[str] = opt(
         ["accepted", "edited"],
@@ -195,8 +201,9 @@ ConfigLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-ConfigLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                   list("tTfF"))
+ConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def load_yaml(text: str) -> Any:
@@ -279,8 +286,11 @@ def build_section(name: str, values: dict[str, Any] | None, *, file=None, lines=
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             raise ConfigError(
-                f"unknown key (allowed: {', '.join(allowed)})", file=file, line=lines.get((name, str(key))),
-                field=f"{name}.{key}", hint=f"did you mean {close[0]!r}?" if close else None,
+                f"unknown key (allowed: {', '.join(allowed)})",
+                file=file,
+                line=lines.get((name, str(key))),
+                field=f"{name}.{key}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
             )
     try:
         return TypeAdapter(cls).validate_python(_enum_words(cls, values), strict=False)
@@ -288,7 +298,7 @@ def build_section(name: str, values: dict[str, Any] | None, *, file=None, lines=
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else ""
         raise ConfigError(
-            err["msg"], file=file, line=lines.get((name, key)), field=f"{name}.{key}" if key else name,
+            err["msg"], file=file, line=lines.get((name, key)), field=f"{name}.{key}" if key else name
         ) from None
 
 
@@ -329,8 +339,9 @@ def load_config(path: str | os.PathLike | None) -> Config:
         data = load_yaml(text) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}", file=path,
-                          line=mark.line + 1 if mark else None, field="<yaml>") from None
+        raise ConfigError(
+            f"invalid YAML: {getattr(e, 'problem', e)}", file=path, line=mark.line + 1 if mark else None, field="<yaml>"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of sections", file=path, line=1, field="<yaml>")
     lines = _key_lines(path, text)
@@ -339,8 +350,11 @@ def load_config(path: str | os.PathLike | None) -> Config:
         if name not in SECTIONS:
             close = difflib.get_close_matches(str(name), SECTIONS, n=1)
             raise ConfigError(
-                f"unknown section (known: {', '.join(SECTIONS)})", file=path, line=lines.get((str(name),)),
-                field=str(name), hint=f"did you mean {close[0]!r}?" if close else None,
+                f"unknown section (known: {', '.join(SECTIONS)})",
+                file=path,
+                line=lines.get((str(name),)),
+                field=str(name),
+                hint=f"did you mean {close[0]!r}?" if close else None,
             )
         sections[name] = build_section(name, values, file=path, lines=lines)
     for name in SECTIONS:

@@ -77,8 +77,7 @@ class MissingExtra(TadkaError):
 
     def __init__(self, package: str, extra: str, purpose: str) -> None:
         super().__init__(
-            f"{purpose} needs the '{package}' package, which is not installed",
-            hint=f"pip install 'tadka[{extra}]'",
+            f"{purpose} needs the '{package}' package, which is not installed", hint=f"pip install 'tadka[{extra}]'"
         )
         self.package = package
         self.extra = extra

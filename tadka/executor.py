@@ -67,8 +67,9 @@ class Executor:
         self.engine = engine
         self.workers = workers
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable | None = None,
-            initargs: tuple = ()) -> Iterator[R]:
+    def map(
+        self, fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable | None = None, initargs: tuple = ()
+    ) -> Iterator[R]:
         """``fn(item)`` for every item, yielded in the order of ``items``."""
         if self.engine == "ray":
             return self._map_ray(fn, items, initializer, initargs)
@@ -82,11 +83,11 @@ class Executor:
             initializer(*initargs)
         return map(fn, items)
 
-    def _map_processes(self, fn: Callable, items: Sequence, initializer: Callable | None,
-                       initargs: tuple) -> Iterator:
+    def _map_processes(self, fn: Callable, items: Sequence, initializer: Callable | None, initargs: tuple) -> Iterator:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        with mp.get_context(method).Pool(min(self.workers, len(items)), initializer=_install,
-                                         initargs=(fn, initializer, initargs)) as pool:
+        with mp.get_context(method).Pool(
+            min(self.workers, len(items)), initializer=_install, initargs=(fn, initializer, initargs)
+        ) as pool:
             yield from pool.imap(_apply, items)
 
     def _map_ray(self, fn: Callable, items: Sequence, initializer: Callable | None, initargs: tuple) -> Iterator:
@@ -112,4 +113,3 @@ class Executor:
         finally:
             if started:
                 ray.shutdown()
-

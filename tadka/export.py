@@ -73,8 +73,9 @@ def selected_records(ws: Workspace, cfg: ExportConfig, skipped: dict[str, int]) 
         yield rec
 
 
-def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None, *,
-           overwrite: bool = False) -> ExportResult:
+def export(
+    ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None, *, overwrite: bool = False
+) -> ExportResult:
     """Write ``train`` and ``eval`` splits plus a manifest to ``exports/<name>/`` (or ``out``).
 
     An existing, non-empty target is refused unless ``overwrite`` (then it is swapped out atomically).
@@ -85,8 +86,12 @@ def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name
     target = export_target(ws, cfg, out, name)
     if not overwrite and target.exists() and (not target.is_dir() or any(target.iterdir())):
         where = target.relative_to(ws.root) if target.is_relative_to(ws.root) else target
-        raise ConfigError(f"{where} exists", file=None, field="--out" if out else "--name",
-                          hint="pick another name, or delete it first")
+        raise ConfigError(
+            f"{where} exists",
+            file=None,
+            field="--out" if out else "--name",
+            hint="pick another name, or delete it first",
+        )
     skipped: dict[str, int] = {}
     train: list[Record] = []
     held: list[Record] = []
@@ -96,8 +101,9 @@ def export(ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name
         digest.update(rec.id.encode())
     suffix = {"jsonl": ".jsonl", "parquet": ".parquet", "hf": ""}[cfg.format]
     writer = {"jsonl": write_jsonl, "parquet": write_parquet, "hf": write_hf}[cfg.format]
-    result = ExportResult(target, stage, len(train), len(held), skipped, digest.hexdigest()[:16],
-                          has_labels(ws.review_db))
+    result = ExportResult(
+        target, stage, len(train), len(held), skipped, digest.hexdigest()[:16], has_labels(ws.review_db)
+    )
     with atomic_dir(target) as tmp:
         writer(train, tmp / f"train{suffix}")
         writer(held, tmp / f"eval{suffix}")

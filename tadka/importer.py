@@ -63,10 +63,7 @@ def with_measured_lang(records: Iterable[Record]) -> Iterator[Record]:
 def import_file(ws: Workspace, path: str | os.PathLike, cfg: ImportConfig, *, lang: str | None = None) -> ImportResult:
     cfg.check()
     path = Path(path)
-    records = read_records(
-        path, fmt=cfg.format, lang=lang or UNDETERMINED,
-        max_line_bytes=int(cfg.max_line_mb * 2**20),
-    )
+    records = read_records(path, fmt=cfg.format, lang=lang or UNDETERMINED, max_line_bytes=int(cfg.max_line_mb * 2**20))
     if not lang:
         records = with_measured_lang(records)
     table = to_table(progress(records, desc=f"import {path.name}"))

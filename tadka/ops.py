@@ -26,7 +26,7 @@ def op_string(name: str, **params: object) -> str:
 
 
 def parse_band(value: str | Sequence[float]) -> tuple[float, float]:
-    """"20-40" or (20, 40) → (20.0, 40.0); ValueError with a readable reason otherwise."""
+    """ "20-40" or (20, 40) → (20.0, 40.0); ValueError with a readable reason otherwise."""
     if isinstance(value, str):
         lo, sep, hi = value.replace("–", "-").partition("-")
         if not sep:

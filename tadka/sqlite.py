@@ -41,9 +41,7 @@ def connect(path: str | os.PathLike, db: str, *, timeout: float = 10.0) -> sqlit
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    row = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
-    ).fetchone()
+    row = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
     if row is None:
         return 0
     return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
@@ -76,7 +74,8 @@ def migrate(conn: sqlite3.Connection, db: str, path: Path | None = None) -> int:
         if current > known:
             raise WorkspaceError(
                 f"{db} database is at schema version {current}, newer than this tadka knows ({known})",
-                file=path, hint="upgrade tadka",
+                file=path,
+                hint="upgrade tadka",
             )
         for version, name, sql in steps:
             if version > current:

@@ -23,8 +23,9 @@ def kill_group(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def run(cmd: Sequence[str], *, timeout: float, input: str | bytes | None = None,
-        **kwargs: Any) -> subprocess.CompletedProcess:
+def run(
+    cmd: Sequence[str], *, timeout: float, input: str | bytes | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess:
     """Like ``subprocess.run(cmd, timeout=...)``, but a timeout kills the child's whole process group.
 
     Raises ``subprocess.TimeoutExpired`` (after the kill) like ``subprocess.run`` does; callers turn it into
@@ -32,9 +33,9 @@ def run(cmd: Sequence[str], *, timeout: float, input: str | bytes | None = None,
     """
     if kwargs.pop("capture_output", False):
         kwargs["stdout"] = kwargs["stderr"] = subprocess.PIPE
-    with subprocess.Popen(cmd, start_new_session=True,
-                          stdin=subprocess.PIPE if input is not None else kwargs.pop("stdin", None),
-                          **kwargs) as proc:
+    with subprocess.Popen(
+        cmd, start_new_session=True, stdin=subprocess.PIPE if input is not None else kwargs.pop("stdin", None), **kwargs
+    ) as proc:
         try:
             out, err = proc.communicate(input, timeout=timeout)
         except BaseException:  # the timeout, but also Ctrl-C or an error while reading: never leave it running

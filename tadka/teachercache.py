@@ -39,7 +39,9 @@ def request_key(model: str, messages: list[dict[str, str]], params: dict[str, An
     """A stable hash of everything that decides a teacher's answer."""
     payload = json.dumps(
         {"model": model, "messages": messages, "params": params, "seed": seed},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -53,12 +55,28 @@ def get(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
     return json.loads(row[0]) if row else None
 
 
-def put(conn: sqlite3.Connection, key: str, model: str, request: dict, response: dict,
-        prompt_tokens: int = 0, completion_tokens: int = 0, cost_usd: float = 0.0) -> None:
+def put(
+    conn: sqlite3.Connection,
+    key: str,
+    model: str,
+    request: dict,
+    response: dict,
+    prompt_tokens: int = 0,
+    completion_tokens: int = 0,
+    cost_usd: float = 0.0,
+) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (key, model, json.dumps(request, ensure_ascii=False), json.dumps(response, ensure_ascii=False),
-         prompt_tokens, completion_tokens, cost_usd, time.time()),
+        (
+            key,
+            model,
+            json.dumps(request, ensure_ascii=False),
+            json.dumps(response, ensure_ascii=False),
+            prompt_tokens,
+            completion_tokens,
+            cost_usd,
+            time.time(),
+        ),
     )
 
 
@@ -153,18 +171,31 @@ class TeacherCache:
         out: dict[str, dict[str, Any]] = {}
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), 500):  # SQLite caps bound parameters per statement
-            chunk = unique[i:i + 500]
+            chunk = unique[i : i + 500]
             rows = self.conn.execute(
                 f"SELECT key, response_json, prompt_tokens, completion_tokens, cost_usd FROM responses "
-                f"WHERE key IN ({','.join('?' * len(chunk))})", chunk,
+                f"WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk,
             ).fetchall()
             for key, response, pt, ct, cost in rows:
-                out[key] = {"response": json.loads(response), "prompt_tokens": pt, "completion_tokens": ct,
-                            "cost_usd": cost}
+                out[key] = {
+                    "response": json.loads(response),
+                    "prompt_tokens": pt,
+                    "completion_tokens": ct,
+                    "cost_usd": cost,
+                }
         return out
 
-    def put(self, key: str, model: str, request: dict, response: dict, prompt_tokens: int = 0,
-            completion_tokens: int = 0, cost_usd: float = 0.0) -> None:
+    def put(
+        self,
+        key: str,
+        model: str,
+        request: dict,
+        response: dict,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        cost_usd: float = 0.0,
+    ) -> None:
         put(self.conn, key, model, request, response, prompt_tokens, completion_tokens, cost_usd)
 
     def stats(self) -> CacheStats:
@@ -178,8 +209,7 @@ class TeacherCache:
             f"SELECT COUNT(*) FROM batches WHERE status NOT IN ({','.join('?' * len(BATCH_DONE))})", BATCH_DONE
         ).fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
-        return CacheStats(self.path, n, size, pt, ct, float(cost), oldest, newest, by_model, open_batches,
-                          self.notes())
+        return CacheStats(self.path, n, size, pt, ct, float(cost), oldest, newest, by_model, open_batches, self.notes())
 
     def clear(self, *, model: str | None = None, before: float | None = None) -> int:
         """Delete answers (all, one model's, or those stored before a time); returns how many."""
@@ -211,29 +241,37 @@ class TeacherCache:
     # -- endpoint notes: what a server accepts, learnt once and kept for later runs --------------
     def note(self, endpoint: str, model: str, name: str, value: str, reason: str = "") -> None:
         """Remember ``name = value`` for (endpoint, model), e.g. ``response_format = json_object``."""
-        self.conn.execute("INSERT OR REPLACE INTO endpoint_notes VALUES (?, ?, ?, ?, ?, ?)",
-                          (endpoint, model, name, value, reason[:400], time.time()))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO endpoint_notes VALUES (?, ?, ?, ?, ?, ?)",
+            (endpoint, model, name, value, reason[:400], time.time()),
+        )
 
     def recall(self, endpoint: str, model: str, name: str) -> tuple[str, str, float] | None:
         """(value, reason, when) of a note, or None."""
-        row = self.conn.execute("SELECT value, reason, updated_at FROM endpoint_notes WHERE endpoint = ? AND "
-                                "model = ? AND name = ?", (endpoint, model, name)).fetchone()
+        row = self.conn.execute(
+            "SELECT value, reason, updated_at FROM endpoint_notes WHERE endpoint = ? AND model = ? AND name = ?",
+            (endpoint, model, name),
+        ).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
     def notes(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT endpoint, model, name, value, reason, updated_at FROM endpoint_notes "
-                                 "ORDER BY endpoint, model, name").fetchall()
+        rows = self.conn.execute(
+            "SELECT endpoint, model, name, value, reason, updated_at FROM endpoint_notes ORDER BY endpoint, model, name"
+        ).fetchall()
         return [dict(zip(("endpoint", "model", "name", "value", "reason", "updated_at"), r)) for r in rows]
 
     # -- Batch API bookkeeping (see tadka.curate.generate.teachers.batch) ---------------------------------
-    def add_batch(self, batch_id: str, model: str, status: str, input_file_id: str,
-                  items: list[tuple[str, dict]]) -> None:
+    def add_batch(
+        self, batch_id: str, model: str, status: str, input_file_id: str, items: list[tuple[str, dict]]
+    ) -> None:
         """Remember a submitted batch and the request behind each of its keys, in one transaction."""
         now = time.time()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.conn.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
-                              (batch_id, model, status, input_file_id, len(items), now, now))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+                (batch_id, model, status, input_file_id, len(items), now, now),
+            )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO batch_items VALUES (?, ?, ?)",
                 [(key, batch_id, json.dumps(req, ensure_ascii=False)) for key, req in items],
@@ -243,8 +281,9 @@ class TeacherCache:
             self.conn.execute("ROLLBACK")
             raise
 
-    def update_batch(self, batch_id: str, status: str, output_file_id: str | None = None,
-                     error_file_id: str | None = None) -> None:
+    def update_batch(
+        self, batch_id: str, status: str, output_file_id: str | None = None, error_file_id: str | None = None
+    ) -> None:
         self.conn.execute(
             "UPDATE batches SET status = ?, output_file_id = COALESCE(?, output_file_id), "
             "error_file_id = COALESCE(?, error_file_id), updated_at = ? WHERE id = ?",
@@ -257,7 +296,7 @@ class TeacherCache:
         unique = list(dict.fromkeys(keys))
         done = ",".join("?" * len(BATCH_DONE))
         for i in range(0, len(unique), 500):
-            chunk = unique[i:i + 500]
+            chunk = unique[i : i + 500]
             rows = self.conn.execute(
                 f"SELECT i.key, i.batch_id FROM batch_items i JOIN batches b ON b.id = i.batch_id "
                 f"WHERE b.status NOT IN ({done}) AND i.key IN ({','.join('?' * len(chunk))})",

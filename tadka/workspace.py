@@ -45,8 +45,9 @@ FOLDERS = ("data", "data/.versions", "cache", "runs", "exports")
 
 def check_stage_name(name: str) -> str:
     if not _STAGE_RE.match(name or ""):
-        raise WorkspaceError(f"invalid stage name {name!r}", field="stage",
-                             hint="lowercase letters, digits, '-' and '_'")
+        raise WorkspaceError(
+            f"invalid stage name {name!r}", field="stage", hint="lowercase letters, digits, '-' and '_'"
+        )
     return name
 
 
@@ -67,8 +68,11 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / CONFIG_NAME).is_file():
                 return cls(folder)
-        raise WorkspaceError(f"no {CONFIG_NAME} in {here} or any parent folder", field="workspace",
-                             hint="run `tadka init DIR` first, or pass --workspace DIR")
+        raise WorkspaceError(
+            f"no {CONFIG_NAME} in {here} or any parent folder",
+            field="workspace",
+            hint="run `tadka init DIR` first, or pass --workspace DIR",
+        )
 
     @classmethod
     def init(cls, root: str | os.PathLike, *, name: str | None = None, lang: str | None = None) -> "Workspace":
@@ -86,8 +90,11 @@ class Workspace:
             except ValueError as e:
                 raise WorkspaceError(str(e), field="project.lang") from None
         if (root / CONFIG_NAME).exists():
-            raise WorkspaceError(f"already a workspace ({CONFIG_NAME} exists)", file=root / CONFIG_NAME,
-                                 hint="use another folder, or edit tadka.yaml")
+            raise WorkspaceError(
+                f"already a workspace ({CONFIG_NAME} exists)",
+                file=root / CONFIG_NAME,
+                hint="use another folder, or edit tadka.yaml",
+            )
         if root.exists() and not root.is_dir():
             raise WorkspaceError("exists and is not a folder", file=root)
         for folder in FOLDERS:
@@ -95,7 +102,7 @@ class Workspace:
         (root / "data" / ".lock").touch()
         text = render_template()
         project = name or root.resolve().name
-        text = text.replace('name: tadka-project', f"name: {json.dumps(project)}", 1)
+        text = text.replace("name: tadka-project", f"name: {json.dumps(project)}", 1)
         if lang:
             text = text.replace("lang: hi-Latn+en", f"lang: {json.dumps(lang)}", 1)
         for c in (open_review_db(root / "review.db"), open_teacher_cache(root / "cache" / "teacher.db")):
@@ -185,8 +192,11 @@ class Workspace:
             with pa.OSFile(str(path)) as src:
                 for batch in pa.ipc.open_stream(src):
                     table = pa.Table.from_batches([batch])
-                    yield table if table.schema.equals(ARROW_SCHEMA) else table.select(
-                        [f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
+                    yield (
+                        table
+                        if table.schema.equals(ARROW_SCHEMA)
+                        else table.select([f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
+                    )
 
     def stage_table(self, stage: str) -> pa.Table:
         """The whole stage as one memory-mapped Arrow table (pages are read as they are touched),
@@ -195,8 +205,11 @@ class Workspace:
         for path in self.stage_files(stage):
             parts.append(pa.ipc.open_stream(pa.memory_map(str(path))).read_all())
         table = pa.concat_tables(parts) if parts else ARROW_SCHEMA.empty_table()
-        return table if table.schema.equals(ARROW_SCHEMA) else table.select(
-            [f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
+        return (
+            table
+            if table.schema.equals(ARROW_SCHEMA)
+            else table.select([f.name for f in ARROW_SCHEMA]).cast(ARROW_SCHEMA)
+        )
 
     def records(self, stage: str) -> Iterator[Record]:
         return iter(from_table(self.table(stage)))
@@ -208,8 +221,12 @@ class Workspace:
         present = self.stages()
         if present:
             return present[-1]
-        raise WorkspaceError("the workspace has no data yet", file=self.data_dir, field="stage",
-                             hint="tadka import FILE, or tadka generate")
+        raise WorkspaceError(
+            "the workspace has no data yet",
+            file=self.data_dir,
+            field="stage",
+            hint="tadka import FILE, or tadka generate",
+        )
 
     # -- writing stages --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -227,15 +244,16 @@ class Workspace:
             except OSError:
                 raise WorkspaceBusy(
                     f"workspace is busy: another tadka process is writing stage {stage!r}",
-                    file=self.root, field="stage", hint="wait for it to finish, then retry",
+                    file=self.root,
+                    field="stage",
+                    hint="wait for it to finish, then retry",
                 ) from None
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock
 
     def write_stage(
-        self, stage: str, records: Iterable[Record] | pa.Table, *, mode: str = "replace",
-        meta: dict | None = None,
+        self, stage: str, records: Iterable[Record] | pa.Table, *, mode: str = "replace", meta: dict | None = None
     ) -> int:
         """Replace (or append to) a stage atomically; returns the number of records in it after.
 
@@ -263,8 +281,9 @@ class Workspace:
         previous = link.resolve() if link.is_symlink() else None
         if link.exists() and not link.is_symlink():
             tmp_link.unlink(missing_ok=True)
-            raise WorkspaceError("is a real folder, not a stage link", file=link,
-                                 hint="move it out of data/ and import it instead")
+            raise WorkspaceError(
+                "is a real folder, not a stage link", file=link, hint="move it out of data/ and import it instead"
+            )
         os.replace(tmp_link, link)  # the atomic moment
         self._collect_garbage(stage, keep={version.resolve()} | ({previous} if previous else set()))
 
@@ -283,8 +302,10 @@ class Workspace:
         version = versions / f"{stage}.{time.strftime('%Y%m%dT%H%M%S')}.{uuid.uuid4().hex[:8]}"
         with quiet_datasets():
             datasets.Dataset(table).save_to_disk(str(version))
-        write_text(version / "tadka_stage.json", json.dumps(
-            {"stage": stage, "rows": table.num_rows, "written_at": time.time(), **meta}, indent=2))
+        write_text(
+            version / "tadka_stage.json",
+            json.dumps({"stage": stage, "rows": table.num_rows, "written_at": time.time(), **meta}, indent=2),
+        )
         self._swap_link(stage, version)
         return table.num_rows
 
@@ -357,8 +378,11 @@ class StageWriter:
         for batch in table.to_batches(max_chunksize=1000):  # datasets' writer batch size
             self._writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=self._schema))
         ids = table.column("id").to_pylist()
-        self._hashes.append(np.fromiter((xxhash.xxh3_64_intdigest((i or "").encode("utf-8", "surrogatepass"))
-                                         for i in ids), np.uint64, len(ids)))
+        self._hashes.append(
+            np.fromiter(
+                (xxhash.xxh3_64_intdigest((i or "").encode("utf-8", "surrogatepass")) for i in ids), np.uint64, len(ids)
+            )
+        )
         self.rows += table.num_rows
 
     def _close_file(self) -> None:
@@ -373,22 +397,49 @@ class StageWriter:
             self._close_file()
             hashes = np.concatenate(self._hashes) if self._hashes else np.empty(0, np.uint64)
             if len(np.unique(hashes)) != len(hashes):
-                raise WorkspaceError(f"a record id repeats in the rows written to stage {self.stage!r}",
-                                     file=self.version, field="id")
+                raise WorkspaceError(
+                    f"a record id repeats in the rows written to stage {self.stage!r}", file=self.version, field="id"
+                )
             self.meta.update(meta or {})
             data_files = [{"filename": DATA_FILE}] if self.rows else []
             if not self.rows:  # datasets writes no Arrow file for an empty dataset (see _is_empty_version)
                 (self.version / DATA_FILE).unlink()
-            write_text(self.version / "dataset_info.json", json.dumps(
-                {"citation": "", "description": "", "features": hf_features(ARROW_SCHEMA), "homepage": "",
-                 "license": ""}, indent=2))
-            write_text(self.version / "state.json", json.dumps(
-                {"_data_files": data_files, "_fingerprint": uuid.uuid4().hex[:16], "_format_columns": None,
-                 "_format_kwargs": {}, "_format_type": None, "_output_all_columns": False, "_split": None},
-                indent=2))
-            write_text(self.version / "tadka_stage.json", json.dumps(
-                {"stage": self.stage, "rows": self.rows, "written_at": time.time(), **self.meta}, indent=2,
-                default=str))
+            write_text(
+                self.version / "dataset_info.json",
+                json.dumps(
+                    {
+                        "citation": "",
+                        "description": "",
+                        "features": hf_features(ARROW_SCHEMA),
+                        "homepage": "",
+                        "license": "",
+                    },
+                    indent=2,
+                ),
+            )
+            write_text(
+                self.version / "state.json",
+                json.dumps(
+                    {
+                        "_data_files": data_files,
+                        "_fingerprint": uuid.uuid4().hex[:16],
+                        "_format_columns": None,
+                        "_format_kwargs": {},
+                        "_format_type": None,
+                        "_output_all_columns": False,
+                        "_split": None,
+                    },
+                    indent=2,
+                ),
+            )
+            write_text(
+                self.version / "tadka_stage.json",
+                json.dumps(
+                    {"stage": self.stage, "rows": self.rows, "written_at": time.time(), **self.meta},
+                    indent=2,
+                    default=str,
+                ),
+            )
             self.ws._swap_link(self.stage, self.version)
         except BaseException:
             self.abort()
@@ -449,6 +500,10 @@ def open_workspace(path: str | os.PathLike | None = None) -> Workspace:
     if path is None:
         return Workspace.find()
     if not (Path(path) / CONFIG_NAME).is_file():
-        raise WorkspaceError(f"not a tadka workspace (no {CONFIG_NAME})", file=str(path), field="workspace",
-                             hint="run `tadka init DIR` first")
+        raise WorkspaceError(
+            f"not a tadka workspace (no {CONFIG_NAME})",
+            file=str(path),
+            field="workspace",
+            hint="run `tadka init DIR` first",
+        )
     return Workspace(path)

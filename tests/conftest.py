@@ -55,8 +55,18 @@ def smollm2_run(tmp_path_factory, torch_stack) -> SmolRun:
         held.write_text("\n".join(lines[:HELD_OUT_CHATS]) + "\n", encoding="utf-8")
     started = time.monotonic()
     ws = demo_workspace(root / "demo", eval_fraction=0.0 if held else 0.05)
-    cfg = resolve(ws.config["train"], {
-        "base": BUILTIN, "max_length": 256, "max_steps": 48, "batch_size": 2, "learning_rate": 5e-4,
-        "eval_files": [str(held)] if held else [], "save_every": 1000, "merge": True})
+    cfg = resolve(
+        ws.config["train"],
+        {
+            "base": BUILTIN,
+            "max_length": 256,
+            "max_steps": 48,
+            "batch_size": 2,
+            "learning_rate": 5e-4,
+            "eval_files": [str(held)] if held else [],
+            "save_every": 1000,
+            "merge": True,
+        },
+    )
     result = train(ws, cfg, name="acceptance", echo=lambda line: None)
     return SmolRun(ws, result, held, time.monotonic() - started)

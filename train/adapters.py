@@ -39,8 +39,10 @@ def find_targets(model, wanted: list[str] | tuple[str, ...] = ()) -> list[str]:
         return sorted(layers)
     missing = [name for name in wanted if name not in layers]
     if missing:
-        raise ConfigError(f"no layer named {', '.join(missing)} in this model (it has: {', '.join(sorted(layers))})",
-                          field="train.target_modules")
+        raise ConfigError(
+            f"no layer named {', '.join(missing)} in this model (it has: {', '.join(sorted(layers))})",
+            field="train.target_modules",
+        )
     return list(wanted)
 
 
@@ -58,8 +60,11 @@ def ia3_layers(model, wanted: list[str] | tuple[str, ...] = ()) -> tuple[list[st
     targets = find_targets(model, wanted)
     feedforward = [name for name in targets if name in _FF_OUT and any(_FF_PARENT.search(p) for p in layers[name])]
     if not feedforward:
-        raise ConfigError(f"cannot tell which layers of this {model_type or 'model'} are feed-forward, which IA3 needs",
-                          field="train.target_modules", hint="name them, with the MLP output layer among them")
+        raise ConfigError(
+            f"cannot tell which layers of this {model_type or 'model'} are feed-forward, which IA3 needs",
+            field="train.target_modules",
+            hint="name them, with the MLP output layer among them",
+        )
     return targets, feedforward
 
 
@@ -69,8 +74,15 @@ def peft_config(cfg, targets: list[str] | None = None, feedforward: list[str] | 
 
     method = cfg.peft
     if method in ("lora", "dora", "qlora"):
-        return LoraConfig(task_type="CAUSAL_LM", r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                          target_modules=targets or "all-linear", bias="none", use_dora=method == "dora")
+        return LoraConfig(
+            task_type="CAUSAL_LM",
+            r=cfg.lora_r,
+            lora_alpha=cfg.lora_alpha,
+            lora_dropout=cfg.lora_dropout,
+            target_modules=targets or "all-linear",
+            bias="none",
+            use_dora=method == "dora",
+        )
     if method == "prefix":
         return PrefixTuningConfig(task_type="CAUSAL_LM", num_virtual_tokens=cfg.prefix_tokens)
     if method == "ia3":
@@ -79,8 +91,11 @@ def peft_config(cfg, targets: list[str] | None = None, feedforward: list[str] | 
         return IA3Config(task_type="CAUSAL_LM", target_modules=targets, feedforward_modules=feedforward)
     if method == "none":
         return None
-    raise ConfigError(f"unknown PEFT method {method!r}", field="train.peft", hint=", ".join(
-        ("lora", "dora", "qlora", "prefix", "ia3", "none")))
+    raise ConfigError(
+        f"unknown PEFT method {method!r}",
+        field="train.peft",
+        hint=", ".join(("lora", "dora", "qlora", "prefix", "ia3", "none")),
+    )
 
 
 def for_model(cfg, model) -> Any:

@@ -34,7 +34,7 @@ def eval_metrics(logs: dict, primary: str | None) -> dict:
     out: dict = {}
     for key, value in logs.items():
         if key.startswith("eval_") and key.endswith("_loss") and key.count("_") >= 2:
-            name = key[len("eval_"):-len("_loss")]
+            name = key[len("eval_") : -len("_loss")]
             out[f"eval_{name}_loss"] = value
             out[f"eval_{name}_ppl"] = perplexity(value)
     if primary and f"eval_{primary}_loss" in out:
@@ -46,8 +46,9 @@ def eval_metrics(logs: dict, primary: str | None) -> dict:
 class RunLogger(TrainerCallback):
     """Writes metrics.jsonl and status.json and prints one line per log, on the main process only."""
 
-    def __init__(self, run: RunDir, *, echo: Callable[[str], None], stop: threading.Event,
-                 primary_eval: str | None) -> None:
+    def __init__(
+        self, run: RunDir, *, echo: Callable[[str], None], stop: threading.Event, primary_eval: str | None
+    ) -> None:
         self.run = run
         self.echo = echo
         self.stop = stop
@@ -84,8 +85,12 @@ class RunLogger(TrainerCallback):
         if not state.is_world_process_zero or not logs:
             return
         now = time.monotonic()
-        row: dict = {"step": state.global_step, "max_steps": state.max_steps,
-                     "epoch": round(state.epoch or 0.0, 4), "time": round(time.time(), 3)}
+        row: dict = {
+            "step": state.global_step,
+            "max_steps": state.max_steps,
+            "epoch": round(state.epoch or 0.0, 4),
+            "time": round(time.time(), 3),
+        }
         if "loss" in logs:
             tokens = int(logs.get("num_tokens", 0))
             spent = max(now - self.mark - self.eval_seconds, 1e-9)
@@ -93,8 +98,12 @@ class RunLogger(TrainerCallback):
             self.mark, self.mark_tokens, self.eval_seconds = now, tokens, 0.0
             self.train_tokens = tokens
             self.last_loss = float(logs["loss"])
-            row.update(loss=self.last_loss, learning_rate=logs.get("learning_rate"),
-                       grad_norm=logs.get("grad_norm"), tokens_per_s=round(rate, 1))
+            row.update(
+                loss=self.last_loss,
+                learning_rate=logs.get("learning_rate"),
+                grad_norm=logs.get("grad_norm"),
+                tokens_per_s=round(rate, 1),
+            )
         evals = eval_metrics(logs, self.primary)
         row.update(evals)
         if evals:
@@ -114,11 +123,14 @@ class RunLogger(TrainerCallback):
         head = f"step {row['step']:>{width}}/{row['max_steps']}"
         parts = []
         if "loss" in row:
-            parts += [f"loss {row['loss']:.4f}", f"lr {row['learning_rate'] or 0:.2e}",
-                      f"{row['tokens_per_s']:,.0f} tok/s"]
+            parts += [
+                f"loss {row['loss']:.4f}",
+                f"lr {row['learning_rate'] or 0:.2e}",
+                f"{row['tokens_per_s']:,.0f} tok/s",
+            ]
         for key, value in row.items():
             if key.startswith("eval_") and key.endswith("_loss") and key != "eval_loss":
-                name = key[len("eval_"):-len("_loss")]
+                name = key[len("eval_") : -len("_loss")]
                 parts.append(f"eval {name}: loss {value:.4f} ppl {row[f'eval_{name}_ppl']:.2f}")
         parts.append(f"{_clock(row['elapsed_s'])} elapsed")
         if row.get("eta_s") is not None:

@@ -69,35 +69,68 @@ def write_card(run: RunDir, card: dict[str, Any]) -> None:
     """run_card.json (for tools) and README.md (for people)."""
     write_text(run.card_json, json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     m = card.get("metrics", {})
-    lines = [f"# Run {run.name}", "", f"State: **{card['state']}** at step {m.get('step')} of {m.get('max_steps')}.", "",
-             "| | |", "|---|---|",
-             f"| base | `{card['base']['spec']}` ({card['base']['kind']}) |",
-             f"| method | {card['config']['mode']} / {card['config']['peft']} |",
-             f"| dataset | `{card['dataset']['path']}` |",
-             f"| data hash | `{card['dataset']['data_hash']}` |",
-             f"| chats | {card['dataset']['train']} train; eval: "
-             f"{', '.join(f'{k} {v}' for k, v in card['dataset']['eval'].items()) or 'none'} |",
-             f"| device | {card.get('device')} ({card.get('precision')}) |", ""]
+    lines = [
+        f"# Run {run.name}",
+        "",
+        f"State: **{card['state']}** at step {m.get('step')} of {m.get('max_steps')}.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| base | `{card['base']['spec']}` ({card['base']['kind']}) |",
+        f"| method | {card['config']['mode']} / {card['config']['peft']} |",
+        f"| dataset | `{card['dataset']['path']}` |",
+        f"| data hash | `{card['dataset']['data_hash']}` |",
+        f"| chats | {card['dataset']['train']} train; eval: "
+        f"{', '.join(f'{k} {v}' for k, v in card['dataset']['eval'].items()) or 'none'} |",
+        f"| device | {card.get('device')} ({card.get('precision')}) |",
+        "",
+    ]
     before, after = m.get("eval_before", {}), m.get("eval_after", {})
-    sets = sorted({k[5:-4] for k in [*before, *after] if k.endswith("_ppl") and k.startswith("eval_") and k != "eval_ppl"})
+    sets = sorted(
+        {k[5:-4] for k in [*before, *after] if k.endswith("_ppl") and k.startswith("eval_") and k != "eval_ppl"}
+    )
     if sets:
         lines += ["| eval set | ppl before | ppl after |", "|---|---|---|"]
         for name in sets:
-            lines.append(f"| {name} | {_fmt(before.get(f'eval_{name}_ppl', '–'))} | "
-                         f"{_fmt(after.get(f'eval_{name}_ppl', '–'))} |")
+            lines.append(
+                f"| {name} | {_fmt(before.get(f'eval_{name}_ppl', '–'))} | {_fmt(after.get(f'eval_{name}_ppl', '–'))} |"
+            )
         lines.append("")
     lines += eval_lines(card.get("eval"))
-    lines += ["## Metrics", "", "```json", json.dumps(m, indent=2), "```", "",
-              "## Resolved config", "", "```yaml", yaml.safe_dump(card["config"], sort_keys=False, allow_unicode=True),
-              "```", "", "## Versions", "", "```json", json.dumps(card["versions"], indent=2), "```", ""]
+    lines += [
+        "## Metrics",
+        "",
+        "```json",
+        json.dumps(m, indent=2),
+        "```",
+        "",
+        "## Resolved config",
+        "",
+        "```yaml",
+        yaml.safe_dump(card["config"], sort_keys=False, allow_unicode=True),
+        "```",
+        "",
+        "## Versions",
+        "",
+        "```json",
+        json.dumps(card["versions"], indent=2),
+        "```",
+        "",
+    ]
     write_text(run.card_md, "\n".join(lines))
 
 
-EVAL_KEYS = (("fidelity", "Hinglish fidelity", "{:.2f}"), ("script_consistency", "script consistency", "{:.2f}"),
-             ("cmi_in_band", "CMI in training band", "{:.2f}"), ("repeat", "repeated 3-grams", "{:.3f}"),
-             ("hit_limit", "hit token limit", "{:.2f}"), ("echo", "copies the prompt", "{:.2f}"),
-             ("chrf", "chrF", "{:.1f}"), ("ref_ppl", "reference perplexity", "{:.2f}"),
-             ("fidelity_change", "fidelity change under noise", "{:+.2f}"))
+EVAL_KEYS = (
+    ("fidelity", "Hinglish fidelity", "{:.2f}"),
+    ("script_consistency", "script consistency", "{:.2f}"),
+    ("cmi_in_band", "CMI in training band", "{:.2f}"),
+    ("repeat", "repeated 3-grams", "{:.3f}"),
+    ("hit_limit", "hit token limit", "{:.2f}"),
+    ("echo", "copies the prompt", "{:.2f}"),
+    ("chrf", "chrF", "{:.1f}"),
+    ("ref_ppl", "reference perplexity", "{:.2f}"),
+    ("fidelity_change", "fidelity change under noise", "{:+.2f}"),
+)
 
 
 def eval_headline(report: dict[str, Any]) -> dict[str, Any]:
@@ -112,9 +145,13 @@ def eval_headline(report: dict[str, Any]) -> dict[str, Any]:
             variants[v["name"]] = h
         elif v.get("error"):
             variants[v["name"]] = {"error": v["error"]}
-    return {"created": report.get("created"), "prompts": len(report.get("prompts", [])),
-            "max_new_tokens": (report.get("decoding", {}).get("greedy") or {}).get("max_new_tokens"),
-            "report": "eval/eval.json", "variants": variants}
+    return {
+        "created": report.get("created"),
+        "prompts": len(report.get("prompts", [])),
+        "max_new_tokens": (report.get("decoding", {}).get("greedy") or {}).get("max_new_tokens"),
+        "report": "eval/eval.json",
+        "variants": variants,
+    }
 
 
 def eval_lines(summary: dict[str, Any] | None) -> list[str]:
@@ -122,16 +159,22 @@ def eval_lines(summary: dict[str, Any] | None) -> list[str]:
     if not summary or not summary.get("variants"):
         return []
     keys = [k for k, _, _ in EVAL_KEYS]
-    lines = ["## Evaluation", "",
-             f"`tadka eval` on {summary.get('prompts')} held-out prompts, greedy, at most {summary.get('max_new_tokens')} "
-             f"new tokens (definitions and sample answers: `{summary.get('report')}`, `eval/samples.html`).", "",
-             "| variant | " + " | ".join(title for _, title, _ in EVAL_KEYS) + " |", "|---" * (len(keys) + 1) + "|"]
+    lines = [
+        "## Evaluation",
+        "",
+        f"`tadka eval` on {summary.get('prompts')} held-out prompts, greedy, at most {summary.get('max_new_tokens')} "
+        f"new tokens (definitions and sample answers: `{summary.get('report')}`, `eval/samples.html`).",
+        "",
+        "| variant | " + " | ".join(title for _, title, _ in EVAL_KEYS) + " |",
+        "|---" * (len(keys) + 1) + "|",
+    ]
     for name, h in summary["variants"].items():
         if "error" in h:
             lines.append(f"| {name} | failed: {h['error']} |" + " |" * (len(keys) - 1))
             continue
-        lines.append(f"| {name} | " + " | ".join("–" if h.get(k) is None else fmt.format(h[k]) for k, _, fmt in EVAL_KEYS)
-                     + " |")
+        lines.append(
+            f"| {name} | " + " | ".join("–" if h.get(k) is None else fmt.format(h[k]) for k, _, fmt in EVAL_KEYS) + " |"
+        )
     return lines + [""]
 
 

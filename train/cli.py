@@ -34,12 +34,15 @@ def _option(f: dataclasses.Field) -> click.Option:
     kind = typing.get_type_hints(TrainConfig)[f.name]
     decls = (flag_name(f.name), f.name)
     if kind is bool:
-        return config_click_option("train", f.name, decls=(f"{flag_name(f.name)}/--no-{f.name.replace('_', '-')}", f.name))
+        return config_click_option(
+            "train", f.name, decls=(f"{flag_name(f.name)}/--no-{f.name.replace('_', '-')}", f.name)
+        )
     if typing.get_origin(kind) is list:
         _, _, description = section_key("train", f.name)
         return config_click_option("train", f.name, decls=decls, multiple=True, help=description + " (repeatable)")
-    return config_click_option("train", f.name, decls=decls, **({} if typing.get_origin(kind) is typing.Literal
-                                                             else {"type": kind}))
+    return config_click_option(
+        "train", f.name, decls=decls, **({} if typing.get_origin(kind) is typing.Literal else {"type": kind})
+    )
 
 
 def parse_sets(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -61,8 +64,9 @@ def flag_values(params: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def run_command(workspace: str | None, config: str | None, name: str | None, sets: tuple[str, ...],
-                params: dict[str, Any]) -> None:
+def run_command(
+    workspace: str | None, config: str | None, name: str | None, sets: tuple[str, ...], params: dict[str, Any]
+) -> None:
     from tadka.train.run import resolve_config, train
     from tadka.workspace import open_workspace
 
@@ -102,17 +106,24 @@ def _workspace_param() -> click.Option:
 def build_command(name: str = "train") -> click.Command:
     options = [
         _workspace_param(),
-        click.Option(["--config", "-c"], type=click.Path(dir_okay=False), default=None,
-                     help="YAML with train keys (a tadka.yaml, or a bare mapping), over tadka.yaml's train section."),
+        click.Option(
+            ["--config", "-c"],
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="YAML with train keys (a tadka.yaml, or a bare mapping), over tadka.yaml's train section.",
+        ),
         click.Option(["--name"], default=None, help="Run folder name under runs/ (an existing run is resumed)."),
         click.Option(["--set", "sets"], multiple=True, help="KEY=VALUE for any train key (YAML value); repeatable."),
         *[_option(f) for f in train_fields()],
     ]
     return click.Command(
-        name, callback=_callback, params=options, context_settings={"max_content_width": 100},
+        name,
+        callback=_callback,
+        params=options,
+        context_settings={"max_content_width": 100},
         help="Fine-tune a small model on an export: SFT (TRL) with LoRA, DoRA, QLoRA, prefix tuning or IA3, or "
-             "distil a teacher into it. Prints loss, tokens/s and ETA; writes runs/NAME/ (metrics.jsonl, "
-             "loss.png, adapter/, run card). Precedence: defaults < tadka.yaml < --config < flags.\n" + EXAMPLE,
+        "distil a teacher into it. Prints loss, tokens/s and ETA; writes runs/NAME/ (metrics.jsonl, "
+        "loss.png, adapter/, run card). Precedence: defaults < tadka.yaml < --config < flags.\n" + EXAMPLE,
     )
 
 

@@ -46,8 +46,12 @@ class Splits:
 def newest_export(exports_dir: Path) -> Path:
     found = [p for p in exports_dir.glob("*/manifest.json")] if exports_dir.is_dir() else []
     if not found:
-        raise InputError("no export to train on", file=exports_dir, field="train.dataset",
-                         hint="run `tadka export --name v1` first, or pass --dataset FILE")
+        raise InputError(
+            "no export to train on",
+            file=exports_dir,
+            field="train.dataset",
+            hint="run `tadka export --name v1` first, or pass --dataset FILE",
+        )
     return max(found, key=lambda p: p.stat().st_mtime).parent
 
 
@@ -115,14 +119,21 @@ def load_splits(path: Path, eval_files: list[str] | tuple[str, ...] = (), root: 
         held = _split_path(path, "eval")
         evals = {} if held is None or _empty_split(path, held) else {"split": read_chats(held, skipped)}
     elif path.is_dir():
-        raise InputError("folder has no train split (train.jsonl, train.parquet or train/)", file=path,
-                         field="train.dataset", hint="point at an export folder made by `tadka export`")
+        raise InputError(
+            "folder has no train split (train.jsonl, train.parquet or train/)",
+            file=path,
+            field="train.dataset",
+            hint="point at an export folder made by `tadka export`",
+        )
     else:
         train, evals = read_chats(path, skipped), {}
     if not train:
-        raise InputError("the dataset has no chat with an assistant turn: nothing to learn from", file=path,
-                         field="train.dataset", hint="SFT learns the assistant's replies; add them, or export "
-                                                     "accepted records")
+        raise InputError(
+            "the dataset has no chat with an assistant turn: nothing to learn from",
+            file=path,
+            field="train.dataset",
+            hint="SFT learns the assistant's replies; add them, or export accepted records",
+        )
     for spec in eval_files:
         extra = Path(spec).expanduser()
         if not extra.is_file() and root is not None and (root / spec).is_file():
@@ -140,8 +151,9 @@ def load_splits(path: Path, eval_files: list[str] | tuple[str, ...] = (), root: 
 def prompt_tokens(tokenizer, template: str | None, messages: list[dict]) -> int:
     """Tokens before the first assistant reply: if max_length cuts there, the chat has nothing to learn."""
     first = next(i for i, m in enumerate(messages) if m["role"] == "assistant")
-    ids = tokenizer.apply_chat_template(messages[:first], chat_template=template, tokenize=True,
-                                        add_generation_prompt=True, return_dict=True)["input_ids"]
+    ids = tokenizer.apply_chat_template(
+        messages[:first], chat_template=template, tokenize=True, add_generation_prompt=True, return_dict=True
+    )["input_ids"]
     return len(ids)
 
 
@@ -149,8 +161,11 @@ def fit_length(splits: Splits, tokenizer, template: str | None, max_length: int)
     """Drop chats whose prompt alone fills max_length; raise when that would drop every train chat."""
     lengths = [prompt_tokens(tokenizer, template, row["messages"]) for row in splits.train]
     if min(lengths) >= max_length:
-        raise ConfigError(f"max_length {max_length} is shorter than every prompt (shortest: {min(lengths)} tokens)",
-                          field="train.max_length", hint=f"raise it above {min(lengths)}")
+        raise ConfigError(
+            f"max_length {max_length} is shorter than every prompt (shortest: {min(lengths)} tokens)",
+            field="train.max_length",
+            hint=f"raise it above {min(lengths)}",
+        )
     keep = [row for row, n in zip(splits.train, lengths) if n < max_length]
     dropped = len(splits.train) - len(keep)
     evals = {}
@@ -172,17 +187,22 @@ def fit_completion(splits: Splits, tokenizer, max_length: int) -> Splits:
     def fits(row: dict) -> bool:
         messages = row["messages"]
         whole = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True)["input_ids"]
-        prompt = tokenizer.apply_chat_template(messages[:-1], tokenize=True, add_generation_prompt=True,
-                                               return_dict=True)["input_ids"]
+        prompt = tokenizer.apply_chat_template(
+            messages[:-1], tokenize=True, add_generation_prompt=True, return_dict=True
+        )["input_ids"]
         return len(whole) - len(prompt) < max_length
 
     train = [row for row in splits.train if fits(row)]
     if not train:
-        raise ConfigError(f"max_length {max_length} is shorter than every final reply", field="train.max_length",
-                          hint="raise it, distillation keeps the reply and as much prompt as fits")
+        raise ConfigError(
+            f"max_length {max_length} is shorter than every final reply",
+            field="train.max_length",
+            hint="raise it, distillation keeps the reply and as much prompt as fits",
+        )
     evals = {name: kept for name, rows in splits.eval.items() if (kept := [r for r in rows if fits(r)])}
-    dropped = len(splits.train) - len(train) + sum(len(r) for r in splits.eval.values()) - sum(
-        len(r) for r in evals.values())
+    dropped = (
+        len(splits.train) - len(train) + sum(len(r) for r in splits.eval.values()) - sum(len(r) for r in evals.values())
+    )
     skipped = dict(splits.skipped)
     if dropped:
         skipped["reply_longer_than_max_length"] = dropped

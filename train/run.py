@@ -51,8 +51,9 @@ def saved_config(run: RunDir) -> TrainConfig | None:
     return resolve(TrainConfig(), yaml.safe_load(run.config.read_text(encoding="utf-8")) or {}, source=str(run.config))
 
 
-def resolve_config(ws, *, name: str | None = None, config_file: str | None = None,
-                   flags: dict[str, Any] | None = None) -> TrainConfig:
+def resolve_config(
+    ws, *, name: str | None = None, config_file: str | None = None, flags: dict[str, Any] | None = None
+) -> TrainConfig:
     """defaults < tadka.yaml < --config file < flags; an existing run's saved config replaces the first two."""
     file_values = config_file_values(config_file) if config_file else {}
     flags = flags or {}
@@ -62,8 +63,11 @@ def resolve_config(ws, *, name: str | None = None, config_file: str | None = Non
     cfg = resolve(saved, file_values, flags, source=config_file or "<command line>")
     changed = sorted(k for k, v in cfg.to_dict().items() if v != getattr(saved, k) and k not in RESUMABLE_CHANGES)
     if changed:
-        raise ConfigError(f"run {name!r} exists with other settings for {', '.join(changed)}", field="--name",
-                          hint="resume it unchanged, or start a new run with another --name")
+        raise ConfigError(
+            f"run {name!r} exists with other settings for {', '.join(changed)}",
+            field="--name",
+            hint="resume it unchanged, or start a new run with another --name",
+        )
     return cfg
 
 
@@ -97,8 +101,15 @@ def _stop_event(stop: threading.Event | None) -> tuple[threading.Event, Callable
     return event, lambda: signal.signal(signal.SIGTERM, previous)
 
 
-def train(ws, cfg: TrainConfig, *, name: str | None = None, echo: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None, callbacks: list | None = None) -> RunResult:
+def train(
+    ws,
+    cfg: TrainConfig,
+    *,
+    name: str | None = None,
+    echo: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+    callbacks: list | None = None,
+) -> RunResult:
     """Run (or resume) the training run ``name`` in ``ws.runs_dir``; returns its final state."""
     echo = echo or (lambda line: print(line, flush=True))
     event, restore = _stop_event(stop)
@@ -117,8 +128,15 @@ def train(ws, cfg: TrainConfig, *, name: str | None = None, echo: Callable[[str]
         restore()
 
 
-def _checked_train(ws, cfg: TrainConfig, run: RunDir | None, echo: Callable[[str], None], stop: threading.Event,
-                   callbacks: list | None, main: bool) -> RunResult:
+def _checked_train(
+    ws,
+    cfg: TrainConfig,
+    run: RunDir | None,
+    echo: Callable[[str], None],
+    stop: threading.Event,
+    callbacks: list | None,
+    main: bool,
+) -> RunResult:
     cfg.check()
     if cfg.peft == "qlora":
         require_bitsandbytes()
@@ -134,18 +152,33 @@ def _checked_train(ws, cfg: TrainConfig, run: RunDir | None, echo: Callable[[str
     run = run or RunDir.of(ws.runs_dir, _agree(default_name(cfg, base), cfg))
     status = run.status()
     if status.get("state") == "finished":
-        raise ConfigError(f"run {run.name!r} already finished", file=run.root, field="--name",
-                          hint="start a new run with another --name")
+        raise ConfigError(
+            f"run {run.name!r} already finished",
+            file=run.root,
+            field="--name",
+            hint="start a new run with another --name",
+        )
     if run.config.is_file() and not cfg.resume:
-        raise ConfigError(f"run {run.name!r} exists and resume is off", file=run.root, field="--name",
-                          hint="use another --name, or resume: true")
+        raise ConfigError(
+            f"run {run.name!r} exists and resume is off",
+            file=run.root,
+            field="--name",
+            hint="use another --name, or resume: true",
+        )
     if main:
         run.root.mkdir(parents=True, exist_ok=True)
         write_text(run.config, yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
         run.write_pid(os.getpid())
-        run.update_status(lambda s: {"state": "running", "pid": os.getpid(), "error": None,
-                                     "started_at": s.get("started_at", time.time()), "step": s.get("step", 0),
-                                     "max_steps": s.get("max_steps", cfg.max_steps)})
+        run.update_status(
+            lambda s: {
+                "state": "running",
+                "pid": os.getpid(),
+                "error": None,
+                "started_at": s.get("started_at", time.time()),
+                "step": s.get("step", 0),
+                "max_steps": s.get("max_steps", cfg.max_steps),
+            }
+        )
     try:
         return _train(run, prepared, base, teacher, seed, echo, stop, callbacks, main)
     except BaseException as e:
@@ -160,13 +193,24 @@ def _one_line(e: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
-def _train(run: RunDir, prepared, base: Base, teacher: Base | None, seed: int,
-           echo: Callable[[str], None], stop: threading.Event, callbacks: list | None, main: bool) -> RunResult:
+def _train(
+    run: RunDir,
+    prepared,
+    base: Base,
+    teacher: Base | None,
+    seed: int,
+    echo: Callable[[str], None],
+    stop: threading.Event,
+    callbacks: list | None,
+    main: bool,
+) -> RunResult:
     from tadka.train import trainer as tr
 
     cfg, splits = prepared.cfg, prepared.splits
-    echo(f"run {run.name}: {cfg.mode}/{cfg.peft} on {base.spec}, {len(splits.train)} train chats, "
-         f"eval sets: {', '.join(f'{k} ({len(v)})' for k, v in splits.eval.items()) or 'none'}")
+    echo(
+        f"run {run.name}: {cfg.mode}/{cfg.peft} on {base.spec}, {len(splits.train)} train chats, "
+        f"eval sets: {', '.join(f'{k} ({len(v)})' for k, v in splits.eval.items()) or 'none'}"
+    )
     tr.load_models(prepared, local_path(base), local_path(teacher) if teacher else None)
     if stop.is_set():  # asked to stop while the model was loading: nothing trained, nothing to save
         if main:
@@ -183,30 +227,49 @@ def _train(run: RunDir, prepared, base: Base, teacher: Base | None, seed: int,
     if outcome.state == "finished":
         result.adapter = run.adapter
     metrics = {
-        "step": outcome.step, "max_steps": outcome.max_steps, "train_loss": outcome.train_loss,
-        "train_runtime_s": round(outcome.train_runtime, 2), "num_tokens": outcome.num_tokens,
-        "tokens_per_s": round(tr.tokens_per_second(outcome), 1), "train_cpu_s": round(outcome.cpu_seconds, 2),
+        "step": outcome.step,
+        "max_steps": outcome.max_steps,
+        "train_loss": outcome.train_loss,
+        "train_runtime_s": round(outcome.train_runtime, 2),
+        "num_tokens": outcome.num_tokens,
+        "tokens_per_s": round(tr.tokens_per_second(outcome), 1),
+        "train_cpu_s": round(outcome.cpu_seconds, 2),
         "peak_memory_mb": outcome.peak_memory_mb,
-        "eval_before": outcome.eval_before, "eval_after": outcome.eval_after,
+        "eval_before": outcome.eval_before,
+        "eval_after": outcome.eval_after,
         "adapter_bytes": cards.folder_size(run.adapter),
     }
     result.metrics = metrics
     cards.plot_loss(run)
-    cards.write_card(run, {
-        "name": run.name, "state": outcome.state, "config": cfg.to_dict(),
-        "base": {"spec": base.spec, "kind": base.kind, "path": base.path},
-        "teacher": {"spec": teacher.spec, "kind": teacher.kind} if teacher else None,
-        "dataset": {"path": str(splits.source), "data_hash": splits.data_hash,
-                    "train": len(prepared.train_rows), "eval": {k: len(v) for k, v in prepared.eval_rows.items()},
-                    "skipped": splits.skipped},
-        "device": prepared.device.name, "precision": prepared.device.precision,
-        "processes": int(os.environ.get("WORLD_SIZE", "1")),
-        "target_modules": prepared.targets, "chat_template": prepared.tokenizer.chat_template,
-        "seed": seed, "versions": cards.versions(), "metrics": metrics,
-        "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    })
-    run.write_status(state=outcome.state, step=outcome.step, max_steps=outcome.max_steps,
-                     finished_at=time.time(), error=None)
+    cards.write_card(
+        run,
+        {
+            "name": run.name,
+            "state": outcome.state,
+            "config": cfg.to_dict(),
+            "base": {"spec": base.spec, "kind": base.kind, "path": base.path},
+            "teacher": {"spec": teacher.spec, "kind": teacher.kind} if teacher else None,
+            "dataset": {
+                "path": str(splits.source),
+                "data_hash": splits.data_hash,
+                "train": len(prepared.train_rows),
+                "eval": {k: len(v) for k, v in prepared.eval_rows.items()},
+                "skipped": splits.skipped,
+            },
+            "device": prepared.device.name,
+            "precision": prepared.device.precision,
+            "processes": int(os.environ.get("WORLD_SIZE", "1")),
+            "target_modules": prepared.targets,
+            "chat_template": prepared.tokenizer.chat_template,
+            "seed": seed,
+            "versions": cards.versions(),
+            "metrics": metrics,
+            "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+    )
+    run.write_status(
+        state=outcome.state, step=outcome.step, max_steps=outcome.max_steps, finished_at=time.time(), error=None
+    )
     before, after = outcome.eval_before.get("eval_ppl"), outcome.eval_after.get("eval_ppl")
     summary = f"{outcome.state} at step {outcome.step}/{outcome.max_steps}"
     if before is not None and after is not None:

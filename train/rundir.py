@@ -116,6 +116,9 @@ class RunDir:
 
     def last_checkpoint(self) -> Path | None:
         """The newest complete checkpoint-N folder (one with trainer_state.json)."""
-        done = [p for p in self.checkpoints.glob("checkpoint-*") if (p / "trainer_state.json").is_file()
-                and p.name.split("-")[-1].isdigit()]
+        done = [
+            p
+            for p in self.checkpoints.glob("checkpoint-*")
+            if (p / "trainer_state.json").is_file() and p.name.split("-")[-1].isdigit()
+        ]
         return max(done, key=lambda p: int(p.name.split("-")[-1]), default=None)

@@ -87,11 +87,17 @@ def _state(run: RunDir, status: dict[str, Any]) -> str:
 def _info(run: RunDir) -> RunInfo:
     status = run.status()
     state = _state(run, status)
-    return RunInfo(name=run.name, state=state, step=int(status.get("step") or 0),
-                   max_steps=int(status.get("max_steps") or 0), last_loss=status.get("last_loss"),
-                   started_at=status.get("started_at"),
-                   error=(status.get("error") or "the process ended without saying why (killed? out of memory?)")
-                   if state == "failed" else None)
+    return RunInfo(
+        name=run.name,
+        state=state,
+        step=int(status.get("step") or 0),
+        max_steps=int(status.get("max_steps") or 0),
+        last_loss=status.get("last_loss"),
+        started_at=status.get("started_at"),
+        error=(status.get("error") or "the process ended without saying why (killed? out of memory?)")
+        if state == "failed"
+        else None,
+    )
 
 
 def start(ws, dataset: str | None = None, overrides: dict | None = None, name: str | None = None) -> str:
@@ -125,8 +131,15 @@ def start(ws, dataset: str | None = None, overrides: dict | None = None, name: s
         argv += ["--set", f"{key}={json.dumps(value)}"]  # JSON is YAML: --set parses it back exactly
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TADKA_NO_PROGRESS": "1"}
     with open(run.log_file, "ab") as log:
-        child = subprocess.Popen(argv, cwd=ws.root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True, env=env)
+        child = subprocess.Popen(
+            argv,
+            cwd=ws.root,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+        )
     _CHILDREN[child.pid] = child
     run.write_pid(child.pid)
     return name

@@ -18,9 +18,13 @@ from tadka.errors import ConfigError
 MARKERS = re.compile(r"{%-?\s*(?:end)?generation\s*-?%}")
 PROBES = [
     [{"role": "user", "content": "Kal mandi kab khulegi?"}, {"role": "assistant", "content": "Subah 6 baje."}],
-    [{"role": "system", "content": "Tum ek helpful assistant ho."},
-     {"role": "user", "content": "UPI PIN kaise badlun?"}, {"role": "assistant", "content": "App mein 'Change PIN'."},
-     {"role": "user", "content": "Aur bhool gaya toh?"}, {"role": "assistant", "content": "'Forgot PIN' dabao."}],
+    [
+        {"role": "system", "content": "Tum ek helpful assistant ho."},
+        {"role": "user", "content": "UPI PIN kaise badlun?"},
+        {"role": "assistant", "content": "App mein 'Change PIN'."},
+        {"role": "user", "content": "Aur bhool gaya toh?"},
+        {"role": "assistant", "content": "'Forgot PIN' dabao."},
+    ],
     [{"role": "user", "content": "Namaste!"}],
 ]
 
@@ -28,8 +32,11 @@ PROBES = [
 def shipped() -> dict[str, str]:
     """Name → text of the training templates in tadka.corpora/templates (``smollm2`` for smollm2_training.j2)."""
     folder = resources.files("tadka.corpora") / "templates"
-    return {p.name.removesuffix("_training.j2"): p.read_text(encoding="utf-8")
-            for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith("_training.j2")}
+    return {
+        p.name.removesuffix("_training.j2"): p.read_text(encoding="utf-8")
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith("_training.j2")
+    }
 
 
 def inference_template(name: str) -> str:
@@ -50,8 +57,11 @@ def renders_same(tokenizer, template: str, reference: str) -> bool:
     from jinja2 import TemplateError
 
     try:
-        return all(_render(tokenizer, template, m, p) == _render(tokenizer, reference, m, p)
-                   for m in PROBES for p in (False, True))
+        return all(
+            _render(tokenizer, template, m, p) == _render(tokenizer, reference, m, p)
+            for m in PROBES
+            for p in (False, True)
+        )
     except (TemplateError, TypeError, ValueError, KeyError):
         return False
 
@@ -64,8 +74,11 @@ def _from_choice(choice: str) -> str:
         return path.read_text(encoding="utf-8")
     known = shipped()
     if choice not in known:
-        raise ConfigError(f"unknown chat template {choice!r} (shipped: {', '.join(known)})",
-                          field="train.chat_template", hint="or give a .j2/.jinja file")
+        raise ConfigError(
+            f"unknown chat template {choice!r} (shipped: {', '.join(known)})",
+            field="train.chat_template",
+            hint="or give a .j2/.jinja file",
+        )
     return known[choice]
 
 
@@ -74,15 +87,21 @@ def training_template(tokenizer, choice: str = "", assistant_only_loss: bool = T
     if choice:
         template = _from_choice(choice)
         if assistant_only_loss and not has_markers(template):
-            raise ConfigError("template has no {% generation %} markers, which assistant-only loss needs",
-                              field="train.chat_template", hint="add them, or set assistant_only_loss: false")
+            raise ConfigError(
+                "template has no {% generation %} markers, which assistant-only loss needs",
+                field="train.chat_template",
+                hint="add them, or set assistant_only_loss: false",
+            )
         return template
     own = tokenizer.chat_template
     if isinstance(own, dict):
         own = own.get("default")
     if not own:
-        raise ConfigError("the base model's tokenizer has no chat template", field="train.chat_template",
-                          hint="name one: train.chat_template: smollm2, or a .j2 file")
+        raise ConfigError(
+            "the base model's tokenizer has no chat template",
+            field="train.chat_template",
+            hint="name one: train.chat_template: smollm2, or a .j2 file",
+        )
     if not assistant_only_loss or has_markers(own):
         return None
     for template in shipped().values():
@@ -93,9 +112,11 @@ def training_template(tokenizer, choice: str = "", assistant_only_loss: bool = T
     try:
         return get_training_chat_template(tokenizer)
     except ValueError:
-        raise ConfigError("no training template (with {% generation %} markers) matches this model's chat template",
-                          field="train.chat_template",
-                          hint="give a marked .j2 file, or set assistant_only_loss: false") from None
+        raise ConfigError(
+            "no training template (with {% generation %} markers) matches this model's chat template",
+            field="train.chat_template",
+            hint="give a marked .j2 file, or set assistant_only_loss: false",
+        ) from None
 
 
 def stop_token_trained(tokenizer, template: str | None) -> bool:

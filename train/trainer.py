@@ -69,29 +69,52 @@ def _checkpointing(on: bool) -> dict[str, bool]:
     return {"activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing": on}
 
 
-def sft_kwargs(cfg: TrainConfig, output_dir: str | Path, *, seed: int, device: Device,
-               eval_sets: list[str]) -> dict[str, Any]:
+def sft_kwargs(
+    cfg: TrainConfig, output_dir: str | Path, *, seed: int, device: Device, eval_sets: list[str]
+) -> dict[str, Any]:
     """SFTConfig keyword arguments for ``cfg``; ``eval_sets`` names the eval datasets (first is primary)."""
     has_eval = bool(eval_sets)
     eval_strategy = ("steps" if cfg.eval_every else "epoch") if has_eval else "no"
     kw: dict[str, Any] = dict(
-        output_dir=str(output_dir), seed=seed, data_seed=seed,
-        per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=cfg.batch_size,
-        gradient_accumulation_steps=cfg.grad_accum, num_train_epochs=cfg.epochs, max_steps=cfg.max_steps,
-        learning_rate=cfg.learning_rate, lr_scheduler_type=cfg.lr_scheduler,
-        warmup_steps=cfg.warmup if cfg.warmup < 1 else int(cfg.warmup), weight_decay=cfg.weight_decay,
-        logging_steps=cfg.log_every, save_strategy="steps", save_steps=cfg.save_every,
-        save_total_limit=cfg.keep_checkpoints, eval_strategy=eval_strategy, eval_steps=cfg.eval_every or None,
-        eval_on_start=has_eval and cfg.eval_at_start, **_checkpointing(cfg.gradient_checkpointing),
-        max_length=cfg.max_length, packing=cfg.packing, assistant_only_loss=cfg.assistant_only_loss,
-        report_to="none", disable_tqdm=True, dataloader_num_workers=0, **device.args,
+        output_dir=str(output_dir),
+        seed=seed,
+        data_seed=seed,
+        per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.grad_accum,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        learning_rate=cfg.learning_rate,
+        lr_scheduler_type=cfg.lr_scheduler,
+        warmup_steps=cfg.warmup if cfg.warmup < 1 else int(cfg.warmup),
+        weight_decay=cfg.weight_decay,
+        logging_steps=cfg.log_every,
+        save_strategy="steps",
+        save_steps=cfg.save_every,
+        save_total_limit=cfg.keep_checkpoints,
+        eval_strategy=eval_strategy,
+        eval_steps=cfg.eval_every or None,
+        eval_on_start=has_eval and cfg.eval_at_start,
+        **_checkpointing(cfg.gradient_checkpointing),
+        max_length=cfg.max_length,
+        packing=cfg.packing,
+        assistant_only_loss=cfg.assistant_only_loss,
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        **device.args,
     )
     if cfg.early_stopping:
         if not has_eval:
             raise ConfigError("early stopping needs an eval split or eval_files", field="train.early_stopping")
         # Trainer can only keep the best checkpoint when it saves at every evaluation.
-        kw.update(save_strategy=eval_strategy, save_steps=cfg.eval_every or None, load_best_model_at_end=True,
-                  metric_for_best_model=f"eval_{eval_sets[0]}_loss", greater_is_better=False)
+        kw.update(
+            save_strategy=eval_strategy,
+            save_steps=cfg.eval_every or None,
+            load_best_model_at_end=True,
+            metric_for_best_model=f"eval_{eval_sets[0]}_loss",
+            greater_is_better=False,
+        )
     return kw
 
 
@@ -123,8 +146,8 @@ def load_model(path: str, cfg: TrainConfig, device: Device, *, quantize: bool | 
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=compute)
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=compute
+        )
         kwargs["device_map"] = {"": "cpu" if device.use_cpu else PartialState().local_process_index}
     model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     if quantize:
@@ -167,8 +190,11 @@ def preflight(cfg: TrainConfig, splits: Splits, base_path: str, teacher_path: st
         from transformers import AutoTokenizer
 
         if AutoTokenizer.from_pretrained(teacher_path).get_vocab() != tokenizer.get_vocab():
-            raise ConfigError("teacher and student tokenizers differ; distillation needs a shared vocabulary",
-                              field="train.teacher", hint="pick a teacher from the student's family")
+            raise ConfigError(
+                "teacher and student tokenizers differ; distillation needs a shared vocabulary",
+                field="train.teacher",
+                hint="pick a teacher from the student's family",
+            )
     return Prepared(cfg, device, tokenizer, splits)
 
 
@@ -194,8 +220,14 @@ def build_trainer(p: Prepared, run: RunDir, seed: int, callbacks: list, *, resum
     kw = sft_kwargs(p.cfg, run.checkpoints, seed=seed, device=p.device, eval_sets=list(p.eval_rows))
     if resuming:
         kw["eval_on_start"] = False  # the "before" evaluation is already in the checkpoint's history
-    common = dict(model=p.model, train_dataset=train_ds, eval_dataset=eval_ds, processing_class=p.tokenizer,
-                  peft_config=p.peft_config, callbacks=callbacks)
+    common = dict(
+        model=p.model,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=p.tokenizer,
+        peft_config=p.peft_config,
+        callbacks=callbacks,
+    )
     from transformers.trainer_callback import PrinterCallback
 
     with quiet_datasets():  # our RunLogger prints one line per log instead of the trainer's dicts and bars
@@ -245,8 +277,15 @@ def _evals(history: list[dict], step_filter: Callable[[int], bool], primary: str
     return found
 
 
-def run_training(p: Prepared, run: RunDir, *, seed: int, echo: Callable[[str], None], stop: threading.Event,
-                 extra_callbacks: list | None = None) -> Outcome:
+def run_training(
+    p: Prepared,
+    run: RunDir,
+    *,
+    seed: int,
+    echo: Callable[[str], None],
+    stop: threading.Event,
+    extra_callbacks: list | None = None,
+) -> Outcome:
     """Train (resuming from the run's last checkpoint), evaluate at the end, save the adapter."""
     from transformers import EarlyStoppingCallback
 
@@ -267,17 +306,26 @@ def run_training(p: Prepared, run: RunDir, *, seed: int, echo: Callable[[str], N
     state = trainer.state
     stopped = logger.stopped and state.global_step < state.max_steps
     history = state.log_history
-    if p.eval_rows and not stopped and not any(
-            r.get("step") == state.global_step and any(k.startswith("eval_") for k in r) for r in history):
+    if (
+        p.eval_rows
+        and not stopped
+        and not any(r.get("step") == state.global_step and any(k.startswith("eval_") for k in r) for r in history)
+    ):
         trainer.evaluate()  # the run ended between evaluations: measure where it stopped
     first = min((r["step"] for r in history if any(k.startswith("eval_") for k in r)), default=None)
     outcome = Outcome(
-        state="stopped" if stopped else "finished", step=state.global_step, max_steps=state.max_steps,
+        state="stopped" if stopped else "finished",
+        step=state.global_step,
+        max_steps=state.max_steps,
         train_runtime=float(result.metrics.get("train_runtime", time.monotonic() - started)),
-        num_tokens=logger.train_tokens, cpu_seconds=cpu_seconds, peak_memory_mb=round(peak_memory_mb(p.device), 1),
+        num_tokens=logger.train_tokens,
+        cpu_seconds=cpu_seconds,
+        peak_memory_mb=round(peak_memory_mb(p.device), 1),
         eval_before=_evals(history, lambda s: s == first == 0, primary),
         eval_after=_evals(history, lambda s: s == state.global_step, primary) if not stopped else {},
-        train_loss=result.metrics.get("train_loss"), trainer=trainer)
+        train_loss=result.metrics.get("train_loss"),
+        trainer=trainer,
+    )
     if not stopped:
         trainer.save_model(str(run.adapter))  # every process: ZeRO-3 and FSDP gather the weights collectively
         if trainer.is_world_process_zero():

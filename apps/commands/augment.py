@@ -27,22 +27,36 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @workspace_option()
 @config_option("augment", "stage")
 @config_option("augment", "output")
-@config_option("augment", "preset", type=click.Choice(PRESET_NAMES + ("none",)),
-               help="Field condition: phone-typing, asr, ocr, factory-camera or street-mic; 'none' runs --ops alone.")
-@config_option("augment", "ops", multiple=True,
-               help="Ops to add, comma-separated or repeated (typo,sms,audio:noise); `tadka augment --list` names them.")
+@config_option(
+    "augment",
+    "preset",
+    type=click.Choice(PRESET_NAMES + ("none",)),
+    help="Field condition: phone-typing, asr, ocr, factory-camera or street-mic; 'none' runs --ops alone.",
+)
+@config_option(
+    "augment",
+    "ops",
+    multiple=True,
+    help="Ops to add, comma-separated or repeated (typo,sms,audio:noise); `tadka augment --list` names them.",
+)
 @config_option("augment", "rate")
 @config_option("augment", "copies")
 @config_option("augment", "roles", multiple=True, help="Turns to noise (user, assistant, system), comma-separated.")
 @config_option("augment", "seed")
 @config_option("augment", "workers")
 @config_option("augment", "entities", type=click.Choice(["lexicon", "lid", "off"]))
-@click.option("--eval", "eval_file", type=click.Path(dir_okay=False), default=None,
-              help="Noise this eval file instead of a stage (one noised record per input record).")
+@click.option(
+    "--eval",
+    "eval_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Noise this eval file instead of a stage (one noised record per input record).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="With --eval: where the noised set goes.")
 @click.option("--list", "list_ops", is_flag=True, help="List presets and ops, then exit.")
-def command(workspace, stage, output, preset, ops, rate, copies, roles, seed, workers, entities, eval_file, out,
-            list_ops) -> None:
+def command(
+    workspace, stage, output, preset, ops, rate, copies, roles, seed, workers, entities, eval_file, out, list_ops
+) -> None:
     """Add noised copies (typos, SMS shorthand, ASR/OCR confusions, audio and image noise) beside the originals.
 
     Copies carry source.parent_id and list every op in `ops`; the same seed gives the same output
@@ -71,9 +85,18 @@ def command(workspace, stage, output, preset, ops, rate, copies, roles, seed, wo
     else:
         ws = open_workspace(workspace)
         config = ws.config
-    values = {"stage": stage, "output": output, "preset": "" if preset == "none" else preset, "ops": _split(ops),
-              "rate": rate, "copies": copies, "roles": _split(roles), "seed": seed, "workers": workers,
-              "entities": entities}
+    values = {
+        "stage": stage,
+        "output": output,
+        "preset": "" if preset == "none" else preset,
+        "ops": _split(ops),
+        "rate": rate,
+        "copies": copies,
+        "roles": _split(roles),
+        "seed": seed,
+        "workers": workers,
+        "entities": entities,
+    }
     cfg = override(config["augment"], values, "augment").check()
     from tadka.augment.pipeline import resolved_seed, run_eval_file, run_stage
 
@@ -83,8 +106,10 @@ def command(workspace, stage, output, preset, ops, rate, copies, roles, seed, wo
         return
     run = run_stage(ws, cfg)
     s = run.summary
-    click.echo(f"augmented '{run.stage}' into '{run.output}': {s['records']} originals + {s['copies']} copies "
-               f"= {run.total} records ({s['unchanged']} copies unchanged and skipped, {s['rejected']} rejected)")
+    click.echo(
+        f"augmented '{run.stage}' into '{run.output}': {s['records']} originals + {s['copies']} copies "
+        f"= {run.total} records ({s['unchanged']} copies unchanged and skipped, {s['rejected']} rejected)"
+    )
     for name, t in s["text_ops"].items():
         click.echo(f"  {name:<10} rate {t['rate']:.3f}  observed {t['observed']:.3f}  ({t['changed']}/{t['eligible']})")
     if s["notes"]:

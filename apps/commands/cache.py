@@ -59,14 +59,18 @@ def stats(workspace: str | None, as_json: bool) -> None:
     for model, n in s.by_model.items():
         click.echo(f"  {model}: {n}")
     for note in s.notes:  # e.g. the structured-output step a server accepts (`cache clear` forgets it)
-        click.echo(f"  endpoint {note['endpoint']} {note['model']}: {note['name']} = {note['value']} "
-                   f"(since {_when(note['updated_at'])})")
+        click.echo(
+            f"  endpoint {note['endpoint']} {note['model']}: {note['name']} = {note['value']} "
+            f"(since {_when(note['updated_at'])})"
+        )
 
 
 @command.command()
 @workspace_option()
 @click.option("--model", default=None, help="Only this model's answers.")
-@click.option("--older-than", "older_than", type=float, default=None, help="Only answers stored more than this many days ago.")
+@click.option(
+    "--older-than", "older_than", type=float, default=None, help="Only answers stored more than this many days ago."
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def clear(workspace: str | None, model: str | None, older_than: float | None, yes: bool) -> None:
     """Forget cached answers (all of them unless --model / --older-than narrow it down).

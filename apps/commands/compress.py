@@ -28,8 +28,14 @@ def _ints(value: str | None) -> list[int] | None:
 
 @click.command("compress")
 @workspace_option()
-@click.option("--config", "-c", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.")
+@click.option(
+    "--config",
+    "-c",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.",
+)
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
 @config_option("compress", "formats", type=str, help="Comma-separated formats (see --list-formats).")
 @config_option("compress", "budget_ms")
@@ -47,8 +53,27 @@ def _ints(value: str | None) -> list[int] | None:
 @click.option("--spin", is_flag=True, help="Let runtimes spin idle threads (faster on a dedicated machine).")
 @click.option("--list-formats", is_flag=True, help="List the format names and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def command(workspace, config_file, run, formats, budget_ms, latency, threads, select_threads, prune, prune_kinds,
-            heal_steps, eval_file, min_fidelity, select_by, evaluate, name, spin, list_formats, as_json) -> None:
+def command(
+    workspace,
+    config_file,
+    run,
+    formats,
+    budget_ms,
+    latency,
+    threads,
+    select_threads,
+    prune,
+    prune_kinds,
+    heal_steps,
+    eval_file,
+    min_fidelity,
+    select_by,
+    evaluate,
+    name,
+    spin,
+    list_formats,
+    as_json,
+) -> None:
     """Merge the run's adapter, build each format, bench it at batch 1 under edge-like thread counts, and
     export the lowest-perplexity variant within the latency budget, with a manifest, a model card and
     hil_bench.py to measure it on the device.
@@ -76,11 +101,20 @@ def command(workspace, config_file, run, formats, budget_ms, latency, threads, s
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
-    flags = {"formats": [f for f in formats.split(",") if f.strip()] if formats else None, "budget_ms": budget_ms,
-             "latency": latency, "threads": _ints(threads), "select_threads": select_threads, "prune": prune,
-             "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,
-             "heal_steps": heal_steps, "eval_file": eval_file, "min_fidelity": min_fidelity, "select_by": select_by,
-             "evaluate": evaluate}
+    flags = {
+        "formats": [f for f in formats.split(",") if f.strip()] if formats else None,
+        "budget_ms": budget_ms,
+        "latency": latency,
+        "threads": _ints(threads),
+        "select_threads": select_threads,
+        "prune": prune,
+        "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,
+        "heal_steps": heal_steps,
+        "eval_file": eval_file,
+        "min_fidelity": min_fidelity,
+        "select_by": select_by,
+        "evaluate": evaluate,
+    }
     if config_file:
         from tadka.config import config_file_section
 
@@ -90,16 +124,33 @@ def command(workspace, config_file, run, formats, budget_ms, latency, threads, s
     result = compress(ws, cfg, run, name=name, spin=spin, echo=(lambda line: None) if as_json else click.echo)
     c = result.choice
     if as_json:
-        click.echo(json.dumps({"export": str(result.path), "variant": c.name, "latency_ms": c.latency_ms,
-                               "threads": c.threads, "latency": c.kind, "ppl": c.row.get("ppl"),
-                               "size_bytes": c.row["size_bytes"], "prune": result.prune, "rule": c.rule_text(),
-                               "eval": c.row.get("eval"),
-                               "runner_up": c.runner_up["name"] if c.runner_up else None}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "export": str(result.path),
+                    "variant": c.name,
+                    "latency_ms": c.latency_ms,
+                    "threads": c.threads,
+                    "latency": c.kind,
+                    "ppl": c.row.get("ppl"),
+                    "size_bytes": c.row["size_bytes"],
+                    "prune": result.prune,
+                    "rule": c.rule_text(),
+                    "eval": c.row.get("eval"),
+                    "runner_up": c.runner_up["name"] if c.runner_up else None,
+                },
+                indent=2,
+            )
+        )
         return
     from tadka.compress.select import describe
 
     budget = f"within {c.budget_ms:g} ms ({c.kind})" if c.budget_ms else "(no budget)"
-    click.echo(f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
-               f"perplexity {c.row.get('ppl')}, {c.row['size_bytes'] / 2**20:.1f} MiB -> {result.path}")
-    click.echo(f"rule: {c.rule_text()}; runner-up: "
-               + (describe(c.runner_up, c.runner_up_ms) if c.runner_up else "none (no other variant qualified)"))
+    click.echo(
+        f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
+        f"perplexity {c.row.get('ppl')}, {c.row['size_bytes'] / 2**20:.1f} MiB -> {result.path}"
+    )
+    click.echo(
+        f"rule: {c.rule_text()}; runner-up: "
+        + (describe(c.runner_up, c.runner_up_ms) if c.runner_up else "none (no other variant qualified)")
+    )

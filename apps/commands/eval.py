@@ -26,7 +26,9 @@ def _list(value: str | None) -> list[str] | None:
 @config_option("eval", "variants", type=str, help="Comma-separated: base, adapter, merged and compress formats.")
 @config_option("eval", "max_prompts")
 @config_option("eval", "max_new_tokens")
-@config_option("eval", "files", "--eval-file", "eval_files", multiple=True, help="More held-out chat files (repeatable).")
+@config_option(
+    "eval", "files", "--eval-file", "eval_files", multiple=True, help="More held-out chat files (repeatable)."
+)
 @config_option("eval", "split", "--split/--no-split", "split")
 @config_option("eval", "shipped", "--shipped/--no-shipped", "shipped")
 @config_option("eval", "sampling", "--sampling/--no-sampling", "sampling")
@@ -35,8 +37,22 @@ def _list(value: str | None) -> list[str] | None:
 @config_option("eval", "threads")
 @config_option("eval", "seed")
 @click.option("--json", "as_json", is_flag=True, help="Print each variant's headline figures as JSON.")
-def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, split, shipped, sampling, robustness,
-            judge, threads, seed, as_json) -> None:
+def command(
+    workspace,
+    run,
+    variants,
+    max_prompts,
+    max_new_tokens,
+    eval_files,
+    split,
+    shipped,
+    sampling,
+    robustness,
+    judge,
+    threads,
+    seed,
+    as_json,
+) -> None:
     """Answer the held-out prompts with each variant of a run (batch 1, its training chat template, greedy
     and sampled, clean and with typing noise; cached) and compare them: language fidelity, code-mixing
     against the training set, degeneration, chrF, reference perplexity, robustness, optional judge.
@@ -61,13 +77,30 @@ def command(workspace, run, variants, max_prompts, max_new_tokens, eval_files, s
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
-    flags = {"variants": _list(variants), "max_prompts": max_prompts, "max_new_tokens": max_new_tokens,
-             "files": list(eval_files) or None, "split": split, "shipped": shipped, "sampling": sampling,
-             "robustness": robustness, "judge": judge, "threads": threads, "seed": seed}
+    flags = {
+        "variants": _list(variants),
+        "max_prompts": max_prompts,
+        "max_new_tokens": max_new_tokens,
+        "files": list(eval_files) or None,
+        "split": split,
+        "shipped": shipped,
+        "sampling": sampling,
+        "robustness": robustness,
+        "judge": judge,
+        "threads": threads,
+        "seed": seed,
+    }
     cfg = resolve(ws.config["eval"], flags)
     report = evaluate(ws, run, cfg, echo=(lambda line: None) if as_json else click.echo)
     if as_json:
-        click.echo(json.dumps({v["name"]: ({"error": v["error"]} if "error" in v and not v.get("greedy")
-                                           else headline(v)) for v in report["variants"]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    v["name"]: ({"error": v["error"]} if "error" in v and not v.get("greedy") else headline(v))
+                    for v in report["variants"]
+                },
+                indent=2,
+            )
+        )
         return
     click.echo(report["table"])

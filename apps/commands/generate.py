@@ -31,12 +31,38 @@ SHOWN_PROMPTS = 3
 @config_option("generate", "seed")
 @config_option("generate", "chunk")
 @config_option("generate", "concurrency")
-@config_option("generate", "cache", "--no-cache", "no_cache", is_flag=True, default=False,
-               help="Do not reuse cached teacher answers.")
+@config_option(
+    "generate",
+    "cache",
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    default=False,
+    help="Do not reuse cached teacher answers.",
+)
 @config_option("generate", "batch_api", "--batch", "batch_api", is_flag=True, default=False)
-@click.option("--dry-run", is_flag=True, help="Print the prompts (and, for priced teachers, the cost estimate); generate nothing.")
-def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains, input_, stage, seed, chunk,
-            concurrency, no_cache, batch_api, dry_run) -> None:
+@click.option(
+    "--dry-run", is_flag=True, help="Print the prompts (and, for priced teachers, the cost estimate); generate nothing."
+)
+def command(
+    workspace,
+    teacher,
+    model,
+    base_url,
+    recipe,
+    n,
+    cmi,
+    script,
+    domains,
+    input_,
+    stage,
+    seed,
+    chunk,
+    concurrency,
+    no_cache,
+    batch_api,
+    dry_run,
+) -> None:
     """Generate Hinglish instruction/response records at a CMI band, script and domains.
 
     Without a model the offline mixer code-mixes the shipped seed tasks; with --model/--base-url a
@@ -54,10 +80,23 @@ def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains
     from tadka.curate.generate.pipeline import generate
 
     ws = open_workspace(workspace)
-    flags = {"teacher": teacher, "model": model, "base_url": base_url, "recipe": recipe, "n": n, "cmi": cmi,
-             "script": script, "input": input_, "stage": stage, "seed": seed, "chunk": chunk,
-             "concurrency": concurrency, "cache": False if no_cache else None, "batch_api": True if batch_api else None,
-             "domains": [d.strip() for d in domains.split(",") if d.strip()] if domains is not None else None}
+    flags = {
+        "teacher": teacher,
+        "model": model,
+        "base_url": base_url,
+        "recipe": recipe,
+        "n": n,
+        "cmi": cmi,
+        "script": script,
+        "input": input_,
+        "stage": stage,
+        "seed": seed,
+        "chunk": chunk,
+        "concurrency": concurrency,
+        "cache": False if no_cache else None,
+        "batch_api": True if batch_api else None,
+        "domains": [d.strip() for d in domains.split(",") if d.strip()] if domains is not None else None,
+    }
     cfg = override(ws.config["generate"], flags, "generate")
     result = generate(ws, cfg, dry_run=dry_run)
     if dry_run:
@@ -72,7 +111,9 @@ def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains
             note = "cost: none (offline)" if result.teacher == "mixer" else "cost: $0.00 (unpriced or free)"
         else:
             note = f"estimated cost: ${cost:.2f} before retries"
-        click.echo(f"dry run: {len(result.dry_run)} requests to '{result.teacher}' with recipe '{result.recipe}'; {note}")
+        click.echo(
+            f"dry run: {len(result.dry_run)} requests to '{result.teacher}' with recipe '{result.recipe}'; {note}"
+        )
         return
     share = f"{100 * result.in_band / result.written:.0f}%" if result.written else "-"
     click.echo(
@@ -82,5 +123,7 @@ def command(workspace, teacher, model, base_url, recipe, n, cmi, script, domains
         f"failures {result.failures}" + (f" (see {result.failures_path})" if result.failures else "")
     )
     if result.written < result.requested:
-        click.echo(f"note: asked for {result.requested}; the inputs gave only {result.written} distinct valid records",
-                   err=True)
+        click.echo(
+            f"note: asked for {result.requested}; the inputs gave only {result.written} distinct valid records",
+            err=True,
+        )

@@ -111,8 +111,12 @@ def devanagari(file, pack: str, all_words: bool) -> None:
 @click.argument("file", type=_INPUT)
 @pack_option
 @click.option("--corpus", "corpus", is_flag=True, help="After the lines, print the corpus-level figures.")
-@click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write a histogram of per-line CMI to this PNG.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write a histogram of per-line CMI to this PNG.",
+)
 def metrics(file, pack: str, corpus: bool, plot: str | None) -> None:
     """Every code-mixing metric per line (CMI, Cu, M-index, I-index, entropy, burstiness …).
 

@@ -80,31 +80,57 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace or workspace_opt)
-    cfg = override(ws.config["review"], {"stage": stage, "reviewer": reviewer, "host": host, "port": port,
-                                         "order": order, "overlap": overlap}, "review")
+    cfg = override(
+        ws.config["review"],
+        {"stage": stage, "reviewer": reviewer, "host": host, "port": port, "order": order, "overlap": overlap},
+        "review",
+    )
     cfg.check()
     stage = cfg.stage or ws.latest_stage()
     ws.dataset(stage)  # a missing stage is a one-line error here, not a page in the browser
     if not is_loopback(cfg.host):
         _require_an_admin(ws, cfg.host)
-    os.environ.update({
-        "TADKA_REVIEW_WORKSPACE": str(ws.root),
-        "TADKA_REVIEW_STAGE": stage,
-        "TADKA_REVIEW_REVIEWER": cfg.reviewer,
-        "TADKA_REVIEW_CONFIG": json.dumps(asdict(cfg)),
-    })
-    click.echo(f"tadka review: http://{cfg.host}:{cfg.port}  (workspace {ws.root}, stage '{stage}'"
-               + ("" if is_loopback(cfg.host) else "; sign-in required") + "; Ctrl+C stops)")
+    os.environ.update(
+        {
+            "TADKA_REVIEW_WORKSPACE": str(ws.root),
+            "TADKA_REVIEW_STAGE": stage,
+            "TADKA_REVIEW_REVIEWER": cfg.reviewer,
+            "TADKA_REVIEW_CONFIG": json.dumps(asdict(cfg)),
+        }
+    )
+    click.echo(
+        f"tadka review: http://{cfg.host}:{cfg.port}  (workspace {ws.root}, stage '{stage}'"
+        + ("" if is_loopback(cfg.host) else "; sign-in required")
+        + "; Ctrl+C stops)"
+    )
     # The server runs in this process: build the stage index while Streamlit starts, so the first page is quick.
     threading.Thread(target=_warm, args=(ws, stage), name="tadka-review-warmup", daemon=True).start()
     from streamlit.web import cli as streamlit_cli
 
-    streamlit_cli.main([
-        "run", str(APP),
-        "--server.address", cfg.host, "--server.port", str(cfg.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-        "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
-    ], prog_name="streamlit", standalone_mode=True)
+    streamlit_cli.main(
+        [
+            "run",
+            str(APP),
+            "--server.address",
+            cfg.host,
+            "--server.port",
+            str(cfg.port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+            "--global.developmentMode",
+            "false",
+            "--client.toolbarMode",
+            "minimal",
+        ],
+        prog_name="streamlit",
+        standalone_mode=True,
+    )
 
 
 def _require_an_admin(ws, host: str) -> None:
@@ -115,8 +141,11 @@ def _require_an_admin(ws, host: str) -> None:
     store = ReviewStore(ws.review_db)
     try:
         if not any(a.active and a.role == "admin" for a in accounts(store)):
-            raise ConfigError(f"binding to {host} needs reviewer accounts, and review.db has no admin",
-                              field="review.host", hint="tadka review users add NAME --role admin")
+            raise ConfigError(
+                f"binding to {host} needs reviewer accounts, and review.db has no admin",
+                field="review.host",
+                hint="tadka review users add NAME --role admin",
+            )
     finally:
         store.close()
 
@@ -141,6 +170,7 @@ def _store(workspace):
 
     return ReviewStore(open_workspace(workspace).review_db)
 
+
 stdin_option = click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
 
 
@@ -157,8 +187,13 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True,
-              help="admin may also export and start training.")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "admin"]),
+    default="reviewer",
+    show_default=True,
+    help="admin may also export and start training.",
+)
 @workspace_option()
 @stdin_option
 def users_add(name: str, role: str, workspace, password_stdin: bool) -> None:

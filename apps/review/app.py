@@ -13,16 +13,21 @@ from tadka.apps.review import context
 st.set_page_config(page_title="tadka review", layout="wide")  # no page_icon: a Material one is fetched online
 settings = context.settings()
 who = context.login(settings)
-page = st.navigation([
-    st.Page("views/queue.py", title="Queue", icon=":material/inbox:", default=True),
-    st.Page("views/browse.py", title="Browse", icon=":material/table_view:"),
-    st.Page("views/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
-    st.Page("views/export.py", title="Export", icon=":material/download:"),
-    st.Page("views/train.py", title="Train", icon=":material/model_training:"),
-])
+page = st.navigation(
+    [
+        st.Page("views/queue.py", title="Queue", icon=":material/inbox:", default=True),
+        st.Page("views/browse.py", title="Browse", icon=":material/table_view:"),
+        st.Page("views/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
+        st.Page("views/export.py", title="Export", icon=":material/download:"),
+        st.Page("views/train.py", title="Train", icon=":material/model_training:"),
+    ]
+)
 with st.sidebar:
-    st.caption(f"**{who}**" + (f" ({context.role()})" if settings.accounts_required else "")
-               + f" · stage `{settings.stage}` · {settings.root.name}")
+    st.caption(
+        f"**{who}**"
+        + (f" ({context.role()})" if settings.accounts_required else "")
+        + f" · stage `{settings.stage}` · {settings.root.name}"
+    )
     if settings.accounts_required:
         st.button("Sign out", key="sign_out", on_click=context.sign_out)
 page.run()

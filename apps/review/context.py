@@ -149,8 +149,10 @@ def _sign_in(s: Settings) -> str:
     if st.session_state.get("authenticated"):
         return st.session_state["reviewer"]
     st.title("tadka review")
-    st.caption(f"Sign in to review stage {s.stage}. (An admin adds accounts with "
-               "`tadka review users add NAME --role reviewer`.)")
+    st.caption(
+        f"Sign in to review stage {s.stage}. (An admin adds accounts with "
+        "`tadka review users add NAME --role reviewer`.)"
+    )
     with st.form("signin", clear_on_submit=True):  # the password does not stay in the widget
         name = st.text_input("Name", key="signin_name")
         password = st.text_input("Password", key="signin_password", type="password")
@@ -237,7 +239,9 @@ def empty_stage(what: str) -> bool:
     if len(idx):
         return False
     others = [x for x in s.workspace.stages() if x != s.stage]
-    st.info(f"Stage `{s.stage}` has 0 records: {what}. A filter step may have dropped everything "
-            "(see reports/ and the rejects file)"
-            + (f"; other stages: {', '.join(others)} (`tadka review --stage NAME`)." if others else "."))
+    st.info(
+        f"Stage `{s.stage}` has 0 records: {what}. A filter step may have dropped everything "
+        "(see reports/ and the rejects file)"
+        + (f"; other stages: {', '.join(others)} (`tadka review --stage NAME`)." if others else ".")
+    )
     return True

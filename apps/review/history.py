@@ -42,28 +42,43 @@ def show_history(slot: Slot, original: Record, current: Record, db: ReviewStore)
     audit = db.history(slot.record_id)
     now = [(m["role"], m["content"]) for m in current.messages]
     is_current = [[(m["role"], m["content"]) for m in v.messages] == now for v in versions]
-    box = st.expander(f"History · {len(versions)} text{'s' if len(versions) != 1 else ''} · "
-                      f"{len(audit)} action{'s' if len(audit) != 1 else ''}", key=f"h_open_{slot.record_id}",
-                      on_change="rerun")
+    box = st.expander(
+        f"History · {len(versions)} text{'s' if len(versions) != 1 else ''} · "
+        f"{len(audit)} action{'s' if len(audit) != 1 else ''}",
+        key=f"h_open_{slot.record_id}",
+        on_change="rerun",
+    )
     if not box.open:  # drawn only when opened: the queue's accept → next stays as light as before
         return
     with box:
         labels = [v.label for v in versions]
         current_at = max((i for i, c in enumerate(is_current) if c), default=0)
         pick = st.selectbox(
-            "Text", range(len(versions)), index=current_at, key=f"h_pick_{slot.record_id}",
-            format_func=lambda i: f"{labels[i]} · {versions[i].kind} · {versions[i].reviewer or 'stage'} · "
-                                  f"{_when(versions[i].at)}" + (" (current)" if is_current[i] else ""))
+            "Text",
+            range(len(versions)),
+            index=current_at,
+            key=f"h_pick_{slot.record_id}",
+            format_func=lambda i: (
+                f"{labels[i]} · {versions[i].kind} · {versions[i].reviewer or 'stage'} · "
+                f"{_when(versions[i].at)}" + (" (current)" if is_current[i] else "")
+            ),
+        )
         chosen = versions[pick]
         if is_current[pick]:
             st.caption(f"{chosen.label} is the current text.")
         else:
-            st.caption(f"{chosen.label} in full, as a word diff against the current text "
-                       "(struck: only in the current text; green: only in this one).")
+            st.caption(
+                f"{chosen.label} in full, as a word diff against the current text "
+                "(struck: only in the current text; green: only in this one)."
+            )
         show_turn_diffs(Record(messages=current.messages), Record(messages=chosen.messages), only_changed=False)
         if not is_current[pick]:
-            st.button(f"Restore {chosen.label} as a new version", key=f"h_restore_{slot.record_id}",
-                      on_click=act.restore, args=(chosen.label,))
+            st.button(
+                f"Restore {chosen.label} as a new version",
+                key=f"h_restore_{slot.record_id}",
+                on_click=act.restore,
+                args=(chosen.label,),
+            )
         st.markdown("**Every action**")
         for row in audit:
             st.caption(_action_line(row))

@@ -33,9 +33,14 @@ def box_key(record_id: str, turn: int) -> str:
 
 
 def _clear_boxes(record_id: str) -> None:
-    for k in [k for k in ss if isinstance(k, str) and (k.startswith(f"edit_{record_id}_")
-                                                        or k.startswith(f"cf_{record_id}_")
-                                                        or k.startswith(f"cfm_{record_id}_"))]:
+    for k in [
+        k
+        for k in ss
+        if isinstance(k, str)
+        and (
+            k.startswith(f"edit_{record_id}_") or k.startswith(f"cf_{record_id}_") or k.startswith(f"cfm_{record_id}_")
+        )
+    ]:
         del ss[k]
 
 
@@ -83,16 +88,26 @@ def _original(slot: Slot) -> Record:
 def decide(label: str, reason: str | None = None) -> None:
     slot, db = ss.q_slot, context.store()
     try:
-        change = db.decide(slot.record_id, label, stage=context.settings().stage, reviewer=context.reviewer(),
-                           base_version=slot.item.version, reason=reason, blind=blind(slot))
+        change = db.decide(
+            slot.record_id,
+            label,
+            stage=context.settings().stage,
+            reviewer=context.reviewer(),
+            base_version=slot.item.version,
+            reason=reason,
+            blind=blind(slot),
+        )
     except ConflictError as e:
         _conflict(slot, e)
         return
     context.reviewer_state().push_undo("change", slot.record_id, change.to_dict())
     ss.q_last = f"{label} {slot.record_id}" + (f" ({reason})" if reason else "")
     if change.label_only:
-        context.flash("info", f"Your label on shared record {slot.record_id} is kept for agreement; the record "
-                              f"stays {change.after.status} ({change.after.updated_by} decided it first).")
+        context.flash(
+            "info",
+            f"Your label on shared record {slot.record_id} is kept for agreement; the record "
+            f"stays {change.after.status} ({change.after.updated_by} decided it first).",
+        )
     advance(slot)
 
 
@@ -131,8 +146,10 @@ def begin_edit(slot: Slot, current: Record | None, draft: Draft | None = None) -
 
 def typed() -> list[dict]:
     ed = ss.q_ed
-    return [{"role": t["role"], "content": ss.get(box_key(ed["record_id"], i), t["content"])}
-            for i, t in enumerate(ed["seen"])]
+    return [
+        {"role": t["role"], "content": ss.get(box_key(ed["record_id"], i), t["content"])}
+        for i, t in enumerate(ed["seen"])
+    ]
 
 
 def save_draft() -> None:
@@ -158,8 +175,15 @@ def save_edit() -> None:
 def _write_edit(slot: Slot, messages: list[dict], base_version: int, seen: list[dict], kind: str) -> None:
     db = context.store()
     try:
-        change = db.edit(_original(slot), messages, stage=context.settings().stage, reviewer=context.reviewer(),
-                         base_version=base_version, seen=seen, kind=kind)
+        change = db.edit(
+            _original(slot),
+            messages,
+            stage=context.settings().stage,
+            reviewer=context.reviewer(),
+            base_version=base_version,
+            seen=seen,
+            kind=kind,
+        )
     except EditConflict as e:
         _enter_conflict(slot, e.merge, e.current, e.changed_by, messages)
         context.flash("warning", f"Conflict: {e}")
@@ -186,15 +210,24 @@ def _finish_edit(slot: Slot, change: Change) -> None:
     ss.q_last = f"edited {slot.record_id} → {change.record.id}"
     if change.merged_over is not None:
         turns = ", ".join(str(t + 1) for t in change.turns)
-        context.flash("info", f"Merged: your turn {turns} saved on top of {change.before.updated_by}'s version "
-                              f"{change.merged_over} (now version {change.after.version}).")
+        context.flash(
+            "info",
+            f"Merged: your turn {turns} saved on top of {change.before.updated_by}'s version "
+            f"{change.merged_over} (now version {change.after.version}).",
+        )
     advance(slot)
 
 
 def _enter_conflict(slot: Slot, merge, current, changed_by: str | None, mine: list[dict]) -> None:
     theirs = _plain((current.current() or _original(slot)).messages)
-    ss.q_cf = {"record_id": slot.record_id, "version": current.version, "by": changed_by or "someone",
-                     "merge": merge, "theirs": theirs, "mine": mine}
+    ss.q_cf = {
+        "record_id": slot.record_id,
+        "version": current.version,
+        "by": changed_by or "someone",
+        "merge": merge,
+        "theirs": theirs,
+        "mine": mine,
+    }
     slot.item = current
     ss.q_mode = "conflict"
 
@@ -229,7 +262,8 @@ def resolve() -> None:
             context.flash("warning", f"choose a text for turn {t.turn + 1} first")
             return
         messages[t.turn]["content"] = {"theirs": t.theirs, "yours": t.mine}.get(
-            choice, ss.get(f"cfm_{slot.record_id}_{t.turn}", t.mine))
+            choice, ss.get(f"cfm_{slot.record_id}_{t.turn}", t.mine)
+        )
     _write_edit(slot, messages, cf["version"], cf["theirs"], "resolve")
 
 
@@ -323,8 +357,13 @@ def restore(label: str) -> None:
         context.flash("warning", f"no version {label} of {slot.record_id}")
         return
     try:
-        change = db.restore(original, version, stage=context.settings().stage, reviewer=context.reviewer(),
-                            base_version=slot.item.version)
+        change = db.restore(
+            original,
+            version,
+            stage=context.settings().stage,
+            reviewer=context.reviewer(),
+            base_version=slot.item.version,
+        )
     except ConflictError as e:
         _conflict(slot, e)
         return

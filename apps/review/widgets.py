@@ -14,8 +14,12 @@ from tadka.review.store import ReviewStore
 
 # Material icons ship with Streamlit's fonts; emoji need a system emoji font that servers often lack.
 AVATARS = {"system": ":material/settings:", "user": ":material/person:", "assistant": ":material/smart_toy:"}
-STATUS_ICON = {"pending": ":material/hourglass_empty:", "accepted": ":green[:material/check_circle:]",
-               "rejected": ":red[:material/block:]", "edited": ":blue[:material/edit:]"}
+STATUS_ICON = {
+    "pending": ":material/hourglass_empty:",
+    "accepted": ":green[:material/check_circle:]",
+    "rejected": ":red[:material/block:]",
+    "edited": ":blue[:material/edit:]",
+}
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
@@ -39,18 +43,21 @@ def filter_sidebar(idx: StageIndex, store: ReviewStore, prefix: str, *, default_
         langs = st.multiselect("Language", idx.langs(), key=f"{prefix}_lang")
         sources = st.multiselect("Source", idx.sources(), key=f"{prefix}_source")
         reasons = idx.flag_reasons()
-        flags = st.multiselect("Flags", list(reasons), key=f"{prefix}_flags",
-                               format_func=lambda f: f"{f} ({reasons[f]})")
+        flags = st.multiselect(
+            "Flags", list(reasons), key=f"{prefix}_flags", format_func=lambda f: f"{f} ({reasons[f]})"
+        )
         cmi = None
         bounds = idx.cmi_range()
         if bounds and bounds[1] > bounds[0]:
             band = st.slider("CMI band", bounds[0], bounds[1], bounds, key=f"{prefix}_cmi")
             cmi = None if tuple(band) == tuple(bounds) else (float(band[0]), float(band[1]))
         tag_counts = store.tag_counts()
-        tags = st.multiselect("Tags", list(tag_counts), key=f"{prefix}_tags",
-                              format_func=lambda t: f"{t} ({tag_counts.get(t, 0)})")
-        statuses = st.multiselect("Status", ["pending", "accepted", "rejected", "edited"],
-                                  default=default_statuses, key=f"{prefix}_status")
+        tags = st.multiselect(
+            "Tags", list(tag_counts), key=f"{prefix}_tags", format_func=lambda t: f"{t} ({tag_counts.get(t, 0)})"
+        )
+        statuses = st.multiselect(
+            "Status", ["pending", "accepted", "rejected", "edited"], default=default_statuses, key=f"{prefix}_status"
+        )
     return Filters(tuple(langs), tuple(sources), tuple(flags), cmi, tuple(tags), tuple(statuses))
 
 

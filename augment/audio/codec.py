@@ -37,8 +37,15 @@ def round_trip(samples: np.ndarray, sample_rate: int, fmt: str, level: float) ->
     container, subtype = _SF[fmt]
     buf = io.BytesIO()
     kwargs = {"bitrate_mode": "CONSTANT"} if fmt == "mp3" else {}
-    sf.write(buf, np.clip(samples, -1.0, 1.0), sample_rate, format=container, subtype=subtype,
-             compression_level=float(level), **kwargs)
+    sf.write(
+        buf,
+        np.clip(samples, -1.0, 1.0),
+        sample_rate,
+        format=container,
+        subtype=subtype,
+        compression_level=float(level),
+        **kwargs,
+    )
     buf.seek(0)
     decoded, _ = sf.read(buf, dtype="float32", always_2d=False)
     if decoded.ndim > 1:
@@ -57,7 +64,7 @@ def align(decoded: np.ndarray, reference: np.ndarray) -> np.ndarray:
         window = min(n, 8 * MAX_DELAY)
         scores = correlate(decoded[: window + span], reference[:window], mode="valid", method="fft")
         lag = int(np.argmax(scores[: span + 1]))
-        decoded = decoded[lag:lag + n]
+        decoded = decoded[lag : lag + n]
     if len(decoded) < n:
         decoded = np.pad(decoded, (0, n - len(decoded)))
     return decoded

@@ -76,4 +76,4 @@ def save_audio(path: Path, samples: np.ndarray, sample_rate: int) -> None:
 def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """Signal-to-noise ratio of ``noisy`` against ``clean`` (same length), in dB."""
     noise = noisy.astype(np.float64) - clean.astype(np.float64)
-    return float(10 * np.log10(np.sum(clean.astype(np.float64) ** 2) / max(np.sum(noise ** 2), 1e-20)))
+    return float(10 * np.log10(np.sum(clean.astype(np.float64) ** 2) / max(np.sum(noise**2), 1e-20)))

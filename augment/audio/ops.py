@@ -68,8 +68,10 @@ class AudioOp:
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
         if unknown:
-            raise ConfigError(f"unknown parameter(s) {sorted(unknown)} (allowed: {', '.join(sorted(self.defaults))})",
-                              field=f"audio:{self.name}")
+            raise ConfigError(
+                f"unknown parameter(s) {sorted(unknown)} (allowed: {', '.join(sorted(self.defaults))})",
+                field=f"audio:{self.name}",
+            )
         self.params = {**self.defaults, **params}
         for lo, hi in self._ranges():
             if float(self.params[lo]) > float(self.params[hi]):
@@ -80,8 +82,10 @@ class AudioOp:
 
     def draw(self, rng: random.Random, sample_rate: int) -> dict[str, Any]:
         """The parameter values of one application (uniform in each min/max range)."""
-        return {k[4:]: round(rng.uniform(float(self.params[k]), float(self.params["max_" + k[4:]])), 3)
-                for k, _ in self._ranges()}
+        return {
+            k[4:]: round(rng.uniform(float(self.params[k]), float(self.params["max_" + k[4:]])), 3)
+            for k, _ in self._ranges()
+        }
 
     def transform(self, values: dict[str, Any], sample_rate: int):
         """The audiomentations transform (or any callable(samples, sample_rate)) for these values."""
@@ -136,8 +140,11 @@ class BackgroundNoise(AudioOp):
         wanted = list(self.params["clips"]) or list(known)
         missing = [c for c in wanted if c not in known]
         if missing or not wanted:
-            raise ConfigError(f"unknown noise clip(s) {missing} (known: {', '.join(known) or 'none'})",
-                              field="audio:background.clips", hint="python -m tadka.augment.audio.synth")
+            raise ConfigError(
+                f"unknown noise clip(s) {missing} (known: {', '.join(known) or 'none'})",
+                field="audio:background.clips",
+                hint="python -m tadka.augment.audio.synth",
+            )
         self._paths = tuple(str(known[c]) for c in wanted)
 
     def transform(self, values, sample_rate):
@@ -153,17 +160,26 @@ class BackgroundNoise(AudioOp):
 @audio_ops.register("phone")
 class PhoneLine(AudioOp):
     name = "phone"
-    defaults = {"min_low_hz": 250.0, "max_low_hz": 350.0, "min_high_hz": 3000.0, "max_high_hz": 3600.0, "rolloff_db": 24}
+    defaults = {
+        "min_low_hz": 250.0,
+        "max_low_hz": 350.0,
+        "min_high_hz": 3000.0,
+        "max_high_hz": 3600.0,
+        "rolloff_db": 24,
+    }
 
     def transform(self, values, sample_rate):
         am = audiomentations()
         low = values["low_hz"]
         high = min(values["high_hz"], 0.45 * sample_rate)
         roll = int(self.params["rolloff_db"])
-        return am.Compose([
-            am.HighPassFilter(min_cutoff_freq=low, max_cutoff_freq=low, min_rolloff=roll, max_rolloff=roll, p=1.0),
-            am.LowPassFilter(min_cutoff_freq=high, max_cutoff_freq=high, min_rolloff=roll, max_rolloff=roll, p=1.0),
-        ], p=1.0)
+        return am.Compose(
+            [
+                am.HighPassFilter(min_cutoff_freq=low, max_cutoff_freq=low, min_rolloff=roll, max_rolloff=roll, p=1.0),
+                am.LowPassFilter(min_cutoff_freq=high, max_cutoff_freq=high, min_rolloff=roll, max_rolloff=roll, p=1.0),
+            ],
+            p=1.0,
+        )
 
 
 @audio_ops.register("codec")
@@ -176,8 +192,9 @@ class Codec(AudioOp):
 
         super().__init__(**params)
         if self.params["format"] not in FORMATS:
-            raise ConfigError(f"unknown format {self.params['format']!r}", field="audio:codec.format",
-                              hint=", ".join(FORMATS))
+            raise ConfigError(
+                f"unknown format {self.params['format']!r}", field="audio:codec.format", hint=", ".join(FORMATS)
+            )
         if not 0 <= float(self.params["min_level"]) <= float(self.params["max_level"]) <= 1:
             raise ConfigError("levels are in [0, 1]", field="audio:codec.min_level")
 

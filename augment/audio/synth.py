@@ -53,7 +53,7 @@ def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
 
 def _normalise(x: np.ndarray) -> np.ndarray:
     x = x - x.mean()
-    rms = np.sqrt(np.mean(x ** 2))
+    rms = np.sqrt(np.mean(x**2))
     x = x * (10 ** (RMS_DBFS / 20) / rms)
     peak = np.abs(x).max()
     return x * (0.95 / peak) if peak > 0.95 else x
@@ -61,8 +61,10 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 def fan_hum(sr: int, n: int, rng: np.random.Generator) -> np.ndarray:
     t = np.arange(n) / sr
-    hum = sum(a * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
-              for f, a in ((50, 0.5), (100, 1.0), (150, 0.3), (200, 0.25), (300, 0.1)))
+    hum = sum(
+        a * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
+        for f, a in ((50, 0.5), (100, 1.0), (150, 0.3), (200, 0.25), (300, 0.1))
+    )
     air = _filter(_pink(n, rng), "bandpass", (150, 2500), sr)
     blade = 1.0 + 0.35 * np.sin(2 * np.pi * 14.5 * t) + 0.1 * np.sin(2 * np.pi * 0.3 * t)
     air = air / np.std(air)
@@ -151,7 +153,9 @@ def rain(sr: int, n: int, rng: np.random.Generator) -> np.ndarray:
     for pos in rng.integers(0, n - 400, size=int(90 * SECONDS)):
         k = np.arange(400)
         freq = rng.uniform(1500, 5000)
-        drops[pos:pos + 400] += rng.uniform(0.5, 2.5) * np.exp(-k / rng.uniform(20, 70)) * np.sin(2 * np.pi * freq * k / sr)
+        drops[pos : pos + 400] += (
+            rng.uniform(0.5, 2.5) * np.exp(-k / rng.uniform(20, 70)) * np.sin(2 * np.pi * freq * k / sr)
+        )
     return out + drops
 
 

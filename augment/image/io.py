@@ -47,8 +47,9 @@ class Picture:
     downscaled: str = ""  # "WxH→wxh" when the image was made smaller to fit max_pixels
 
 
-def load_image(path: str | os.PathLike, max_pixels: int = 16_000_000, oversize: str = "downscale",
-               decode_factor: int = 8) -> Picture:
+def load_image(
+    path: str | os.PathLike, max_pixels: int = 16_000_000, oversize: str = "downscale", decode_factor: int = 8
+) -> Picture:
     """Read one image as RGB, bounded by ``max_pixels``; MediaError for what cannot be noised."""
     Image = pillow()
     from PIL import ImageOps, UnidentifiedImageError
@@ -77,8 +78,11 @@ def load_image(path: str | os.PathLike, max_pixels: int = 16_000_000, oversize: 
                     f = next((f for f in (2, 4, 8) if (w // f) * (h // f) <= max_pixels), 8)
                     img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", (w // f, h // f))
                 elif w * h > decode_factor * max_pixels:
-                    raise MediaError("too_large", "image",
-                                     f"{w}x{h} {img.format} is too large to decode (limit {decode_factor} x {max_pixels / 1e6:g} MP)")
+                    raise MediaError(
+                        "too_large",
+                        "image",
+                        f"{w}x{h} {img.format} is too large to decode (limit {decode_factor} x {max_pixels / 1e6:g} MP)",
+                    )
             try:
                 img.load()
                 ImageOps.exif_transpose(img, in_place=True)  # no copy when there is nothing to turn
@@ -130,4 +134,4 @@ def save_image(path: Path, pixels: np.ndarray, gray: bool = False, fmt: str = "p
 def psnr(clean: np.ndarray, noisy: np.ndarray) -> float:
     """Peak signal-to-noise ratio of ``noisy`` against ``clean`` (uint8 images of one shape), in dB."""
     mse = np.mean((clean.astype(np.float64) - noisy.astype(np.float64)) ** 2)
-    return float("inf") if mse == 0 else float(10 * np.log10(255.0 ** 2 / mse))
+    return float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse))

@@ -53,8 +53,10 @@ class ImageOp:
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
         if unknown:
-            raise ConfigError(f"unknown parameter(s) {sorted(unknown)} (allowed: {', '.join(sorted(self.defaults))})",
-                              field=f"image:{self.name}")
+            raise ConfigError(
+                f"unknown parameter(s) {sorted(unknown)} (allowed: {', '.join(sorted(self.defaults))})",
+                field=f"image:{self.name}",
+            )
         self.params = {**self.defaults, **params}
         for key, _ in self._ranges():
             lo, hi = float(self.params[key]), float(self.params["max_" + key[4:]])
@@ -68,7 +70,9 @@ class ImageOp:
         values: dict[str, Any] = {}
         for key, name in self._ranges():
             lo, hi = self.params[key], self.params["max_" + name]
-            values[name] = rng.randint(int(lo), int(hi)) if name in self.integer else round(rng.uniform(float(lo), float(hi)), 4)
+            values[name] = (
+                rng.randint(int(lo), int(hi)) if name in self.integer else round(rng.uniform(float(lo), float(hi)), 4)
+            )
         return values
 
     def transform(self, values: dict[str, Any]):
@@ -91,10 +95,13 @@ class SensorNoise(ImageOp):
     def transform(self, values):
         A = albumentations()
         std, iso = values["std"], values["iso"]
-        return A.Compose([
-            A.GaussNoise(std_range=(std, std), per_channel=False, p=1.0),
-            A.ISONoise(color_shift=(0.01, 0.03), intensity=(iso, iso), p=1.0),
-        ], p=1.0)
+        return A.Compose(
+            [
+                A.GaussNoise(std_range=(std, std), per_channel=False, p=1.0),
+                A.ISONoise(color_shift=(0.01, 0.03), intensity=(iso, iso), p=1.0),
+            ],
+            p=1.0,
+        )
 
 
 @image_ops.register("motion_blur")
@@ -143,10 +150,13 @@ class LowLight(ImageOp):
     def transform(self, values):
         A = albumentations()
         g, d = values["gamma"], values["darken"]
-        return A.Compose([
-            A.RandomGamma(gamma_limit=(g, g), p=1.0),
-            A.RandomBrightnessContrast(brightness_limit=(-d, -d), contrast_limit=(-d / 2, -d / 2), p=1.0),
-        ], p=1.0)
+        return A.Compose(
+            [
+                A.RandomGamma(gamma_limit=(g, g), p=1.0),
+                A.RandomBrightnessContrast(brightness_limit=(-d, -d), contrast_limit=(-d / 2, -d / 2), p=1.0),
+            ],
+            p=1.0,
+        )
 
 
 @image_ops.register("brightness")
@@ -167,8 +177,9 @@ class Shadow(ImageOp):
 
     def transform(self, values):
         i, n = values["intensity"], values["shadows"]
-        return albumentations().RandomShadow(shadow_roi=(0, 0, 1, 1), num_shadows_limit=(n, n),
-                                             shadow_dimension=5, shadow_intensity_range=(i, i), p=1.0)
+        return albumentations().RandomShadow(
+            shadow_roi=(0, 0, 1, 1), num_shadows_limit=(n, n), shadow_dimension=5, shadow_intensity_range=(i, i), p=1.0
+        )
 
 
 @image_ops.register("perspective")

@@ -59,8 +59,13 @@ class AsrConfusion(TextOp):
             low = p.text.lower()
             if "filler" in kinds and low in fillers:
                 out.append(("filler", i))
-            elif ("merge" in kinds and i + 2 < n and pieces[i + 1].text == " " and pieces[i + 2].kind == "word"
-                  and (low, pieces[i + 2].text.lower()) in merges):
+            elif (
+                "merge" in kinds
+                and i + 2 < n
+                and pieces[i + 1].text == " "
+                and pieces[i + 2].kind == "word"
+                and (low, pieces[i + 2].text.lower()) in merges
+            ):
                 out.append(("merge", i))
                 i += 3
                 continue

@@ -63,8 +63,15 @@ class TextOp:
     unit: ClassVar[str] = "word"  # what `rate` is a share of
     defaults: ClassVar[dict[str, Any]] = {}  # op-specific parameters and their defaults
 
-    def __init__(self, rate: float = 0.1, *, seed: int = 0, roles: Sequence[str] = ("user",),
-                 entities: str = "lexicon", **params: Any) -> None:
+    def __init__(
+        self,
+        rate: float = 0.1,
+        *,
+        seed: int = 0,
+        roles: Sequence[str] = ("user",),
+        entities: str = "lexicon",
+        **params: Any,
+    ) -> None:
         if not 0.0 <= float(rate) <= 1.0:
             raise ConfigError(f"rate must be in [0, 1], got {rate}", field=f"{self.name}.rate")
         unknown = set(params) - set(self.defaults)
@@ -75,8 +82,9 @@ class TextOp:
         if bad_roles:
             raise ConfigError(f"unknown role(s) {bad_roles}", field=f"{self.name}.roles", hint=", ".join(ROLES))
         if entities not in ENTITY_MODES:
-            raise ConfigError(f"unknown entities mode {entities!r}", field=f"{self.name}.entities",
-                              hint=", ".join(ENTITY_MODES))
+            raise ConfigError(
+                f"unknown entities mode {entities!r}", field=f"{self.name}.entities", hint=", ".join(ENTITY_MODES)
+            )
         self.rate = float(rate)
         self.seed = int(seed)
         self.roles = tuple(roles)
@@ -102,7 +110,9 @@ class TextOp:
         key = tuple(sorted(extra.items()))
         memo = self.__dict__.setdefault("_described", {})
         if key not in memo:
-            memo[key] = op_string(self.name, rate=self.rate, seed=self.seed, roles=list(self.roles), **self.params, **extra)
+            memo[key] = op_string(
+                self.name, rate=self.rate, seed=self.seed, roles=list(self.roles), **self.params, **extra
+            )
         return memo[key]
 
     def rng(self, key: str) -> random.Random:
@@ -115,8 +125,9 @@ class TextOp:
         out = self.noise(segment(text, self.entities), rng, tally)
         return text if out is None else "".join(out)
 
-    def noise_messages(self, messages: list[dict[str, str]], rng: random.Random,
-                       tally: Tally) -> list[dict[str, str]] | None:
+    def noise_messages(
+        self, messages: list[dict[str, str]], rng: random.Random, tally: Tally
+    ) -> list[dict[str, str]] | None:
         """The turns with this op's roles noised (a new list), or None when nothing changed."""
         out = None
         for i, turn in enumerate(messages):
@@ -142,9 +153,13 @@ class TextOp:
         if messages is None:
             return record, tally
         # what Record.derive does, without copying the turns a second time
-        return Record(messages=messages, lang=record.lang, media=dict(record.media),
-                      source={**record.source, "kind": "augment", "parent_id": record.id},
-                      ops=[*record.ops, self.describe(**note)]), tally
+        return Record(
+            messages=messages,
+            lang=record.lang,
+            media=dict(record.media),
+            source={**record.source, "kind": "augment", "parent_id": record.id},
+            ops=[*record.ops, self.describe(**note)],
+        ), tally
 
     def apply(self, record: Record, rng: random.Random) -> Record:
         """The transform interface (``apply(record, rng) -> Record``): the noised Record, or the same one if nothing changed."""

@@ -75,8 +75,9 @@ class DigitScript(TextOp):
 
     def check(self) -> None:
         if self.params["direction"] not in DIRECTIONS:
-            raise ConfigError(f"unknown direction {self.params['direction']!r}", field="digits.direction",
-                              hint=", ".join(DIRECTIONS))
+            raise ConfigError(
+                f"unknown direction {self.params['direction']!r}", field="digits.direction", hint=", ".join(DIRECTIONS)
+            )
 
     def convert(self, number: str, native_ok: bool = True) -> str | None:
         """The number in the other digits, or None when ``direction`` (or a Roman context, which
@@ -108,8 +109,9 @@ class DigitScript(TextOp):
                 done["to_ascii" if has_native_digit(p.text) else "to_native"] += 1
         return out
 
-    def noise_messages(self, messages: list[dict[str, str]], rng: random.Random,
-                       tally: Tally) -> list[dict[str, str]] | None:
+    def noise_messages(
+        self, messages: list[dict[str, str]], rng: random.Random, tally: Tally
+    ) -> list[dict[str, str]] | None:
         self._done = {"to_native": 0, "to_ascii": 0}  # what this call did, for describe()
         return super().noise_messages(messages, rng, tally)
 

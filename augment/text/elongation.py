@@ -41,4 +41,4 @@ class Elongation(WordOp):
         i = len(word) - 1
         if len(word) >= 3 and word[-1] in "hnrHNR" and word[-2] in _VOWELS and rng.random() < 0.5:
             i = len(word) - 2
-        return word[:i + 1] + word[i] * extra + word[i + 1:]
+        return word[: i + 1] + word[i] * extra + word[i + 1 :]

@@ -39,7 +39,7 @@ def neighbours(layout: str) -> dict[str, str]:
     if layout == "qwerty":
         pos = {ch: (x + off, y) for y, (row, off) in enumerate(_QWERTY_ROWS) for x, ch in enumerate(row)}
         for ch, (x, y) in pos.items():
-            near = [o for o, (ox, oy) in pos.items() if o != ch and (ox - x) ** 2 + (oy - y) ** 2 <= 1.3 ** 2]
+            near = [o for o, (ox, oy) in pos.items() if o != ch and (ox - x) ** 2 + (oy - y) ** 2 <= 1.3**2]
             out[ch] = "".join(sorted(near))
     elif layout == "t9":
         for key in _T9_KEYS:
@@ -60,14 +60,22 @@ class KeyboardTypo(WordOp):
 
     name = "typo"
     unit = "Roman word"
-    defaults = {"layout": "qwerty", "min_len": 2,
-                "edits": {"substitute": 0.4, "insert": 0.2, "delete": 0.2, "transpose": 0.2}}
+    defaults = {
+        "layout": "qwerty",
+        "min_len": 2,
+        "edits": {"substitute": 0.4, "insert": 0.2, "delete": 0.2, "transpose": 0.2},
+    }
 
     def check(self) -> None:
         neighbours(self.params["layout"])
         edits = self.params["edits"]
-        if not isinstance(edits, dict) or not edits or set(edits) - set(EDITS) or min(edits.values()) < 0 \
-                or sum(edits.values()) <= 0:
+        if (
+            not isinstance(edits, dict)
+            or not edits
+            or set(edits) - set(EDITS)
+            or min(edits.values()) < 0
+            or sum(edits.values()) <= 0
+        ):
             raise ConfigError(f"expected weights for {', '.join(EDITS)}", field="typo.edits")
         if int(self.params["min_len"]) < 2:
             raise ConfigError("must be at least 2", field="typo.min_len")
@@ -92,17 +100,21 @@ class KeyboardTypo(WordOp):
         kind = next(kind for bound, kind in self._cumulative if r < bound)
         letters = [i for i, ch in enumerate(word) if ch.lower() in self._near]
         if kind == "transpose":
-            pairs = [i for i in range(len(word) - 1) if word[i] != word[i + 1] and word[i].isalpha() and word[i + 1].isalpha()]
+            pairs = [
+                i
+                for i in range(len(word) - 1)
+                if word[i] != word[i + 1] and word[i].isalpha() and word[i + 1].isalpha()
+            ]
             if pairs:
                 i = rng.choice(pairs)
-                return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
             kind = "substitute"
         if kind == "delete" and len(letters) > 1:
             i = rng.choice(letters)
-            return word[:i] + word[i + 1:]
+            return word[:i] + word[i + 1 :]
         i = rng.choice(letters)
         near = self._near[word[i].lower()]
         new = _like(word[i], rng.choice(near))
         if kind == "insert":
-            return word[:i + 1] + new + word[i + 1:] if rng.random() < 0.5 else word[:i] + new + word[i:]
-        return word[:i] + new + word[i + 1:]
+            return word[: i + 1] + new + word[i + 1 :] if rng.random() < 0.5 else word[:i] + new + word[i:]
+        return word[:i] + new + word[i + 1 :]

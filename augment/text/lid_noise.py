@@ -76,8 +76,9 @@ def sms_table(relpath: str = "") -> dict[str, tuple[str, ...]]:
     return out
 
 
-def noised_words(hindi: set[str], english: set[str], own: str = "hi",
-                 sms: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, str, str, str]]:
+def noised_words(
+    hindi: set[str], english: set[str], own: str = "hi", sms: dict[str, tuple[str, ...]] | None = None
+) -> list[tuple[str, str, str, str]]:
     """(noised word, tag, source word, op) rows for the two vocabularies (words in both left out);
     ``own`` is the pack's tag, ``sms`` the shorthand table (default: the shared one)."""
     from tadka.lang.tokenize import elongation_forms
@@ -107,8 +108,9 @@ def noised_words(hindi: set[str], english: set[str], own: str = "hi",
     return [(w, *rows[w]) for w in sorted(rows) if w not in clash]
 
 
-def noised_lines(hindi_lines: list[str], english_lines: list[str], own: str = "hi",
-                 sms: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, str]]:
+def noised_lines(
+    hindi_lines: list[str], english_lines: list[str], own: str = "hi", sms: dict[str, tuple[str, ...]] | None = None
+) -> list[tuple[str, str]]:
     """(label, text) for every training line the three ops change; the pack's lines are labelled
     ``<own>_latn``."""
     shorthand = SmsShorthand(0.6) if sms is None else PackSms(0.6, sms)
@@ -154,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     sms = sms_table(own_sms) if own_sms else None
     words = noised_words(set(data.own_vocab), set(data.english_vocab), pack.code, sms)
     _write(out / Path(pack.lid.noised_words).name, "word\ttag\tsource\top", words)
-    lines = noised_lines(resources.read_lines(pack.lid.roman), resources.read_lines(pack.lid.english),
-                         pack.code, sms)
+    lines = noised_lines(resources.read_lines(pack.lid.roman), resources.read_lines(pack.lid.english), pack.code, sms)
     _write(out / Path(pack.lid.noised_lines).name, "label\ttext", lines)
     print(f"wrote {len(words)} noised words and {len(lines)} noised lines to {out}")
     return 0

@@ -33,7 +33,7 @@ def sites(word: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
     i = 0
     while i < len(word):
         for n in _lengths():
-            seq = word[i:i + n]
+            seq = word[i : i + n]
             if len(seq) == n and seq in table:
                 options = tuple(o for o in table[seq] if not (i == 0 and o[:1].isdigit()))
                 if options:

@@ -137,7 +137,7 @@ def segment(text: str, entities: str = "lexicon") -> tuple[Piece, ...]:
     pos = 0
     if "`" in text or "~~~" in text:
         for m in _CODE.finditer(text):
-            _tokens(text[pos:m.start()], raw)
+            _tokens(text[pos : m.start()], raw)
             raw.append((m.group(0), "code"))
             pos = m.end()
     _tokens(text[pos:], raw)
@@ -160,8 +160,14 @@ def _classify(word: str) -> tuple:
         low = word.lower()
         is_hi, is_en = low in hindi, low in english
         lang = "?" if is_hi == is_en else "hi" if is_hi else "en"
-        hit = (looks_like_entity(word, True), looks_like_entity(word, False), lang,
-               Piece(word, "entity"), Piece(word, "word", "hi"), Piece(word, "word", "en"))
+        hit = (
+            looks_like_entity(word, True),
+            looks_like_entity(word, False),
+            lang,
+            Piece(word, "entity"),
+            Piece(word, "word", "hi"),
+            Piece(word, "word", "en"),
+        )
         if len(_WORDS) >= _MEMO_MAX:
             _WORDS.clear()
         _WORDS[word] = hit
@@ -256,7 +262,7 @@ def _full(text: str, out: list[tuple[str, str]]) -> None:
     pos = 0
     for m in _SEGMENT.finditer(text):
         if m.start() > pos:  # characters no pattern took (none expected; kept so text rebuilds)
-            out.append((text[pos:m.start()], "punct"))
+            out.append((text[pos : m.start()], "punct"))
         tok = m.group(0)
         if m.lastindex == 1:
             out.append((tok, "space"))

@@ -39,8 +39,9 @@ class ScriptFlip(WordOp):
 
     def check(self) -> None:
         if self.params["direction"] not in DIRECTIONS:
-            raise ConfigError(f"unknown direction {self.params['direction']!r}", field="script.direction",
-                              hint=", ".join(DIRECTIONS))
+            raise ConfigError(
+                f"unknown direction {self.params['direction']!r}", field="script.direction", hint=", ".join(DIRECTIONS)
+            )
         from tadka.lang import get_pack
 
         self._pack = get_pack("hi")
@@ -54,8 +55,12 @@ class ScriptFlip(WordOp):
             if w.isascii():
                 lex = pack.lexicon
                 # the segmenter's language guess knows Hindi and English only: the pack's lexicon decides
-                return (direction != "to_roman" and w.isalpha() and w.lower() in lex.roman_words
-                        and w.lower() not in lex.english_words)
+                return (
+                    direction != "to_roman"
+                    and w.isalpha()
+                    and w.lower() in lex.roman_words
+                    and w.lower() not in lex.english_words
+                )
             return direction != "to_native" and pack.is_native(w)
         if w.isascii():
             return direction != "to_roman" and piece.lang == "hi" and w.isalpha()

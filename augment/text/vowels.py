@@ -36,8 +36,7 @@ class VowelDrop(WordOp):
 
     def eligible(self, piece: Piece) -> bool:
         w = piece.text
-        return (len(w) >= self.params["min_len"] and w.isascii() and w.isalpha()
-                and any(ch in VOWELS for ch in w[1:-1]))
+        return len(w) >= self.params["min_len"] and w.isascii() and w.isalpha() and any(ch in VOWELS for ch in w[1:-1])
 
     def change(self, word: str, rng: random.Random) -> str:
         inner = [i for i in range(1, len(word) - 1) if word[i] in VOWELS]

@@ -43,8 +43,12 @@ def main() -> None:
     cfg = MinhashConfig()
     filtered, out = f"{work}/filtered", f"{work}/output"
     stages = {
-        "filters": [JsonlReader(src), GopherRepetitionFilter(),
-                    GopherQualityFilter(min_doc_words=None, min_stop_words=None), JsonlWriter(filtered)],
+        "filters": [
+            JsonlReader(src),
+            GopherRepetitionFilter(),
+            GopherQualityFilter(min_doc_words=None, min_stop_words=None),
+            JsonlWriter(filtered),
+        ],
         "signatures": [JsonlReader(filtered), MinhashDedupSignature(f"{work}/sigs", config=cfg)],
         "buckets": [MinhashDedupBuckets(f"{work}/sigs", f"{work}/buckets", config=cfg)],
         "clusters": [MinhashDedupCluster(f"{work}/buckets", f"{work}/remove", config=cfg)],
@@ -55,8 +59,9 @@ def main() -> None:
     for name, pipeline in stages.items():
         t = time.perf_counter()
         tasks = cfg.num_buckets if name == "buckets" else 1
-        LocalPipelineExecutor(pipeline, tasks=tasks, workers=1, logging_dir=f"{work}/logs/{name}",
-                              start_method="fork").run()
+        LocalPipelineExecutor(
+            pipeline, tasks=tasks, workers=1, logging_dir=f"{work}/logs/{name}", start_method="fork"
+        ).run()
         timings[name] = round(time.perf_counter() - t, 2)
     kept = 0
     for root, _, names in os.walk(out):
@@ -67,9 +72,17 @@ def main() -> None:
                 kept += sum(1 for _ in f)
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
     child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"seconds": round(time.perf_counter() - start, 2), "stages": timings, "kept": kept,
-                      "cpu_s": round(self_usage.ru_utime + self_usage.ru_stime + child.ru_utime + child.ru_stime, 2),
-                      "peak_rss_mb": round(max(self_usage.ru_maxrss, child.ru_maxrss) / 1024)}))
+    print(
+        json.dumps(
+            {
+                "seconds": round(time.perf_counter() - start, 2),
+                "stages": timings,
+                "kept": kept,
+                "cpu_s": round(self_usage.ru_utime + self_usage.ru_stime + child.ru_utime + child.ru_stime, 2),
+                "peak_rss_mb": round(max(self_usage.ru_maxrss, child.ru_maxrss) / 1024),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

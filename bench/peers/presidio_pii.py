@@ -41,9 +41,17 @@ def engine() -> AnalyzerEngine:
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": "blank"}])
     nlp_engine.nlp = {"en": nlp}
     registry = RecognizerRegistry(supported_languages=["en"])
-    for rec in (InAadhaarRecognizer(), InPanRecognizer(), InPassportRecognizer(), InVoterRecognizer(),
-                InVehicleRegistrationRecognizer(), InGstinRecognizer(), PhoneRecognizer(), EmailRecognizer(),
-                CreditCardRecognizer()):
+    for rec in (
+        InAadhaarRecognizer(),
+        InPanRecognizer(),
+        InPassportRecognizer(),
+        InVoterRecognizer(),
+        InVehicleRegistrationRecognizer(),
+        InGstinRecognizer(),
+        PhoneRecognizer(),
+        EmailRecognizer(),
+        CreditCardRecognizer(),
+    ):
         registry.add_recognizer(rec)
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
 

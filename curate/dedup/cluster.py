@@ -78,10 +78,10 @@ def pairs_from_keys(keys: np.ndarray, rank: np.ndarray, cap: int = BUCKET_CAP) -
             a_parts.append(order[members - d])
             b_parts.append(order[members])
     for st, sz in zip(starts[sizes > cap].tolist(), sizes[sizes > cap].tolist()):
-        run = order[st:st + sz]
+        run = order[st : st + sz]
         for i in range(cap):
             a_parts.append(np.full(sz - i - 1, run[i]))
-            b_parts.append(run[i + 1:])
+            b_parts.append(run[i + 1 :])
     if not a_parts:
         return empty
     return np.concatenate(a_parts).astype(np.int64), np.concatenate(b_parts).astype(np.int64)
@@ -111,8 +111,9 @@ class Decisions:
     cluster: np.ndarray  # int64: members per keeper (1 for a record nobody claimed)
 
 
-def assign(n: int, a: np.ndarray, b: np.ndarray, sim: np.ndarray, lineage: Lineage,
-           rank: np.ndarray | None = None) -> Decisions:
+def assign(
+    n: int, a: np.ndarray, b: np.ndarray, sim: np.ndarray, lineage: Lineage, rank: np.ndarray | None = None
+) -> Decisions:
     """Decide keepers over confirmed pairs (``a`` before ``b`` in keeper order) and parent links.
 
     A row, in keeper order: if it is a copy whose parent was claimed, it goes with the parent;

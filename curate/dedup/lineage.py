@@ -60,8 +60,12 @@ class Lineage:
         return Lineage(parent, self.key[rows], self.depth[rows], self.copy[rows])
 
 
-def lineage_hashes(ids: Sequence[str | None], parent_ids: Sequence[str | None], kinds: Sequence[str | None],
-                   lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def lineage_hashes(
+    ids: Sequence[str | None],
+    parent_ids: Sequence[str | None],
+    kinds: Sequence[str | None],
+    lineage_kinds: Sequence[str] = LINEAGE_KINDS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(own id key, parent id key, has a lineage parent) per row: what :func:`lineage_from_hashes`
     needs, computed a batch at a time so that a stage never becomes one list of Python strings."""
     n = len(ids)
@@ -75,8 +79,12 @@ def lineage_hashes(ids: Sequence[str | None], parent_ids: Sequence[str | None], 
     return own, phash, has_parent
 
 
-def build_lineage(ids: Sequence[str], parent_ids: Sequence[str | None], kinds: Sequence[str | None],
-                  lineage_kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
+def build_lineage(
+    ids: Sequence[str],
+    parent_ids: Sequence[str | None],
+    kinds: Sequence[str | None],
+    lineage_kinds: Sequence[str] = LINEAGE_KINDS,
+) -> Lineage:
     """Parent rows, lineage keys and depths for one stage's rows (in row order)."""
     return lineage_from_hashes(*lineage_hashes(ids, parent_ids, kinds, lineage_kinds))
 

@@ -65,7 +65,7 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
     n = len(cp) - k + 1
     h = np.zeros(n, dtype=np.uint64)
     for j in range(k):
-        h = (h * _MULT + cp[j:j + n]) & _MASK
+        h = (h * _MULT + cp[j : j + n]) & _MASK
     return h.astype(np.uint32)
 
 
@@ -93,8 +93,8 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     s_hi = np.linspace(threshold, 1.0, 200)
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            fp = np.trapezoid(1 - (1 - s_lo ** rows) ** bands, s_lo)
-            fn = np.trapezoid((1 - s_hi ** rows) ** bands, s_hi)
+            fp = np.trapezoid(1 - (1 - s_lo**rows) ** bands, s_lo)
+            fn = np.trapezoid((1 - s_hi**rows) ** bands, s_hi)
             cost = 0.1 * fp + 0.9 * fn
             if cost < best_cost:
                 best, best_cost = (bands, rows), cost
@@ -106,8 +106,14 @@ class MinHashDedup(GlobalStep):
     name = "minhash"
     flag = "near_dup"
 
-    def __init__(self, roles: Sequence[str] = ("user", "assistant"), threshold: float = 0.5, shingle: int = 5,
-                 num_perm: int = 128, seed: int = 1) -> None:
+    def __init__(
+        self,
+        roles: Sequence[str] = ("user", "assistant"),
+        threshold: float = 0.5,
+        shingle: int = 5,
+        num_perm: int = 128,
+        seed: int = 1,
+    ) -> None:
         self.roles = tuple(roles)
         self.threshold = threshold
         self.shingle = shingle
@@ -139,9 +145,11 @@ class MinHashDedup(GlobalStep):
         if n_windows > 0 and counts.any():
             h = np.zeros(n_windows, np.uint64)
             for j in range(k):
-                h = (h * _MULT + cp[j:j + n_windows]) & _MASK
+                h = (h * _MULT + cp[j : j + n_windows]) & _MASK
             starts = np.cumsum(lengths + 1) - (lengths + 1)
-            pos = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
+            pos = np.repeat(starts, counts) + (
+                np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            )
             hashes = h[pos].astype(np.uint32)
         else:
             hashes = np.empty(0, np.uint32)
@@ -150,7 +158,7 @@ class MinHashDedup(GlobalStep):
             parts, at = [], 0
             for i in range(len(norm)):
                 if counts[i]:
-                    parts.append(hashes[at:at + counts[i]])
+                    parts.append(hashes[at : at + counts[i]])
                     at += counts[i]
                 elif lengths[i]:
                     parts.append(shingle_hashes(norm[i], k))
@@ -245,7 +253,7 @@ class MinHashDedup(GlobalStep):
         for lo in range(0, self.width, BLOCK):
             cols = view.columns(lo, min(lo + BLOCK, self.width)).view(np.uint32)
             for s in range(0, len(a), step):
-                agree[s:s + step] += (cols[a[s:s + step]] == cols[b[s:s + step]]).sum(axis=1)
+                agree[s : s + step] += (cols[a[s : s + step]] == cols[b[s : s + step]]).sum(axis=1)
         return (agree / self.num_perm).astype(np.float32)
 
     def pairs(self, sketches, rank: np.ndarray):

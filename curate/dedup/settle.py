@@ -48,8 +48,10 @@ def sketch_rows(col: pa.ChunkedArray | pa.Array, width: int) -> tuple[np.ndarray
     for chunk in chunks:
         m = len(chunk)
         if m:
-            offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + m + 1]
-            data = np.frombuffer(chunk.buffers()[2], np.uint8) if chunk.buffers()[2] is not None else np.empty(0, np.uint8)
+            offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset : chunk.offset + m + 1]
+            data = (
+                np.frombuffer(chunk.buffers()[2], np.uint8) if chunk.buffers()[2] is not None else np.empty(0, np.uint8)
+            )
             good = np.flatnonzero(np.diff(offsets) == width)
             if len(good):
                 out[at + good] = data[offsets[good][:, None] + np.arange(width)]
@@ -74,8 +76,13 @@ class Marks:
         self.scores.setdefault(row, {}).update(values)
 
 
-def run_globals(sketches: dict[str, tuple[object, np.ndarray]], globals_: Sequence[GlobalStep], lineage: Lineage,
-                flagged: np.ndarray, ids: pa.ChunkedArray) -> tuple[Marks, np.ndarray]:
+def run_globals(
+    sketches: dict[str, tuple[object, np.ndarray]],
+    globals_: Sequence[GlobalStep],
+    lineage: Lineage,
+    flagged: np.ndarray,
+    ids: pa.ChunkedArray,
+) -> tuple[Marks, np.ndarray]:
     """Each global step over the rows no step has rejected so far; ``sketches[name]`` is its sketch
     store (:mod:`tadka.curate.dedup.sketches`) and the mask of rows whose sketch did not fail.
     Returns the marks and the final flagged mask."""

@@ -26,11 +26,11 @@ class ArrayStore:
         self.matrix = np.zeros((n, width), np.uint8)
 
     def append(self, block: np.ndarray) -> None:
-        self.matrix[self.n:self.n + len(block)] = block
+        self.matrix[self.n : self.n + len(block)] = block
         self.n += len(block)
 
     def columns(self, lo: int, hi: int) -> np.ndarray:
-        return self.matrix[:self.n, lo:hi]
+        return self.matrix[: self.n, lo:hi]
 
     def close(self) -> None:
         pass
@@ -77,7 +77,7 @@ class FileStore:
         while x < hi:
             k = x // BLOCK
             end = min(hi, (k + 1) * BLOCK)
-            parts.append(self._block(k)[:, x - k * BLOCK:end - k * BLOCK])
+            parts.append(self._block(k)[:, x - k * BLOCK : end - k * BLOCK])
             x = end
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
 

@@ -90,9 +90,15 @@ def with_marks(record: Record, scores: dict[str, float] | None = None, flags: Se
     # Built directly rather than with dataclasses.replace, which re-reads the fields every call:
     # this runs once per record per step.
     return Record(
-        messages=record.messages, lang=record.lang, media=record.media, source=record.source, ops=record.ops,
-        scores={**record.scores, **scores} if scores else dict(record.scores), flags=[*record.flags, *flags],
-        status=record.status, id=record.id,
+        messages=record.messages,
+        lang=record.lang,
+        media=record.media,
+        source=record.source,
+        ops=record.ops,
+        scores={**record.scores, **scores} if scores else dict(record.scores),
+        flags=[*record.flags, *flags],
+        status=record.status,
+        id=record.id,
     )
 
 
@@ -155,8 +161,10 @@ class Filter(Step):
         self.ensure_setup()
         if type(self).transform is not Filter.transform:
             return [self.apply(r) for r in records]
-        return [with_marks(rec, scores, reasons) if scores or reasons else rec
-                for rec, (scores, reasons) in zip(records, self.evaluate_batch(records))]
+        return [
+            with_marks(rec, scores, reasons) if scores or reasons else rec
+            for rec, (scores, reasons) in zip(records, self.evaluate_batch(records))
+        ]
 
 
 def reasons_of(verdict: Verdict) -> tuple[str, ...]:

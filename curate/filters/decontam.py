@@ -42,8 +42,11 @@ def eval_texts(path: Path) -> Iterator[str]:
                 if isinstance(row, dict) and isinstance(row.get("messages"), list):
                     yield from (m.get("content", "") for m in row["messages"] if isinstance(m, dict))
                 elif isinstance(row, dict):
-                    yield from (v for k, v in row.items() if k in ("text", "instruction", "input", "output",
-                                                                   "prompt", "response") and isinstance(v, str))
+                    yield from (
+                        v
+                        for k, v in row.items()
+                        if k in ("text", "instruction", "input", "output", "prompt", "response") and isinstance(v, str)
+                    )
         elif suffix == ".tsv":
             reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
             fields = reader.fieldnames or []
@@ -65,8 +68,13 @@ def eval_texts(path: Path) -> Iterator[str]:
             yield from (line.rstrip("\n") for line in f)
 
 
-def eval_files(root: Path | None, paths: Sequence[str] = (), corpora: bool = True, exports: bool = False,
-               train_eval_files: Sequence[str] = ()) -> list[Path]:
+def eval_files(
+    root: Path | None,
+    paths: Sequence[str] = (),
+    corpora: bool = True,
+    exports: bool = False,
+    train_eval_files: Sequence[str] = (),
+) -> list[Path]:
     """The eval files this workspace knows of (see the module docstring), sorted, without repeats."""
     found: list[Path] = []
 
@@ -107,8 +115,13 @@ def _texts(path: Path) -> Iterable[str]:
 class DecontamFilter(Filter):
     name = "decontam"
 
-    def __init__(self, n: int = 13, roles: Sequence[str] = ("user", "assistant"), min_words: int = 8,
-                 files: Sequence[str | Path] = ()) -> None:
+    def __init__(
+        self,
+        n: int = 13,
+        roles: Sequence[str] = ("user", "assistant"),
+        min_words: int = 8,
+        files: Sequence[str | Path] = (),
+    ) -> None:
         self.n = n
         self.roles = tuple(roles)
         self.min_words = min_words
@@ -118,8 +131,13 @@ class DecontamFilter(Filter):
     def from_config(cls, cfg, ctx: StepContext | None = None) -> "DecontamFilter":
         ctx = ctx or StepContext()
         train = ctx.config.sections.get("train") if ctx.config is not None else None
-        found = eval_files(ctx.root, cfg.decontam_paths, cfg.decontam_corpora, cfg.decontam_exports,
-                           list(getattr(train, "eval_files", []) or []))
+        found = eval_files(
+            ctx.root,
+            cfg.decontam_paths,
+            cfg.decontam_corpora,
+            cfg.decontam_exports,
+            list(getattr(train, "eval_files", []) or []),
+        )
         logger.info("decontam: %d eval files", len(found))
         return cls(n=cfg.decontam_n, roles=cfg.decontam_roles, min_words=cfg.decontam_min_words, files=found)
 
@@ -137,10 +155,10 @@ class DecontamFilter(Filter):
                 ws = match_words(text)
                 if len(ws) < m:
                     continue
-                anchors.update(hash(ws[i:i + m]) for i in range(len(ws) - m + 1))
+                anchors.update(hash(ws[i : i + m]) for i in range(len(ws) - m + 1))
                 if len(ws) >= self.n:
                     for i in range(len(ws) - self.n + 1):
-                        grams.setdefault(hash(ws[i:i + self.n]), fi)
+                        grams.setdefault(hash(ws[i : i + self.n]), fi)
                 else:
                     whole.setdefault(len(ws), {}).setdefault(hash(ws), fi)
         self.anchors_, self.grams_, self.whole_ = anchors, grams, whole
@@ -161,12 +179,12 @@ class DecontamFilter(Filter):
             if len(ws) < m or self.anchors_.isdisjoint(map(hash, zip(*(ws[j:] for j in range(m))))):
                 continue  # the common case, decided in C: no anchor at all
             for i in range(len(ws) - m + 1):
-                if hash(ws[i:i + m]) not in self.anchors_:
+                if hash(ws[i : i + m]) not in self.anchors_:
                     continue
                 tables = [(self.n, self.grams_), *self.whole_.items()]
                 for k, table in tables:
                     if i + k <= len(ws):
-                        fi = table.get(hash(ws[i:i + k]))
+                        fi = table.get(hash(ws[i : i + k]))
                         if fi is not None:
                             hits += 1
                             first = fi if first is None else first

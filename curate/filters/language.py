@@ -89,20 +89,41 @@ class LanguageFilter(Filter):
     name = "language"
 
     def __init__(
-        self, roles: Sequence[str] = ("assistant",), allowed: Mapping[str, Sequence[str]] | None = None,
-        cmi_min: float = 0.0, cmi_max: float = 50.0, min_stopwords: int = 2, stopword_min_words: int = 6,
+        self,
+        roles: Sequence[str] = ("assistant",),
+        allowed: Mapping[str, Sequence[str]] | None = None,
+        cmi_min: float = 0.0,
+        cmi_max: float = 50.0,
+        min_stopwords: int = 2,
+        stopword_min_words: int = 6,
     ) -> None:
         self.roles = tuple(roles)
-        self.allowed = {k: tuple(v) for k, v in (allowed if allowed is not None else {
-            "hi-Latn+en": ["hi-Latn"], "hi-Latn": ["hi-Latn"], "hi-Deva": ["hi-Deva"],
-            "hi-Deva+en": ["hi-Deva", "hi-Latn"], "en": ["en"],
-            "ta-Latn+en": ["ta-Latn"], "ta-Latn": ["ta-Latn"], "ta-Taml": ["ta-Taml"],
-            "ta-Taml+en": ["ta-Taml", "ta-Latn"]}).items()}
+        self.allowed = {
+            k: tuple(v)
+            for k, v in (
+                allowed
+                if allowed is not None
+                else {
+                    "hi-Latn+en": ["hi-Latn"],
+                    "hi-Latn": ["hi-Latn"],
+                    "hi-Deva": ["hi-Deva"],
+                    "hi-Deva+en": ["hi-Deva", "hi-Latn"],
+                    "en": ["en"],
+                    "ta-Latn+en": ["ta-Latn"],
+                    "ta-Latn": ["ta-Latn"],
+                    "ta-Taml": ["ta-Taml"],
+                    "ta-Taml+en": ["ta-Taml", "ta-Latn"],
+                }
+            ).items()
+        }
         for lang, labels in self.allowed.items():
             bad = [x for x in labels if x not in SENTENCE_TAGS]
             if bad:
-                raise ConfigError(f"unknown sentence label {bad[0]!r}", field=f"curate.language_allowed.{lang}",
-                                  hint=", ".join(SENTENCE_TAGS))
+                raise ConfigError(
+                    f"unknown sentence label {bad[0]!r}",
+                    field=f"curate.language_allowed.{lang}",
+                    hint=", ".join(SENTENCE_TAGS),
+                )
         self.cmi_min = cmi_min
         self.cmi_max = cmi_max
         self.min_stopwords = min_stopwords
@@ -117,10 +138,17 @@ class LanguageFilter(Filter):
         n_words = len(tags) - tags.count("univ")
         # Function words are counted on the memoised word view of each turn (same words, no punctuation).
         stopwords = pack_stopwords(code)
-        stop = sum(sum(map(stopwords.__contains__, match_words(m["content"])))
-                   for m in record.messages if m["role"] in self.roles)
-        scores = {"cmi": round(float(a.cmi), 2), f"{code}_share": round(n_hi / max(n_lang, 1), 3),
-                  "en_share": round(n_en / max(n_lang, 1), 3), "stopwords": float(stop)}
+        stop = sum(
+            sum(map(stopwords.__contains__, match_words(m["content"])))
+            for m in record.messages
+            if m["role"] in self.roles
+        )
+        scores = {
+            "cmi": round(float(a.cmi), 2),
+            f"{code}_share": round(n_hi / max(n_lang, 1), 3),
+            "en_share": round(n_en / max(n_lang, 1), 3),
+            "stopwords": float(stop),
+        }
         reasons = []
         allowed = self.allowed.get(record.lang)
         # A code-mixed record ("hi-Latn+en") may have a turn whose words are mostly English but that

@@ -50,9 +50,17 @@ class LengthFilter(Filter):
     name = "length"
 
     def __init__(
-        self, roles: Sequence[str] = ("user", "assistant"), min_chars: int = 2, max_chars: int = 8000,
-        min_words: int = 1, max_words: int = 1500, min_response_words: int = 3, min_turns: int = 2,
-        max_turns: int = 40, min_words_detail: int = 15, min_words_how: int = 6,
+        self,
+        roles: Sequence[str] = ("user", "assistant"),
+        min_chars: int = 2,
+        max_chars: int = 8000,
+        min_words: int = 1,
+        max_words: int = 1500,
+        min_response_words: int = 3,
+        min_turns: int = 2,
+        max_turns: int = 40,
+        min_words_detail: int = 15,
+        min_words_how: int = 6,
     ) -> None:
         self.roles = tuple(roles)
         self.min_chars = min_chars

@@ -27,7 +27,10 @@ def read_list(kind: str, name: str) -> tuple[dict[str, str], ...]:
     """The rows of corpora/<kind>/<name>.tsv as dicts keyed by the header."""
     node = _folder(kind).joinpath(f"{name}.tsv")
     if not node.is_file():
-        raise ConfigError(f"no list {name!r} in corpora/{kind}/", field=f"curate.{kind}_lists",
-                          hint=f"shipped: {', '.join(available(kind))}")
+        raise ConfigError(
+            f"no list {name!r} in corpora/{kind}/",
+            field=f"curate.{kind}_lists",
+            hint=f"shipped: {', '.join(available(kind))}",
+        )
     text = node.read_text(encoding="utf-8")
     return tuple(csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))

@@ -49,10 +49,25 @@ from importlib.resources import files
 from tadka.curate.filters.text import match_words, normal_words, normalise, split_sentences
 
 META, OK = "__label__meta", "__label__ok"
-PARAMS = {"epoch": 12, "lr": 0.4, "wordNgrams": 2, "minn": 3, "maxn": 4, "dim": 24, "bucket": 200_000,
-          "minCount": 1, "loss": "softmax"}
-SOURCES = ("junk/junk_parts.tsv", "junk/meta_grammar.tsv", "seeds/tasks.jsonl", "samples/hinglish_chat.jsonl",
-           "lid/hi_deva.txt", "lid/hi_latn.txt")
+PARAMS = {
+    "epoch": 12,
+    "lr": 0.4,
+    "wordNgrams": 2,
+    "minn": 3,
+    "maxn": 4,
+    "dim": 24,
+    "bucket": 200_000,
+    "minCount": 1,
+    "loss": "softmax",
+}
+SOURCES = (
+    "junk/junk_parts.tsv",
+    "junk/meta_grammar.tsv",
+    "seeds/tasks.jsonl",
+    "samples/hinglish_chat.jsonl",
+    "lid/hi_deva.txt",
+    "lid/hi_latn.txt",
+)
 #: A lead-in that ends in a colon: "Output: …", "Hinglish translation neeche hai: …", "Here's the
 #: response you asked for in Roman Hindi: …" (up to 12 words: a lead-in written as a whole clause
 #: runs into the answer's first sentence, and read with it the answer's words drown it).
@@ -64,7 +79,8 @@ _ENDS = {":": "c", "?": "q", "!": "x"}  # how a segment ends: colon, question, e
 _SHORT = 6  # an edge sentence this short is read alone and with its neighbour ("No problem at all! Here you go: …")
 #: Words that carry no topic: function words of both languages and the words of asking itself, so
 #: that "Main aapko step by step samjhata hoon" shares nothing with "Step by step samjhao".
-_COMMON = frozenset("""
+_COMMON = frozenset(
+    """
 the and for are you your yours with this that these those have has had will would could should can
 what when where which who whom how why from into about there here then than them they their our
 ours we us me my mine i am is was were be been being do does did done not no yes just also very
@@ -73,7 +89,8 @@ explain detail details step steps simple simply easy short brief quick answer qu
 samjhao samjhaiye samjha samjhana batao bataiye bata batana kaise kya kyun kyon karo kariye kijiye
 karna karein chahiye hain hoga hogi honge wala wali wale liye mein main mujhe mera meri mere aap
 aapka aapki aapke aapko tum tumhe tumhara apna apni apne hum hame yeh woh iska uska isko usko
-""".split())
+""".split()
+)
 
 
 #: Where a lead-in runs into the answer with no sentence end: a spaced dash ("… short me bata deta
@@ -146,11 +163,16 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
         if pos == "o":
             rest = 0
         else:
-            others = a_words[len(words):] if pos == "f" else a_words[:-len(words) or None]
+            others = a_words[len(words) :] if pos == "f" else a_words[: -len(words) or None]
             rest = len(mine.intersection(others))
         shared = len(mine & p_content)
-        out.append((f"^{pos} {head_tokens} ^o{_BUCKETS[min(shared, 2)]} ^r{_BUCKETS[min(rest, 2)]} "
-                    f"^{_ENDS.get(seg[-1:], 'd')} {' '.join(words)}", seg))
+        out.append(
+            (
+                f"^{pos} {head_tokens} ^o{_BUCKETS[min(shared, 2)]} ^r{_BUCKETS[min(rest, 2)]} "
+                f"^{_ENDS.get(seg[-1:], 'd')} {' '.join(words)}",
+                seg,
+            )
+        )
     return out
 
 
@@ -250,11 +272,13 @@ def training_lines() -> list[str]:
         out += _labelled(rng.choice(short), answer, None)
         # a sentence of another answer at an edge: on topic for its own task, sharing nothing with this
         # one — so that "shares no word with the prompt" alone never reads as meta-talk
-        out += _labelled(prompt, f"{rng.choice(every)} {answer}", None) + _labelled(prompt, f"{answer} {rng.choice(every)}", None)
+        out += _labelled(prompt, f"{rng.choice(every)} {answer}", None) + _labelled(
+            prompt, f"{answer} {rng.choice(every)}", None
+        )
     old = files("tadka.corpora").joinpath("junk", "junk_parts.tsv").read_text(encoding="utf-8").splitlines()[1:]
     phrases = []
     evaluated = set()  # phrases of the evaluation rounds (dev, test, heldout): never trained on, even
-    for line in old:   # when the grammar happens to produce one word for word
+    for line in old:  # when the grammar happens to produce one word for word
         part_set, _, kind, text = line.split("\t", 3)
         if part_set == "train" and kind.startswith("boilerplate"):
             phrases.append((kind.split("_")[1].replace("prefix", "opener").replace("suffix", "closer"), text))

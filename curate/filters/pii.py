@@ -57,13 +57,21 @@ def workspace_key(root: Path) -> str:
 class PiiFilter(Filter):
     name = "pii"
 
-    def __init__(self, kinds: Sequence[str] = KINDS, action: str = "redact",
-                 roles: Sequence[str] = ("system", "user", "assistant"), key: str = "") -> None:
+    def __init__(
+        self,
+        kinds: Sequence[str] = KINDS,
+        action: str = "redact",
+        roles: Sequence[str] = ("system", "user", "assistant"),
+        key: str = "",
+    ) -> None:
         unknown = [k for k in kinds if k not in KINDS]
         if unknown:
             close = difflib.get_close_matches(unknown[0], KINDS, n=1)
-            raise ConfigError(f"unknown PII kind {unknown[0]!r} (known: {', '.join(KINDS)})", field="curate.pii_kinds",
-                              hint=f"did you mean {close[0]!r}?" if close else None)
+            raise ConfigError(
+                f"unknown PII kind {unknown[0]!r} (known: {', '.join(KINDS)})",
+                field="curate.pii_kinds",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
         if action not in ACTIONS:
             raise ConfigError(f"unknown action {action!r}", field="curate.pii_action", hint=", ".join(ACTIONS))
         self.kinds = tuple(kinds)
@@ -100,7 +108,9 @@ class PiiFilter(Filter):
                 total[k] = total.get(k, 0) + v
         if not total or not rewrite:
             return None, total
-        return [{"role": m["role"], "content": changed.get(i, m["content"])} for i, m in enumerate(record.messages)], total
+        return [
+            {"role": m["role"], "content": changed.get(i, m["content"])} for i, m in enumerate(record.messages)
+        ], total
 
     def _replacement(self, span: Span) -> str:
         if self.action == "pseudonymize":
@@ -117,8 +127,12 @@ class PiiFilter(Filter):
             return record
         verb = "pii_redact" if self.action == "redact" else "pii_pseudonymize"
         op = f"{verb}:" + ",".join(f"{k}={v}" for k, v in counts.items())
-        return record.derive(messages=messages, ops=[*record.ops, op],
-                             scores={**record.scores, "pii": float(sum(counts.values()))}, flags=list(record.flags))
+        return record.derive(
+            messages=messages,
+            ops=[*record.ops, op],
+            scores={**record.scores, "pii": float(sum(counts.values()))},
+            flags=list(record.flags),
+        )
 
     def evaluate(self, record: Record) -> tuple[dict[str, float], Verdict]:
         if self.action != "drop":

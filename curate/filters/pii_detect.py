@@ -45,9 +45,15 @@ from typing import Callable, Sequence
 # Verhoeff (1969): multiplication in the dihedral group D5, a fixed permutation applied
 # position-many times, and the group inverse. UIDAI uses it for the last digit of an Aadhaar.
 _D = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
     [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
 ]
 _P1 = [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]
@@ -172,8 +178,10 @@ def nearest_context(text: str, start: int, end: int) -> str | None:
 _NB = r"(?<![\d])(?<!\d[ \-\u00a0])"
 _NA = r"(?![ \-\u00a0]?\d)"
 _SEP = r"[ \-\u00a0]"
-STATES = ("AN|AP|AR|AS|BR|CH|CG|DD|DL|DN|GA|GJ|HP|HR|JH|JK|KA|KL|LA|LD|MH|ML|MN|MP|MZ|NL|OD|OR|PB|PY|RJ|SK"
-          "|TN|TR|TS|UK|UA|UP|WB")
+STATES = (
+    "AN|AP|AR|AS|BR|CH|CG|DD|DL|DN|GA|GJ|HP|HR|JH|JK|KA|KL|LA|LD|MH|ML|MN|MP|MZ|NL|OD|OR|PB|PY|RJ|SK"
+    "|TN|TR|TS|UK|UA|UP|WB"
+)
 
 PATTERNS: dict[str, list[re.Pattern]] = {
     "email": [re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")],
@@ -213,7 +221,7 @@ def _aadhaar(t: str, m: re.Match) -> str | None:
     ctx = nearest_context(t, m.start(), m.end())
     if ctx == "aadhaar":
         return "aadhaar"
-    if ctx == "none" or t[max(0, m.start() - 1):m.start()] == "+":
+    if ctx == "none" or t[max(0, m.start() - 1) : m.start()] == "+":
         return None
     if value.startswith("91") and value[2] in "6789" and m.group("sep") == "":
         return None  # +91 and a mobile without the plus: a phone (the phone pattern claims it)
@@ -254,7 +262,12 @@ def _gstin(t: str, m: re.Match) -> str | None:
 
 
 CHECKS: dict[str, Callable[[str, re.Match], str | None]] = {
-    "aadhaar": _aadhaar, "phone": _phone, "voter": _voter, "passport": _passport, "card": _card, "ifsc": _ifsc,
+    "aadhaar": _aadhaar,
+    "phone": _phone,
+    "voter": _voter,
+    "passport": _passport,
+    "card": _card,
+    "ifsc": _ifsc,
     "gstin": _gstin,
 }
 # Cheap pre-checks decide which patterns can match at all (most text needs none): every number kind
@@ -305,7 +318,7 @@ def replace_spans(text: str, spans: Sequence[Span], by: Callable[[Span], str]) -
     counts: dict[str, int] = {}
     out, at = [], 0
     for sp in spans:
-        out += [text[at:sp.start], by(sp)]
+        out += [text[at : sp.start], by(sp)]
         at = sp.end
         counts[sp.kind] = counts.get(sp.kind, 0) + 1
     out.append(text[at:])

@@ -22,8 +22,22 @@ import string
 
 from tadka.curate.filters.pii_detect import ascii_digits, gstin_check_char, luhn_sum, verhoeff_check_digit
 
-PUBLIC_MAIL = frozenset({"gmail.com", "yahoo.com", "yahoo.co.in", "yahoo.in", "rediffmail.com", "outlook.com",
-                         "hotmail.com", "live.com", "icloud.com", "protonmail.com", "zoho.com", "ymail.com"})
+PUBLIC_MAIL = frozenset(
+    {
+        "gmail.com",
+        "yahoo.com",
+        "yahoo.co.in",
+        "yahoo.in",
+        "rediffmail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "protonmail.com",
+        "zoho.com",
+        "ymail.com",
+    }
+)
 
 
 def _rng(kind: str, value: str, key: str) -> random.Random:
@@ -126,13 +140,17 @@ def _vehicle(s: _Shape, rng: random.Random) -> None:
 
 def _ifsc(s: _Shape, rng: random.Random) -> None:  # bank code and the 0 stay; branch drawn
     chars = str(s)
-    branch = "".join(rng.choice(string.digits) if c.isdigit() else rng.choice(string.ascii_uppercase) for c in chars[5:])
+    branch = "".join(
+        rng.choice(string.digits) if c.isdigit() else rng.choice(string.ascii_uppercase) for c in chars[5:]
+    )
     s.chars = list(chars[:5] + (branch.lower() if chars[5:].islower() else branch))
 
 
 def _mailbox(local: str, rng: random.Random) -> str:
-    return "".join(rng.choice(string.ascii_lowercase) if c.isalpha() else rng.choice(string.digits) if c.isdigit()
-                   else c for c in local)
+    return "".join(
+        rng.choice(string.ascii_lowercase) if c.isalpha() else rng.choice(string.digits) if c.isdigit() else c
+        for c in local
+    )
 
 
 def _email(value: str, rng: random.Random) -> str:
@@ -153,8 +171,18 @@ def _upi(value: str, rng: random.Random) -> str:
     return f"{_mailbox(handle, rng)}@{psp}"
 
 
-_SHAPED = {"aadhaar": _aadhaar, "phone": _phone, "card": _card, "pan": _pan, "gstin": _gstin, "voter": _voter,
-           "passport": _passport, "dl": _dl, "vehicle": _vehicle, "ifsc": _ifsc}
+_SHAPED = {
+    "aadhaar": _aadhaar,
+    "phone": _phone,
+    "card": _card,
+    "pan": _pan,
+    "gstin": _gstin,
+    "voter": _voter,
+    "passport": _passport,
+    "dl": _dl,
+    "vehicle": _vehicle,
+    "ifsc": _ifsc,
+}
 
 
 def fake(kind: str, value: str, key: str) -> str:

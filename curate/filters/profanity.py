@@ -75,8 +75,11 @@ class Lexicon:
         if _RUN3.search(text):  # elongated spellings: look up their squeezed forms too
             cands = {v for t in toks for v in _variants(t)}
         joined = " " + " ".join(cands)
-        if (self.words.keys().isdisjoint(cands) and self.phrases.keys().isdisjoint(toks)
-                and not any(" " + p in joined for p in self.prefixes)):
+        if (
+            self.words.keys().isdisjoint(cands)
+            and self.phrases.keys().isdisjoint(toks)
+            and not any(" " + p in joined for p in self.prefixes)
+        ):
             return []
         present = set(cands)
         hits = [(w, self.words[w]) for w in present & self.words.keys()]
@@ -84,7 +87,7 @@ class Lexicon:
         for first in present & self.phrases.keys():
             for rest, cat in self.phrases[first]:
                 n = len(rest)
-                if any(tok == first and toks[i + 1:i + 1 + n] == rest for i, tok in enumerate(toks)):
+                if any(tok == first and toks[i + 1 : i + 1 + n] == rest for i, tok in enumerate(toks)):
                     hits.append((" ".join((first, *rest)), cat))
         return hits
 
@@ -93,12 +96,19 @@ class Lexicon:
 class ProfanityFilter(Filter):
     name = "profanity"
 
-    def __init__(self, roles: Sequence[str] = ("user", "assistant"), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
-                 categories: Sequence[str] = CATEGORIES, extra: Sequence[str] = (), allow: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        roles: Sequence[str] = ("user", "assistant"),
+        lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
+        categories: Sequence[str] = CATEGORIES,
+        extra: Sequence[str] = (),
+        allow: Sequence[str] = (),
+    ) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
-            raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.profanity_categories",
-                              hint=", ".join(CATEGORIES))
+            raise ConfigError(
+                f"unknown category {unknown[0]!r}", field="curate.profanity_categories", hint=", ".join(CATEGORIES)
+            )
         self.roles = tuple(roles)
         self.lists = tuple(lists)
         self.categories = tuple(categories)

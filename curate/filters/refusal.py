@@ -66,13 +66,19 @@ def clean(text: str) -> str:
 class RefusalFilter(Filter):
     name = "refusal"
 
-    def __init__(self, roles: Sequence[str] = ("assistant",), lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
-                 categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
-                 extra: Sequence[str] = (), meta_threshold: float = 0.8) -> None:
+    def __init__(
+        self,
+        roles: Sequence[str] = ("assistant",),
+        lists: Sequence[str] = ("en", "hi_latn", "hi_deva"),
+        categories: Sequence[str] = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk"),
+        extra: Sequence[str] = (),
+        meta_threshold: float = 0.8,
+    ) -> None:
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
-            raise ConfigError(f"unknown category {unknown[0]!r}", field="curate.refusal_categories",
-                              hint=", ".join(CATEGORIES))
+            raise ConfigError(
+                f"unknown category {unknown[0]!r}", field="curate.refusal_categories", hint=", ".join(CATEGORIES)
+            )
         self.roles = tuple(roles)
         self.lists = tuple(lists)
         self.categories = tuple(categories)
@@ -102,8 +108,9 @@ class RefusalFilter(Filter):
         if not hit and not self.always_:
             return []
         candidates = sorted({*self.always_, *(i for w in hit for i in self.by_trigger_[w])})
-        live = [self.patterns_[i] for i in candidates
-                if all(not g.isdisjoint(present) for g in self.patterns_[i][1][1:])]
+        live = [
+            self.patterns_[i] for i in candidates if all(not g.isdisjoint(present) for g in self.patterns_[i][1][1:])
+        ]
         cleaned = clean("\n".join(turns))
         out: dict[str, str] = {}
         for cat, _, pattern in live:

@@ -117,11 +117,18 @@ class RepetitionFilter(Filter):
     name = "repetition"
 
     def __init__(
-        self, roles: Sequence[str] = ("assistant",), dup_line_frac: float = 0.30, dup_para_frac: float = 0.30,
-        dup_line_char_frac: float = 0.20, dup_para_char_frac: float = 0.20, min_words: int = 40,
+        self,
+        roles: Sequence[str] = ("assistant",),
+        dup_line_frac: float = 0.30,
+        dup_para_frac: float = 0.30,
+        dup_line_char_frac: float = 0.20,
+        dup_para_char_frac: float = 0.20,
+        min_words: int = 40,
         top_ngram_char_frac: Mapping[int, float] | None = None,
-        dup_ngram_char_frac: Mapping[int, float] | None = None, dup_sentence_char_frac: float = 0.20,
-        short_loop_frac: float = 0.45, short_min_words: int = 3,
+        dup_ngram_char_frac: Mapping[int, float] | None = None,
+        dup_sentence_char_frac: float = 0.20,
+        short_loop_frac: float = 0.45,
+        short_min_words: int = 3,
     ) -> None:
         self.roles = tuple(roles)
         self.dup_line_frac = dup_line_frac

@@ -66,7 +66,9 @@ def load_seed_tasks(path: str | Path | None = None, pack: str = "hi") -> list[di
         except FileNotFoundError:
             raise InputError("file not found", file=where, field="generate.input") from None
         except (IsADirectoryError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot read seed tasks: {type(e).__name__}", file=where, field="generate.input") from None
+            raise InputError(
+                f"cannot read seed tasks: {type(e).__name__}", file=where, field="generate.input"
+            ) from None
     tasks: list[dict] = []
     seen: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -82,8 +84,12 @@ def load_seed_tasks(path: str | Path | None = None, pack: str = "hi") -> list[di
         seen.add(task["id"])
         tasks.append(task)
     if not tasks:
-        raise InputError("no seed tasks", file=where, field="generate.input",
-                         hint="one JSON object per line: {id, domain, en: {instruction, response}, hi_latn: {…}}")
+        raise InputError(
+            "no seed tasks",
+            file=where,
+            field="generate.input",
+            hint="one JSON object per line: {id, domain, en: {instruction, response}, hi_latn: {…}}",
+        )
     return tasks
 
 
@@ -114,23 +120,29 @@ def seed_record(task: dict, pack: str = "hi") -> Record:
     pair = task.get(side) if (task.get(side) or {}).get("instruction", "").strip() else task["en"]
     lang = f"{pack}-Latn+en" if pair is task.get(side) else "en"
     return Record(
-        messages=[{"role": "user", "content": pair["instruction"] or "-"},
-                  {"role": "assistant", "content": pair["response"] or "-"}],
+        messages=[
+            {"role": "user", "content": pair["instruction"] or "-"},
+            {"role": "assistant", "content": pair["response"] or "-"},
+        ],
         lang=lang,
         source={"kind": "seed", "seed_id": task["id"]},
     )
 
 
-def load_inputs(ws: Workspace | None, cfg: GenerateConfig, domains: list[str],
-                pack: str = "hi") -> tuple[list[Record], dict[str, dict]]:
+def load_inputs(
+    ws: Workspace | None, cfg: GenerateConfig, domains: list[str], pack: str = "hi"
+) -> tuple[list[Record], dict[str, dict]]:
     """The input records and, for seed tasks, the tasks by id (recipes read both languages there);
     ``pack`` picks the shipped seed file and the pack-frame side of each task."""
     if cfg.input.startswith("stage:"):
         if ws is None:
             raise ConfigError("stage inputs need a workspace", field="generate.input")
         if domains:
-            raise ConfigError("domains select seed tasks; a stage's records have no domain",
-                              field="generate.domains", hint="drop --domains, or use seed tasks as input")
+            raise ConfigError(
+                "domains select seed tasks; a stage's records have no domain",
+                field="generate.domains",
+                hint="drop --domains, or use seed tasks as input",
+            )
         records = list(ws.records(cfg.input.removeprefix("stage:")))
         if not records:
             raise InputError(f"stage {cfg.input.removeprefix('stage:')!r} is empty", field="generate.input")
@@ -196,8 +208,10 @@ def corrective(request: Request, text: str, measured: float, band: tuple[float, 
     """The follow-up Request for an answer whose CMI came out of band."""
     lo, hi = band
     more = "fewer English words (more Hindi)" if measured > hi else "more English content words"
-    note = (f"The Code-Mixing Index of that answer is {measured:.0f}, outside the {lo:g}-{hi:g} band. "
-            f"Rewrite it with {more}, keeping Hindi grammar and the same meaning. Reply with the same JSON shape.")
+    note = (
+        f"The Code-Mixing Index of that answer is {measured:.0f}, outside the {lo:g}-{hi:g} band. "
+        f"Rewrite it with {more}, keeping Hindi grammar and the same meaning. Reply with the same JSON shape."
+    )
     return Request(
         request.messages + [{"role": "assistant", "content": text}, {"role": "user", "content": note}],
         {**request.meta, "attempt": attempt, "measured_cmi": measured},
@@ -250,7 +264,9 @@ class FailureLog:
             self._fh = open(self.path, "a", encoding="utf-8")
         row = {"time": time.time(), "step": step, "reason": reason, "raw": raw, **extra}
         if request is not None:
-            row.update({k: request.meta.get(k) for k in ("seed_id", "input_id", "index", "attempt") if k in request.meta})
+            row.update(
+                {k: request.meta.get(k) for k in ("seed_id", "input_id", "index", "attempt") if k in request.meta}
+            )
             row["messages"] = request.messages
         self._fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         self._fh.flush()
@@ -261,8 +277,16 @@ class FailureLog:
             self._fh = None
 
 
-def generate(ws: Workspace | None, cfg: GenerateConfig, *, project_seed: int | None = None, dry_run: bool = False,
-             teacher: Teacher | None = None, tagger=None, write: bool = True) -> GenerateResult:
+def generate(
+    ws: Workspace | None,
+    cfg: GenerateConfig,
+    *,
+    project_seed: int | None = None,
+    dry_run: bool = False,
+    teacher: Teacher | None = None,
+    tagger=None,
+    write: bool = True,
+) -> GenerateResult:
     """Run the stage (see the module docstring); returns counts and, for ``dry_run``, the requests.
 
     ``ws`` may be None for an in-memory run (tests, benchmarks): nothing is written then.
@@ -276,9 +300,11 @@ def generate(ws: Workspace | None, cfg: GenerateConfig, *, project_seed: int | N
     target = Target(cmi=run.band, script=cfg.script, dialect=cfg.dialect, domains=run.domains, pack=pack)
     recipe: Recipe = recipe_cls(target, tasks=tasks, seed=run.seed)
     if run.teacher == MIXER and "codemix" not in recipe.prompt(inputs[0], 0).meta:
-        raise ConfigError(f"recipe {run.recipe!r} needs a model teacher: the offline mixer answers "
-                          f"{MIXER_RECIPE} only", field="generate.recipe",
-                          hint=f"set --model (and --base-url for a local server), or use --recipe {MIXER_RECIPE}")
+        raise ConfigError(
+            f"recipe {run.recipe!r} needs a model teacher: the offline mixer answers {MIXER_RECIPE} only",
+            field="generate.recipe",
+            hint=f"set --model (and --base-url for a local server), or use --recipe {MIXER_RECIPE}",
+        )
     params = GenParams(temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens, seed=run.seed)
     result = GenerateResult(requested=cfg.n, stage=cfg.stage, teacher=run.teacher, recipe=run.recipe)
     if dry_run:
@@ -318,17 +344,38 @@ def generate(ws: Workspace | None, cfg: GenerateConfig, *, project_seed: int | N
         result.in_band = sum(FLAG_OUT_OF_BAND not in r.flags for r in kept)
         result.flagged = len(kept) - result.in_band
         if ws is not None and write and kept:
-            result.stage_total = ws.write_stage(cfg.stage, kept, mode="append", meta={
-                "generate": {**asdict(cfg), "teacher": run.teacher, "recipe": run.recipe, "seed": run.seed,
-                             "cmi": list(run.band)}})
+            result.stage_total = ws.write_stage(
+                cfg.stage,
+                kept,
+                mode="append",
+                meta={
+                    "generate": {
+                        **asdict(cfg),
+                        "teacher": run.teacher,
+                        "recipe": run.recipe,
+                        "seed": run.seed,
+                        "cmi": list(run.band),
+                    }
+                },
+            )
         result.seconds = time.perf_counter() - start
     result.records = kept
     return result
 
 
-def _loop(run: Resolved, cfg: GenerateConfig, inputs: list[Record], recipe: Recipe, teacher: Teacher,
-          params: GenParams, tagger, existing: set[str], failures: FailureLog, result: GenerateResult,
-          kept: list[Record]) -> None:
+def _loop(
+    run: Resolved,
+    cfg: GenerateConfig,
+    inputs: list[Record],
+    recipe: Recipe,
+    teacher: Teacher,
+    params: GenParams,
+    tagger,
+    existing: set[str],
+    failures: FailureLog,
+    result: GenerateResult,
+    kept: list[Record],
+) -> None:
     """Fill ``kept`` with up to ``cfg.n`` new records, in stream order."""
     from tadka.progress import bar
 
@@ -355,8 +402,9 @@ def _loop(run: Resolved, cfg: GenerateConfig, inputs: list[Record], recipe: Reci
                     break
                 seen.add(record.id)
                 if not getattr(recipe, "annotates", False):  # a judged record keeps the provenance it had
-                    record.source.update({"kind": "mixer" if run.teacher == MIXER else "teacher",
-                                          "teacher": label, "recipe": run.recipe})
+                    record.source.update(
+                        {"kind": "mixer" if run.teacher == MIXER else "teacher", "teacher": label, "recipe": run.recipe}
+                    )
                 kept.append(record)
                 progress.update(1)
             usage = getattr(teacher, "usage", None)  # the live line: req/s, tokens, USD, cache hits, failures
@@ -365,13 +413,20 @@ def _loop(run: Resolved, cfg: GenerateConfig, inputs: list[Record], recipe: Reci
     finally:
         progress.close()
     if len(kept) < cfg.n:
-        logger.warning("generated %d of %d records: the inputs gave no more distinct, valid records "
-                       "(%d requests, %d failures, %d duplicates)", len(kept), cfg.n, result.requests,
-                       failures.count, result.duplicates)
+        logger.warning(
+            "generated %d of %d records: the inputs gave no more distinct, valid records "
+            "(%d requests, %d failures, %d duplicates)",
+            len(kept),
+            cfg.n,
+            result.requests,
+            failures.count,
+            result.duplicates,
+        )
 
 
-def _ask(requests: list[Request], teacher: Teacher, params: GenParams, recipe: Recipe,
-         failures: FailureLog) -> list[tuple[Request, Record, str] | None]:
+def _ask(
+    requests: list[Request], teacher: Teacher, params: GenParams, recipe: Recipe, failures: FailureLog
+) -> list[tuple[Request, Record, str] | None]:
     """teacher.generate then recipe.parse; one entry per request, None where it failed (and logged)."""
     if not requests:
         return []
@@ -402,8 +457,17 @@ def _ask(requests: list[Request], teacher: Teacher, params: GenParams, recipe: R
     return out
 
 
-def _answer(batch: list[Request], run: Resolved, retries: int, teacher: Teacher, recipe: Recipe, params: GenParams,
-            tagger, failures: FailureLog, result: GenerateResult) -> list[Record]:
+def _answer(
+    batch: list[Request],
+    run: Resolved,
+    retries: int,
+    teacher: Teacher,
+    recipe: Recipe,
+    params: GenParams,
+    tagger,
+    failures: FailureLog,
+    result: GenerateResult,
+) -> list[Record]:
     """Records for one batch, in request order: measured, retried when out of band, flagged if still out."""
     answers = _ask(batch, teacher, params, recipe, failures)
     done = [a for a in answers if a is not None]

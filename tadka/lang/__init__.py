@@ -15,26 +15,14 @@ Importing this package is cheap: the lexicon is read and the fastText models are
 into the cache) on first use.
 """
 
-from tadka.lang.analyze import (
-    Analysis,
-    Analyzer,
-    analyze,
-    analyze_batch,
-    get_analyzer,
-    sentence_lang,
-    tag_tokens,
-)
+from tadka.lang.analyze import Analysis, Analyzer, analyze, analyze_batch, get_analyzer, sentence_lang, tag_tokens
 from tadka.lang.metrics import corpus_metrics, utterance_metrics
 from tadka.lang.pack import LanguagePack, get_pack, packs
 from tadka.lang.scripts import token_script
 from tadka.lang.tags import SENTENCE_TAGS, WORD_TAGS
 from tadka.lang.tokenize import normalize, tokenize
 from tadka.lang.translit import romanize, romanize_variants, to_native
-from tadka.lang.variants import (
-    canonical_spelling,
-    normalize_spelling,
-    spelling_variants,
-)
+from tadka.lang.variants import canonical_spelling, normalize_spelling, spelling_variants
 
 __all__ = [
     "SENTENCE_TAGS",

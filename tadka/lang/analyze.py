@@ -81,8 +81,7 @@ class Analyzer:
         """Load (or build) every model and table now rather than on the first call: the fastText
         models, the lexicon, the function-word table and the pack's native-word index."""
         tagger = self.tagger
-        _ = (tagger.model, tagger.lexicon, tagger.data.function_words, self.pack.native_index,
-             self.sentences.model)
+        _ = (tagger.model, tagger.lexicon, tagger.data.function_words, self.pack.native_index, self.sentences.model)
         return self
 
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
@@ -117,8 +116,10 @@ class Analyzer:
             cmi, switches = cmi_and_switches(tags, own)
             results.append((tokens, tags, cmi, switches))
         self.sentences.settle(decisions, token_lists, counts)
-        return [Analysis(text, tokens, tags, lang, cmi, switches)
-                for text, (tokens, tags, cmi, switches), lang in zip(texts, results, decisions)]
+        return [
+            Analysis(text, tokens, tags, lang, cmi, switches)
+            for text, (tokens, tags, cmi, switches), lang in zip(texts, results, decisions)
+        ]
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -39,7 +39,7 @@ class CharLM:
             for i in range(order - 1, len(padded)):
                 nxt = padded[i]
                 for n in range(order):  # contexts of length 0 .. order-1
-                    ctx = padded[i - n:i]
+                    ctx = padded[i - n : i]
                     bucket = counts.setdefault(ctx, {})
                     bucket[nxt] = bucket.get(nxt, 0) + 1
         table = {ctx: (sum(b.values()), len(b), b) for ctx, b in counts.items()}
@@ -48,9 +48,9 @@ class CharLM:
     def prob(self, context: str, char: str) -> float:
         """P(char | the last order-1 characters of context)."""
         p = 1.0 / self.alphabet
-        ctx = context[-(self.order - 1):] if self.order > 1 else ""
+        ctx = context[-(self.order - 1) :] if self.order > 1 else ""
         for n in range(0, len(ctx) + 1):  # from the empty context up to the longest
-            entry = self.table.get(ctx[len(ctx) - n:] if n else "")
+            entry = self.table.get(ctx[len(ctx) - n :] if n else "")
             if entry is None:
                 break
             total, types, nexts = entry
@@ -59,7 +59,7 @@ class CharLM:
 
     def logp(self, context: str, char: str) -> float:
         """log P(char | context), memoised on the context's last order-1 characters."""
-        ctx = context[-(self.order - 1):] if self.order > 1 else ""
+        ctx = context[-(self.order - 1) :] if self.order > 1 else ""
         memo = self.__dict__.get("_memo")
         if memo is None:
             memo = self.__dict__["_memo"] = {}
@@ -85,8 +85,9 @@ class CharLM:
         return total + math.log(self.prob(padded, EOS))
 
 
-def best_paths(slots: Sequence[Sequence[tuple[str, float]]], lm: CharLM, beam: int = 8,
-               cost_scale: float = 1.0) -> list[tuple[float, float, str]]:
+def best_paths(
+    slots: Sequence[Sequence[tuple[str, float]]], lm: CharLM, beam: int = 8, cost_scale: float = 1.0
+) -> list[tuple[float, float, str]]:
     """The best strings through a lattice of alternatives, best first, as (score, cost, text).
 
     Each slot offers (text, cost in nats) alternatives; a path scores its language-model
@@ -112,8 +113,7 @@ def best_paths(slots: Sequence[Sequence[tuple[str, float]]], lm: CharLM, beam: i
     return sorted(finished, reverse=True)
 
 
-def best_path(slots: Sequence[Sequence[tuple[str, float]]], lm: CharLM, beam: int = 8,
-              cost_scale: float = 1.0) -> str:
+def best_path(slots: Sequence[Sequence[tuple[str, float]]], lm: CharLM, beam: int = 8, cost_scale: float = 1.0) -> str:
     """The single best string through a lattice (see :func:`best_paths`)."""
     paths = best_paths(slots, lm, beam, cost_scale)
     return paths[0][2] if paths else ""

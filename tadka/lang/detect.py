@@ -44,8 +44,14 @@ def _combine(codes: list[str], analyses: dict[str, Analysis]) -> str:
     for code in codes:
         if analyses[code].lang == get_analyzer(code).pack.native_tag:
             return analyses[code].lang
-    best = max(codes, key=lambda code: (_known_own(code, analyses[code]),
-                                        analyses[code].lang.startswith(code + "-"), -codes.index(code)))
+    best = max(
+        codes,
+        key=lambda code: (
+            _known_own(code, analyses[code]),
+            analyses[code].lang.startswith(code + "-"),
+            -codes.index(code),
+        ),
+    )
     return analyses[best].lang
 
 

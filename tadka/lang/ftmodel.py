@@ -51,8 +51,9 @@ class ModelSpec:
     quantize_cutoff: int | None = 2000
 
     def key(self) -> str:
-        return resources.digest(list(self.sources), self.name, self.version, repr(self.params),
-                                str(self.quantize_cutoff))
+        return resources.digest(
+            list(self.sources), self.name, self.version, repr(self.params), str(self.quantize_cutoff)
+        )
 
     def path(self) -> str:
         ext = "ftz" if self.quantize_cutoff is not None else "bin"
@@ -98,10 +99,20 @@ def train_to(path: str, lines: list[str], params: dict, quantize_cutoff: int | N
                 f.write(line.replace("\n", " ") + "\n")
         params = {**params, "thread": 1, "seed": 0, "verbose": 0}
         # the child must import tadka exactly as this process does, wherever it was started from
-        env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072",
-               "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        cmd = [sys.executable, "-m", "tadka.lang.ftmodel", train_path, tmp_model, json.dumps(params),
-               json.dumps(quantize_cutoff)]
+        env = {
+            **os.environ,
+            "MALLOC_MMAP_THRESHOLD_": "131072",
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "tadka.lang.ftmodel",
+            train_path,
+            tmp_model,
+            json.dumps(params),
+            json.dumps(quantize_cutoff),
+        ]
         try:
             done = subproc.run(cmd, env=env, capture_output=True, text=True, timeout=TRAIN_TIMEOUT_S)
         except subprocess.TimeoutExpired:

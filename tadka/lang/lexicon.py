@@ -36,8 +36,9 @@ def _split(cell: str) -> list[str]:
     return [s.strip() for s in cell.split("|") if s.strip()]
 
 
-def load_lexicon(bilingual: str, variants: str, roman_column: str = "hi_latn",
-                 native_column: str = "hi_deva") -> Lexicon:
+def load_lexicon(
+    bilingual: str, variants: str, roman_column: str = "hi_latn", native_column: str = "hi_deva"
+) -> Lexicon:
     """Build a :class:`Lexicon` from a bilingual TSV and a variants TSV under corpora/."""
     lex = Lexicon()
     for row in resources.read_tsv(bilingual):

@@ -87,6 +87,7 @@ _MEMO_MAX = 1_000_000
 # No listed word is longer: longer tokens (pasted hashes, mashing) are not looked up.
 MAX_LISTED_WORD = 40
 
+
 class WordTagger:
     """Tags tokens of one pack's language against English.
 
@@ -122,11 +123,23 @@ class WordTagger:
         # 10 epochs, not quantised: 90 % on words held out of its training list (40 epochs and
         # quantised to 2,000 rows: 87 %); a 5 MB file in the cache, trained in about a second
         # (quantising to 20,000 rows keeps the accuracy but takes ten)
-        params = (("minn", 2), ("maxn", 5), ("dim", 24), ("bucket", 40000), ("epoch", 10),
-                  ("lr", 0.3), ("wordNgrams", 1), ("loss", "softmax"))
-        return ModelSpec(f"{pack.code}-word", tuple(pack.lid.all() + [pack.bilingual, pack.variants]),
-                         params, version=training_code_version(pack) + self.data.fingerprint,
-                         quantize_cutoff=None)
+        params = (
+            ("minn", 2),
+            ("maxn", 5),
+            ("dim", 24),
+            ("bucket", 40000),
+            ("epoch", 10),
+            ("lr", 0.3),
+            ("wordNgrams", 1),
+            ("loss", "softmax"),
+        )
+        return ModelSpec(
+            f"{pack.code}-word",
+            tuple(pack.lid.all() + [pack.bilingual, pack.variants]),
+            params,
+            version=training_code_version(pack) + self.data.fingerprint,
+            quantize_cutoff=None,
+        )
 
     def model_logits(self, words: Sequence[str]) -> list[float]:
         """Log-odds own language vs en of the character model, for lowercased words (one batched call)."""
@@ -234,13 +247,15 @@ class WordTagger:
                 return (MIXED, FIXED, 0.0, True)
         return None
 
-    def _model_entry(self, token: str, model_logit: float, evidence: tuple[float, float],
-                     bonus: float = 0.0) -> tuple:
+    def _model_entry(self, token: str, model_logit: float, evidence: tuple[float, float], bonus: float = 0.0) -> tuple:
         """The entry of an unknown word from the character model's log-odds and the word-frequency
         evidence (see the constants above)."""
         hindi, english = evidence
-        logit = (max(-MODEL_CAP, min(MODEL_CAP, model_logit)) * MODEL_WEIGHT
-                 + max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english)) + bonus)
+        logit = (
+            max(-MODEL_CAP, min(MODEL_CAP, model_logit)) * MODEL_WEIGHT
+            + max(-FREQ_CAP, min(FREQ_CAP, hindi - ENGLISH_WEIGHT * english))
+            + bonus
+        )
         tag = self.own if logit >= 0 else EN
         sure = abs(logit) >= UNKNOWN_SURE
         kind = FIXED if sure else OPEN
@@ -249,8 +264,12 @@ class WordTagger:
         attested = hindi >= ATTESTED_HINDI or english >= ATTESTED_ENGLISH
         if cap == LOWER:
             return (tag, kind, logit, attested)
-        if (hindi < NO_EVIDENCE_HINDI and english < NO_EVIDENCE_ENGLISH and bonus == 0.0
-                and abs(model_logit) < MODEL_SURE):
+        if (
+            hindi < NO_EVIDENCE_HINDI
+            and english < NO_EVIDENCE_ENGLISH
+            and bonus == 0.0
+            and abs(model_logit) < MODEL_SURE
+        ):
             tag, kind = NE, FIXED  # capitalised, and no word the lists or the model know: a name
         if cap == UPPER and len(token) <= ACRONYM_MAX:
             return (tag, CAPITAL, logit, attested, EN, attested, EN, kind)  # an acronym: UPI, OTP
@@ -277,11 +296,23 @@ class WordTagger:
         # stored as a plain tuple in Entry's field order: the interpreter's fast path for indexing
         # (e[0] in every line's loop) is for exact tuples, not for a NamedTuple subclass
         foreign_mark = None if is_own or mark == EN else mark
-        return tuple(Entry(tag, e[1], e[2], e[3], e[4] if n > 4 else None,  # type: ignore[return-value]
-                           sclass + MARKED if foreign_mark else sclass,
-                           cap_of(token) if latin else LOWER,
-                           e[5] if n > 5 else False, e[6] if n > 6 else None, e[7] if n > 7 else FIXED,
-                           foreign_mark, is_own, latin and token.lower() in self.data.light_verbs))
+        return tuple(
+            Entry(
+                tag,
+                e[1],
+                e[2],
+                e[3],
+                e[4] if n > 4 else None,  # type: ignore[return-value]
+                sclass + MARKED if foreign_mark else sclass,
+                cap_of(token) if latin else LOWER,
+                e[5] if n > 5 else False,
+                e[6] if n > 6 else None,
+                e[7] if n > 7 else FIXED,
+                foreign_mark,
+                is_own,
+                latin and token.lower() in self.data.light_verbs,
+            )
+        )
 
     def _mark(self, token: str, sclass: int) -> str | None:
         """The language ``token`` is a function word (or has a telltale ending) of, if any."""
@@ -373,8 +404,7 @@ class WordTagger:
         self.learn_batch(token_lists)
         return [self.tag_tokens(toks) for toks in token_lists]
 
-    def _resolve(self, entries: list[Entry], tags: list[str], pending: list[int],
-                 tokens: Sequence[str] = ()) -> None:
+    def _resolve(self, entries: list[Entry], tags: list[str], pending: list[int], tokens: Sequence[str] = ()) -> None:
         """Decide the OPEN and CAPITAL tokens of one line (which may hold several sentences)."""
         own = self.own
         context: list[int] = []
@@ -409,8 +439,12 @@ class WordTagger:
         balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
         n = len(entries)
         for i in context:
-            score = (entries[i][2] + balance + side_evidence(tags, entries, i, -1, n, own)
-                     + side_evidence(tags, entries, i, 1, n, own))
+            score = (
+                entries[i][2]
+                + balance
+                + side_evidence(tags, entries, i, -1, n, own)
+                + side_evidence(tags, entries, i, 1, n, own)
+            )
             tags[i] = own if score >= 0 else EN
 
 
@@ -419,4 +453,4 @@ def _plain(token: str) -> str:
     pasted blob longer than any word cut to that length: the model's cost grows with it)."""
     low = token.lower().replace("’", "'")
     forms = elongation_forms(low)
-    return (forms[0] if forms else low)[:MAX_LISTED_WORD * 2]
+    return (forms[0] if forms else low)[: MAX_LISTED_WORD * 2]

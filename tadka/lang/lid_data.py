@@ -147,8 +147,12 @@ class LidData:
         english_lower, _ = self._english_text
         roman_lower, _ = self._roman_text
         return frozenset(
-            w for w in roman_lower
-            if _alpha(w) and w not in english_lower and w not in self.english_vocab and w not in self.own_vocab
+            w
+            for w in roman_lower
+            if _alpha(w)
+            and w not in english_lower
+            and w not in self.english_vocab
+            and w not in self.own_vocab
             and w not in lex.loanwords
         )
 
@@ -205,8 +209,13 @@ class LidData:
             elif kind == "wordfreq" and items.isdigit():
                 index = self.pack.native_index
                 for w in top_words(lang, int(items)):
-                    if (len(w) > 1 and w.isalpha() and w not in known and zipf(w, "en") < FOREIGN_MAX_ENGLISH
-                            and index.best_score(self.pack, w) < FOREIGN_MAX_HINDI):
+                    if (
+                        len(w) > 1
+                        and w.isalpha()
+                        and w not in known
+                        and zipf(w, "en") < FOREIGN_MAX_ENGLISH
+                        and index.best_score(self.pack, w) < FOREIGN_MAX_HINDI
+                    ):
                         words.setdefault(w, lang)
         return words, suffixes
 
@@ -215,8 +224,9 @@ class LidData:
         uses (most frequent first)."""
         lower, _ = self._roman_text
         english_lower, _ = self._english_text
-        ranked = [w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower
-                  and w not in self.english_vocab]
+        ranked = [
+            w for w, _ in lower.most_common() if _alpha(w) and w not in english_lower and w not in self.english_vocab
+        ]
         return ranked[:n]
 
     def _suffix_row(self, kind: str) -> tuple[str, ...]:
@@ -297,8 +307,12 @@ class LidData:
         ``<code>_latn``, ``<code>_native`` and ``other``."""
         lid, own = self.pack.lid, self.pack.code
         out: list[str] = []
-        for label, rel in (("en", lid.english), (f"{own}_latn", lid.roman), (f"{own}_native", lid.native),
-                           ("other", lid.other)):
+        for label, rel in (
+            ("en", lid.english),
+            (f"{own}_latn", lid.roman),
+            (f"{own}_native", lid.native),
+            ("other", lid.other),
+        ):
             for line in resources.read_lines(rel):
                 out.append(f"__label__{label} " + " ".join(tokenize(line.lower())))
         for row in resources.read_tsv(lid.noised_lines):  # the same lines through tadka's noise ops
@@ -322,8 +336,10 @@ def training_code_version(pack: LanguagePack) -> str:
     import importlib
     from pathlib import Path
 
-    files = [Path(str(importlib.import_module(name).__file__)) for name in
-             ("tadka.lang.lid_data", "tadka.lang.lexicon", "tadka.lang.tokenize")]
+    files = [
+        Path(str(importlib.import_module(name).__file__))
+        for name in ("tadka.lang.lid_data", "tadka.lang.lexicon", "tadka.lang.tokenize")
+    ]
     pack_module = importlib.import_module(type(pack).__module__)
     if pack_module.__file__ and Path(pack_module.__file__).name == "__init__.py":
         files += sorted(Path(pack_module.__file__).parent.glob("*.py"))

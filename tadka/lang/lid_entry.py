@@ -44,8 +44,7 @@ class Entry(NamedTuple):
     light: bool  # a light verb ("karo", "hua"): no Hindi context for the word before it
 
 
-def casing_informative(entries: Sequence[Entry], tags: Sequence[str], tokens: Sequence[str],
-                       first_word: int) -> bool:
+def casing_informative(entries: Sequence[Entry], tags: Sequence[str], tokens: Sequence[str], first_word: int) -> bool:
     """Whether capital letters in this line say anything (a name, an acronym).
 
     Not in an ALL CAPS line (most Latin words upper case), nor in a line that capitalises ordinary

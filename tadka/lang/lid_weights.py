@@ -13,7 +13,26 @@ from tadka.lang.tags import EN, MIXED, NE, OTHER, UNIV
 
 # Weekdays and months are written capitalised mid-sentence but are English words, not names.
 CALENDAR = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"]
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 # Laughter and humming carry no language ("hahaha", "hehe", "hmmm"): univ, like emoji.
 LAUGHTER = re.compile(r"(?:a?h[ae]h[ae](?:h[ae])*h?|(?:hi){2,}|hu(?:hu)+|h+m+|m{2,}|(?:ja){2,})")

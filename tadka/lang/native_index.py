@@ -204,8 +204,7 @@ def build_index(pack: LanguagePack, exclude: frozenset[str] = frozenset()) -> Na
         index.spellings.append(tuple(forms.items()))
     index.by_key = {k: tuple(v) for k, v in by_key.items()}
     zipfs = index.zipfs
-    index.by_skeleton = {k: tuple(sorted(v, key=lambda i: -zipfs[i])[:SKELETON_BUCKET])
-                         for k, v in by_skeleton.items()}
+    index.by_skeleton = {k: tuple(sorted(v, key=lambda i: -zipfs[i])[:SKELETON_BUCKET]) for k, v in by_skeleton.items()}
     index.curated = {r: tuple(sorted(v)) for r, v in curated.items()}
     index.position = ids
     return index

@@ -41,8 +41,18 @@ class LidFiles:
     noised_lines: str = "lid/noised_lines.tsv"
 
     def all(self) -> list[str]:
-        return [self.english, self.roman, self.native, self.other, self.tagged, *paths(self.chat),
-                *paths(self.names), self.noised_words, self.noised_lines, self.function_words]
+        return [
+            self.english,
+            self.roman,
+            self.native,
+            self.other,
+            self.tagged,
+            *paths(self.chat),
+            *paths(self.names),
+            self.noised_words,
+            self.noised_lines,
+            self.function_words,
+        ]
 
 
 def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -65,10 +75,14 @@ class LanguagePack:
     roman_share: float = 0.4
     # What teacher prompts call the Roman code-mix and how they describe it (the recipes read these)
     mix_name: str = "Hinglish"
-    mix_style: str = ('Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content '
-                      'words where people really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common '
-                      'spellings (hai, nahi, kya, mein), never ITRANS.')
-    stopwords: str = ""  # corpora list of the pack's function words for curate's stop-word rule ("": the built-in Hindi one)
+    mix_style: str = (
+        "Hindi grammar (postpositions, auxiliaries and verb endings in Hindi) with English content "
+        'words where people really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common '
+        "spellings (hai, nahi, kya, mein), never ITRANS."
+    )
+    stopwords: str = (
+        ""  # corpora list of the pack's function words for curate's stop-word rule ("": the built-in Hindi one)
+    )
     light_verb: str = "karna"  # the verb of "noun + verb" verbs ("check karna"), as the lexicon writes it
     helpline_example: str = "apne bank ki helpline"  # what prompts suggest instead of an invented number
     sms: str = ""  # the pack's own chat-shorthand table, joined to the shared noise_tables/sms.tsv ("": none)
@@ -86,8 +100,7 @@ class LanguagePack:
     @cached_property
     def lexicon(self) -> Lexicon:
         """The pack's bilingual lexicon (columns ``<code>_latn`` and ``<code>_<script>``) and variants."""
-        return load_lexicon(self.bilingual, self.variants, f"{self.code}_latn",
-                            f"{self.code}_{self.script.lower()}")
+        return load_lexicon(self.bilingual, self.variants, f"{self.code}_latn", f"{self.code}_{self.script.lower()}")
 
     # --- word level, implemented by each pack ---
     def romanize_word(self, word: str) -> str:
@@ -147,7 +160,7 @@ class LanguagePack:
             if scripts.token_script(word) != self.script or not _native_run(self.script).fullmatch(word):
                 continue
             norm = normalize_indic(word)
-            totals[norm] = totals.get(norm, 0.0) + 10.0 ** z
+            totals[norm] = totals.get(norm, 0.0) + 10.0**z
         for word, f in totals.items():
             yield word, round(math.log10(f), 3)
 
@@ -195,9 +208,9 @@ class LanguagePack:
 _RUNS: dict[str, re.Pattern] = {}
 # Letters and signs of each script, without its digits and dandas (those are not word characters).
 _BLOCKS = {
-    scripts.DEVA: "\u0900-\u0963\u0971-\u097F\uA8E0-\uA8FF",
-    scripts.BENG: "\u0980-\u09E5\u09F0-\u09F1",
-    scripts.TAML: "\u0B80-\u0BE5",
+    scripts.DEVA: "\u0900-\u0963\u0971-\u097f\ua8e0-\ua8ff",
+    scripts.BENG: "\u0980-\u09e5\u09f0-\u09f1",
+    scripts.TAML: "\u0b80-\u0be5",
 }
 
 

@@ -65,8 +65,16 @@ class SentenceIdentifier:
         spec = ModelSpec(
             f"{pack.code}-sentence",
             tuple(pack.lid.all()),
-            (("minn", 2), ("maxn", 5), ("dim", 32), ("bucket", 40000), ("epoch", 25), ("lr", 0.5),
-             ("wordNgrams", 2), ("loss", "softmax")),
+            (
+                ("minn", 2),
+                ("maxn", 5),
+                ("dim", 32),
+                ("bucket", 40000),
+                ("epoch", 25),
+                ("lr", 0.5),
+                ("wordNgrams", 2),
+                ("loss", "softmax"),
+            ),
             version="2-" + training_code_version(pack),
         )
         return load_or_train(spec, self.tagger.data.sentence_training_lines)
@@ -85,8 +93,16 @@ class SentenceIdentifier:
             out.append(p_other)
         return out
 
-    def decide(self, native: int, latin: int, foreign: int, known: int, hi: float, en: float,
-               marks: dict[str, int] | None = None) -> str:
+    def decide(
+        self,
+        native: int,
+        latin: int,
+        foreign: int,
+        known: int,
+        hi: float,
+        en: float,
+        marks: dict[str, int] | None = None,
+    ) -> str:
         """The sentence tag from counts of its words, or :data:`ASK` when the model must decide.
 
         native/latin/foreign: words in the pack's script, in Latin, in any other script; known:
@@ -131,20 +147,25 @@ class SentenceIdentifier:
     @cached_property
     def _native_sisters(self) -> frozenset[str]:
         """Languages with function words in the pack's own script (for Hindi: Marathi, Nepali)."""
-        return frozenset(lang for lang, script in self._scripts.items()
-                         if script == self.pack.script and lang != self.pack.code)
+        return frozenset(
+            lang for lang, script in self._scripts.items() if script == self.pack.script and lang != self.pack.code
+        )
 
     @cached_property
     def _latin_others(self) -> frozenset[str]:
-        return frozenset(lang for lang, script in self._scripts.items()
-                         if script == "Latn" and lang not in (self.pack.code, "en"))
+        return frozenset(
+            lang for lang, script in self._scripts.items() if script == "Latn" and lang not in (self.pack.code, "en")
+        )
 
     @cached_property
     def _scripts(self) -> dict[str, str]:
         from tadka.lang import resources
 
-        return {row["lang"]: row.get("script", "") for row in resources.read_tsv(self.pack.lid.function_words)
-                if row.get("lang")}
+        return {
+            row["lang"]: row.get("script", "")
+            for row in resources.read_tsv(self.pack.lid.function_words)
+            if row.get("lang")
+        }
 
     def other_language(self, tokens: Sequence[str]) -> str | None:
         """The language whose function words a sentence has most of, other than the pack's and
@@ -158,7 +179,9 @@ class SentenceIdentifier:
             return SENT_EN
         return self.pack.roman_tag if hi / (hi + en) >= self.pack.roman_share else SENT_EN
 
-    def settle(self, decisions: list[str], token_lists: Sequence[Sequence[str]], counts: Sequence[tuple[float, float]]) -> None:
+    def settle(
+        self, decisions: list[str], token_lists: Sequence[Sequence[str]], counts: Sequence[tuple[float, float]]
+    ) -> None:
         """Replace the :data:`ASK` decisions in place, with one model call for all of them.
 
         ``counts`` holds the (hi, en) word counts of each sentence, for those the model does not
@@ -210,5 +233,12 @@ def sentence_counts(entries: Sequence[tuple], tags: Sequence[str], own: str = HI
     known = classes.count(LATIN_KNOWN)
     latin = known + classes.count(LATIN_UNKNOWN)
     mixed = tags.count(MIXED) / 2
-    return (classes.count(NATIVE), latin, classes.count(FOREIGN), known,
-            tags.count(own) + mixed, tags.count(EN) + mixed, counts)
+    return (
+        classes.count(NATIVE),
+        latin,
+        classes.count(FOREIGN),
+        known,
+        tags.count(own) + mixed,
+        tags.count(EN) + mixed,
+        counts,
+    )

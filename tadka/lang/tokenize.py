@@ -34,7 +34,48 @@ _WCH = (
 # Units written after a number, with or without a space ("5 kg", "5kg"); the second list only when
 # attached ("10th", "4G", "2x"), because "2 x 3" or "1 st…" are not one token.
 UNIT_WORDS = frozenset(
-    ["kg", "kgs", "gm", "gms", "g", "mg", "km", "kms", "cm", "mm", "m", "l", "ml", "ltr", "ltrs", "litre", "litres", "liter", "liters", "rs", "inr", "gb", "mb", "kb", "tb", "mbps", "gbps", "am", "pm", "hr", "hrs", "min", "mins", "sec", "secs", "%", "°c", "°f", "kmph", "km/h"]
+    [
+        "kg",
+        "kgs",
+        "gm",
+        "gms",
+        "g",
+        "mg",
+        "km",
+        "kms",
+        "cm",
+        "mm",
+        "m",
+        "l",
+        "ml",
+        "ltr",
+        "ltrs",
+        "litre",
+        "litres",
+        "liter",
+        "liters",
+        "rs",
+        "inr",
+        "gb",
+        "mb",
+        "kb",
+        "tb",
+        "mbps",
+        "gbps",
+        "am",
+        "pm",
+        "hr",
+        "hrs",
+        "min",
+        "mins",
+        "sec",
+        "secs",
+        "%",
+        "°c",
+        "°f",
+        "kmph",
+        "km/h",
+    ]
 )
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
 _ATTACHED_UNITS = r"st|nd|rd|th|x|k|g|lakh|cr|s"  # ... and decades: "90s"
@@ -82,8 +123,15 @@ def normalize(text: str) -> str:
 
 # indic-nlp-library language codes for the scripts it normalises (one normaliser per script).
 _INDIC_LANG = {
-    scripts.DEVA: "hi", scripts.BENG: "bn", scripts.TAML: "ta", scripts.GURU: "pa",
-    scripts.GUJR: "gu", scripts.ORYA: "or", scripts.TELU: "te", scripts.KNDA: "kn", scripts.MLYM: "ml",
+    scripts.DEVA: "hi",
+    scripts.BENG: "bn",
+    scripts.TAML: "ta",
+    scripts.GURU: "pa",
+    scripts.GUJR: "gu",
+    scripts.ORYA: "or",
+    scripts.TELU: "te",
+    scripts.KNDA: "kn",
+    scripts.MLYM: "ml",
 }
 _normalizers: dict[str, object] = {}
 
@@ -150,8 +198,7 @@ def _join_across_spaces(tokens: list[str]) -> list[str]:
                 tok = tok + ("." if j == i + 2 else "") + " " + tokens[j]
                 i = j
         last = tok.rsplit(" ", 1)[-1] if " " in tok else tok
-        if (i + 1 < n and last[:1].isdigit() and _NUMBER.fullmatch(last)
-                and tokens[i + 1].lower() in UNIT_WORDS):
+        if i + 1 < n and last[:1].isdigit() and _NUMBER.fullmatch(last) and tokens[i + 1].lower() in UNIT_WORDS:
             tok = tok + " " + tokens[i + 1]
             i += 1
         out.append(tok)

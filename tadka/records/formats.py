@@ -109,8 +109,9 @@ def from_sharegpt(row: dict) -> dict:
         who = turn.get("from")
         role = SHAREGPT_ROLES.get(who) if isinstance(who, str) else None
         if role is None:
-            raise InputError(f"unknown speaker {who!r}", field=f"conversations[{i}].from",
-                             hint="human/user, gpt/assistant or system")
+            raise InputError(
+                f"unknown speaker {who!r}", field=f"conversations[{i}].from", hint="human/user, gpt/assistant or system"
+            )
         messages.append({"role": role, "content": turn.get("value")})
     return _carry(row, {"messages": messages})
 

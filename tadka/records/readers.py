@@ -35,16 +35,26 @@ def file_kind(path: Path) -> str:
     if not path.exists():
         raise InputError("no such file", file=path)
     if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists() or (path / "state.json").exists():
+        if (
+            (path / "dataset_info.json").exists()
+            or (path / "dataset_dict.json").exists()
+            or (path / "state.json").exists()
+        ):
             return "hf"
         raise InputError(
-            "is a directory, not a file or a saved HF dataset", file=path, field="<path>",
+            "is a directory, not a file or a saved HF dataset",
+            file=path,
+            field="<path>",
             hint="pass a .jsonl, .json, .csv or .parquet file, or a folder written by save_to_disk",
         )
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"unknown file type {path.suffix or '(none)'}", file=path, field="<path>",
-                         hint="use .jsonl, .json, .csv, .parquet or a saved HF dataset folder")
+        raise InputError(
+            f"unknown file type {path.suffix or '(none)'}",
+            file=path,
+            field="<path>",
+            hint="use .jsonl, .json, .csv, .parquet or a saved HF dataset folder",
+        )
     return kind
 
 
@@ -54,7 +64,10 @@ def _decode(raw: bytes, path: Path, line: int) -> str:
     except UnicodeDecodeError as e:
         raise InputError(
             f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1})",
-            file=path, line=line, field="<encoding>", hint="re-save the file as UTF-8",
+            file=path,
+            line=line,
+            field="<encoding>",
+            hint="re-save the file as UTF-8",
         ) from None
 
 
@@ -75,7 +88,10 @@ def _jsonl_rows(path: Path, max_line_bytes: int) -> Iterator[tuple[int, dict]]:
                         break
                 raise InputError(
                     f"line is {size / 2**20:.1f} MiB, over the {max_line_bytes / 2**20:.0f} MiB limit per record",
-                    file=path, line=line_no, field="<line>", hint="split it, or raise import.max_line_mb",
+                    file=path,
+                    line=line_no,
+                    field="<line>",
+                    hint="split it, or raise import.max_line_mb",
                 )
             text = _decode(raw, path, line_no).strip()
             if not text:
@@ -86,11 +102,13 @@ def _jsonl_rows(path: Path, max_line_bytes: int) -> Iterator[tuple[int, dict]]:
             try:
                 row = json.loads(text)
             except json.JSONDecodeError as e:
-                raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", file=path, line=line_no,
-                                 field="<json>") from None
+                raise InputError(
+                    f"invalid JSON: {e.msg} (column {e.colno})", file=path, line=line_no, field="<json>"
+                ) from None
             if not isinstance(row, dict):
-                raise InputError(f"expected a JSON object, got {type(row).__name__}", file=path, line=line_no,
-                                 field="<json>")
+                raise InputError(
+                    f"expected a JSON object, got {type(row).__name__}", file=path, line=line_no, field="<json>"
+                )
             yield line_no, row
         if not seen_any:
             raise InputError("the file is empty (no records)", file=path, line=1, field="<file>")
@@ -122,8 +140,13 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict]]:
         yield line_of(offset), obj
         return
     if not stripped.startswith("["):
-        raise InputError("expected a JSON array of records", file=path, line=line_of(offset), field="<json>",
-                         hint="JSON Lines files should end in .jsonl")
+        raise InputError(
+            "expected a JSON array of records",
+            file=path,
+            line=line_of(offset),
+            field="<json>",
+            hint="JSON Lines files should end in .jsonl",
+        )
     yield from _json_array(text, offset, path, decoder, line_of)
 
 
@@ -142,11 +165,13 @@ def _json_array(text, start, path, decoder, line_of) -> Iterator[tuple[int, dict
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", file=path, line=e.lineno,
-                             field="<json>") from None
+            raise InputError(
+                f"invalid JSON: {e.msg} (column {e.colno})", file=path, line=e.lineno, field="<json>"
+            ) from None
         if not isinstance(obj, dict):
-            raise InputError(f"expected a JSON object, got {type(obj).__name__}", file=path, line=line_of(pos),
-                             field="<json>")
+            raise InputError(
+                f"expected a JSON object, got {type(obj).__name__}", file=path, line=line_of(pos), field="<json>"
+            )
         count += 1
         yield line_of(pos), obj
         pos = end
@@ -160,8 +185,13 @@ def _decode_whole(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise InputError(f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at column {col})", file=path, line=line,
-                         field="<encoding>", hint="re-save the file as UTF-8") from None
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at column {col})",
+            file=path,
+            line=line,
+            field="<encoding>",
+            hint="re-save the file as UTF-8",
+        ) from None
 
 
 def _csv_rows(path: Path, max_line_bytes: int) -> Iterator[tuple[int, dict]]:
@@ -181,8 +211,9 @@ def _csv_rows(path: Path, max_line_bytes: int) -> Iterator[tuple[int, dict]]:
     try:
         for row in reader:
             if None in row:
-                raise InputError(f"{len(row[None])} more cell(s) than header columns", file=path,
-                                 line=reader.line_num, field="<row>")
+                raise InputError(
+                    f"{len(row[None])} more cell(s) than header columns", file=path, line=reader.line_num, field="<row>"
+                )
             count += 1
             yield reader.line_num, {k: (v if v != "" else None) for k, v in row.items()}
     except csv.Error as e:
@@ -258,7 +289,9 @@ def detect_format_located(columns, path: Path) -> str:
         raise e.located(file=path, line=1) from None
 
 
-def iter_rows(path: str | os.PathLike, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_rows(
+    path: str | os.PathLike, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line or row number, raw dict) pairs from any supported file."""
     path = Path(path)
     kind = file_kind(path)

@@ -160,9 +160,7 @@ def validate_messages(messages: Any, where: str = "messages") -> list[dict[str, 
             if i != 0:
                 raise InputError("a system turn may only come first", field=f"{f}.role")
         elif role == previous:
-            raise InputError(
-                f"two {role!r} turns in a row", field=f"{f}.role", hint="turns alternate user/assistant"
-            )
+            raise InputError(f"two {role!r} turns in a row", field=f"{f}.role", hint="turns alternate user/assistant")
         elif role == "assistant" and previous in (None, "system"):
             raise InputError("the first turn after system must be 'user'", field=f"{f}.role")
         previous = role
@@ -190,8 +188,9 @@ def validate_record(row: dict[str, Any], media_root: str | os.PathLike | None = 
     """
     unknown = set(row) - set(FIELDS)
     if unknown:
-        raise InputError(f"unknown field(s) {sorted(unknown)}", field=sorted(unknown)[0],
-                         hint=f"a record has {', '.join(FIELDS)}")
+        raise InputError(
+            f"unknown field(s) {sorted(unknown)}", field=sorted(unknown)[0], hint=f"a record has {', '.join(FIELDS)}"
+        )
     messages = validate_messages(row.get("messages"))
     lang = row.get("lang") or DEFAULT_LANG
     if not isinstance(lang, str) or not _LANG_RE.match(lang):

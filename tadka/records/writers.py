@@ -23,10 +23,7 @@ ARROW_SCHEMA = pa.schema(
         ("messages", pa.list_(_TURN)),
         ("lang", pa.string()),
         ("media", pa.struct([("image", pa.string()), ("audio", pa.string())])),
-        (
-            "source",
-            pa.struct([(k, pa.string()) for k in ("kind", "teacher", "recipe", "parent_id", "seed_id")]),
-        ),
+        ("source", pa.struct([(k, pa.string()) for k in ("kind", "teacher", "recipe", "parent_id", "seed_id")])),
         ("ops", pa.list_(pa.string())),
         ("scores", pa.string()),
         ("flags", pa.list_(pa.string())),

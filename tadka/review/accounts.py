@@ -77,8 +77,10 @@ def add_account(store: ReviewStore, name: str, role: str, password: str, *, acto
     with store._tx() as c:
         if c.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
             raise InputError(f"account {name!r} exists", field="name", hint="tadka review users passwd NAME")
-        c.execute("INSERT INTO accounts(name, role, password_hash, active, created_at, updated_at)"
-                  " VALUES (?, ?, ?, 1, ?, ?)", (name, role, hash_password(password), now, now))
+        c.execute(
+            "INSERT INTO accounts(name, role, password_hash, active, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)",
+            (name, role, hash_password(password), now, now),
+        )
         c.execute("INSERT OR IGNORE INTO reviewers(name, created_at) VALUES (?, ?)", (name, now))
         store._audit(c, actor, None, "account-add", None, "ok", {"name": name, "role": role})
     return Account(name, role, True, now)
@@ -93,26 +95,49 @@ def _update(store: ReviewStore, name: str, sql: str, args: tuple, actor: str, ac
 
 
 def set_password(store: ReviewStore, name: str, password: str, *, actor: str) -> None:
-    _update(store, name, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE name = ?",
-            (hash_password(_check_password(password)),), actor, "account-password", {})
+    _update(
+        store,
+        name,
+        "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE name = ?",
+        (hash_password(_check_password(password)),),
+        actor,
+        "account-password",
+        {},
+    )
 
 
 def set_role(store: ReviewStore, name: str, role: str, *, actor: str) -> None:
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}", field="role", hint=" or ".join(ROLES))
-    _update(store, name, "UPDATE accounts SET role = ?, updated_at = ? WHERE name = ?", (role,), actor,
-            "account-role", {"role": role})
+    _update(
+        store,
+        name,
+        "UPDATE accounts SET role = ?, updated_at = ? WHERE name = ?",
+        (role,),
+        actor,
+        "account-role",
+        {"role": role},
+    )
 
 
 def set_active(store: ReviewStore, name: str, active: bool, *, actor: str) -> None:
     """Disable (or enable again) an account; its past decisions and audit rows stay as they are."""
-    _update(store, name, "UPDATE accounts SET active = ?, updated_at = ? WHERE name = ?", (int(active),), actor,
-            "account-enable" if active else "account-disable", {})
+    _update(
+        store,
+        name,
+        "UPDATE accounts SET active = ?, updated_at = ? WHERE name = ?",
+        (int(active),),
+        actor,
+        "account-enable" if active else "account-disable",
+        {},
+    )
 
 
 def accounts(store: ReviewStore) -> list[Account]:
-    return [Account(r["name"], r["role"], bool(r["active"]), r["created_at"])
-            for r in store._read("SELECT name, role, active, created_at FROM accounts ORDER BY name")]
+    return [
+        Account(r["name"], r["role"], bool(r["active"]), r["created_at"])
+        for r in store._read("SELECT name, role, active, created_at FROM accounts ORDER BY name")
+    ]
 
 
 def authenticate(store: ReviewStore, name: str, password: str) -> Account | None:

@@ -122,8 +122,9 @@ def agreement(labels: Sequence[dict], *, collapse: bool = True) -> AgreementRepo
         shared = [r for r in multi.values() if a in r and b in r]
         if shared:
             xs, ys = [r[a] for r in shared], [r[b] for r in shared]
-            report.pairs.append(PairAgreement(a, b, len(shared), sum(x == y for x, y in zip(xs, ys)) / len(shared),
-                                              cohen_kappa(xs, ys)))
+            report.pairs.append(
+                PairAgreement(a, b, len(shared), sum(x == y for x, y in zip(xs, ys)) / len(shared), cohen_kappa(xs, ys))
+            )
     # Fleiss needs a constant number of raters: use the most common count among double-reviewed records.
     m = Counter(len(r) for r in multi.values()).most_common(1)[0][0]
     same_m = [list(r.values()) for r in multi.values() if len(r) == m]

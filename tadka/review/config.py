@@ -32,18 +32,24 @@ class ReviewConfig(Section):
     reviewer: str = opt("", "Reviewer name; empty asks each reviewer for a name when the app opens.")
     stage: str = opt("", "Stage to review; empty picks the latest of curated, augmented, generated, imported, seeds.")
     reject_reasons: list[str] = opt(REJECT_REASONS, "Reasons offered when rejecting (keys 1-9 pick one).")
-    order: Literal["quality", "quality-low", "uncertainty", "random", "stage"] = opt("quality", "Queue order: quality (best first), quality-low, uncertainty, random or stage.")
+    order: Literal["quality", "quality-low", "uncertainty", "random", "stage"] = opt(
+        "quality", "Queue order: quality (best first), quality-low, uncertainty, random or stage."
+    )
     overlap: float = opt(
-        0.0, "Share of records (by a seeded hash of the id) shown to several reviewers, for agreement.", ge=0, le=1)
+        0.0, "Share of records (by a seeded hash of the id) shown to several reviewers, for agreement.", ge=0, le=1
+    )
     overlap_reviewers: int = opt(2, "How many reviewers label each overlap record.", ge=2)
     claim_minutes: float = opt(
-        10.0, "A record on one reviewer's screen is kept out of the others' queues this long.", ge=0)
-    host: str = opt("127.0.0.1", "Address the app binds to; anything but loopback requires accounts "
-                                 "(tadka review users add NAME --role admin).")
+        10.0, "A record on one reviewer's screen is kept out of the others' queues this long.", ge=0
+    )
+    host: str = opt(
+        "127.0.0.1",
+        "Address the app binds to; anything but loopback requires accounts (tadka review users add NAME --role admin).",
+    )
     port: int = opt(8501, "Port of the app.", ge=1, le=65535)
-    collapse_chars: int = opt(600, "A turn longer than this is shown folded, with its length, so the buttons stay near.",
-                              ge=80)
-
+    collapse_chars: int = opt(
+        600, "A turn longer than this is shown folded, with its length, so the buttons stay near.", ge=80
+    )
 
     def rules(self) -> None:
         """Refuse values the app cannot work with, before the server starts."""

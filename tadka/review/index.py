@@ -107,17 +107,19 @@ class StageIndex:
         flags: list[tuple[str, ...]] = [()] * table.num_rows
         for i in np.flatnonzero(pc.fill_null(pc.list_value_length(flag_col), 0).to_numpy(zero_copy_only=False)):
             flags[i] = tuple(sorted({flag_reason(f) for f in flag_col[int(i)].as_py()}))
-        frame = pd.DataFrame({
-            "id": ids,
-            "lang": table["lang"].to_pandas().astype("category"),
-            "source": pc.struct_field(table["source"], "kind").to_pandas().fillna("import").astype("category"),
-            "turns": pc.list_value_length(messages).to_numpy(),
-            "chars": chars,
-            "quality": quality,
-            "cmi": score("cmi"),
-            "uncertainty": uncertainty,
-            "flags": flags,
-        })
+        frame = pd.DataFrame(
+            {
+                "id": ids,
+                "lang": table["lang"].to_pandas().astype("category"),
+                "source": pc.struct_field(table["source"], "kind").to_pandas().fillna("import").astype("category"),
+                "turns": pc.list_value_length(messages).to_numpy(),
+                "chars": chars,
+                "quality": quality,
+                "cmi": score("cmi"),
+                "uncertainty": uncertainty,
+                "flags": flags,
+            }
+        )
         return cls(stage, version, table, frame, {rid: i for i, rid in enumerate(ids)}, names)
 
     @staticmethod
@@ -189,9 +191,14 @@ class StageIndex:
         status = {rid: s for rid, (s, _v) in statuses.items()}
         return self.frame["id"].map(status).astype(object).fillna("pending")
 
-    def filter_rows(self, f: Filters, *, tagged: set[str] | None = None,
-                    statuses: dict[str, tuple[str, int]] | None = None,
-                    current: dict[str, str] | None = None) -> np.ndarray:
+    def filter_rows(
+        self,
+        f: Filters,
+        *,
+        tagged: set[str] | None = None,
+        statuses: dict[str, tuple[str, int]] | None = None,
+        current: dict[str, str] | None = None,
+    ) -> np.ndarray:
         """Row numbers (stage order) that pass ``f``. ``tagged`` are the ids carrying one of ``f.tags``;
         ``statuses`` is needed only when ``f.statuses`` is set; ``current`` maps edited records to their
         current text, which search matches instead of the stage's original."""
@@ -203,8 +210,9 @@ class StageIndex:
             mask &= fr["source"].isin(f.sources).to_numpy()
         if f.flags:
             wanted = set(f.flags)
-            mask &= np.fromiter(((set(fl) & wanted) or (not fl and NO_FLAGS in wanted) for fl in fr["flags"]),
-                                dtype=bool, count=len(fr))
+            mask &= np.fromiter(
+                ((set(fl) & wanted) or (not fl and NO_FLAGS in wanted) for fl in fr["flags"]), dtype=bool, count=len(fr)
+            )
         if f.cmi is not None:
             lo, hi = f.cmi
             mask &= ((fr["cmi"] >= lo) & (fr["cmi"] <= hi)).to_numpy()
@@ -230,8 +238,11 @@ class StageIndex:
         if order == "random":
             keys = np.random.default_rng(zlib.crc32(seed.encode())).random(len(self.frame))[rows]
             return rows[np.argsort(keys, kind="stable")]
-        column, descending = {"quality": ("quality", True), "quality-low": ("quality", False),
-                              "uncertainty": ("uncertainty", True)}[order]
+        column, descending = {
+            "quality": ("quality", True),
+            "quality-low": ("quality", False),
+            "uncertainty": ("uncertainty", True),
+        }[order]
         values = self.frame[column].to_numpy()[rows]
         keys = np.where(np.isnan(values), np.inf, -values if descending else values)
         return rows[np.argsort(keys, kind="stable")]

@@ -50,9 +50,17 @@ def merge_turns(seen: list[dict], mine: list[dict], theirs: list[dict]) -> Merge
         # where the two sides differ is a conflict, so nothing is silently dropped.
         n = max(len(seen), len(mine), len(theirs))
         pick = lambda ms, i: ms[i] if i < len(ms) else {"role": "", "content": ""}  # noqa: E731
-        conflicts = tuple(TurnConflict(i, pick(theirs, i)["role"] or pick(mine, i)["role"], pick(seen, i)["content"],
-                                       pick(mine, i)["content"], pick(theirs, i)["content"])
-                          for i in range(n) if pick(mine, i) != pick(theirs, i))
+        conflicts = tuple(
+            TurnConflict(
+                i,
+                pick(theirs, i)["role"] or pick(mine, i)["role"],
+                pick(seen, i)["content"],
+                pick(mine, i)["content"],
+                pick(theirs, i)["content"],
+            )
+            for i in range(n)
+            if pick(mine, i) != pick(theirs, i)
+        )
         return Merge(theirs, tuple(range(len(mine))), tuple(range(len(theirs))), conflicts)
     merged: list[dict] = []
     by_me: list[int] = []

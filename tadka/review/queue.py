@@ -74,7 +74,7 @@ class Queue:
         ids = self.index.frame["id"].to_numpy()
         batch = 16  # usually the first candidate is due; grow the look-ahead when it is not
         while pos < len(self.rows):
-            part = [int(r) for r in self.rows[pos:pos + batch]]
+            part = [int(r) for r in self.rows[pos : pos + batch]]
             rids = [ids[r] for r in part]
             items = self.store.items(rids)
             shared = [rid for rid in rids if self.overlap(rid)] if "pending" in self.wanted else []

@@ -59,7 +59,7 @@ class TextVersion:
 
 def chunks(ids: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
+        yield ids[i : i + _CHUNK]
 
 
 def marks(n: int) -> str:
@@ -85,8 +85,15 @@ class ReviewReads:
     def _row_item(record_id: str, row: sqlite3.Row | None) -> Item:
         if row is None:
             return Item(record_id)
-        return Item(record_id, row["status"], row["version"], row["current_json"], row["reason"],
-                    row["updated_by"], row["updated_at"])
+        return Item(
+            record_id,
+            row["status"],
+            row["version"],
+            row["current_json"],
+            row["reason"],
+            row["updated_by"],
+            row["updated_at"],
+        )
 
     def item(self, record_id: str) -> Item:
         rows = self._read("SELECT * FROM items WHERE record_id = ?", (record_id,))
@@ -99,7 +106,8 @@ class ReviewReads:
         for part in chunks(ids):
             for row in self._read(
                 "SELECT record_id, status, version, reason, updated_by, updated_at, NULL AS current_json"
-                f" FROM items WHERE record_id IN ({marks(len(part))})", part,
+                f" FROM items WHERE record_id IN ({marks(len(part))})",
+                part,
             ):
                 out[row["record_id"]] = self._row_item(row["record_id"], row)
         return out
@@ -117,8 +125,10 @@ class ReviewReads:
 
     def status_counts(self, stage: str) -> dict[str, int]:
         """Status → items decided while reviewing ``stage`` (an index range scan: cheap on every rerun)."""
-        return {r[0]: r[1] for r in self._read("SELECT status, COUNT(*) FROM items WHERE stage = ? GROUP BY status",
-                                               (stage,))}
+        return {
+            r[0]: r[1]
+            for r in self._read("SELECT status, COUNT(*) FROM items WHERE stage = ? GROUP BY status", (stage,))
+        }
 
     def high_water(self) -> int:
         """Id of the newest audit row: it grows with every write, so caches key on it."""
@@ -144,8 +154,9 @@ class ReviewReads:
         return {r[0] for r in self._read(f"SELECT record_id FROM tags WHERE tag IN ({marks(len(tags))})", tags)}
 
     def notes_of(self, record_id: str) -> list[dict]:
-        rows = self._read("SELECT id, reviewer, text, created_at FROM notes WHERE record_id = ? ORDER BY id",
-                          (record_id,))
+        rows = self._read(
+            "SELECT id, reviewer, text, created_at FROM notes WHERE record_id = ? ORDER BY id", (record_id,)
+        )
         return [dict(r) for r in rows]
 
     def history(self, record_id: str) -> list[dict]:
@@ -159,16 +170,32 @@ class ReviewReads:
         """Every text this record has had, oldest first: the original, each saved version, and each edit
         refused in a conflict (its text survives in the audit log) — so History can show and restore any."""
         out = [TextVersion("original", "original", [dict(m) for m in original.messages])]
-        for row in self._read("SELECT version, record_json, reviewer, created_at, kind FROM edits WHERE record_id = ?"
-                              " ORDER BY id", (original.id,)):
-            out.append(TextVersion(f"v{row['version']}", row["kind"], json.loads(row["record_json"])["messages"],
-                                   row["reviewer"], row["created_at"], row["version"]))
-        for row in self._read("SELECT id, reviewer, ts, detail FROM audit WHERE record_id = ? AND action = 'edit'"
-                              " AND outcome = 'conflict' ORDER BY id", (original.id,)):
+        for row in self._read(
+            "SELECT version, record_json, reviewer, created_at, kind FROM edits WHERE record_id = ? ORDER BY id",
+            (original.id,),
+        ):
+            out.append(
+                TextVersion(
+                    f"v{row['version']}",
+                    row["kind"],
+                    json.loads(row["record_json"])["messages"],
+                    row["reviewer"],
+                    row["created_at"],
+                    row["version"],
+                )
+            )
+        for row in self._read(
+            "SELECT id, reviewer, ts, detail FROM audit WHERE record_id = ? AND action = 'edit'"
+            " AND outcome = 'conflict' ORDER BY id",
+            (original.id,),
+        ):
             messages = json.loads(row["detail"] or "{}").get("messages")
             if messages:
-                out.append(TextVersion(f"refused #{row['id']}", "refused", messages, row["reviewer"], row["ts"],
-                                       audit_id=row["id"]))
+                out.append(
+                    TextVersion(
+                        f"refused #{row['id']}", "refused", messages, row["reviewer"], row["ts"], audit_id=row["id"]
+                    )
+                )
         return sorted(out, key=lambda v: v.at or 0.0)
 
     def labels(self) -> list[dict]:
@@ -195,9 +222,12 @@ class ReviewReads:
         ids, now = list(ids), now or time.time()
         out: set[str] = set()
         for part in chunks(ids):
-            out |= {r[0] for r in self._read(
-                f"SELECT record_id FROM claims WHERE record_id IN ({marks(len(part))})"
-                " AND reviewer != ? AND expires_at > ?",
-                [*part, reviewer, now],
-            )}
+            out |= {
+                r[0]
+                for r in self._read(
+                    f"SELECT record_id FROM claims WHERE record_id IN ({marks(len(part))})"
+                    " AND reviewer != ? AND expires_at > ?",
+                    [*part, reviewer, now],
+                )
+            }
         return out

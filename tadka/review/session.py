@@ -51,8 +51,14 @@ class ReviewerState:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(record_id, reviewer) DO UPDATE SET"
                 " base_version = excluded.base_version, seen_json = excluded.seen_json,"
                 " messages_json = excluded.messages_json, updated_at = excluded.updated_at",
-                (record_id, self.reviewer, base_version, json.dumps(seen, ensure_ascii=False),
-                 json.dumps(messages, ensure_ascii=False), time.time()),
+                (
+                    record_id,
+                    self.reviewer,
+                    base_version,
+                    json.dumps(seen, ensure_ascii=False),
+                    json.dumps(messages, ensure_ascii=False),
+                    time.time(),
+                ),
             )
 
     def draft(self, record_id: str) -> Draft | None:
@@ -60,8 +66,9 @@ class ReviewerState:
         if not rows:
             return None
         r = rows[0]
-        return Draft(record_id, r["base_version"], json.loads(r["seen_json"]), json.loads(r["messages_json"]),
-                     r["updated_at"])
+        return Draft(
+            record_id, r["base_version"], json.loads(r["seen_json"]), json.loads(r["messages_json"]), r["updated_at"]
+        )
 
     def drop_draft(self, record_id: str) -> None:
         with self.store._tx() as c:
@@ -69,22 +76,29 @@ class ReviewerState:
 
     def drafts(self) -> list[str]:
         """Records with an unsaved edit of this reviewer, newest first."""
-        return [r[0] for r in self.store._read(
-            "SELECT record_id FROM drafts WHERE reviewer = ? ORDER BY updated_at DESC", (self.reviewer,))]
+        return [
+            r[0]
+            for r in self.store._read(
+                "SELECT record_id FROM drafts WHERE reviewer = ? ORDER BY updated_at DESC", (self.reviewer,)
+            )
+        ]
 
     # -- skips -----------------------------------------------------------------------------------
     def skip(self, record_id: str) -> None:
         with self.store._tx() as c:
-            c.execute("INSERT OR REPLACE INTO skips(reviewer, record_id, created_at) VALUES (?, ?, ?)",
-                      (self.reviewer, record_id, time.time()))
+            c.execute(
+                "INSERT OR REPLACE INTO skips(reviewer, record_id, created_at) VALUES (?, ?, ?)",
+                (self.reviewer, record_id, time.time()),
+            )
 
     def unskip(self, record_id: str | None = None) -> int:
         """Put one skipped record (or, with None, every one) back into this reviewer's queue."""
         with self.store._tx() as c:
             if record_id is None:
                 return c.execute("DELETE FROM skips WHERE reviewer = ?", (self.reviewer,)).rowcount
-            return c.execute("DELETE FROM skips WHERE reviewer = ? AND record_id = ?",
-                             (self.reviewer, record_id)).rowcount
+            return c.execute(
+                "DELETE FROM skips WHERE reviewer = ? AND record_id = ?", (self.reviewer, record_id)
+            ).rowcount
 
     def skipped(self) -> set[str]:
         return {r[0] for r in self.store._read("SELECT record_id FROM skips WHERE reviewer = ?", (self.reviewer,))}
@@ -92,14 +106,21 @@ class ReviewerState:
     # -- undo steps ------------------------------------------------------------------------------
     def push_undo(self, kind: str, record_id: str, payload: object = None) -> None:
         with self.store._tx() as c:
-            c.execute("INSERT INTO undo_steps(reviewer, kind, record_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-                      (self.reviewer, kind, record_id, json.dumps(payload, ensure_ascii=False), time.time()))
-            c.execute("DELETE FROM undo_steps WHERE reviewer = ? AND id <= (SELECT id FROM undo_steps WHERE"
-                      " reviewer = ? ORDER BY id DESC LIMIT 1 OFFSET ?)", (self.reviewer, self.reviewer, UNDO_KEEP))
+            c.execute(
+                "INSERT INTO undo_steps(reviewer, kind, record_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                (self.reviewer, kind, record_id, json.dumps(payload, ensure_ascii=False), time.time()),
+            )
+            c.execute(
+                "DELETE FROM undo_steps WHERE reviewer = ? AND id <= (SELECT id FROM undo_steps WHERE"
+                " reviewer = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (self.reviewer, self.reviewer, UNDO_KEEP),
+            )
 
     def last_undo(self) -> UndoStep | None:
-        rows = self.store._read("SELECT id, kind, record_id, payload FROM undo_steps WHERE reviewer = ?"
-                                " ORDER BY id DESC LIMIT 1", (self.reviewer,))
+        rows = self.store._read(
+            "SELECT id, kind, record_id, payload FROM undo_steps WHERE reviewer = ? ORDER BY id DESC LIMIT 1",
+            (self.reviewer,),
+        )
         if not rows:
             return None
         r = rows[0]

@@ -41,13 +41,23 @@ class Change:
 
     def to_dict(self) -> dict:
         """What an undo step keeps in review.db (the Record itself is in ``edits``)."""
-        return {"action": self.action, "before": self.before.to_dict(), "after": self.after.to_dict(),
-                "label_id": self.label_id, "label_only": self.label_only}
+        return {
+            "action": self.action,
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "label_id": self.label_id,
+            "label_only": self.label_only,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Change":
-        return cls(data["action"], Item(**data["before"]), Item(**data["after"]), data.get("label_id"),
-                   label_only=bool(data.get("label_only")))
+        return cls(
+            data["action"],
+            Item(**data["before"]),
+            Item(**data["after"]),
+            data.get("label_id"),
+            label_only=bool(data.get("label_only")),
+        )
 
 
 class EditConflict(ConflictError):
@@ -88,56 +98,113 @@ class ReviewStore(ReviewReads):
                 self._audit(c, name, None, "join", None, "ok", None)
 
     @staticmethod
-    def _audit(c: sqlite3.Connection, reviewer: str | None, record_id: str | None, action: str,
-               base_version: int | None, outcome: str, detail: dict | None) -> None:
+    def _audit(
+        c: sqlite3.Connection,
+        reviewer: str | None,
+        record_id: str | None,
+        action: str,
+        base_version: int | None,
+        outcome: str,
+        detail: dict | None,
+    ) -> None:
         c.execute(
             "INSERT INTO audit(ts, reviewer, record_id, action, base_version, outcome, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), reviewer, record_id, action, base_version, outcome,
-             json.dumps(detail, ensure_ascii=False) if detail is not None else None),
+            (
+                time.time(),
+                reviewer,
+                record_id,
+                action,
+                base_version,
+                outcome,
+                json.dumps(detail, ensure_ascii=False) if detail is not None else None,
+            ),
         )
 
     def _load(self, c: sqlite3.Connection, record_id: str) -> Item:
         return self._row_item(record_id, c.execute("SELECT * FROM items WHERE record_id = ?", (record_id,)).fetchone())
 
     @staticmethod
-    def _put(c: sqlite3.Connection, before: Item, stage: str, status: str, current_json: str | None,
-             reason: str | None, reviewer: str) -> Item:
+    def _put(
+        c: sqlite3.Connection,
+        before: Item,
+        stage: str,
+        status: str,
+        current_json: str | None,
+        reason: str | None,
+        reviewer: str,
+    ) -> Item:
         after = Item(before.record_id, status, before.version + 1, current_json, reason, reviewer, time.time())
         c.execute(
             "INSERT INTO items(record_id, stage, status, version, current_json, reason, updated_by, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE SET stage = excluded.stage,"
             " status = excluded.status, version = excluded.version, current_json = excluded.current_json,"
             " reason = excluded.reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (after.record_id, stage, after.status, after.version, after.current_json, after.reason,
-             after.updated_by, after.updated_at),
+            (
+                after.record_id,
+                stage,
+                after.status,
+                after.version,
+                after.current_json,
+                after.reason,
+                after.updated_by,
+                after.updated_at,
+            ),
         )
         return after
 
-    def _refuse(self, c: sqlite3.Connection, current: Item, action: str, reviewer: str, base_version: int,
-                detail: dict, merge: Merge | None = None) -> ConflictError:
+    def _refuse(
+        self,
+        c: sqlite3.Connection,
+        current: Item,
+        action: str,
+        reviewer: str,
+        base_version: int,
+        detail: dict,
+        merge: Merge | None = None,
+    ) -> ConflictError:
         """Log a stale write (with everything it carried) and build the error that names who won."""
-        self._audit(c, reviewer, current.record_id, action, base_version, "conflict",
-                    {**detail, "current_version": current.version, "changed_by": current.updated_by})
+        self._audit(
+            c,
+            reviewer,
+            current.record_id,
+            action,
+            base_version,
+            "conflict",
+            {**detail, "current_version": current.version, "changed_by": current.updated_by},
+        )
         when = time.strftime("%H:%M:%S", time.localtime(current.updated_at)) if current.updated_at else "?"
         who = current.updated_by or "someone"
         if merge is not None:
             turns = ", ".join(str(t.turn + 1) for t in merge.conflicts)
             err: ConflictError = EditConflict(
                 f"{who} also changed turn {turns} at {when} (version {current.version}; you saw version"
-                f" {base_version})", field=f"record {current.record_id}", hint="choose a text for each turn, or merge them")
+                f" {base_version})",
+                field=f"record {current.record_id}",
+                hint="choose a text for each turn, or merge them",
+            )
             err.merge = merge
         else:
             err = ConflictError(
                 f"your {action} was not applied: {who} changed it at {when}"
                 f" (now {current.status}, version {current.version}; you saw version {base_version})",
-                field=f"record {current.record_id}", hint="it now shows their change; review it again",
+                field=f"record {current.record_id}",
+                hint="it now shows their change; review it again",
             )
         err.changed_by, err.current = current.updated_by, current
         return err
 
-    def decide(self, record_id: str, label: str, *, stage: str, reviewer: str, base_version: int,
-               reason: str | None = None, blind: bool = False) -> Change:
+    def decide(
+        self,
+        record_id: str,
+        label: str,
+        *,
+        stage: str,
+        reviewer: str,
+        base_version: int,
+        reason: str | None = None,
+        blind: bool = False,
+    ) -> Change:
         """Accept or reject. Accepting an edited record keeps its edit (status stays ``edited``).
 
         ``blind`` is for shared (double-review) records, where the reviewer did not see the others'
@@ -156,28 +223,52 @@ class ReviewStore(ReviewReads):
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (record_id, reviewer, label, reason, time.time(), before.version),
                 ).lastrowid
-                self._audit(c, reviewer, record_id, action, base_version, "label-only",
-                            {"label": label, "reason": reason, "status": before.status})
+                self._audit(
+                    c,
+                    reviewer,
+                    record_id,
+                    action,
+                    base_version,
+                    "label-only",
+                    {"label": label, "reason": reason, "status": before.status},
+                )
                 return Change(action, before, before, label_id, label_only=True)
             if before.version != base_version:
                 error = self._refuse(c, before, action, reviewer, base_version, {"label": label, "reason": reason})
             else:
                 status = "edited" if label == "accepted" and before.current_json else label
-                after = self._put(c, before, stage, status, before.current_json,
-                                  reason if label == "rejected" else None, reviewer)
+                after = self._put(
+                    c, before, stage, status, before.current_json, reason if label == "rejected" else None, reviewer
+                )
                 label_id = c.execute(
                     "INSERT INTO labels(record_id, reviewer, label, reason, created_at, version)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (record_id, reviewer, label, reason, after.updated_at, after.version),
                 ).lastrowid
-                self._audit(c, reviewer, record_id, action, base_version, "ok",
-                            {"label": label, "reason": reason, "from": before.status, "to": status})
+                self._audit(
+                    c,
+                    reviewer,
+                    record_id,
+                    action,
+                    base_version,
+                    "ok",
+                    {"label": label, "reason": reason, "from": before.status, "to": status},
+                )
         if error:
             raise error
         return Change(action, before, after, label_id)
 
-    def edit(self, original: Record, messages: list[dict], *, stage: str, reviewer: str, base_version: int,
-             seen: list[dict] | None = None, kind: str = "edit") -> Change:
+    def edit(
+        self,
+        original: Record,
+        messages: list[dict],
+        *,
+        stage: str,
+        reviewer: str,
+        base_version: int,
+        seen: list[dict] | None = None,
+        kind: str = "edit",
+    ) -> Change:
         """Save an edit as a new Record (``source.kind`` edit, parent = the version it was made from).
 
         ``seen`` is the text the reviewer's boxes started from (the version ``base_version``). When the
@@ -200,13 +291,23 @@ class ReviewStore(ReviewReads):
                 if merge is None or before.status == "rejected":
                     error = self._refuse(c, before, "edit", reviewer, base_version, {"messages": messages})
                 elif merge.conflicts:
-                    error = self._refuse(c, before, "edit", reviewer, base_version,
-                                         {"messages": messages, "turns": [t.turn for t in merge.conflicts]}, merge)
+                    error = self._refuse(
+                        c,
+                        before,
+                        "edit",
+                        reviewer,
+                        base_version,
+                        {"messages": messages, "turns": [t.turn for t in merge.conflicts]},
+                        merge,
+                    )
                 else:
                     messages, merged_over, turns, kind = merge.messages, before.version, merge.mine, "merge"
             if error is None and _plain(messages) == _plain(base.messages):
-                error = InputError("nothing changed", field="messages",
-                                   hint="edit a turn first" if merged_over is None else "the current text already has it")
+                error = InputError(
+                    "nothing changed",
+                    field="messages",
+                    hint="edit a turn first" if merged_over is None else "the current text already has it",
+                )
             if error is None:
                 after, new = self._save_text(c, original, before, base, messages, stage, reviewer, kind)
                 label_id = c.execute(
@@ -214,17 +315,40 @@ class ReviewStore(ReviewReads):
                     " VALUES (?, ?, 'edited', NULL, ?, ?)",
                     (original.id, reviewer, after.updated_at, after.version),
                 ).lastrowid
-                self._audit(c, reviewer, original.id, "edit", base_version, "ok" if merged_over is None else "merged",
-                            {"new_id": new.id, "parent_id": base.id, "from": before.status, "kind": kind,
-                             "turns": list(turns), "merged_over": merged_over})
+                self._audit(
+                    c,
+                    reviewer,
+                    original.id,
+                    "edit",
+                    base_version,
+                    "ok" if merged_over is None else "merged",
+                    {
+                        "new_id": new.id,
+                        "parent_id": base.id,
+                        "from": before.status,
+                        "kind": kind,
+                        "turns": list(turns),
+                        "merged_over": merged_over,
+                    },
+                )
         if error:
             raise error
         return Change("edit", before, after, label_id, new, merged_over=merged_over, turns=tuple(turns))
 
-    def _save_text(self, c: sqlite3.Connection, original: Record, before: Item, base: Record, messages: list[dict],
-                   stage: str, reviewer: str, kind: str) -> tuple[Item, Record]:
-        new = base.derive(messages=messages, source={**base.source, "kind": "edit", "parent_id": base.id},
-                          status="edited")
+    def _save_text(
+        self,
+        c: sqlite3.Connection,
+        original: Record,
+        before: Item,
+        base: Record,
+        messages: list[dict],
+        stage: str,
+        reviewer: str,
+        kind: str,
+    ) -> tuple[Item, Record]:
+        new = base.derive(
+            messages=messages, source={**base.source, "kind": "edit", "parent_id": base.id}, status="edited"
+        )
         after = self._put(c, before, stage, "edited", json.dumps(new.to_dict(), ensure_ascii=False), None, reviewer)
         c.execute(
             "INSERT INTO edits(record_id, version, new_id, record_json, reviewer, created_at, kind)"
@@ -233,7 +357,9 @@ class ReviewStore(ReviewReads):
         )
         return after, new
 
-    def restore(self, original: Record, version: TextVersion, *, stage: str, reviewer: str, base_version: int) -> Change:
+    def restore(
+        self, original: Record, version: TextVersion, *, stage: str, reviewer: str, base_version: int
+    ) -> Change:
         """Make an earlier text (any of :meth:`text_versions`) the current one, as a new version.
 
         Restoring the stage's original drops the edit: the record goes back to ``pending`` (it needs a
@@ -251,14 +377,29 @@ class ReviewStore(ReviewReads):
                 error = InputError("nothing changed", field="version", hint=f"{version.label} is the current text")
             elif _plain(messages) == _plain(original.messages):
                 status = "pending" if before.status == "edited" else before.status
-                after, new = self._put(c, before, stage, status, None, before.reason if status == "rejected" else None,
-                                       reviewer), None
+                after, new = (
+                    self._put(
+                        c, before, stage, status, None, before.reason if status == "rejected" else None, reviewer
+                    ),
+                    None,
+                )
             else:
                 after, new = self._save_text(c, original, before, base, messages, stage, reviewer, "restore")
             if error is None:
-                self._audit(c, reviewer, original.id, "restore", base_version, "ok",
-                            {"from": version.label, "kind": version.kind, "new_id": new.id if new else original.id,
-                             "status": after.status})
+                self._audit(
+                    c,
+                    reviewer,
+                    original.id,
+                    "restore",
+                    base_version,
+                    "ok",
+                    {
+                        "from": version.label,
+                        "kind": version.kind,
+                        "new_id": new.id if new else original.id,
+                        "status": after.status,
+                    },
+                )
         if error:
             raise error
         return Change("restore", before, after, None, new)
@@ -280,8 +421,15 @@ class ReviewStore(ReviewReads):
                 after = self._put(c, now, self._stage_of(c, rid), b.status, b.current_json, b.reason, reviewer)
                 if change.label_id is not None:
                     c.execute("UPDATE labels SET active = 0 WHERE id = ?", (change.label_id,))
-                self._audit(c, reviewer, rid, "undo", change.after.version, "ok",
-                            {"undid": change.action, "from": now.status, "to": b.status})
+                self._audit(
+                    c,
+                    reviewer,
+                    rid,
+                    "undo",
+                    change.after.version,
+                    "ok",
+                    {"undid": change.action, "from": now.status, "to": b.status},
+                )
         if error:
             raise error
         return Change("undo", now, after)
@@ -295,8 +443,13 @@ class ReviewStore(ReviewReads):
         if not tag:
             raise InputError("empty tag", field="tag")
         with self._tx() as c:
-            added = c.execute("INSERT OR IGNORE INTO tags(record_id, tag, reviewer, created_at) VALUES (?, ?, ?, ?)",
-                              (record_id, tag, reviewer, time.time())).rowcount > 0
+            added = (
+                c.execute(
+                    "INSERT OR IGNORE INTO tags(record_id, tag, reviewer, created_at) VALUES (?, ?, ?, ?)",
+                    (record_id, tag, reviewer, time.time()),
+                ).rowcount
+                > 0
+            )
             if added:
                 self._audit(c, reviewer, record_id, "tag", None, "ok", {"tag": tag})
         return added
@@ -312,8 +465,10 @@ class ReviewStore(ReviewReads):
         if not text.strip():
             raise InputError("empty note", field="note")
         with self._tx() as c:
-            note_id = c.execute("INSERT INTO notes(record_id, reviewer, text, created_at) VALUES (?, ?, ?, ?)",
-                                (record_id, reviewer, text.strip(), time.time())).lastrowid
+            note_id = c.execute(
+                "INSERT INTO notes(record_id, reviewer, text, created_at) VALUES (?, ?, ?, ?)",
+                (record_id, reviewer, text.strip(), time.time()),
+            ).lastrowid
             self._audit(c, reviewer, record_id, "note", None, "ok", {"note_id": note_id, "text": text.strip()})
         return int(note_id)  # type: ignore[arg-type]  # an INSERT always sets lastrowid
 
@@ -324,20 +479,24 @@ class ReviewStore(ReviewReads):
             if row is None:
                 return False
             c.execute("DELETE FROM notes WHERE id = ?", (note_id,))
-            self._audit(c, reviewer, row["record_id"], "delete-note", None, "ok",
-                        {"note_id": note_id, "text": row["text"]})
+            self._audit(
+                c, reviewer, row["record_id"], "delete-note", None, "ok", {"note_id": note_id, "text": row["text"]}
+            )
         return True
 
     def claim(self, record_id: str, reviewer: str, seconds: float) -> bool:
         """Hold a record on one reviewer's screen for a while; False if another reviewer holds it."""
         now = time.time()
         with self._tx() as c:
-            return c.execute(
-                "INSERT INTO claims(record_id, reviewer, expires_at) VALUES (?, ?, ?) ON CONFLICT(record_id) DO UPDATE"
-                " SET reviewer = excluded.reviewer, expires_at = excluded.expires_at"
-                " WHERE claims.reviewer = excluded.reviewer OR claims.expires_at <= ?",
-                (record_id, reviewer, now + seconds, now),
-            ).rowcount > 0
+            return (
+                c.execute(
+                    "INSERT INTO claims(record_id, reviewer, expires_at) VALUES (?, ?, ?) ON CONFLICT(record_id) DO UPDATE"
+                    " SET reviewer = excluded.reviewer, expires_at = excluded.expires_at"
+                    " WHERE claims.reviewer = excluded.reviewer OR claims.expires_at <= ?",
+                    (record_id, reviewer, now + seconds, now),
+                ).rowcount
+                > 0
+            )
 
     def release(self, record_id: str, reviewer: str) -> None:
         with self._tx() as c:

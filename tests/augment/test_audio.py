@@ -57,10 +57,14 @@ def test_snr_of_the_written_file(tmp_path):
     x = signal(3.0, seed=1)
     sf.write(tmp_path / "in.wav", x, SR, subtype="PCM_16")
     clean, _ = sf.read(tmp_path / "in.wav", dtype="float32")
-    record = Record(messages=[{"role": "user", "content": "suno"}, {"role": "assistant", "content": "ok"}],
-                    media={"audio": "in.wav"})
+    record = Record(
+        messages=[{"role": "user", "content": "suno"}, {"role": "assistant", "content": "ok"}],
+        media={"audio": "in.wav"},
+    )
     for lo, hi in ((3.0, 8.0), (15.0, 20.0)):
-        plan = build_plan(None, ["audio:background"], seed=2, op_params={"audio:background": {"min_snr_db": lo, "max_snr_db": hi}})
+        plan = build_plan(
+            None, ["audio:background"], seed=2, op_params={"audio:background": {"min_snr_db": lo, "max_snr_db": hi}}
+        )
         result = augment_records([record], plan, copies=3, media=MediaSettings(str(tmp_path), str(tmp_path / "out")))
         assert result.copies == 3
         for copy in result.records[1:]:
@@ -72,9 +76,11 @@ def test_snr_of_the_written_file(tmp_path):
 
 def test_phone_band_cuts_lows_and_highs():
     t = np.arange(SR) / SR
-    x = (0.2 * (np.sin(2 * np.pi * 80 * t) + np.sin(2 * np.pi * 1000 * t) + np.sin(2 * np.pi * 6000 * t))).astype(np.float32)
+    x = (0.2 * (np.sin(2 * np.pi * 80 * t) + np.sin(2 * np.pi * 1000 * t) + np.sin(2 * np.pi * 6000 * t))).astype(
+        np.float32
+    )
     y, _ = build_audio_op("phone").run(x, SR, random.Random(0))
-    spectrum = np.abs(np.fft.rfft(y[SR // 4:]))
+    spectrum = np.abs(np.fft.rfft(y[SR // 4 :]))
     freqs = np.fft.rfftfreq(len(y) - SR // 4, 1 / SR)
 
     def level(f):
@@ -108,11 +114,15 @@ def test_stretch_pitch_gain_clipping():
 
 def test_same_seed_same_file_another_seed_differs(tmp_path):
     sf.write(tmp_path / "in.wav", signal(), SR, subtype="PCM_16")
-    record = Record(messages=[{"role": "user", "content": "suno"}, {"role": "assistant", "content": "ok"}],
-                    media={"audio": "in.wav"})
+    record = Record(
+        messages=[{"role": "user", "content": "suno"}, {"role": "assistant", "content": "ok"}],
+        media={"audio": "in.wav"},
+    )
 
     def run(seed, out):
-        result = augment_records([record], build_plan("street-mic", seed=seed), 2, MediaSettings(str(tmp_path), str(tmp_path / out)))
+        result = augment_records(
+            [record], build_plan("street-mic", seed=seed), 2, MediaSettings(str(tmp_path), str(tmp_path / out))
+        )
         return [(tmp_path / c.media["audio"]).read_bytes() for c in result.records[1:]]
 
     assert run(1, "a") == run(1, "b")
@@ -123,12 +133,19 @@ def test_bad_audio_is_rejected_and_the_batch_goes_on(tmp_path):
     sf.write(tmp_path / "good.wav", signal(), SR, subtype="PCM_16")
     sf.write(tmp_path / "stereo.wav", np.stack([signal(), signal(seed=5)], 1), SR, subtype="PCM_16")
     sf.write(tmp_path / "empty.wav", np.zeros(0, dtype=np.float32), SR, subtype="PCM_16")
-    (tmp_path / "corrupt.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(random.Random(0).randrange(256) for _ in range(200)))
+    (tmp_path / "corrupt.wav").write_bytes(
+        b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(random.Random(0).randrange(256) for _ in range(200))
+    )
     (tmp_path / "text.wav").write_text("not audio at all")
     sf.write(tmp_path / "long.wav", np.zeros(SR * 5, dtype=np.float32), SR, subtype="PCM_16")
     names = ["good.wav", "missing.wav", "corrupt.wav", "text.wav", "empty.wav", "stereo.wav", "long.wav"]
-    records = [Record(messages=[{"role": "user", "content": f"audio {n}"}, {"role": "assistant", "content": "ok"}],
-                      media={"audio": n}) for n in names]
+    records = [
+        Record(
+            messages=[{"role": "user", "content": f"audio {n}"}, {"role": "assistant", "content": "ok"}],
+            media={"audio": n},
+        )
+        for n in names
+    ]
     before = {n: hashlib.sha1((tmp_path / n).read_bytes()).hexdigest() for n in names if (tmp_path / n).exists()}
     media = MediaSettings(str(tmp_path), str(tmp_path / "out"), audio_max_seconds=4.0)
     result = augment_records(records, build_plan("street-mic", seed=0), 1, media)
@@ -159,7 +176,7 @@ def test_noise_clips_are_shipped_small_and_reproducible(tmp_path):
         info = sf.info(path)
         assert info.samplerate == SAMPLE_RATE and info.channels == 1 and 2.0 <= info.duration <= 5.0, name
         data, _ = sf.read(path)
-        assert 0.03 < np.sqrt(np.mean(data ** 2)) < 0.3  # not silent, not clipped flat
+        assert 0.03 < np.sqrt(np.mean(data**2)) < 0.3  # not silent, not clipped flat
         total += path.stat().st_size
     assert total < 1_000_000
     regenerated = write_clips(tmp_path)

@@ -34,16 +34,19 @@ def picture(h: int = 240, w: int = 320, seed: int = 0) -> np.ndarray:
     img = np.stack([xx * 255 / w, yy * 255 / h, np.full((h, w), 128.0)], -1)
     for _ in range(6):
         y0, x0 = rng.integers(0, h - 40), rng.integers(0, w - 60)
-        img[y0:y0 + 30, x0:x0 + 50] = rng.integers(0, 255, 3)
+        img[y0 : y0 + 30, x0 : x0 + 50] = rng.integers(0, 255, 3)
     return img.astype(np.uint8)
 
 
-@pytest.mark.parametrize("op_name,key,levels", [
-    ("sensor", ("std", "iso"), [0.01, 0.04, 0.08, 0.15, 0.3]),
-    ("jpeg", ("quality",), [90, 60, 35, 15, 5]),
-    ("defocus", ("radius",), [1, 3, 5, 8]),
-    ("motion_blur", ("kernel",), [3, 7, 13, 21]),
-])
+@pytest.mark.parametrize(
+    "op_name,key,levels",
+    [
+        ("sensor", ("std", "iso"), [0.01, 0.04, 0.08, 0.15, 0.3]),
+        ("jpeg", ("quality",), [90, 60, 35, 15, 5]),
+        ("defocus", ("radius",), [1, 3, 5, 8]),
+        ("motion_blur", ("kernel",), [3, 7, 13, 21]),
+    ],
+)
 def test_psnr_falls_as_the_level_rises(op_name, key, levels):
     img = picture()
     for seed in range(3):
@@ -84,11 +87,17 @@ def test_bad_and_odd_images(tmp_path):
     (tmp_path / "truncated.jpg").write_bytes(good[: len(good) // 3])
     (tmp_path / "noise.jpg").write_bytes(bytes(random.Random(0).randrange(256) for _ in range(500)))
     names = ["good.jpg", "missing.png", "truncated.jpg", "noise.jpg", "gray.png", "rgba.png", "palette.gif"]
-    records = [Record(messages=[{"role": "user", "content": f"photo {n}"}, {"role": "assistant", "content": "ok"}],
-                      media={"image": n}) for n in names]
+    records = [
+        Record(
+            messages=[{"role": "user", "content": f"photo {n}"}, {"role": "assistant", "content": "ok"}],
+            media={"image": n},
+        )
+        for n in names
+    ]
     before = {n: hashlib.sha1((tmp_path / n).read_bytes()).hexdigest() for n in names if (tmp_path / n).exists()}
-    result = augment_records(records, build_plan("factory-camera", seed=0), 1,
-                             MediaSettings(str(tmp_path), str(tmp_path / "out")))
+    result = augment_records(
+        records, build_plan("factory-camera", seed=0), 1, MediaSettings(str(tmp_path), str(tmp_path / "out"))
+    )
     by_name = {r.media["image"]: r for r in result.records if r.source.get("kind") != "augment"}
     notes = {}
     for n in result.notes:
@@ -128,8 +137,13 @@ def huge_jpeg(tmp_path_factory):
 
 
 def _peak_rss_mb(code: str) -> float:
-    proc = subprocess.run([sys.executable, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                          capture_output=True, text=True, check=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return int(proc.stdout.split()[-1]) / 1024
 
 
@@ -142,9 +156,13 @@ def test_a_50_megapixel_image_is_downscaled_without_decoding_it_whole(huge_jpeg,
     base = _peak_rss_mb(setup)
     peak = _peak_rss_mb(setup + f"p = load_image({str(huge_jpeg)!r}, max_pixels=4_000_000)")
     assert peak - base < 100, (base, peak)  # the full image would be 150 MB of RGB
-    record = Record(messages=[{"role": "user", "content": "yeh kya hai"}, {"role": "assistant", "content": "ok"}],
-                    media={"image": huge_jpeg.name})
-    refuse = MediaSettings(str(huge_jpeg.parent), str(tmp_path / "out"), image_max_pixels=20_000_000, image_oversize="reject")
+    record = Record(
+        messages=[{"role": "user", "content": "yeh kya hai"}, {"role": "assistant", "content": "ok"}],
+        media={"image": huge_jpeg.name},
+    )
+    refuse = MediaSettings(
+        str(huge_jpeg.parent), str(tmp_path / "out"), image_max_pixels=20_000_000, image_oversize="reject"
+    )
     result = augment_records([record], build_plan("factory-camera", seed=0), 1, refuse)
     assert result.notes[0]["reason"] == "media:too_large:image" and result.copies == 0
     shrink = MediaSettings(str(huge_jpeg.parent), str(tmp_path / "out"), image_max_pixels=2_000_000)

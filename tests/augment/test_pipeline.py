@@ -8,12 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tadka.apps.cli import cli
-from tadka.augment.augment_config import (
-    ENTITY_MODES,
-    PRESET_NAMES,
-    AugmentConfig,
-    check_augment_config,
-)
+from tadka.augment.augment_config import ENTITY_MODES, PRESET_NAMES, AugmentConfig, check_augment_config
 from tadka.augment.pipeline import augment_records, noisy_eval, read_eval_records
 from tadka.augment.presets import PRESETS, build_plan, kind_of
 from tadka.augment.text.protect import ENTITY_MODES as PROTECT_MODES
@@ -27,13 +22,22 @@ EVAL = files("tadka.corpora").joinpath("eval", "hinglish_eval.jsonl")
 
 
 def seed_records(n: int) -> list[Record]:
-    tasks = [json.loads(line) for line in
-             files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    tasks = [
+        json.loads(line)
+        for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     out = []
     for i in range(n):
         t = tasks[i % len(tasks)]
-        out.append(Record(messages=[{"role": "user", "content": f"{t['hi_latn']['instruction']} (sawal {i})"},
-                                    {"role": "assistant", "content": t["hi_latn"]["response"]}]))
+        out.append(
+            Record(
+                messages=[
+                    {"role": "user", "content": f"{t['hi_latn']['instruction']} (sawal {i})"},
+                    {"role": "assistant", "content": t["hi_latn"]["response"]},
+                ]
+            )
+        )
     return out
 
 
@@ -67,8 +71,9 @@ def test_same_seed_same_bytes_whatever_the_workers():
     one = augment_records(records, plan, copies=2, workers=1)
     two = augment_records(records, plan, copies=2, workers=2)
     assert dump(one.records) == dump(two.records)
-    assert {k: (t.eligible, t.changed) for k, t in one.tallies.items()} == \
-           {k: (t.eligible, t.changed) for k, t in two.tallies.items()}
+    assert {k: (t.eligible, t.changed) for k, t in one.tallies.items()} == {
+        k: (t.eligible, t.changed) for k, t in two.tallies.items()
+    }
     shuffled = records[::-1]
     back = augment_records(shuffled, plan, copies=2, workers=2)
     assert sorted(dump(back.records).splitlines()) == sorted(dump(one.records).splitlines())  # order-free
@@ -144,8 +149,16 @@ def test_config_section_and_checks(tmp_path):
     assert isinstance(cfg, AugmentConfig) and cfg.copies == 3
     with pytest.raises(ConfigError, match="unknown key"):
         build_section("augment", {"copys": 3})
-    for bad in ({"preset": "x"}, {"rate": 2.0}, {"copies": 0}, {"workers": 0}, {"entities": "ner"},
-                {"image_format": "gif"}, {"image_oversize": "crop"}, {"preset": "", "ops": []}):
+    for bad in (
+        {"preset": "x"},
+        {"rate": 2.0},
+        {"copies": 0},
+        {"workers": 0},
+        {"entities": "ner"},
+        {"image_format": "gif"},
+        {"image_oversize": "crop"},
+        {"preset": "", "ops": []},
+    ):
         with pytest.raises(ConfigError):
             check_augment_config(build_section("augment", bad))
     assert {f.name for f in fields(AugmentConfig)} >= {"preset", "ops", "rate", "copies", "roles", "seed"}
@@ -200,10 +213,21 @@ def test_cli_stage_with_bad_media_reports_and_goes_on(tmp_path):
     t = np.arange(16000) / 16000
     rows = []
     for i in range(3):
-        sf.write(ws_dir / "media" / "in" / f"a{i}.wav", (0.2 * np.sin(2 * np.pi * (200 + 50 * i) * t)).astype("float32"),
-                 16000, subtype="PCM_16")
-        rows.append({"messages": [{"role": "user", "content": f"yeh awaaz suno {i}"},
-                                  {"role": "assistant", "content": "theek hai"}], "media": {"audio": f"media/in/a{i}.wav"}})
+        sf.write(
+            ws_dir / "media" / "in" / f"a{i}.wav",
+            (0.2 * np.sin(2 * np.pi * (200 + 50 * i) * t)).astype("float32"),
+            16000,
+            subtype="PCM_16",
+        )
+        rows.append(
+            {
+                "messages": [
+                    {"role": "user", "content": f"yeh awaaz suno {i}"},
+                    {"role": "assistant", "content": "theek hai"},
+                ],
+                "media": {"audio": f"media/in/a{i}.wav"},
+            }
+        )
     (ws_dir / "chats.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert runner.invoke(cli, ["import", "-w", str(ws_dir), str(ws_dir / "chats.jsonl")]).exit_code == 0
     (ws_dir / "media" / "in" / "a1.wav").unlink()

@@ -20,16 +20,30 @@ from tadka.errors import ConfigError
 from tadka.lang import tokenize
 from tadka.records import Record
 
-TEXT = ("Bhai please mujhe batao ki PM-KISAN ki kisht kab aayegi? Kal Ramesh ne bola https://pmkisan.gov.in/status?id=42 "
-        "pe dekho, ya help@irctc.co.in pe mail karo. ₹1,500 aur 5 kg, 10:30 baje. Run `pip install tadka` then\n"
-        "```python\nprint('nahi bhai')\n```\nPhonePe se pay karo 🙏 main to ghar ja raha hoon, um, ho gaya. मुझे नहीं पता, बिल 450 रुपये का है")
-PROTECTED = ["PM-KISAN", "Ramesh", "https://pmkisan.gov.in/status?id=42", "help@irctc.co.in", "₹1,500", "5 kg", "10:30",
-             "`pip install tadka`", "```python\nprint('nahi bhai')\n```", "PhonePe"]
+TEXT = (
+    "Bhai please mujhe batao ki PM-KISAN ki kisht kab aayegi? Kal Ramesh ne bola https://pmkisan.gov.in/status?id=42 "
+    "pe dekho, ya help@irctc.co.in pe mail karo. ₹1,500 aur 5 kg, 10:30 baje. Run `pip install tadka` then\n"
+    "```python\nprint('nahi bhai')\n```\nPhonePe se pay karo 🙏 main to ghar ja raha hoon, um, ho gaya. मुझे नहीं पता, बिल 450 रुपये का है"
+)
+PROTECTED = [
+    "PM-KISAN",
+    "Ramesh",
+    "https://pmkisan.gov.in/status?id=42",
+    "help@irctc.co.in",
+    "₹1,500",
+    "5 kg",
+    "10:30",
+    "`pip install tadka`",
+    "```python\nprint('nahi bhai')\n```",
+    "PhonePe",
+]
 
 
 def corpus_texts():
     out = []
-    for line in files("tadka.corpora").joinpath("samples", "hinglish_chat.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (
+        files("tadka.corpora").joinpath("samples", "hinglish_chat.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
         out += [m["content"] for m in json.loads(line)["messages"]]
     for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()[:200]:
         task = json.loads(line)
@@ -52,10 +66,34 @@ def test_segment_rebuilds_and_finds_protected_spans():
 
 
 EDGE_CASES = [
-    "Rs. 500 do", "rs 500", "5 kg aur 2.5 GB", "don't stop", "hai... kya?!", "www.x.in pe", "a.b@c.in",
-    "#tag @me", "ok :) <3", "10:30 baje", "2nd floor 4G", "phone-wala tension-free", "x_y", "हिंदी में बात",
-    "🙏🏽 thanks", "end.", "irctc.co.in", "e-mail karo", "word-", "--", "ma'am", "A.B.C", "U.P.", "dekho;ok",
-    "(bracket) [sq] {c}", "\"quoted\"", "tab\tsep\nnew line", "",
+    "Rs. 500 do",
+    "rs 500",
+    "5 kg aur 2.5 GB",
+    "don't stop",
+    "hai... kya?!",
+    "www.x.in pe",
+    "a.b@c.in",
+    "#tag @me",
+    "ok :) <3",
+    "10:30 baje",
+    "2nd floor 4G",
+    "phone-wala tension-free",
+    "x_y",
+    "हिंदी में बात",
+    "🙏🏽 thanks",
+    "end.",
+    "irctc.co.in",
+    "e-mail karo",
+    "word-",
+    "--",
+    "ma'am",
+    "A.B.C",
+    "U.P.",
+    "dekho;ok",
+    "(bracket) [sq] {c}",
+    '"quoted"',
+    "tab\tsep\nnew line",
+    "",
 ]
 
 
@@ -83,8 +121,13 @@ def test_every_op_leaves_protected_spans_and_other_roles(name):
     check = out.translate(TO_ASCII) if name == "digits" else out
     for item in PROTECTED:
         assert item in check, (name, item, out)
-    record = Record(messages=[{"role": "system", "content": TEXT}, {"role": "user", "content": TEXT},
-                              {"role": "assistant", "content": TEXT}])
+    record = Record(
+        messages=[
+            {"role": "system", "content": TEXT},
+            {"role": "user", "content": TEXT},
+            {"role": "assistant", "content": TEXT},
+        ]
+    )
     noised = op(record)
     assert noised.messages[0]["content"] == TEXT and noised.messages[2]["content"] == TEXT
     assert noised.messages[1]["content"] != TEXT
@@ -102,7 +145,9 @@ def test_op_is_deterministic_and_seeded():
 
 
 def test_unchanged_record_is_returned_as_is():
-    record = Record(messages=[{"role": "user", "content": "https://x.in help@x.in 🙂"}, {"role": "assistant", "content": "ok"}])
+    record = Record(
+        messages=[{"role": "user", "content": "https://x.in help@x.in 🙂"}, {"role": "assistant", "content": "ok"}]
+    )
     for name in text_ops.names():
         assert build_op(name, 1.0)(record) is record, name
 
@@ -113,7 +158,9 @@ def test_word_level_changes():
     out = build_op("sms", 1.0).noise_text("Please", random.Random(0))
     assert out in ("Pls", "Plz", "Plzz")
     assert build_op("lowercase", 1.0).noise_text("Bhai kya hua? Haan UPI", rng) == "bhai kya hua? haan UPI"
-    assert build_op("nopunct", 1.0).noise_text("Haan, theek hai. Kal milte hain!", rng) == "Haan theek hai Kal milte hain"
+    assert (
+        build_op("nopunct", 1.0).noise_text("Haan, theek hai. Kal milte hain!", rng) == "Haan theek hai Kal milte hain"
+    )
     assert build_op("nopunct", 1.0).noise_text("hai.Main", rng) == "hai Main"
     for word in ("bahut", "message", "samajh"):
         out = build_op("vowels", 1.0).noise_text(word, random.Random(5))
@@ -125,10 +172,19 @@ def test_word_level_changes():
     assert build_op("digits", 1.0).noise_text("₹500 at 10:30", rng) == "₹500 at 10:30"  # Roman text keeps ASCII
     assert build_op("digits", 1.0).noise_text("बिल ₹500 का, 10:30 बजे", rng) == "बिल ₹५०० का, १०:३० बजे"
     assert build_op("digits", 1.0).noise_text("₹५००", rng) == "₹500"
-    assert build_op("variants", 1.0).noise_text("nahi", random.Random(1)) in ("nahin", "nhi", "nai", "nahee", "nhin", "nahii")
+    assert build_op("variants", 1.0).noise_text("nahi", random.Random(1)) in (
+        "nahin",
+        "nhi",
+        "nai",
+        "nahee",
+        "nhin",
+        "nahii",
+    )
     # English "me" in an English sentence is not a spelling of "mein"
-    assert build_op("variants", 1.0).noise_text("please call me today about the office", rng) == \
-        "please call me today about the office"
+    assert (
+        build_op("variants", 1.0).noise_text("please call me today about the office", rng)
+        == "please call me today about the office"
+    )
 
 
 def test_typo_edits_are_one_slip_on_the_layout():

@@ -42,22 +42,35 @@ def _protected(i: int, rng: random.Random) -> list[str]:
 
 @pytest.fixture(scope="module")
 def records():
-    tasks = [json.loads(line) for line in
-             files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    tasks = [
+        json.loads(line)
+        for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     rng = random.Random(2026)
     out = []
     for i in range(N):
         task = tasks[i % len(tasks)]
         ent, url, email, money, time, code = _protected(i, rng)
         filler = rng.choice(["um,", "uh", "hmm,", "umm"])
-        user = (f"{filler} {task['hi_latn']['instruction']} Kal maine {ent} wale se baat ki, unhone bola link {url} "
-                f"pe dekho ya {email} pe mail karo. Bill {money} aaya tha, {time} baje tak please bata do, thank you! "
-                f"Mujhe kuch samajh nahi aaya, ho gaya to message kar do. मुझे नहीं पता क्या करना है। "
-                f"बिल {rng.randint(100, 999)} रुपये का था, {rng.randint(2, 9)} दिन हो गए। {code}")
-        out.append((Record(messages=[{"role": "system", "content": "Tum ek madadgar assistant ho."},
-                                     {"role": "user", "content": user},
-                                     {"role": "assistant", "content": task["hi_latn"]["response"]}]),
-                    [ent, url, email, money, time, code]))
+        user = (
+            f"{filler} {task['hi_latn']['instruction']} Kal maine {ent} wale se baat ki, unhone bola link {url} "
+            f"pe dekho ya {email} pe mail karo. Bill {money} aaya tha, {time} baje tak please bata do, thank you! "
+            f"Mujhe kuch samajh nahi aaya, ho gaya to message kar do. मुझे नहीं पता क्या करना है। "
+            f"बिल {rng.randint(100, 999)} रुपये का था, {rng.randint(2, 9)} दिन हो गए। {code}"
+        )
+        out.append(
+            (
+                Record(
+                    messages=[
+                        {"role": "system", "content": "Tum ek madadgar assistant ho."},
+                        {"role": "user", "content": user},
+                        {"role": "assistant", "content": task["hi_latn"]["response"]},
+                    ]
+                ),
+                [ent, url, email, money, time, code],
+            )
+        )
     return out
 
 
@@ -87,12 +100,13 @@ def _unit_changed(spans, changed, start, end) -> bool:
 
 def _changed_sites(word: str, new: str, found) -> int | None:
     """How many of ``word``'s OCR sites ``new`` misreads (None when it does not parse)."""
+
     def walk(k, wpos, npos):
         if k == len(found):
             return 0 if word[wpos:] == new[npos:] else None
         pos, seq, options = found[k]
         gap = word[wpos:pos]
-        if new[npos:npos + len(gap)] != gap:
+        if new[npos : npos + len(gap)] != gap:
             return None
         npos += len(gap)
         for cand, cost in [(seq, 0)] + [(o, 1) for o in options]:
@@ -111,11 +125,15 @@ def measure(op, orig: str, new: str) -> Tally:
     pieces = segment(orig, op.entities)
     if isinstance(op, EmojiInsert):
         t.eligible = sum(p.kind in ("word", "entity") for p in pieces)
-        t.changed = sum(token_kind(x) == "emoji" for x in tokenize(new)) - sum(token_kind(x) == "emoji" for x in tokenize(orig))
+        t.changed = sum(token_kind(x) == "emoji" for x in tokenize(new)) - sum(
+            token_kind(x) == "emoji" for x in tokenize(orig)
+        )
         return t
     if isinstance(op, DropPunctuation):
+
         def marks(tokens):
             return sum(1 for x in tokens if token_kind(x) == "punct" and all(ch in op.params["marks"] for ch in x))
+
         t.eligible = sum(1 for p in pieces if p.kind == "punct" and all(ch in op.params["marks"] for ch in p.text))
         t.changed = t.eligible - marks([p.text for p in segment(new) if p.kind == "punct"])
         return t
@@ -142,7 +160,10 @@ def measure(op, orig: str, new: str) -> Tally:
     majority = sum(is_devanagari(p.text) for p in words) * 2 > len(words) if words else False
     for i, (start, end, p) in enumerate(_spans(pieces)):
         if isinstance(op, DigitScript):  # ASCII → Devanagari only among Devanagari words (the op's rule)
-            ok = p.kind == "number" and op.convert(p.text, devanagari_context(pieces, i, majority)) not in (None, p.text)
+            ok = p.kind == "number" and op.convert(p.text, devanagari_context(pieces, i, majority)) not in (
+                None,
+                p.text,
+            )
         else:
             assert isinstance(op, WordOp)
             ok = p.kind == "word" and op.eligible(p)

@@ -31,17 +31,29 @@ def result(trained):
     from tadka.compress.config import resolve
     from tadka.compress.pipeline import compress
 
-    cfg = resolve(trained.ws.config["compress"], {
-        "formats": FORMATS, "threads": [2], "ppl_chats": 8, "agreement_prompts": 50, "flip_prompts": 4,
-        "flip_tokens": 8, "decode_tokens": 8, "repeats": 1})
+    cfg = resolve(
+        trained.ws.config["compress"],
+        {
+            "formats": FORMATS,
+            "threads": [2],
+            "ppl_chats": 8,
+            "agreement_prompts": 50,
+            "flip_prompts": 4,
+            "flip_tokens": 8,
+            "decode_tokens": 8,
+            "repeats": 1,
+        },
+    )
     return compress(trained.ws, cfg, trained.result.name, name="acc-export", echo=lambda line: None)
 
 
 def test_every_format_builds_loads_and_agrees_with_fp32(result):
     variants = {v["name"]: v for v in result.report["variants"]}
     print("\n" + result.table)
-    print("first-token agreement with fp32 on 50 prompts: " + ", ".join(
-        f"{n} {variants[n].get('agreement')}" for n in FORMATS))
+    print(
+        "first-token agreement with fp32 on 50 prompts: "
+        + ", ".join(f"{n} {variants[n].get('agreement')}" for n in FORMATS)
+    )
     for name in FORMATS:
         v = variants[name]
         assert "error" not in v, f"{name}: {v.get('error')}"

@@ -16,14 +16,17 @@ def test_section_is_registered_and_rendered():
     assert "budget_ms:" in render_template()
 
 
-@pytest.mark.parametrize("flags, field", [
-    ({"threads": [0]}, "compress.threads"),
-    ({"select_threads": 3, "threads": [1, 2]}, "compress.select_threads"),
-    ({"prune": 0.95}, "compress.prune"),
-    ({"prune": 0.3, "prune_kinds": ["neurons"]}, "compress.prune_kinds"),
-    ({"budget_ms": -1}, "compress.budget_ms"),
-    ({"latency": "wall"}, "compress.latency"),
-])
+@pytest.mark.parametrize(
+    "flags, field",
+    [
+        ({"threads": [0]}, "compress.threads"),
+        ({"select_threads": 3, "threads": [1, 2]}, "compress.select_threads"),
+        ({"prune": 0.95}, "compress.prune"),
+        ({"prune": 0.3, "prune_kinds": ["neurons"]}, "compress.prune_kinds"),
+        ({"budget_ms": -1}, "compress.budget_ms"),
+        ({"latency": "wall"}, "compress.latency"),
+    ],
+)
 def test_bad_values_are_one_line_config_errors(flags, field):
     with pytest.raises(ConfigError) as e:
         resolve(CompressConfig(), flags)
@@ -52,8 +55,10 @@ def test_unknown_format_is_one_line_with_a_suggestion():
 
 
 def test_package_imports_without_the_heavy_runtimes():
-    code = ("import sys, tadka.compress, tadka.apps.commands.compress; "
-            "print(sorted(m for m in ('torch', 'onnxruntime', 'llama_cpp', 'transformers', 'onnx') if m in sys.modules))")
+    code = (
+        "import sys, tadka.compress, tadka.apps.commands.compress; "
+        "print(sorted(m for m in ('torch', 'onnxruntime', 'llama_cpp', 'transformers', 'onnx') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300).stdout
     assert out.strip() == "[]"
 
@@ -67,5 +72,18 @@ def test_hil_bench_depends_on_nothing_from_tadka():
     tree = ast.parse(Path(hb.__file__).read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "argparse", "json", "os", "platform", "statistics", "sys", "time", "pathlib",
-                        "numpy", "resource", "llama_cpp", "onnxruntime"}
+    assert imported <= {
+        "__future__",
+        "argparse",
+        "json",
+        "os",
+        "platform",
+        "statistics",
+        "sys",
+        "time",
+        "pathlib",
+        "numpy",
+        "resource",
+        "llama_cpp",
+        "onnxruntime",
+    }

@@ -38,8 +38,9 @@ def report(trained):
     if "\neval:" in text:
         text = text.split("\neval:")[0] + "\n"
     ws.config_path.write_text(text + EVAL_YAML, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["eval", "-w", str(ws.root), "--run", trained.result.name,
-                                 "--variants", ",".join(VARIANTS)])
+    r = CliRunner().invoke(
+        cli, ["eval", "-w", str(ws.root), "--run", trained.result.name, "--variants", ",".join(VARIANTS)]
+    )
     assert r.exit_code == 0, r.output
     return json.loads((trained.result.path / "eval" / "eval.json").read_text())
 
@@ -59,8 +60,17 @@ def test_every_variant_answers_every_prompt_through_its_runtime(report):
         v = rows[name]
         assert "error" not in v, f"{name}: {v.get('error')}"
         assert v["greedy"]["answers"] == 6 and v["noisy"]["answers"] == 6
-        for key in ("fidelity", "script_consistency", "cmi_in_band", "cmi_distance", "m_index", "repeat", "hit_limit",
-                    "short", "chrf"):
+        for key in (
+            "fidelity",
+            "script_consistency",
+            "cmi_in_band",
+            "cmi_distance",
+            "m_index",
+            "repeat",
+            "hit_limit",
+            "short",
+            "chrf",
+        ):
             assert v["greedy"][key] is not None, (name, key)
         assert v["ref_ppl"] > 1 and v["robustness"]["changed"] is not None
     assert "llama.cpp" in rows["gguf:q4_k_m"]["runtime"] and "onnxruntime" in rows["onnx:int8"]["runtime"]
@@ -70,12 +80,17 @@ def test_quantisation_finding(report):
     rows = {v["name"]: v for v in report["variants"]}
     merged, q4 = rows["merged"], rows["gguf:q4_k_m"]
     same = sum(q4["answers"][p]["greedy"] == merged["answers"][p]["greedy"] for p in merged["answers"])
-    print(f"\nq4_k_m vs fp32: fidelity {_fid(q4):.2f} vs {_fid(merged):.2f} ({_fid(q4) - _fid(merged):+.2f}), "
-          f"chrF {q4['greedy']['chrf']:.1f} vs {merged['greedy']['chrf']:.1f}, reference perplexity "
-          f"{q4['ref_ppl']:.1f} vs {merged['ref_ppl']:.1f}, {same} of 6 greedy answers identical")
+    print(
+        f"\nq4_k_m vs fp32: fidelity {_fid(q4):.2f} vs {_fid(merged):.2f} ({_fid(q4) - _fid(merged):+.2f}), "
+        f"chrF {q4['greedy']['chrf']:.1f} vs {merged['greedy']['chrf']:.1f}, reference perplexity "
+        f"{q4['ref_ppl']:.1f} vs {merged['ref_ppl']:.1f}, {same} of 6 greedy answers identical"
+    )
     # 4-bit weights cost some perplexity; int8 ONNX stays closer to fp32 than 4-bit GGUF does
     assert q4["ref_ppl"] >= merged["ref_ppl"] * 0.98
-    assert abs(rows["onnx:int8"]["ref_ppl"] - merged["ref_ppl"]) <= abs(q4["ref_ppl"] - merged["ref_ppl"]) + 0.05 * merged["ref_ppl"]
+    assert (
+        abs(rows["onnx:int8"]["ref_ppl"] - merged["ref_ppl"])
+        <= abs(q4["ref_ppl"] - merged["ref_ppl"]) + 0.05 * merged["ref_ppl"]
+    )
 
 
 def test_run_card_and_app_files_carry_the_eval(report, trained):

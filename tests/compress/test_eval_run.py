@@ -15,8 +15,10 @@ pytest.importorskip("trl", reason="needs the 'train' extra (trl)")
 pytest.importorskip("sacrebleu", reason="needs the 'train' or 'compress' extra (sacrebleu)")
 
 EVAL_YAML = "eval:\n  max_prompts: 4\n  max_new_tokens: 8\n  samples: 4\n"
-FAST_COMPRESS = ("compress:\n  ppl_chats: 2\n  agreement_prompts: 2\n  flip_prompts: 1\n  flip_tokens: 2\n"
-                 "  decode_tokens: 2\n  repeats: 1\n")
+FAST_COMPRESS = (
+    "compress:\n  ppl_chats: 2\n  agreement_prompts: 2\n  flip_prompts: 1\n  flip_tokens: 2\n"
+    "  decode_tokens: 2\n  repeats: 1\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +37,20 @@ def ws(tiny_model, tmp_path_factory):
     export(ws, ExportConfig(format="jsonl", eval_fraction=0.12), name="v1")
     text = ws.config_path.read_text(encoding="utf-8")
     ws.config_path.write_text(text.split("\ncompress:")[0] + "\n" + FAST_COMPRESS + EVAL_YAML, encoding="utf-8")
-    cfg = resolve(Workspace(ws.root).config["train"], {
-        "dataset": "v1", "base": str(tiny_model), "max_length": 128, "max_steps": 3, "batch_size": 4,
-        "eval_at_start": False, "save_every": 100, "learning_rate": 1e-3, "merge": True})
+    cfg = resolve(
+        Workspace(ws.root).config["train"],
+        {
+            "dataset": "v1",
+            "base": str(tiny_model),
+            "max_length": 128,
+            "max_steps": 3,
+            "batch_size": 4,
+            "eval_at_start": False,
+            "save_every": 100,
+            "learning_rate": 1e-3,
+            "merge": True,
+        },
+    )
     train(ws, cfg, name="lora", echo=lambda line: None)
     return ws
 
@@ -73,7 +86,10 @@ def test_every_variant_answers_and_is_scored(evaluated, ws):
         assert len(v["answers"]) == 4
     # the adapter applied at run time answers as the merged model does (same weights, fp32)
     rows = {v["name"]: v for v in report["variants"]}
-    same = sum(rows["adapter"]["answers"][p]["greedy"] == rows["merged"]["answers"][p]["greedy"] for p in rows["merged"]["answers"])
+    same = sum(
+        rows["adapter"]["answers"][p]["greedy"] == rows["merged"]["answers"][p]["greedy"]
+        for p in rows["merged"]["answers"]
+    )
     assert same >= 3
     assert rows["adapter"]["ref_ppl"] == pytest.approx(rows["merged"]["ref_ppl"], rel=1e-3)
     print("\n" + report["table"])
@@ -85,7 +101,9 @@ def test_report_files_and_run_card(evaluated, ws):
     for name in ("fidelity.png", "codemix.png", "degeneration.png", "overlap.png"):
         assert (folder / name).read_bytes()[:4] == b"\x89PNG"
     page = (folder / "samples.html").read_text()
-    assert page.count("<table>") == 4 and all(f"<th>{n}</th>" in page for n in ("base", "adapter", "merged", "torch:int8"))
+    assert page.count("<table>") == 4 and all(
+        f"<th>{n}</th>" in page for n in ("base", "adapter", "merged", "torch:int8")
+    )
     assert "fidelity" in (folder / "table.txt").read_text()
     card = json.loads((ws.runs_dir / "lora" / "run_card.json").read_text())
     assert set(card["eval"]["variants"]) == {"base", "adapter", "merged", "torch:int8"}
@@ -135,8 +153,20 @@ def test_unknown_variant_is_one_line(ws):
 
 
 def test_compress_picks_by_the_stated_rule_and_names_the_runner_up(evaluated, ws):
-    r = tadka(ws, "compress", "--run", "lora", "--formats", "torch:fp32,torch:int8", "--threads", "1",
-              "--select-by", "chrf", "--name", "lora-chrf")
+    r = tadka(
+        ws,
+        "compress",
+        "--run",
+        "lora",
+        "--formats",
+        "torch:fp32,torch:int8",
+        "--threads",
+        "1",
+        "--select-by",
+        "chrf",
+        "--name",
+        "lora-chrf",
+    )
     assert r.exit_code == 0, r.output
     rule = [line for line in r.output.splitlines() if line.startswith("rule: ")]
     assert rule == [rule[0]] and rule[0].startswith("rule: best chrF among the variants; runner-up: torch:")
@@ -153,10 +183,24 @@ def test_compress_refuses_in_one_line_when_no_variant_meets_budget_and_floor(eva
     best = max(v["eval"]["fidelity"] for v in bench["variants"])
     assert best < 1  # one prompt is Devanagari, and this tokenizer has never seen Devanagari text
     floor = f"{best + 0.01:.2f}"
-    r = tadka(ws, "compress", "--run", "lora", "--formats", "torch:fp32,torch:int8", "--threads", "1",
-              "--budget-ms", "100", "--min-fidelity", floor)
+    r = tadka(
+        ws,
+        "compress",
+        "--run",
+        "lora",
+        "--formats",
+        "torch:fp32,torch:int8",
+        "--threads",
+        "1",
+        "--budget-ms",
+        "100",
+        "--min-fidelity",
+        floor,
+    )
     assert r.exit_code == 2
     line = r.output.strip().splitlines()[-1]
-    assert line.startswith(f"error: --min-fidelity: no variant meets both 100 ms per token at 1 thread(s) and "
-                           f"Hinglish fidelity >= {float(floor):g}: within the budget torch:")
+    assert line.startswith(
+        f"error: --min-fidelity: no variant meets both 100 ms per token at 1 thread(s) and "
+        f"Hinglish fidelity >= {float(floor):g}: within the budget torch:"
+    )
     assert "the most faithful is " in line and "\n" not in line

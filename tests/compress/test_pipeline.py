@@ -21,8 +21,10 @@ def ws(tiny_model, tmp_path_factory):
     ws = Workspace.init(tmp_path_factory.mktemp("cws") / "ws")
     shutil.copytree(tiny_model, ws.runs_dir / "tiny" / "merged")
     text = ws.config_path.read_text(encoding="utf-8")
-    fast = ("compress:\n  ppl_chats: 4\n  agreement_prompts: 6\n  flip_prompts: 2\n  flip_tokens: 4\n"
-            "  decode_tokens: 4\n  repeats: 1\n")
+    fast = (
+        "compress:\n  ppl_chats: 4\n  agreement_prompts: 6\n  flip_prompts: 2\n  flip_tokens: 4\n"
+        "  decode_tokens: 4\n  repeats: 1\n"
+    )
     ws.config_path.write_text(text.split("\ncompress:")[0] + "\n" + fast, encoding="utf-8")
     return ws
 
@@ -75,13 +77,18 @@ def test_hil_bench_runs_on_its_own_from_the_export(ws, tmp_path):
     assert manifest["variant"] == "onnx:int8" and manifest["model"].endswith(".onnx")  # the only format asked for
     device = tmp_path / "device"
     shutil.copytree(folder, device)
-    code = ("import runpy, sys; sys.modules['tadka'] = None; sys.argv = ['hil_bench.py', '--model', %r, "
-            "'--threads', '1', '--out', 'out.json', '--no-spin']; runpy.run_path('hil_bench.py', run_name='__main__')"
-            % manifest["model"])
-    subprocess.run([sys.executable, "-I", "-c", code], cwd=device, check=True, capture_output=True, text=True,
-                   timeout=300)
+    code = (
+        "import runpy, sys; sys.modules['tadka'] = None; sys.argv = ['hil_bench.py', '--model', %r, "
+        "'--threads', '1', '--out', 'out.json', '--no-spin']; runpy.run_path('hil_bench.py', run_name='__main__')"
+        % manifest["model"]
+    )
+    subprocess.run(
+        [sys.executable, "-I", "-c", code], cwd=device, check=True, capture_output=True, text=True, timeout=300
+    )
     mine = json.loads((device / "out.json").read_text())
-    theirs = next(v for v in json.loads((folder / "bench.json").read_text())["variants"] if v["name"] == manifest["variant"])
+    theirs = next(
+        v for v in json.loads((folder / "bench.json").read_text())["variants"] if v["name"] == manifest["variant"]
+    )
     assert mine["first_tokens"] == theirs["first_tokens"] and mine["ppl"] == pytest.approx(theirs["ppl"], rel=1e-4)
     assert mine["file_bytes"] == theirs["file_bytes"]
 
@@ -98,8 +105,10 @@ def test_run_without_adapter_is_one_line(ws):
     (ws.runs_dir / "half" / "checkpoints").mkdir(parents=True)
     r = cli(ws, "--run", "half", "--formats", "onnx:int8")
     assert r.exit_code == 2
-    assert r.output.strip() == (f"error: {ws.runs_dir / 'half'}: --run: run has no adapter (no adapter/adapter_config.json)"
-                                " (the run did not finish; resume it with `tadka train --name half`, or pick a finished run)")
+    assert r.output.strip() == (
+        f"error: {ws.runs_dir / 'half'}: --run: run has no adapter (no adapter/adapter_config.json)"
+        " (the run did not finish; resume it with `tadka train --name half`, or pick a finished run)"
+    )
 
 
 def test_corrupt_safetensors_is_one_line(ws, tiny_model):

@@ -7,20 +7,47 @@ from tadka.compress.select import BudgetError, choose
 
 
 def row(name, ppl, ms, ttft, size=100, threads=(1, 4), **extra):
-    rows = [{"threads": t, "ttft_ms": ttft * (2 if t == 1 else 1), "decode_tok_s": 1000 / (ms * (2 if t == 1 else 1)),
-             "ms_per_token": ms * (2 if t == 1 else 1)} for t in threads]
-    return {"name": name, "format": name.split("+")[0], "source": "merged", "size_bytes": size * 2**20, "ppl": ppl,
-            "rows": rows, "peak_rss_mb": 300.0, "kv_bytes_per_token": 23040.0, "flip_rate": 0.2, "agreement": 0.9,
-            "requested": True, **extra}
+    rows = [
+        {
+            "threads": t,
+            "ttft_ms": ttft * (2 if t == 1 else 1),
+            "decode_tok_s": 1000 / (ms * (2 if t == 1 else 1)),
+            "ms_per_token": ms * (2 if t == 1 else 1),
+        }
+        for t in threads
+    ]
+    return {
+        "name": name,
+        "format": name.split("+")[0],
+        "source": "merged",
+        "size_bytes": size * 2**20,
+        "ppl": ppl,
+        "rows": rows,
+        "peak_rss_mb": 300.0,
+        "kv_bytes_per_token": 23040.0,
+        "flip_rate": 0.2,
+        "agreement": 0.9,
+        "requested": True,
+        **extra,
+    }
 
 
-REPORT = {"variants": [
-    row("torch:fp32", 10.0, 60.0, 900.0, 513, requested=False),
-    row("gguf:f16", 10.1, 14.0, 300.0, 258),
-    row("gguf:q8_0", 10.3, 9.0, 200.0, 138),
-    row("gguf:q4_k_m", 11.5, 8.0, 150.0, 83),
-    {"name": "onnx:int8", "format": "onnx:int8", "source": "merged", "size_bytes": 1, "error": "boom", "requested": True},
-]}
+REPORT = {
+    "variants": [
+        row("torch:fp32", 10.0, 60.0, 900.0, 513, requested=False),
+        row("gguf:f16", 10.1, 14.0, 300.0, 258),
+        row("gguf:q8_0", 10.3, 9.0, 200.0, 138),
+        row("gguf:q4_k_m", 11.5, 8.0, 150.0, 83),
+        {
+            "name": "onnx:int8",
+            "format": "onnx:int8",
+            "source": "merged",
+            "size_bytes": 1,
+            "error": "boom",
+            "requested": True,
+        },
+    ]
+}
 
 
 def test_lowest_perplexity_within_budget():

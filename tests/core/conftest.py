@@ -28,13 +28,25 @@ def ws(tmp_path) -> Workspace:
 
 
 CHATS = [
-    {"messages": [{"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
-                  {"role": "assistant", "content": "Aaj Azadpur mandi mein tomato 20 rupaye kilo chal raha hai."}]},
-    {"messages": [{"role": "system", "content": "Tum ek helpful assistant ho."},
-                  {"role": "user", "content": "UPI PIN kaise change karu?"},
-                  {"role": "assistant", "content": "App kholo, bank account select karo, phir 'Change UPI PIN' pe tap karo."},
-                  {"role": "user", "content": "Aur agar PIN bhool gaya?"},
-                  {"role": "assistant", "content": "'Forgot PIN' choose karo aur debit card details daalo."}]},
-    {"messages": [{"role": "user", "content": "Train ka PNR status kaise check karte hain?"},
-                  {"role": "assistant", "content": "IRCTC app ya website pe PNR number daal ke check karo."}]},
+    {
+        "messages": [
+            {"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
+            {"role": "assistant", "content": "Aaj Azadpur mandi mein tomato 20 rupaye kilo chal raha hai."},
+        ]
+    },
+    {
+        "messages": [
+            {"role": "system", "content": "Tum ek helpful assistant ho."},
+            {"role": "user", "content": "UPI PIN kaise change karu?"},
+            {"role": "assistant", "content": "App kholo, bank account select karo, phir 'Change UPI PIN' pe tap karo."},
+            {"role": "user", "content": "Aur agar PIN bhool gaya?"},
+            {"role": "assistant", "content": "'Forgot PIN' choose karo aur debit card details daalo."},
+        ]
+    },
+    {
+        "messages": [
+            {"role": "user", "content": "Train ka PNR status kaise check karte hain?"},
+            {"role": "assistant", "content": "IRCTC app ya website pe PNR number daal ke check karo."},
+        ]
+    },
 ]

@@ -26,8 +26,18 @@ def test_every_path_the_architecture_page_names_exists():
 
 def test_the_architecture_page_names_every_stage_folder():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    for folder in ("tadka/", "tadka/lang/", "tadka/review/", "curate/generate/", "augment/", "curate/filters/",
-                   "curate/dedup/", "train/", "compress/", "apps/"):
+    for folder in (
+        "tadka/",
+        "tadka/lang/",
+        "tadka/review/",
+        "curate/generate/",
+        "augment/",
+        "curate/filters/",
+        "curate/dedup/",
+        "train/",
+        "compress/",
+        "apps/",
+    ):
         assert f"`{folder}" in text, folder
 
 
@@ -51,8 +61,11 @@ def test_every_core_module_is_under_the_core_contract():
     would not look at it."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
     core = next(c for c in config["contracts"] if c["name"].startswith("the core never imports"))
-    present = {f"tadka.{p.stem}" for p in (ROOT / "tadka").iterdir()
-               if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").exists())}
+    present = {
+        f"tadka.{p.stem}"
+        for p in (ROOT / "tadka").iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").exists())
+    }
     assert present == set(core["source_modules"])
     mapped = {"tadka.augment", "tadka.curate", "tadka.train", "tadka.compress", "tadka.apps"}
     assert set(core["forbidden_modules"]) == mapped

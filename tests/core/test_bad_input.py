@@ -23,18 +23,36 @@ def _broken_line_7(p):
 
 
 def _assitant(p):
-    p.write_text(_jsonl(GOOD, GOOD, {"messages": [{"role": "user", "content": "kya haal hai"},
-                                                  {"role": "assitant", "content": "sab badhiya"}]}), encoding="utf-8")
+    p.write_text(
+        _jsonl(
+            GOOD,
+            GOOD,
+            {"messages": [{"role": "user", "content": "kya haal hai"}, {"role": "assitant", "content": "sab badhiya"}]},
+        ),
+        encoding="utf-8",
+    )
 
 
 def _empty_assistant(p):
-    p.write_text(_jsonl(GOOD, {"messages": [{"role": "user", "content": "kya haal hai"},
-                                            {"role": "assistant", "content": ""}]}), encoding="utf-8")
+    p.write_text(
+        _jsonl(GOOD, {"messages": [{"role": "user", "content": "kya haal hai"}, {"role": "assistant", "content": ""}]}),
+        encoding="utf-8",
+    )
 
 
 def _two_users(p):
-    p.write_text(_jsonl({"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"},
-                                      {"role": "assistant", "content": "c"}]}), encoding="utf-8")
+    p.write_text(
+        _jsonl(
+            {
+                "messages": [
+                    {"role": "user", "content": "a"},
+                    {"role": "user", "content": "b"},
+                    {"role": "assistant", "content": "c"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 def _not_utf8(p):
@@ -90,8 +108,9 @@ def test_bad_input_is_one_line_and_changes_nothing(tmp_path, ws, name, filename,
 
     bad = tmp_path / filename
     make(bad)
-    proc = subprocess.run([*run, "import", str(bad), "-w", str(ws.root)], capture_output=True, text=True, env=env,
-                          timeout=300)
+    proc = subprocess.run(
+        [*run, "import", str(bad), "-w", str(ws.root)], capture_output=True, text=True, env=env, timeout=300
+    )
 
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -109,6 +128,10 @@ def test_bad_input_is_one_line_and_changes_nothing(tmp_path, ws, name, filename,
 def test_debug_shows_the_traceback(tmp_path, ws):
     bad = tmp_path / "roles.jsonl"
     _assitant(bad)
-    proc = subprocess.run([sys.executable, "-m", "tadka.apps.cli", "--debug", "import", str(bad), "-w", str(ws.root)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tadka.apps.cli", "--debug", "import", str(bad), "-w", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode != 0 and "Traceback" in proc.stderr

@@ -43,8 +43,12 @@ def word_options() -> list[tuple[str, str, str]]:
 
 def bool_options() -> list[tuple[str, str]]:
     discover_sections()
-    return [(name, f.name) for name, cls in SECTIONS.items()
-            for f in dataclasses.fields(cls) if typing.get_type_hints(cls)[f.name] is bool]
+    return [
+        (name, f.name)
+        for name, cls in SECTIONS.items()
+        for f in dataclasses.fields(cls)
+        if typing.get_type_hints(cls)[f.name] is bool
+    ]
 
 
 def test_every_documented_word_written_plainly_loads_as_itself(tmp_path):
@@ -58,8 +62,9 @@ def test_every_documented_word_written_plainly_loads_as_itself(tmp_path):
         assert loaded == value, (section, key, value, loaded)
 
 
-@pytest.mark.parametrize("word, expected", [("on", True), ("yes", True), ("true", True), ("off", False),
-                                            ("no", False), ("false", False)])
+@pytest.mark.parametrize(
+    "word, expected", [("on", True), ("yes", True), ("true", True), ("off", False), ("no", False), ("false", False)]
+)
 def test_bool_options_still_take_every_yaml_boolean_word(tmp_path, word, expected):
     template = render_template()
     options = bool_options()

@@ -41,8 +41,13 @@ COMMANDS = {"train": _train, "curate": _curate, "compress": _compress}
 
 def test_the_shipped_recipes_are_there():
     names = {p.relative_to(ROOT / "configs").as_posix() for p in RECIPES}
-    assert {"train/hinglish-chat-lora.yaml", "train/qlora-7b-1gpu.yaml", "train/distill-smollm2.yaml",
-            "curate/strict.yaml", "compress/phone-edge.yaml"} <= names
+    assert {
+        "train/hinglish-chat-lora.yaml",
+        "train/qlora-7b-1gpu.yaml",
+        "train/distill-smollm2.yaml",
+        "curate/strict.yaml",
+        "compress/phone-edge.yaml",
+    } <= names
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.relative_to(ROOT / "configs").as_posix())
@@ -77,12 +82,30 @@ def test_curate_takes_a_recipe_between_tadka_yaml_and_the_flags(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["import", str(SAMPLE), "-w", str(ws.root)]).exit_code == 0
     extra = tmp_path / "extra.jsonl"  # kept by the defaults: a 4-word answer, and PII (redacted, not dropped)
-    extra.write_text(json.dumps({"messages": [{"role": "user", "content": "Kal office aana hai kya?"},
-                                              {"role": "assistant", "content": "Haan bhai, kal aana."}]}) + "\n"
-                     + json.dumps({"messages": [
-                         {"role": "user", "content": "Plumber ka number de do please, tap leak ho raha hai."},
-                         {"role": "assistant", "content": "Haan, Ramesh plumber ka number 9876543210 hai, unko "
-                                                          "abhi call kar lo, woh aaj hi aa jayenge."}]}) + "\n")
+    extra.write_text(
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": "Kal office aana hai kya?"},
+                    {"role": "assistant", "content": "Haan bhai, kal aana."},
+                ]
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": "Plumber ka number de do please, tap leak ho raha hai."},
+                    {
+                        "role": "assistant",
+                        "content": "Haan, Ramesh plumber ka number 9876543210 hai, unko "
+                        "abhi call kar lo, woh aaj hi aa jayenge.",
+                    },
+                ]
+            }
+        )
+        + "\n"
+    )
     assert runner.invoke(cli, ["import", str(extra), "-w", str(ws.root)]).exit_code == 0
     plain = _curate_json(runner, ws)
     strict = _curate_json(runner, ws, "--config", str(ROOT / "configs" / "curate" / "strict.yaml"))
@@ -105,6 +128,7 @@ def test_a_bad_recipe_is_one_line_naming_file_line_and_key(tmp_path):
     neg.write_text("compress:\n  budget_ms: -5\n")
     res = CliRunner().invoke(cli, ["compress", "-w", str(ws.root), "--config", str(neg), "--run", "nosuch"])
     assert res.exit_code == 2 and "compress.budget_ms" in res.output and "negative" in res.output
-    res = CliRunner().invoke(cli, ["compress", "-w", str(ws.root), "--config", str(tmp_path / "none.yaml"),
-                                   "--run", "x"])
+    res = CliRunner().invoke(
+        cli, ["compress", "-w", str(ws.root), "--config", str(tmp_path / "none.yaml"), "--run", "x"]
+    )
     assert res.exit_code == 2 and "no such config file" in res.output

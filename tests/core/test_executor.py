@@ -39,4 +39,3 @@ def test_bad_engine_or_worker_count_is_a_config_error():
         Executor("threads")
     with pytest.raises(ConfigError, match="at least 1"):
         Executor("processes", 0)
-

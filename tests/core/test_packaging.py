@@ -30,7 +30,9 @@ def test_installed_namespace(tmp_path):
 
 def test_core_install_never_pulls_torch():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert not any(dep.split("[")[0].split("=")[0].split(">")[0].strip().lower() == "torch" for dep in meta["dependencies"])
+    assert not any(
+        dep.split("[")[0].split("=")[0].split(">")[0].strip().lower() == "torch" for dep in meta["dependencies"]
+    )
     for extra, deps in meta["optional-dependencies"].items():
         for dep in deps:
             if dep.lower().startswith("torch") and not dep.lower().startswith("torch-"):
@@ -38,9 +40,11 @@ def test_core_install_never_pulls_torch():
 
 
 def test_core_commands_do_not_import_torch(tmp_path):
-    code = ("import sys; from click.testing import CliRunner; from tadka.apps.cli import cli;"
-            "r = CliRunner().invoke(cli, ['init', 'w']); assert r.exit_code == 0, r.output;"
-            "print(json.dumps(sorted(m for m in ('torch', 'streamlit', 'transformers') if m in sys.modules)))")
+    code = (
+        "import sys; from click.testing import CliRunner; from tadka.apps.cli import cli;"
+        "r = CliRunner().invoke(cli, ['init', 'w']); assert r.exit_code == 0, r.output;"
+        "print(json.dumps(sorted(m for m in ('torch', 'streamlit', 'transformers') if m in sys.modules)))"
+    )
     proc = _py("import json;" + code, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
@@ -49,8 +53,12 @@ def test_core_commands_do_not_import_torch(tmp_path):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                           "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (whl,) = out.glob("tadka-*.whl")
     return whl
@@ -62,18 +70,27 @@ def test_wheel_layout_and_corpora(wheel):
     assert tops == {"tadka"}, tops
     assert "tadka/curate/__init__.py" in names and "tadka/train/__init__.py" in names
     shipped = [n for n in names if n.startswith("tadka/corpora/") and not n.endswith(".py")]
-    repo = [str(p.relative_to(ROOT)) for p in (ROOT / "corpora").rglob("*")
-            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    repo = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "corpora").rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
     assert len(shipped) == len(repo) and repo, (shipped, repo)
 
 
 def test_wheel_imports_in_isolation(wheel, tmp_path):
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-                   check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        check=True,
+        timeout=600,
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    proc = _py("import tadka, tadka.curate; from tadka.corpora import __file__ as c;"
-               "print(tadka.__file__); print(c)", tmp_path, env)
+    proc = _py(
+        "import tadka, tadka.curate; from tadka.corpora import __file__ as c;print(tadka.__file__); print(c)",
+        tmp_path,
+        env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert all(line.startswith(str(site)) for line in proc.stdout.split()), proc.stdout
     for name in TAKEN:

@@ -28,9 +28,10 @@ def test_id_is_stable_and_content_based():
 
 def test_derive_points_back_to_parent():
     parent = Record(messages=CHATS[0]["messages"], scores={"cmi": 30.0}, flags=["too_short"])
-    child = parent.derive(messages=[{"role": "user", "content": "Tomato ka rate?"},
-                                    {"role": "assistant", "content": "20 rupaye kilo."}],
-                          source={"kind": "edit"})
+    child = parent.derive(
+        messages=[{"role": "user", "content": "Tomato ka rate?"}, {"role": "assistant", "content": "20 rupaye kilo."}],
+        source={"kind": "edit"},
+    )
     assert child.source["parent_id"] == parent.id
     assert child.id != parent.id
     assert child.flags == [] and child.scores == {}
@@ -39,11 +40,27 @@ def test_derive_points_back_to_parent():
 @pytest.mark.parametrize(
     "messages, field, fragment",
     [
-        ([{"role": "user", "content": "hi"}, {"role": "assitant", "content": "x"}], "messages[1].role", "did you mean 'assistant'"),
-        ([{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}], "messages[1].content", "empty assistant message"),
-        ([{"role": "user", "content": "a"}, {"role": "user", "content": "b"}], "messages[1].role", "two 'user' turns in a row"),
+        (
+            [{"role": "user", "content": "hi"}, {"role": "assitant", "content": "x"}],
+            "messages[1].role",
+            "did you mean 'assistant'",
+        ),
+        (
+            [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}],
+            "messages[1].content",
+            "empty assistant message",
+        ),
+        (
+            [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}],
+            "messages[1].role",
+            "two 'user' turns in a row",
+        ),
         ([{"role": "assistant", "content": "a"}], "messages[0].role", "first turn after system must be 'user'"),
-        ([{"role": "user", "content": "a"}, {"role": "system", "content": "b"}], "messages[1].role", "system turn may only come first"),
+        (
+            [{"role": "user", "content": "a"}, {"role": "system", "content": "b"}],
+            "messages[1].role",
+            "system turn may only come first",
+        ),
         ([{"role": "user", "content": 5}], "messages[0].content", "must be a string"),
         ([], "messages", "no turns"),
     ],
@@ -75,14 +92,19 @@ def _rows_in_all_shapes():
     openai = [dict(c) for c in CHATS]
     sharegpt = []
     for c in CHATS:
-        conv = [{"from": {"user": "human", "assistant": "gpt", "system": "system"}[m["role"]], "value": m["content"]}
-                for m in c["messages"]]
+        conv = [
+            {"from": {"user": "human", "assistant": "gpt", "system": "system"}[m["role"]], "value": m["content"]}
+            for m in c["messages"]
+        ]
         sharegpt.append({"conversations": conv})
     two_turn = [c for c in CHATS if len(c["messages"]) == 2]
-    alpaca = [{"instruction": c["messages"][0]["content"], "input": "", "output": c["messages"][1]["content"]}
-              for c in two_turn]
-    prompt_response = [{"prompt": c["messages"][0]["content"], "response": c["messages"][1]["content"]}
-                       for c in two_turn]
+    alpaca = [
+        {"instruction": c["messages"][0]["content"], "input": "", "output": c["messages"][1]["content"]}
+        for c in two_turn
+    ]
+    prompt_response = [
+        {"prompt": c["messages"][0]["content"], "response": c["messages"][1]["content"]} for c in two_turn
+    ]
     return {"openai": openai, "sharegpt": sharegpt, "alpaca": alpaca, "prompt-response": prompt_response}
 
 
@@ -127,14 +149,29 @@ def test_every_shape_and_file_type_round_trips(tmp_path, shape, suffix):
 
 def test_alpaca_input_is_appended_to_the_instruction(tmp_path):
     src = tmp_path / "a.jsonl"
-    _write([{"instruction": "Is SMS ko Hinglish mein likho", "input": "Your order has shipped.", "output": "Aapka order ship ho gaya hai."}], src)
+    _write(
+        [
+            {
+                "instruction": "Is SMS ko Hinglish mein likho",
+                "input": "Your order has shipped.",
+                "output": "Aapka order ship ho gaya hai.",
+            }
+        ],
+        src,
+    )
     (rec,) = read_records(src)
     assert rec.messages[0]["content"] == "Is SMS ko Hinglish mein likho\n\nYour order has shipped."
 
 
 def test_tadka_jsonl_keeps_its_metadata(tmp_path):
-    rec = Record(messages=CHATS[0]["messages"], lang="hi-Latn+en", scores={"cmi": 23.5}, flags=["x"],
-                 ops=["typo(rate=0.1,seed=3)"], source={"kind": "mixer", "recipe": "translate"})
+    rec = Record(
+        messages=CHATS[0]["messages"],
+        lang="hi-Latn+en",
+        scores={"cmi": 23.5},
+        flags=["x"],
+        ops=["typo(rate=0.1,seed=3)"],
+        source={"kind": "mixer", "recipe": "translate"},
+    )
     path = tmp_path / "r.jsonl"
     write_records([rec], path)
     (back,) = read_records(path)

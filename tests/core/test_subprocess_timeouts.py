@@ -32,10 +32,16 @@ RUN_LIKE = {"run", "call", "check_call", "check_output"}
 # Children that are meant to outlive the call that started them, and how they end.
 DETACHED = {
     "train/runs.py": "a training run started in the background from the review app (hours long, by design); "
-                     "`runs.stop` SIGTERMs its process group so it checkpoints and exits, and waits a bounded time",
+    "`runs.stop` SIGTERMs its process group so it checkpoints and exits, and waits a bounded time"
 }
-FORBIDDEN = {("subprocess", "getoutput"), ("subprocess", "getstatusoutput"), ("os", "system"), ("os", "popen"),
-             ("asyncio", "create_subprocess_exec"), ("asyncio", "create_subprocess_shell")}
+FORBIDDEN = {
+    ("subprocess", "getoutput"),
+    ("subprocess", "getstatusoutput"),
+    ("os", "system"),
+    ("os", "popen"),
+    ("asyncio", "create_subprocess_exec"),
+    ("asyncio", "create_subprocess_shell"),
+}
 
 
 def python_files() -> list[Path]:
@@ -58,9 +64,12 @@ def _target(func: ast.expr, imported: dict[str, tuple[str, str]]) -> tuple[str, 
 
 def violations(source: str, name: str = "<source>") -> list[str]:
     tree = ast.parse(source, name)
-    imported = {a.asname or a.name: (node.module, a.name) for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module in ("subprocess", "os", "asyncio")
-                for a in node.names}
+    imported = {
+        a.asname or a.name: (node.module, a.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in ("subprocess", "os", "asyncio")
+        for a in node.names
+    }
     found, popens, waits, kills = [], [], False, False
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -69,8 +78,13 @@ def violations(source: str, name: str = "<source>") -> list[str]:
         target = _target(node.func, imported)
         if target in FORBIDDEN:
             found.append(f"{name}:{node.lineno}: {'.'.join(target)} has no timeout")
-        elif target and target[0] == "subprocess" and target[1] in RUN_LIKE and "timeout" not in keywords \
-                and None not in keywords:  # **kwargs may carry it
+        elif (
+            target
+            and target[0] == "subprocess"
+            and target[1] in RUN_LIKE
+            and "timeout" not in keywords
+            and None not in keywords
+        ):  # **kwargs may carry it
             found.append(f"{name}:{node.lineno}: subprocess.{target[1]} without timeout=")
         elif target and target[0] == "subprocess" and target[1] == "Popen":
             popens.append(node.lineno)
@@ -81,36 +95,49 @@ def violations(source: str, name: str = "<source>") -> list[str]:
             waits |= attr in ("stop_child", "kill_group")
             kills |= attr in ("kill", "terminate", "send_signal", "killpg", "stop_child", "kill_group")
     missing = [what for what, ok in (("waits for a child with timeout=", waits), ("kills a child", kills)) if not ok]
-    found += [f"{name}:{line}: subprocess.Popen, but the module never {' and never '.join(missing)}"
-              for line in popens if missing]
+    found += [
+        f"{name}:{line}: subprocess.Popen, but the module never {' and never '.join(missing)}"
+        for line in popens
+        if missing
+    ]
     return found
 
 
 def test_the_rule_catches_what_it_claims():
-    bad = ("import subprocess\nfrom subprocess import check_output as co\nimport os\n"
-           "subprocess.run(['x'])\nco(['x'])\nos.system('x')\np = subprocess.Popen(['x'])\np.wait()\n")
+    bad = (
+        "import subprocess\nfrom subprocess import check_output as co\nimport os\n"
+        "subprocess.run(['x'])\nco(['x'])\nos.system('x')\np = subprocess.Popen(['x'])\np.wait()\n"
+    )
     found = violations(bad)
     assert [f.split(":")[1] for f in found] == ["4", "5", "6", "7"], found
-    good = ("import subprocess\nsubprocess.run(['x'], timeout=5)\np = subprocess.Popen(['x'])\n"
-            "try:\n    p.wait(timeout=5)\nexcept subprocess.TimeoutExpired:\n    p.kill()\n")
+    good = (
+        "import subprocess\nsubprocess.run(['x'], timeout=5)\np = subprocess.Popen(['x'])\n"
+        "try:\n    p.wait(timeout=5)\nexcept subprocess.TimeoutExpired:\n    p.kill()\n"
+    )
     assert violations(good) == []
 
 
 def test_every_child_process_in_the_repository_has_a_deadline():
     files = python_files()
     assert any(p.name == "gguf_export.py" for p in files) and any(p.parts[-2] == "bench" for p in files)
-    found = [v for p in files for v in violations(p.read_text(encoding="utf-8"), str(p.relative_to(ROOT)))
-             if v.split(":")[0] not in DETACHED or "Popen" not in v]
+    found = [
+        v
+        for p in files
+        for v in violations(p.read_text(encoding="utf-8"), str(p.relative_to(ROOT)))
+        if v.split(":")[0] not in DETACHED or "Popen" not in v
+    ]
     assert not found, "\n".join(found)
 
 
 def test_a_timeout_kills_the_child_and_its_children(tmp_path):
     marker = tmp_path / "grandchild.pid"
     # the child starts a grandchild that would outlive it, then both sleep past the deadline
-    code = ("import subprocess, sys, time\n"
-            f"g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
-            f"open({str(marker)!r}, 'w').write(str(g.pid))\n"
-            "time.sleep(60)\n")
+    code = (
+        "import subprocess, sys, time\n"
+        f"g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(marker)!r}, 'w').write(str(g.pid))\n"
+        "time.sleep(60)\n"
+    )
     started = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired):
         subproc.run([sys.executable, "-c", code], timeout=2, capture_output=True, text=True)

@@ -23,9 +23,15 @@ from .conftest import CHATS
 
 
 def _records(n, prefix="sawal"):
-    return [Record(messages=[{"role": "user", "content": f"{prefix} {i}: mandi bhav kya hai?"},
-                             {"role": "assistant", "content": f"jawab {i}: aaj ka rate 20 rupaye hai."}])
-            for i in range(n)]
+    return [
+        Record(
+            messages=[
+                {"role": "user", "content": f"{prefix} {i}: mandi bhav kya hai?"},
+                {"role": "assistant", "content": f"jawab {i}: aaj ka rate 20 rupaye hai."},
+            ]
+        )
+        for i in range(n)
+    ]
 
 
 def test_init_creates_the_layout(ws):
@@ -90,8 +96,12 @@ def test_second_writer_gets_workspace_is_busy(ws):
         # and through the CLI: one line, exit 2
         src = ws.root / "in.jsonl"
         src.write_text("".join(json.dumps(c) + "\n" for c in CHATS))
-        proc = subprocess.run([sys.executable, "-m", "tadka.apps.cli", "import", str(src), "-w", str(ws.root),
-                               "--stage", "generated"], capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "tadka.apps.cli", "import", str(src), "-w", str(ws.root), "--stage", "generated"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 2 and "workspace is busy" in proc.stderr
     finally:
         holder.kill()
@@ -109,8 +119,11 @@ def test_import_killed_with_sigkill_leaves_the_stage_intact(tmp_path, ws, when):
         for i in range(150_000):
             f.write(json.dumps({"prompt": f"prompt {i} kya hai", "response": f"jawab {i} " * 20}) + "\n")
     env = {**os.environ, "TADKA_NO_PROGRESS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "tadka.apps.cli", "import", str(big), "-w", str(ws.root)],
-                            env=env, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tadka.apps.cli", "import", str(big), "-w", str(ws.root)],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
     versions = ws.root / "data" / ".versions"
     deadline = time.time() + 120
     if when == "reading":
@@ -154,20 +167,31 @@ def test_export_formats_load_with_standard_tools(ws, fmt):
         dd = datasets.load_from_disk(str(r.path))
         assert set(dd) == {"train", "eval"} and dd["train"].num_rows == r.train
     else:
-        dd = datasets.load_dataset("parquet", data_files={"train": str(r.path / "train.parquet")},
-                                   cache_dir=str(ws.root / "cache" / "hf"))
+        dd = datasets.load_dataset(
+            "parquet", data_files={"train": str(r.path / "train.parquet")}, cache_dir=str(ws.root / "cache" / "hf")
+        )
         assert dd["train"].num_rows == r.train
 
 
 def test_export_after_review_takes_accepted_and_edited_latest(ws):
     recs = _records(6)
     ws.write_stage("curated", recs)
-    edited = recs[2].derive(messages=[{"role": "user", "content": "sudhara hua sawal"},
-                                      {"role": "assistant", "content": "sudhara hua jawab"}], source={"kind": "edit"})
+    edited = recs[2].derive(
+        messages=[
+            {"role": "user", "content": "sudhara hua sawal"},
+            {"role": "assistant", "content": "sudhara hua jawab"},
+        ],
+        source={"kind": "edit"},
+    )
     conn = sqlite3.connect(ws.review_db)
-    rows = [(recs[0].id, "accepted", None), (recs[1].id, "rejected", None),
-            (recs[2].id, "edited", json.dumps(edited.to_dict()))]
-    conn.executemany("INSERT INTO items(record_id, stage, status, version, current_json) VALUES (?, 'curated', ?, 1, ?)", rows)
+    rows = [
+        (recs[0].id, "accepted", None),
+        (recs[1].id, "rejected", None),
+        (recs[2].id, "edited", json.dumps(edited.to_dict())),
+    ]
+    conn.executemany(
+        "INSERT INTO items(record_id, stage, status, version, current_json) VALUES (?, 'curated', ?, 1, ?)", rows
+    )
     conn.commit()
     r = export(ws, ExportConfig(eval_fraction=0.0), name="reviewed")
     out = [json.loads(l) for l in (r.path / "train.jsonl").read_text().splitlines()]
@@ -205,10 +229,18 @@ def test_config_errors_name_file_line_and_key(ws):
 
 
 def test_stats_measure_code_mixing(ws):
-    english = Record(messages=[{"role": "user", "content": "What is the weather today in the city?"},
-                               {"role": "assistant", "content": "It will rain in the evening, so carry an umbrella."}])
-    hinglish = Record(messages=[{"role": "user", "content": "Mujhe apna UPI PIN change karna hai, kaise karun?"},
-                                {"role": "assistant", "content": "App kholo aur bank account select karo, phir PIN reset karo."}])
+    english = Record(
+        messages=[
+            {"role": "user", "content": "What is the weather today in the city?"},
+            {"role": "assistant", "content": "It will rain in the evening, so carry an umbrella."},
+        ]
+    )
+    hinglish = Record(
+        messages=[
+            {"role": "user", "content": "Mujhe apna UPI PIN change karna hai, kaise karun?"},
+            {"role": "assistant", "content": "App kholo aur bank account select karo, phir PIN reset karo."},
+        ]
+    )
     ws.write_stage("generated", [english, hinglish])
     (s,) = workspace_stats(ws)
     assert s.extra["cmi"]["p10"] == 0.0  # the English record: one language, CMI 0
@@ -231,8 +263,9 @@ def test_stats_token_budget_under_a_student_tokenizer(ws, tmp_path):
     path = tmp_path / "tokenizer.json"
     tok.save(str(path))
     ws.write_stage("curated", _records(20))
-    result = CliRunner().invoke(cli, ["stats", "-w", str(ws.root), "--tokenizer", str(path), "--json",
-                                      "--mixing-sample", "0"])
+    result = CliRunner().invoke(
+        cli, ["stats", "-w", str(ws.root), "--tokenizer", str(path), "--json", "--mixing-sample", "0"]
+    )
     assert result.exit_code == 0, result.output
     (stage,) = json.loads(result.output)
     expected = sum(len(tok.encode(m["content"]).ids) for r in _records(20) for m in r.messages)
@@ -275,9 +308,16 @@ def test_stats_prints_counts_in_full():
     """Sentence-language counts over 999 read as counts ("hi-Latn 1426"), not "1.43e+03"."""
     from tadka.stats import StageStats, format_stats
 
-    s = StageStats(stage="augmented", records=1426, by_lang={"hi-Latn+en": 1426}, by_status={}, by_source={},
-                   chars={"p50": 330.0, "mean": 327.62}, turns={"p50": 2.0},
-                   extra={"sentence": {"hi-Latn": 1426.0}, "cmi": {"p50": 30.94}})
+    s = StageStats(
+        stage="augmented",
+        records=1426,
+        by_lang={"hi-Latn+en": 1426},
+        by_status={},
+        by_source={},
+        chars={"p50": 330.0, "mean": 327.62},
+        turns={"p50": 2.0},
+        extra={"sentence": {"hi-Latn": 1426.0}, "cmi": {"p50": 30.94}},
+    )
     text = format_stats([s])
     assert "hi-Latn 1426" in text and "e+03" not in text
     assert "mean 327.6" in text and "p50 30.9" in text

@@ -61,8 +61,15 @@ def free_port() -> int:
 class LlamaServer:
     """``with LlamaServer() as srv:`` — ``srv.base_url`` answers ``/v1/models`` (or it raises, with the log)."""
 
-    def __init__(self, *, n_ctx: int = 2048, start_timeout: float = 120.0, threads: int | None = None,
-                 python: str = sys.executable, model: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        n_ctx: int = 2048,
+        start_timeout: float = 120.0,
+        threads: int | None = None,
+        python: str = sys.executable,
+        model: Path | None = None,
+    ) -> None:
         self.python = python  # another venv's interpreter serves from that venv (tests/extras)
         self.model = model
         self.port = free_port()
@@ -80,8 +87,21 @@ class LlamaServer:
         model = self.model or gguf()
         if model is None:
             raise RuntimeError(missing())
-        args = [self.python, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                "--port", str(self.port), "--n_ctx", str(self.n_ctx), "--model_alias", ALIAS]
+        args = [
+            self.python,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--model_alias",
+            ALIAS,
+        ]
         if self.threads:  # default: half the cores, which keeps llama.cpp's threads from waiting on each other
             args += ["--n_threads", str(self.threads)]  # when the machine is shared (measured: 2 of 2 → 3x slower)
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

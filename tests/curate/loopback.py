@@ -37,9 +37,44 @@ from typing import Any, Callable
 from tadka.teachercache import request_key
 
 MARKER = re.compile(r"\[\[(\w+)(\*?)\]\]")
-WORDS = ("kya", "hai", "mandi", "rate", "check", "karo", "UPI", "PIN", "kabhi", "share", "mat", "train", "ticket",
-         "booking", "kaise", "hota", "bank", "account", "form", "bharna", "school", "fees", "bijli", "bill", "online",
-         "payment", "kisan", "scheme", "apply", "doctor", "appointment", "weather", "alert", "barish", "FIR", "thana")
+WORDS = (
+    "kya",
+    "hai",
+    "mandi",
+    "rate",
+    "check",
+    "karo",
+    "UPI",
+    "PIN",
+    "kabhi",
+    "share",
+    "mat",
+    "train",
+    "ticket",
+    "booking",
+    "kaise",
+    "hota",
+    "bank",
+    "account",
+    "form",
+    "bharna",
+    "school",
+    "fees",
+    "bijli",
+    "bill",
+    "online",
+    "payment",
+    "kisan",
+    "scheme",
+    "apply",
+    "doctor",
+    "appointment",
+    "weather",
+    "alert",
+    "barish",
+    "FIR",
+    "thana",
+)
 
 
 def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -60,17 +95,23 @@ def prompt_key(body: dict[str, Any]) -> str:
 def cache_key(body: dict[str, Any]) -> str:
     """The teacher-side cache key of a chat-completions body (schema read back from response_format)."""
     schema = schema_of(body)
-    view = {"temperature": body.get("temperature"), "top_p": body.get("top_p"),
-            "max_tokens": body.get("max_tokens", body.get("max_completion_tokens")), "stop": body.get("stop"),
-            "json_schema": schema}
+    view = {
+        "temperature": body.get("temperature"),
+        "top_p": body.get("top_p"),
+        "max_tokens": body.get("max_tokens", body.get("max_completion_tokens")),
+        "stop": body.get("stop"),
+        "json_schema": schema,
+    }
     return request_key(body["model"], body["messages"], view, body.get("seed"))
 
 
 def words_for(key: str, n: int) -> str:
     """Deterministic Hinglish-looking words for a key: different keys, different (novel) texts."""
     digest = hashlib.sha256(key.encode()).digest()
-    return " ".join(WORDS[digest[i % len(digest)] % len(WORDS)] + (str(digest[i % len(digest)]) if i % 4 == 3 else "")
-                    for i in range(n))
+    return " ".join(
+        WORDS[digest[i % len(digest)] % len(WORDS)] + (str(digest[i % len(digest)]) if i % 4 == 3 else "")
+        for i in range(n)
+    )
 
 
 def fill_schema(schema: dict[str, Any], key: str) -> Any:
@@ -81,11 +122,14 @@ def fill_schema(schema: dict[str, Any], key: str) -> Any:
     if kind == "object":
         return {name: fill_schema(sub, f"{key}:{name}") for name, sub in (schema.get("properties") or {}).items()}
     if kind == "array":
-        return [fill_schema(schema.get("items") or {"type": "string"}, f"{key}:{i}")
-                for i in range(max(1, schema.get("minItems", 1)))]
+        return [
+            fill_schema(schema.get("items") or {"type": "string"}, f"{key}:{i}")
+            for i in range(max(1, schema.get("minItems", 1)))
+        ]
     if kind == "integer":
         return int(schema.get("minimum", 0)) + int(hashlib.sha256(key.encode()).hexdigest(), 16) % (
-            int(schema.get("maximum", 5)) - int(schema.get("minimum", 0)) + 1)
+            int(schema.get("maximum", 5)) - int(schema.get("minimum", 0)) + 1
+        )
     if kind == "number":
         return float(schema.get("minimum", 1))
     if kind == "boolean":
@@ -108,10 +152,19 @@ def default_answer(body: dict[str, Any], key: str) -> str:
 class Loopback:
     """The server and its counters; ``with Loopback() as srv:`` starts it on a free port."""
 
-    def __init__(self, *, latency: float = 0.0, hang_s: float = 5.0, answer: Callable[[dict, str], str] | None = None,
-                 schema_support: bool = True, batch_polls: int = 1, count_keys: bool = True,
-                 formats: tuple[str, ...] = ("text", "json_object", "json_schema"), refusal_status: int = 400,
-                 fail_all: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        hang_s: float = 5.0,
+        answer: Callable[[dict, str], str] | None = None,
+        schema_support: bool = True,
+        batch_polls: int = 1,
+        count_keys: bool = True,
+        formats: tuple[str, ...] = ("text", "json_object", "json_schema"),
+        refusal_status: int = 400,
+        fail_all: int | None = None,
+    ) -> None:
         self.latency = latency
         self.hang_s = hang_s
         self.answer = answer or default_answer
@@ -175,11 +228,18 @@ class Loopback:
         elif mode == "garbage":
             text = "maaf kijiye, main JSON nahi likh sakta"
         prompt_tokens = sum(len((m.get("content") or "").split()) for m in body.get("messages", []))
-        return {"id": f"chatcmpl-{key[:12]}", "object": "chat.completion", "created": int(time.time()),
-                "model": body.get("model"),
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
-                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(text.split()),
-                          "total_tokens": prompt_tokens + len(text.split())}}
+        return {
+            "id": f"chatcmpl-{key[:12]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": len(text.split()),
+                "total_tokens": prompt_tokens + len(text.split()),
+            },
+        }
 
     # -- batch -------------------------------------------------------------------------------
     def run_batch(self, batch: dict[str, Any]) -> None:
@@ -192,13 +252,25 @@ class Loopback:
                 self.counts[key] += 1
                 self.total += 1
             if self.behaviour(body, 0) == "500":
-                err.append({"id": f"r-{cid[:8]}", "custom_id": cid,
-                            "response": {"status_code": 500, "body": {"error": {"message": "server error"}}}, "error": None})
+                err.append(
+                    {
+                        "id": f"r-{cid[:8]}",
+                        "custom_id": cid,
+                        "response": {"status_code": 500, "body": {"error": {"message": "server error"}}},
+                        "error": None,
+                    }
+                )
                 continue
             with self.lock:
                 self.answered[key] += 1
-            out.append({"id": f"r-{cid[:8]}", "custom_id": cid, "error": None,
-                        "response": {"status_code": 200, "request_id": cid[:8], "body": self.completion(body, key, "ok")}})
+            out.append(
+                {
+                    "id": f"r-{cid[:8]}",
+                    "custom_id": cid,
+                    "error": None,
+                    "response": {"status_code": 200, "request_id": cid[:8], "body": self.completion(body, key, "ok")},
+                }
+            )
         batch["output_file_id"] = self._store_file("\n".join(json.dumps(o) for o in out).encode())
         if err:
             batch["error_file_id"] = self._store_file("\n".join(json.dumps(e) for e in err).encode())
@@ -231,7 +303,9 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def _send(self, code: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
+        def _send(
+            self, code: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None
+        ) -> None:
             data = raw if raw is not None else json.dumps(payload).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
@@ -253,10 +327,19 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
             if self.path.endswith("/batches"):
                 req = json.loads(self._body())
                 bid = f"batch_{len(srv.batches) + 1}"
-                srv.batches[bid] = {"id": bid, "object": "batch", "endpoint": req["endpoint"], "errors": None,
-                                    "input_file_id": req["input_file_id"], "completion_window": req["completion_window"],
-                                    "status": "validating", "output_file_id": None, "error_file_id": None,
-                                    "created_at": int(time.time()), "polls": 0}
+                srv.batches[bid] = {
+                    "id": bid,
+                    "object": "batch",
+                    "endpoint": req["endpoint"],
+                    "errors": None,
+                    "input_file_id": req["input_file_id"],
+                    "completion_window": req["completion_window"],
+                    "status": "validating",
+                    "output_file_id": None,
+                    "error_file_id": None,
+                    "created_at": int(time.time()),
+                    "polls": 0,
+                }
                 return self._send(200, _public(srv.batches[bid]))
             self._send(404, {"error": {"message": "not found"}})
 
@@ -289,8 +372,18 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
             msg = email.parser.BytesParser(policy=email.policy.default).parsebytes(head + raw)
             data = next(p.get_payload(decode=True) for p in msg.iter_parts() if p.get_filename())
             fid = srv._store_file(data)
-            self._send(200, {"id": fid, "object": "file", "bytes": len(data), "created_at": int(time.time()),
-                             "filename": "batch.jsonl", "purpose": "batch", "status": "processed"})
+            self._send(
+                200,
+                {
+                    "id": fid,
+                    "object": "file",
+                    "bytes": len(data),
+                    "created_at": int(time.time()),
+                    "filename": "batch.jsonl",
+                    "purpose": "batch",
+                    "status": "processed",
+                },
+            )
 
         def chat(self, body: dict[str, Any]) -> None:
             key = cache_key(body) if srv.count_keys else ""
@@ -306,19 +399,39 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
             if srv.fail_all:
                 return self._send(srv.fail_all, {"error": {"message": "internal error", "type": "server_error"}})
             if "response_format" in body and not srv.schema_support:
-                return self._send(400, {"error": {"message": "response_format json_schema is not supported by this server",
-                                                  "type": "invalid_request_error"}})
+                return self._send(
+                    400,
+                    {
+                        "error": {
+                            "message": "response_format json_schema is not supported by this server",
+                            "type": "invalid_request_error",
+                        }
+                    },
+                )
             if fmt not in srv.formats:  # worded as llama-cpp-python's server words it (a pydantic error)
                 allowed = " or ".join(f"'{f}'" for f in srv.formats)
-                return self._send(srv.refusal_status, {"error": {
-                    "message": f"1 validation error:\n  {{'type': 'literal_error', 'loc': ('body', 'response_format', "
-                               f"'type'), 'msg': \"Input should be {allowed}\", 'input': '{fmt}'}}",
-                    "type": "internal_server_error" if srv.refusal_status >= 500 else "invalid_request_error"}})
+                return self._send(
+                    srv.refusal_status,
+                    {
+                        "error": {
+                            "message": f"1 validation error:\n  {{'type': 'literal_error', 'loc': ('body', 'response_format', "
+                            f"'type'), 'msg': \"Input should be {allowed}\", 'input': '{fmt}'}}",
+                            "type": "internal_server_error" if srv.refusal_status >= 500 else "invalid_request_error",
+                        }
+                    },
+                )
             auth = self.headers.get("Authorization", "")
             if auth.endswith("wrong-key"):
                 masked = auth.removeprefix("Bearer ")
-                return self._send(401, {"error": {"message": f"Incorrect API key provided: {masked[:7]}***{masked[-4:]} "
-                                                             f"(full: {masked})", "code": "invalid_api_key"}})
+                return self._send(
+                    401,
+                    {
+                        "error": {
+                            "message": f"Incorrect API key provided: {masked[:7]}***{masked[-4:]} (full: {masked})",
+                            "code": "invalid_api_key",
+                        }
+                    },
+                )
             mode = srv.behaviour(body, attempt)
             if mode == "429":
                 return self._send(429, {"error": {"message": "Rate limit reached"}}, {"Retry-After": "0.2"})
@@ -333,7 +446,9 @@ def _handler(srv: Loopback) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if mode == "badjson":
-                return self._send(200, None, raw=b'{"id": "x", "object": "chat.completion", "choices": [{"index": 0, "mess')
+                return self._send(
+                    200, None, raw=b'{"id": "x", "object": "chat.completion", "choices": [{"index": 0, "mess'
+                )
             with srv.lock:
                 srv.answered[key] += 1
             self._send(200, srv.completion(body, key, mode))

@@ -47,8 +47,10 @@ def sentence(rng: random.Random, n_words: int) -> str:
 def make_record(rng: random.Random, i: int) -> Record:
     user = sentence(rng, rng.randint(6, 14))
     answer = " ".join(sentence(rng, rng.randint(8, 18)) for _ in range(rng.randint(2, 4)))
-    return Record(messages=[{"role": "user", "content": f"{user}"}, {"role": "assistant", "content": answer}],
-                  source={"kind": "teacher", "teacher": "synth", "seed_id": f"synth-{i}"})
+    return Record(
+        messages=[{"role": "user", "content": f"{user}"}, {"role": "assistant", "content": answer}],
+        source={"kind": "teacher", "teacher": "synth", "seed_id": f"synth-{i}"},
+    )
 
 
 def records(n: int, seed: int = 0) -> list[Record]:
@@ -78,15 +80,19 @@ def edit(text: str, rate: float, rng: random.Random) -> str:
     return "".join(out)
 
 
-def plant_near_dups(recs: list[Record], share: float, max_rate: float, seed: int = 1) -> tuple[list[Record], set[frozenset]]:
+def plant_near_dups(
+    recs: list[Record], share: float, max_rate: float, seed: int = 1
+) -> tuple[list[Record], set[frozenset]]:
     """Add ``share × len(recs)`` edited copies (edit rate uniform in (0, max_rate]) at random places."""
     rng = random.Random(seed)
     out = list(recs)
     pairs: set[frozenset] = set()
     for orig in rng.sample(recs, int(len(recs) * share)):
         rate = rng.uniform(0.005, max_rate)
-        copy = Record(messages=[{"role": m["role"], "content": edit(m["content"], rate, rng)} for m in orig.messages],
-                      source={"kind": "teacher", "teacher": "synth"})
+        copy = Record(
+            messages=[{"role": m["role"], "content": edit(m["content"], rate, rng)} for m in orig.messages],
+            source={"kind": "teacher", "teacher": "synth"},
+        )
         out.insert(rng.randrange(len(out) + 1), copy)
         pairs.add(frozenset((orig.id, copy.id)))
     return out, pairs
@@ -94,8 +100,9 @@ def plant_near_dups(recs: list[Record], share: float, max_rate: float, seed: int
 
 def chat(assistant: str, user: str = "Ek baat batao na?", lang: str = "hi-Latn+en", **kw) -> Record:
     """A two-turn Record for filter tests."""
-    return Record(messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}],
-                  lang=lang, **kw)
+    return Record(
+        messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}], lang=lang, **kw
+    )
 
 
 def edit_chars(text: str, n_edits: int, rng: random.Random) -> str:
@@ -117,15 +124,22 @@ def seed_records(side: str = "hi_latn") -> list[Record]:
     out = []
     for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        out.append(Record(messages=[{"role": "user", "content": row[side]["instruction"]},
-                                    {"role": "assistant", "content": row[side]["response"]}],
-                          lang="hi-Latn+en" if side == "hi_latn" else "en",
-                          source={"kind": "seed", "seed_id": row["id"], "recipe": row["domain"]}))
+        out.append(
+            Record(
+                messages=[
+                    {"role": "user", "content": row[side]["instruction"]},
+                    {"role": "assistant", "content": row[side]["response"]},
+                ],
+                lang="hi-Latn+en" if side == "hi_latn" else "en",
+                source={"kind": "seed", "seed_id": row["id"], "recipe": row["domain"]},
+            )
+        )
     return out
 
 
-def plant_char_edits(recs: list[Record], edits: tuple[int, int], copies: int = 1,
-                     seed: int = 1) -> tuple[list[Record], dict[str, str]]:
+def plant_char_edits(
+    recs: list[Record], edits: tuple[int, int], copies: int = 1, seed: int = 1
+) -> tuple[list[Record], dict[str, str]]:
     """Each record plus ``copies`` planted copies with ``edits[0]``–``edits[1]`` character edits spread
     over its turns, shuffled in; returns (records, copy id → original id). The copies are *not*
     lineage copies (kind import, no parent_id): they stand for a teacher repeating itself."""

@@ -14,7 +14,13 @@ import pytest
 from tadka.curate.generate.mixer.codemixer import CodeMixer, draw_target, is_hindi_frame, split_tokens, text_tagger
 from tadka.curate.generate.mixer.frame import hindi_frame
 from tadka.ops import in_band, op_rng, op_string, parse_band
-from tadka.curate.generate.mixer.lexicon import KAR_FORMS, LIGHT_VERB_FORMS, english_plural, hindi_noun_bases, load_mix_lexicon
+from tadka.curate.generate.mixer.lexicon import (
+    KAR_FORMS,
+    LIGHT_VERB_FORMS,
+    english_plural,
+    hindi_noun_bases,
+    load_mix_lexicon,
+)
 from tadka.lang.metrics import cmi
 
 TAGGER = text_tagger()
@@ -37,8 +43,11 @@ def measured(text: str) -> float:
 
 def hindi_function_words(text: str) -> list[str]:
     lex = load_mix_lexicon()
-    return [t.word.lower() for t in split_tokens(text)
-            if t.word.lower() in lex.hi_function or t.word.lower() in LIGHT_VERB_FORMS]
+    return [
+        t.word.lower()
+        for t in split_tokens(text)
+        if t.word.lower() in lex.hi_function or t.word.lower() in LIGHT_VERB_FORMS
+    ]
 
 
 def test_parse_band():
@@ -104,8 +113,13 @@ def test_named_entities_numbers_and_urls_are_untouched(mixer):
 
 
 def test_english_source_picks_the_sense_it_used(mixer):
-    out = mixer.mix("Kisan ko beej kharidne se pehle bill lena chahiye.",
-                    "A farmer should take a bill before buying seeds.", (40, 50), random.Random(0), target=50)
+    out = mixer.mix(
+        "Kisan ko beej kharidne se pehle bill lena chahiye.",
+        "A farmer should take a bill before buying seeds.",
+        (40, 50),
+        random.Random(0),
+        target=50,
+    )
     assert "farmer" in out.text.lower()
 
 
@@ -130,8 +144,7 @@ def test_same_rng_same_text_different_rng_different_texts(mixer, seeds):
 
 
 def test_devanagari_script_keeps_english_in_roman(mixer):
-    out = mixer.mix("Apna bank account aur mobile number link karo.", None, (20, 40), random.Random(1),
-                    script="deva")
+    out = mixer.mix("Apna bank account aur mobile number link karo.", None, (20, 40), random.Random(1), script="deva")
     assert re.search("[\u0900-\u097f]", out.text)
     assert re.search("[A-Za-z]", out.text)
     assert "करो" in out.text
@@ -178,8 +191,18 @@ def test_nothing_to_mix_is_a_value_error(mixer, hindi, english):
         mixer.mix(hindi, english, (20, 40), random.Random(0))
 
 
-@pytest.mark.parametrize("text", ["asdf qwer zxcv", "a", "kya", "OK 👍 done", "x" * 500, "Hello\n\nworld\t!",
-                                  "Ye dekho: http://a.b/c?d=e&f=g #tag @user 10:30"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asdf qwer zxcv",
+        "a",
+        "kya",
+        "OK 👍 done",
+        "x" * 500,
+        "Hello\n\nworld\t!",
+        "Ye dekho: http://a.b/c?d=e&f=g #tag @user 10:30",
+    ],
+)
 def test_odd_text_still_gives_text(mixer, text):
     out = mixer.mix(text, None, (20, 40), random.Random(0))
     assert isinstance(out.text, str) and out.text.strip()
@@ -197,4 +220,3 @@ def test_op_string_is_readable_and_parseable():
     op = op_string("codemix", band=[20, 40], seed=0)
     name, params = op.split(" ", 1)
     assert name == "codemix" and json.loads(params) == {"band": [20, 40], "seed": 0}
-

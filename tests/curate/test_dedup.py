@@ -30,8 +30,12 @@ def _copy(parent: Record, assistant: str | None = None, user: str | None = None)
         turns[0]["content"] = user
     if assistant is not None:
         turns[-1]["content"] = assistant
-    return Record(messages=turns, lang=parent.lang, source={**parent.source, "kind": "augment", "parent_id": parent.id},
-                  ops=["typo"])
+    return Record(
+        messages=turns,
+        lang=parent.lang,
+        source={**parent.source, "kind": "augment", "parent_id": parent.id},
+        ops=["typo"],
+    )
 
 
 def test_exact_dedup_ignores_case_punctuation_and_spacing():
@@ -85,8 +89,11 @@ def test_pairs_from_keys_and_the_bucket_cap():
 
 
 def test_lineage_keys_depths_and_orphans():
-    lin = build_lineage(["a", "b", "c", "d", "e", "f"], [None, "a", "b", None, "zz", "zz"],
-                        ["mixer", "augment", "augment", "teacher", "augment", "augment"])
+    lin = build_lineage(
+        ["a", "b", "c", "d", "e", "f"],
+        [None, "a", "b", None, "zz", "zz"],
+        ["mixer", "augment", "augment", "teacher", "augment", "augment"],
+    )
     assert lin.parent.tolist() == [-1, 0, 1, -1, -1, -1] and lin.depth.tolist() == [0, 1, 2, 0, 0, 0]
     assert lin.key[0] == lin.key[1] == lin.key[2] != lin.key[3]
     assert lin.key[4] == lin.key[5] != lin.key[3]  # siblings whose parent is not in the stage
@@ -95,8 +102,10 @@ def test_lineage_keys_depths_and_orphans():
 
 
 def test_a_noised_copy_is_never_a_duplicate_of_its_parent_or_siblings():
-    parent = chat("PM-KISAN ka paisa seedha bank account mein aata hai, eKYC zaroor karwa lo.",
-                  user="PM-KISAN ka paisa kab aata hai?")
+    parent = chat(
+        "PM-KISAN ka paisa seedha bank account mein aata hai, eKYC zaroor karwa lo.",
+        user="PM-KISAN ka paisa kab aata hai?",
+    )
     exact = _copy(parent, user="pm-kisan ka paisa KAB aata hai")  # equal to the parent once normalised
     near = _copy(parent, user="PM-KISAN ka pesa kab aata h?")
     sibling = _copy(parent, user="PM-KISAN ka pesa kab aata h??")  # equal to `near` once normalised
@@ -137,8 +146,8 @@ def test_minhash_signatures_equal_datasketch():
 def test_shingle_hashes_give_the_exact_jaccard():
     x, y = normalise("mandi ka rate kya hai"), normalise("mandi ka rate kya tha")
     hx, hy = set(shingle_hashes(x, 5).tolist()), set(shingle_hashes(y, 5).tolist())
-    sx = {x[i:i + 5] for i in range(len(x) - 4)}
-    sy = {y[i:i + 5] for i in range(len(y) - 4)}
+    sx = {x[i : i + 5] for i in range(len(x) - 4)}
+    sy = {y[i : i + 5] for i in range(len(y) - 4)}
     assert len(hx) == len(sx) and len(hx & hy) / len(hx | hy) == len(sx & sy) / len(sx | sy)
     assert len(shingle_hashes("abc", 5)) == 1 and len(shingle_hashes("", 5)) == 0
 
@@ -184,8 +193,10 @@ def test_every_seed_task_keeps_a_record_and_planted_copies_go(seeds_with_planted
     kept = out.curated["id"].to_pylist()
     per_task = {task_of[k] for k in kept}
     removed = 1 - (len(kept) - len(per_task)) / len(origin)
-    print(f"\n{len(seeds)} seed tasks + {len(origin)} copies with 1–6 character edits: {len(per_task)} tasks keep a "
-          f"record, {removed:.1%} of planted copies removed")
+    print(
+        f"\n{len(seeds)} seed tasks + {len(origin)} copies with 1–6 character edits: {len(per_task)} tasks keep a "
+        f"record, {removed:.1%} of planted copies removed"
+    )
     assert per_task == {r.id for r in seeds}
     assert removed >= 0.95
     # precision: every record removed was removed in favour of a record of its own task
@@ -197,13 +208,24 @@ def test_every_seed_task_keeps_a_record_and_planted_copies_go(seeds_with_planted
 def test_related_but_distinct_tasks_both_stay():
     seeds = {r.source["seed_id"]: r for r in seed_records()}
     # the most similar distinct pairs among the seeds (same domain; estimated Jaccard up to 0.47)
-    pairs = [("schemes-021", "schemes-041"), ("schemes-011", "schemes-021"), ("legal-005", "legal-037"),
-             ("schemes-001", "schemes-021")]
+    pairs = [
+        ("schemes-021", "schemes-041"),
+        ("schemes-011", "schemes-021"),
+        ("legal-005", "legal-037"),
+        ("schemes-001", "schemes-021"),
+    ]
     recs = list({seeds[x].id: seeds[x] for p in pairs for x in p}.values())
-    extra = [chat("RTI mein first appeal kya hota hai? 30 din mein jawab na mile to First Appellate Authority ko "
-                  "appeal karo.", user="RTI first appeal kaise karein?"),
-             chat("RTI ka jawab 30 din mein dena hota hai; jeevan aur swatantrata ke maamle mein 48 ghante mein.",
-                  user="RTI reply ki time limit kya hai?")]
+    extra = [
+        chat(
+            "RTI mein first appeal kya hota hai? 30 din mein jawab na mile to First Appellate Authority ko "
+            "appeal karo.",
+            user="RTI first appeal kaise karein?",
+        ),
+        chat(
+            "RTI ka jawab 30 din mein dena hota hai; jeevan aur swatantrata ke maamle mein 48 ghante mein.",
+            user="RTI reply ki time limit kya hai?",
+        ),
+    ]
     out = curate_records(recs + extra, CurateConfig(steps=["dedup", "minhash"]))
     assert out.rejects.num_rows == 0
 
@@ -217,6 +239,8 @@ def test_precision_and_recall_on_synthetic_chats():
     truth = {frozenset(p) for p in origin.items()}
     tp = sum(frozenset(p) in truth for p in predicted)
     precision, recall = tp / max(1, len(predicted)), tp / len(origin)
-    print(f"\nnear dedup on {len(mixed)} synthetic chats, {len(origin)} planted (1–10 character edits): "
-          f"precision {precision:.3f}, recall {recall:.3f}")
+    print(
+        f"\nnear dedup on {len(mixed)} synthetic chats, {len(origin)} planted (1–10 character edits): "
+        f"precision {precision:.3f}, recall {recall:.3f}"
+    )
     assert precision >= 0.99 and recall >= 0.97

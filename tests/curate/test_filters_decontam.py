@@ -34,14 +34,20 @@ def test_twelve_words_are_not_enough():
 
 
 def test_copied_short_eval_question_is_caught_whole():
-    question = next(m["content"] for c in _eval_chats() for m in c["messages"]
-                    if m["role"] == "user" and 8 <= len(match_words(m["content"])) < 13)
+    question = next(
+        m["content"]
+        for c in _eval_chats()
+        for m in c["messages"]
+        if m["role"] == "user" and 8 <= len(match_words(m["content"])) < 13
+    )
     verdict = _shipped().keep(chat("Haan bilkul, ye dekho.", user=question))
     assert verdict is not True and verdict[1].startswith("decontam:")
 
 
 def test_unrelated_hinglish_passes():
-    assert _shipped().keep(chat("UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi phone pe PIN nahi maangta.")) is True
+    assert (
+        _shipped().keep(chat("UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi phone pe PIN nahi maangta.")) is True
+    )
 
 
 def test_workspace_eval_folder_paths_and_train_eval_files(tmp_path):

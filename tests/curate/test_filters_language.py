@@ -71,7 +71,10 @@ def test_hindi_stopword_rule():
     assert LanguageFilter().judge(chat(text), _analysis(tokens, tags))[1] == (False, ("no_hindi_stopwords",))
     # a short reply may hold a single function word; from 12 words on, two are needed
     short = ["Last", "metro", "raat", "11", "baje", "nikalti", "hai"]
-    assert LanguageFilter().judge(chat(" ".join(short)), _analysis(short, ["en", "en", "hi", "univ", "hi", "hi", "hi"]))[1] is True
+    assert (
+        LanguageFilter().judge(chat(" ".join(short)), _analysis(short, ["en", "en", "hi", "univ", "hi", "hi", "hi"]))[1]
+        is True
+    )
     long = tokens + ["aur", "prices", "compare", "before", "selling"]
     verdict = LanguageFilter().judge(chat(" ".join(long)), _analysis(long, tags + ["hi", "en", "en", "en", "en"]))[1]
     assert verdict == (False, ("no_hindi_stopwords",))
@@ -82,7 +85,9 @@ def test_hindi_stopword_rule():
 
 
 def test_stopwords_hold_no_english_homographs():
-    assert not {"is", "to", "the", "me", "main", "do", "us", "hi", "par", "jab", "tab", "ya", "a", "in"} & HINDI_STOPWORDS
+    assert (
+        not {"is", "to", "the", "me", "main", "do", "us", "hi", "par", "jab", "tab", "ya", "a", "in"} & HINDI_STOPWORDS
+    )
     assert {"hai", "nahi", "nahin", "ka", "mein", "है", "नहीं", "में"} <= HINDI_STOPWORDS
 
 

@@ -42,28 +42,48 @@ def test_turn_counts():
 
 
 def test_system_turn_not_counted_or_checked():
-    rec = Record(messages=[{"role": "system", "content": "x"}, {"role": "user", "content": "PNR kaise check karu?"},
-                           {"role": "assistant", "content": "IRCTC app pe PNR number daal ke check karo."}])
+    rec = Record(
+        messages=[
+            {"role": "system", "content": "x"},
+            {"role": "user", "content": "PNR kaise check karu?"},
+            {"role": "assistant", "content": "IRCTC app pe PNR number daal ke check karo."},
+        ]
+    )
     out = LengthFilter().apply(rec)
     assert out.flags == [] and out.scores["turns"] == 2
 
 
 def test_answer_length_follows_what_the_prompt_asks():
     f = LengthFilter()
-    explain = ["PM-KISAN ka process step by step samjhao.", "Iska farak detail mein explain karo",
-               "RTI kaise file karein?", "UPI fail kyun hota hai?", "आधार अपडेट की प्रक्रिया समझाइए"]
+    explain = [
+        "PM-KISAN ka process step by step samjhao.",
+        "Iska farak detail mein explain karo",
+        "RTI kaise file karein?",
+        "UPI fail kyun hota hai?",
+        "आधार अपडेट की प्रक्रिया समझाइए",
+    ]
     for prompt in explain:
         verdict = f.keep(chat("Haan ji bilkul.", user=prompt))
         assert verdict is not True and verdict[1].startswith("too_short_for_prompt:"), prompt
     assert f.keep(chat("Haan ji bilkul.", user="PM-KISAN ka process samjhao"))[1] == "too_short_for_prompt:detail"
-    assert f.keep(chat("App kholo aur PIN reset karo.", user="UPI PIN kaise badlein?")) is True  # 6 words: enough for how
+    assert (
+        f.keep(chat("App kholo aur PIN reset karo.", user="UPI PIN kaise badlein?")) is True
+    )  # 6 words: enough for how
     # short answers to questions that ask for a fact, or to small talk, stay
-    for prompt, answer in [("Kal kitne baje aana hai?", "Kal 10 baje aa jana."), ("Aap kaise ho?", "Main theek hoon, aap batao?"),
-                           ("Bank aaj khula hai kya?", "Haan, 4 baje tak."), ("Thank you bhaiya!", "Koi baat nahi.")]:
+    for prompt, answer in [
+        ("Kal kitne baje aana hai?", "Kal 10 baje aa jana."),
+        ("Aap kaise ho?", "Main theek hoon, aap batao?"),
+        ("Bank aaj khula hai kya?", "Haan, 4 baje tak."),
+        ("Thank you bhaiya!", "Koi baat nahi."),
+    ]:
         assert f.keep(chat(answer, user=prompt)) is True, prompt
     # the prompt of each assistant turn is the user turn before it
-    turns = [{"role": "user", "content": "Process samjhao"}, {"role": "assistant", "content": " ".join(["shabd"] * 20)},
-             {"role": "user", "content": "Theek hai, kal kitne baje?"}, {"role": "assistant", "content": "Kal 10 baje."}]
+    turns = [
+        {"role": "user", "content": "Process samjhao"},
+        {"role": "assistant", "content": " ".join(["shabd"] * 20)},
+        {"role": "user", "content": "Theek hai, kal kitne baje?"},
+        {"role": "assistant", "content": "Kal 10 baje."},
+    ]
     assert f.keep(Record(messages=turns)) is True
     assert LengthFilter(min_words_detail=0, min_words_how=0).keep(chat("Haan ji bilkul.", user=explain[0])) is True
 

@@ -59,21 +59,39 @@ def test_aadhaar_never_starts_with_0_or_1_and_not_inside_longer_numbers():
     assert find_pii("order 9" + body + "4" + "7")[1].get("aadhaar") is None
 
 
-@pytest.mark.parametrize("text", ["call karo +91 98765 43210 pe", "mera number 9876543210 hai", "+91-9876543210",
-                                  "0091 98765-43210", "whatsapp 098765 43210"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call karo +91 98765 43210 pe",
+        "mera number 9876543210 hai",
+        "+91-9876543210",
+        "0091 98765-43210",
+        "whatsapp 098765 43210",
+    ],
+)
 def test_phones(text):
     assert find_pii(text)[1] == {"phone": 1}
 
 
-@pytest.mark.parametrize("text", ["Kisan Call Centre 1800-180-1551 pe call karo", "rate 2,000 rupaye quintal",
-                                  "landline 011-2345 6789", "pin code 110001", "5432109876 order id"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kisan Call Centre 1800-180-1551 pe call karo",
+        "rate 2,000 rupaye quintal",
+        "landline 011-2345 6789",
+        "pin code 110001",
+        "5432109876 order id",
+    ],
+)
 def test_not_phones(text):
     assert "phone" not in find_pii(text)[1]
 
 
 def test_pan_ifsc_upi_email_vehicle():
-    text = ("PAN ABCPE1234F, IFSC SBIN0001234, UPI ravi.kumar@okaxis, mail ravi@example.co.in, "
-            "gaadi MH 12 AB 1234 aur dl3cab1234, BH series 22 BH 1234 AA")
+    text = (
+        "PAN ABCPE1234F, IFSC SBIN0001234, UPI ravi.kumar@okaxis, mail ravi@example.co.in, "
+        "gaadi MH 12 AB 1234 aur dl3cab1234, BH series 22 BH 1234 AA"
+    )
     red, counts = find_pii(text)
     assert counts == {"email": 1, "upi": 1, "pan": 1, "ifsc": 1, "vehicle": 3}
     assert "[PAN]" in red and "[IFSC]" in red and "[UPI]" in red and "[EMAIL]" in red and red.count("[VEHICLE]") == 3
@@ -140,8 +158,11 @@ def test_numbers_in_any_digit_script(table):
 
 def test_unspaced_plus91_is_a_phone_even_when_it_passes_verhoeff():
     # 91 + a mobile that happens to be Verhoeff-valid as 12 digits (one in ten do)
-    body = next(f"91987654{i:03d}" for i in range(1000) if verhoeff_valid(f"91987654{i:03d}"[:11] +
-                                                                           verhoeff_check_digit(f"91987654{i:03d}"[:11])))
+    body = next(
+        f"91987654{i:03d}"
+        for i in range(1000)
+        if verhoeff_valid(f"91987654{i:03d}"[:11] + verhoeff_check_digit(f"91987654{i:03d}"[:11]))
+    )
     number = body[:11] + verhoeff_check_digit(body[:11])
     assert verhoeff_valid(number) and number.startswith("919")
     assert find_pii(f"call karo +{number}")[1] == {"phone": 1}
@@ -149,9 +170,18 @@ def test_unspaced_plus91_is_a_phone_even_when_it_passes_verhoeff():
     assert find_pii(f"mera aadhaar {number} hai")[1] == {"aadhaar": 1}  # Aadhaar context decides
 
 
-@pytest.mark.parametrize("text", ["PNR 8524163970 ka status", "consumer no. 7012345678 ka bill", "OTP 482913 hai",
-                                  "train 12951 late hai", "pincode 110001", "order id 234567890124 ka refund",
-                                  "IMEI 356789104512340 block karo"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PNR 8524163970 ka status",
+        "consumer no. 7012345678 ka bill",
+        "OTP 482913 hai",
+        "train 12951 late hai",
+        "pincode 110001",
+        "order id 234567890124 ka refund",
+        "IMEI 356789104512340 block karo",
+    ],
+)
 def test_numbers_that_are_not_personal(text):
     assert find_pii(text)[1] == {}
 
@@ -160,8 +190,7 @@ def test_voter_passport_dl_gstin():
     from tadka.curate.filters.pii_detect import gstin_valid
 
     assert gstin_valid("27AAPFU0939F1ZV") and not gstin_valid("27AAPFU0939F1ZW")
-    text = ("voter id ABC1234567, passport no. J8369854, DL MH14 20110062821, GSTIN 27AAPFU0939F1ZV, "
-            "epic no xyz7654321")
+    text = "voter id ABC1234567, passport no. J8369854, DL MH14 20110062821, GSTIN 27AAPFU0939F1ZV, epic no xyz7654321"
     red, counts = find_pii(text)
     assert counts == {"voter": 2, "passport": 1, "dl": 1, "gstin": 1}
     assert red == "voter id [VOTER], passport no. [PASSPORT], DL [DL], GSTIN [GSTIN], epic no [VOTER]"
@@ -176,10 +205,20 @@ def test_pseudonymize_keeps_format_checksum_and_script():
 
     key = "k"
     assert fake("phone", "+91 98765 43210", key) == fake("phone", "+91 98765 43210", key)  # deterministic
-    samples = {"aadhaar": "२३४५ ६७८९ ०१२४", "phone": "+91 98765-43210", "card": "4111 1111 1111 1111",
-               "pan": "abcpe1234f", "gstin": "27AAPFU0939F1ZV", "voter": "ABC1234567", "passport": "J8369854",
-               "dl": "MH14 20110062821", "vehicle": "MH 12 AB 1234", "ifsc": "SBIN0001234", "email": "ravi.k@gmail.com",
-               "upi": "9876543210@ybl"}
+    samples = {
+        "aadhaar": "२३४५ ६७८९ ०१२४",
+        "phone": "+91 98765-43210",
+        "card": "4111 1111 1111 1111",
+        "pan": "abcpe1234f",
+        "gstin": "27AAPFU0939F1ZV",
+        "voter": "ABC1234567",
+        "passport": "J8369854",
+        "dl": "MH14 20110062821",
+        "vehicle": "MH 12 AB 1234",
+        "ifsc": "SBIN0001234",
+        "email": "ravi.k@gmail.com",
+        "upi": "9876543210@ybl",
+    }
     context = {"passport": "passport ", "voter": "voter id "}
     for kind, value in samples.items():
         new = fake(kind, value, key)

@@ -6,31 +6,37 @@ from tadka.curate.filters.profanity import ProfanityFilter
 from tests.curate.synth import chat
 
 
-@pytest.mark.parametrize("text,flag", [
-    ("What the fuck is this service", "profanity:abuse"),
-    ("Abe chutiya hai kya, paisa wapas kar", "profanity:abuse"),
-    ("bhosdike kaam kar", "profanity:abuse"),
-    ("Tu harami hai", "profanity:abuse"),
-    ("teri maa ki aankh, phir se late", "profanity:abuse"),
-    ("यह आदमी हरामी है", "profanity:abuse"),
-    ("Chuuuutiya mat bana", "profanity:abuse"),
-    ("chutiyapanti band karo", "profanity:abuse"),
-    ("you faggot", "profanity:slur"),
-])
+@pytest.mark.parametrize(
+    "text,flag",
+    [
+        ("What the fuck is this service", "profanity:abuse"),
+        ("Abe chutiya hai kya, paisa wapas kar", "profanity:abuse"),
+        ("bhosdike kaam kar", "profanity:abuse"),
+        ("Tu harami hai", "profanity:abuse"),
+        ("teri maa ki aankh, phir se late", "profanity:abuse"),
+        ("यह आदमी हरामी है", "profanity:abuse"),
+        ("Chuuuutiya mat bana", "profanity:abuse"),
+        ("chutiyapanti band karo", "profanity:abuse"),
+        ("you faggot", "profanity:slur"),
+    ],
+)
 def test_profanity_is_found(text, flag):
     out = ProfanityFilter().apply(chat(text))
     assert flag in out.flags and out.scores["profanity"] >= 1
 
 
-@pytest.mark.parametrize("text", [
-    "Paki fasal jaldi kaat lo aur oonchi jagah pe rakho.",  # paki = ripe
-    "Kutta kaat le to turant anti-rabies injection lagwao.",  # kutta = dog
-    "Mere saala ji ki shaadi hai, train ticket chahiye.",  # saala = brother-in-law
-    "GST mein chhoot milti hai, isko chut bhi likhte hain log.",  # chhoot = discount
-    "Scunthorpe se classic cricket match dekha, chakka maara.",
-    "Ganda paani mat piyo, ubaal ke piyo.",
-    "मुर्गा पालन के लिए लोन कैसे मिलेगा?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paki fasal jaldi kaat lo aur oonchi jagah pe rakho.",  # paki = ripe
+        "Kutta kaat le to turant anti-rabies injection lagwao.",  # kutta = dog
+        "Mere saala ji ki shaadi hai, train ticket chahiye.",  # saala = brother-in-law
+        "GST mein chhoot milti hai, isko chut bhi likhte hain log.",  # chhoot = discount
+        "Scunthorpe se classic cricket match dekha, chakka maara.",
+        "Ganda paani mat piyo, ubaal ke piyo.",
+        "मुर्गा पालन के लिए लोन कैसे मिलेगा?",
+    ],
+)
 def test_innocent_words_pass(text):
     assert ProfanityFilter().keep(chat(text)) is True
 

@@ -12,27 +12,36 @@ from tadka.workspace import Workspace
 
 from tests.curate.synth import chat
 
-GOOD = ["UPI PIN kabhi kisi ko share mat karo, bank kabhi nahi maangta.",
-        "Train ka PNR status IRCTC app pe PNR number daal ke check karo.",
-        "Mandi ka aaj ka rate eNAM portal pe dekh sakte ho, do-teen mandi compare karo.",
-        "Aadhaar address update myAadhaar portal pe OTP se ho jaata hai.",
-        "Bijli bill online pay karne ke liye apni discom ki website ya UPI app use karo."]
-BAD = ["As an AI language model I cannot help with that.", "I'm sorry, but I can't assist with this request.",
-       "Main ek AI hoon, main is mein madad nahi kar sakta.", "Here is the Hinglish translation: ...",
-       "lorem ipsum lorem ipsum lorem ipsum lorem ipsum"]
+GOOD = [
+    "UPI PIN kabhi kisi ko share mat karo, bank kabhi nahi maangta.",
+    "Train ka PNR status IRCTC app pe PNR number daal ke check karo.",
+    "Mandi ka aaj ka rate eNAM portal pe dekh sakte ho, do-teen mandi compare karo.",
+    "Aadhaar address update myAadhaar portal pe OTP se ho jaata hai.",
+    "Bijli bill online pay karne ke liye apni discom ki website ya UPI app use karo.",
+]
+BAD = [
+    "As an AI language model I cannot help with that.",
+    "I'm sorry, but I can't assist with this request.",
+    "Main ek AI hoon, main is mein madad nahi kar sakta.",
+    "Here is the Hinglish translation: ...",
+    "lorem ipsum lorem ipsum lorem ipsum lorem ipsum",
+]
 
 
 def _label(ws: Workspace, n_good: int, n_bad: int) -> list[Record]:
     rng = random.Random(0)
-    recs = [chat(f"{rng.choice(GOOD)} ({i})") for i in range(n_good)] + \
-           [chat(f"{rng.choice(BAD)} ({i})") for i in range(n_bad)]
+    recs = [chat(f"{rng.choice(GOOD)} ({i})") for i in range(n_good)] + [
+        chat(f"{rng.choice(BAD)} ({i})") for i in range(n_bad)
+    ]
     ws.write_stage("generated", recs)
     conn = sqlite3.connect(ws.review_db)
     statuses = ["accepted"] * (n_good - n_good // 4) + ["edited"] * (n_good // 4) + ["rejected"] * n_bad
     with conn:
         for rec, status in zip(recs, statuses):
-            conn.execute("INSERT INTO items(record_id, stage, status, version) VALUES (?, ?, ?, 1)",
-                         (rec.id, "generated", status))
+            conn.execute(
+                "INSERT INTO items(record_id, stage, status, version) VALUES (?, ?, ?, 1)",
+                (rec.id, "generated", status),
+            )
     conn.close()
     return recs
 

@@ -7,34 +7,40 @@ from tadka.errors import ConfigError
 from tests.curate.synth import chat
 
 
-@pytest.mark.parametrize("text,category", [
-    ("As an AI language model, I cannot give medical advice.", "ai_identity"),
-    ("I'm sorry, but I can't help with that request.", "refusal"),
-    ("I am just an AI, so I don't have personal opinions.", "ai_identity"),
-    ("Main ek AI language model hoon, isliye main ye nahi bata sakta.", "ai_identity"),
-    ("Ek AI hone ke naate mere paas personal opinions nahi hain.", "ai_identity"),
-    ("Maaf kijiye, lekin main is request mein aapki madad nahi kar sakta.", "refusal"),
-    ("Sorry, main is par jawab nahi de sakti.", "refusal"),
-    ("Yeh raha aapka Hinglish translation: UPI PIN share mat karo.", "boilerplate"),
-    ("Here is the Hinglish version: Aaj mausam accha hai.", "boilerplate"),
-    ("As of my last knowledge update, the scheme gives 6,000 rupees.", "boilerplate"),
-    ("मैं एक एआई भाषा मॉडल हूँ, इसलिए मैं यह नहीं बता सकता।", "ai_identity"),
-    ("माफ़ कीजिए, मैं इसमें आपकी मदद नहीं कर सकता।", "refusal"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("As an AI language model, I cannot give medical advice.", "ai_identity"),
+        ("I'm sorry, but I can't help with that request.", "refusal"),
+        ("I am just an AI, so I don't have personal opinions.", "ai_identity"),
+        ("Main ek AI language model hoon, isliye main ye nahi bata sakta.", "ai_identity"),
+        ("Ek AI hone ke naate mere paas personal opinions nahi hain.", "ai_identity"),
+        ("Maaf kijiye, lekin main is request mein aapki madad nahi kar sakta.", "refusal"),
+        ("Sorry, main is par jawab nahi de sakti.", "refusal"),
+        ("Yeh raha aapka Hinglish translation: UPI PIN share mat karo.", "boilerplate"),
+        ("Here is the Hinglish version: Aaj mausam accha hai.", "boilerplate"),
+        ("As of my last knowledge update, the scheme gives 6,000 rupees.", "boilerplate"),
+        ("मैं एक एआई भाषा मॉडल हूँ, इसलिए मैं यह नहीं बता सकता।", "ai_identity"),
+        ("माफ़ कीजिए, मैं इसमें आपकी मदद नहीं कर सकता।", "refusal"),
+    ],
+)
 def test_refusals_and_boilerplate_are_found(text, category):
     verdict = RefusalFilter().keep(chat(text))
     assert verdict is not True and category in verdict[1]
 
 
-@pytest.mark.parametrize("text", [
-    "UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi nahi maangta.",
-    "Agar app kaam nahi kar raha to bank ki helpline pe call karo, woh madad karenge.",
-    "AI tools jaise chatbot ab kheti mein bhi use hote hain, jaise mausam ki jaankari ke liye.",
-    "Sorry to hear that! Pehle FIR ki copy lo aur insurance company ko batao.",
-    "Hinglish mein likhna aasaan hai, bas Roman script use karo.",
-    "Main theek hoon, shukriya! Aap batao?",
-    "Theek hai, kal subah 6 baje yaad dila dunga.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UPI PIN kabhi kisi ko share mat karo, bank bhi kabhi nahi maangta.",
+        "Agar app kaam nahi kar raha to bank ki helpline pe call karo, woh madad karenge.",
+        "AI tools jaise chatbot ab kheti mein bhi use hote hain, jaise mausam ki jaankari ke liye.",
+        "Sorry to hear that! Pehle FIR ki copy lo aur insurance company ko batao.",
+        "Hinglish mein likhna aasaan hai, bas Roman script use karo.",
+        "Main theek hoon, shukriya! Aap batao?",
+        "Theek hai, kal subah 6 baje yaad dila dunga.",
+    ],
+)
 def test_helpful_answers_pass(text):
     assert RefusalFilter().keep(chat(text)) is True
 
@@ -52,11 +58,14 @@ def test_closing_is_on_by_default_and_can_be_turned_off():
     assert RefusalFilter().keep(rec)[0] is False
 
 
-@pytest.mark.parametrize("text", [
-    "Main aapko step by step samjhata hoon. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
-    "Pehle IRCTC app kholo, phir PNR daalo aur status dekho. Koi aur sawaal ho to zaroor puchiye.",
-    "Great question! Let me explain. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Main aapko step by step samjhata hoon. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
+        "Pehle IRCTC app kholo, phir PNR daalo aur status dekho. Koi aur sawaal ho to zaroor puchiye.",
+        "Great question! Let me explain. Pehle IRCTC app kholo, phir PNR daalo aur status dekho.",
+    ],
+)
 def test_meta_talk_at_the_edges_of_an_answer(text):
     verdict = RefusalFilter().keep(chat(text))
     assert verdict is not True and set(verdict[1]) & {"meta_talk", "closing", "boilerplate"}
@@ -73,8 +82,11 @@ def test_meta_talk_model_reads_the_edges_with_their_context_and_never_the_eval_p
     assert [s for _, s in edge_segments("Kya?", "Haan, ho jayega.")] == ["Haan, ho jayega."]  # one sentence: whole
     from tadka.curate.filters.text import normalise
 
-    held = [row[3] for row in (line.split("\t") for line in read_junk())
-            if row[0] in ("dev", "test", "heldout") and row[2].startswith("boilerplate")]
+    held = [
+        row[3]
+        for row in (line.split("\t") for line in read_junk())
+        if row[0] in ("dev", "test", "heldout") and row[2].startswith("boilerplate")
+    ]
     segments = {line.split(" ", 7)[-1] for line in training_lines()}  # the text after label and context
     assert held and not any(normalise(t) in segments for t in held)
 
@@ -114,7 +126,11 @@ def test_a_long_answer_that_opens_with_one_unspaced_run_is_read_not_crashed():
     which rejected a good record as error:refusal."""
     from tadka.curate.filters.meta_talk import edge_segments
 
-    answer = ("Form yahan milega https://example.gov.in/" + "a" * 420 + " phir upload karo. "
-              + "Baaki documents bhi saath rakho. " * 20)
+    answer = (
+        "Form yahan milega https://example.gov.in/"
+        + "a" * 420
+        + " phir upload karo. "
+        + "Baaki documents bhi saath rakho. " * 20
+    )
     segments = [text for _, text in edge_segments("form kahan milega", answer)]
     assert segments and any("Baaki documents" in s for s in segments)

@@ -9,8 +9,10 @@ from tests.curate.synth import chat
 
 def _good_hinglish_answers() -> list[str]:
     root = files("tadka.corpora")
-    out = [json.loads(line)["hi_latn"]["response"]
-           for line in root.joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    out = [
+        json.loads(line)["hi_latn"]["response"]
+        for line in root.joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     for name in (("samples", "hinglish_chat.jsonl"), ("eval", "hinglish_eval.jsonl")):
         for line in root.joinpath(*name).read_text(encoding="utf-8").splitlines():
             out += [m["content"] for m in json.loads(line)["messages"] if m["role"] == "assistant"]
@@ -70,13 +72,20 @@ def test_shares():
 
 def test_short_looping_answers_are_dropped_and_good_short_answers_kept():
     f = RepetitionFilter()
-    for loop in ["UPI PIN share mat karo, UPI PIN share mat karo, UPI PIN share mat karo",
-                 "Form bharo. Form bharo. Form bharo.", "haan haan haan haan",
-                 "Bank jao aur KYC karwao. Bank jao aur KYC karwao. Phir paisa aa jayega."]:
+    for loop in [
+        "UPI PIN share mat karo, UPI PIN share mat karo, UPI PIN share mat karo",
+        "Form bharo. Form bharo. Form bharo.",
+        "haan haan haan haan",
+        "Bank jao aur KYC karwao. Bank jao aur KYC karwao. Phir paisa aa jayega.",
+    ]:
         verdict = f.keep(chat(loop))
         assert verdict is not True and verdict[1] in ("repetition:short_loop", "repetition:dup_sentences"), loop
-    for good in ["kal 10 baje aa jana", "Nahi nahi, aisa bilkul mat karna.", "Haan, ho jayega. Kal tak ho jayega.",
-                 "Theek hai, main 5 baje tak pahunch jaunga."]:
+    for good in [
+        "kal 10 baje aa jana",
+        "Nahi nahi, aisa bilkul mat karna.",
+        "Haan, ho jayega. Kal tak ho jayega.",
+        "Theek hai, main 5 baje tak pahunch jaunga.",
+    ]:
         assert f.keep(chat(good)) is True, good
     answers = [a for a in _good_hinglish_answers() if len(lower_words(a)) < 40]
     assert answers and all(f.keep(chat(a)) is True for a in answers)

@@ -94,9 +94,18 @@ def write_seeds(path, tasks):
 
 
 def test_weird_seed_text_becomes_a_record_or_a_recorded_failure(ws, tmp_path):
-    good = {"id": "x-1", "domain": "x",
-            "en": {"instruction": "How do I check my ration card status?", "response": "Open the state food portal and enter your ration card number."},
-            "hi_latn": {"instruction": "Ration card ka status kaise check karun?", "response": "State food portal kholo aur ration card number daalo."}}
+    good = {
+        "id": "x-1",
+        "domain": "x",
+        "en": {
+            "instruction": "How do I check my ration card status?",
+            "response": "Open the state food portal and enter your ration card number.",
+        },
+        "hi_latn": {
+            "instruction": "Ration card ka status kaise check karun?",
+            "response": "State food portal kholo aur ration card number daalo.",
+        },
+    }
     weird = [
         {"id": "x-2", "en": {"instruction": "😀😀😀", "response": "!!! ???"}},
         {"id": "x-3", "en": {"instruction": "asdf qwer", "response": "zxcv uiop hjkl"}},
@@ -148,8 +157,10 @@ class FixedTeacher(Teacher):
         for r in requests:
             tag = f"{r.meta['seed_id']}-{r.meta['index']}"
             if r.meta.get("attempt") and self.fix_on_retry:
-                body = {"instruction": f"Mera UPI PIN kaise change karun? ({tag})",
-                        "response": "UPI app kholo, bank account select karo aur PIN reset karo."}
+                body = {
+                    "instruction": f"Mera UPI PIN kaise change karun? ({tag})",
+                    "response": "UPI app kholo, bank account select karo aur PIN reset karo.",
+                }
             else:
                 body = {"instruction": f"How do I change my UPI PIN? ({tag})", "response": "Open the app and reset it."}
             out.append(Result(json.dumps(body)))

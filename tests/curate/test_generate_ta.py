@@ -62,9 +62,13 @@ def test_stats_measure_the_records_with_the_tamil_pack(demo):
 
 def test_a_workspace_holds_both_packs(demo):
     ws, _ = demo
-    hindi = Record(messages=[{"role": "user", "content": "Kal bank kitne baje khulega?"},
-                             {"role": "assistant", "content": "Bank subah 10 baje khulta hai, Saturday ko bhi."}],
-                   lang="hi-Latn+en")
+    hindi = Record(
+        messages=[
+            {"role": "user", "content": "Kal bank kitne baje khulega?"},
+            {"role": "assistant", "content": "Bank subah 10 baje khulta hai, Saturday ko bhi."},
+        ],
+        lang="hi-Latn+en",
+    )
     ws.write_stage("mixed", list(ws.records("generated"))[:20] + [hindi])
     out = CliRunner().invoke(cli, ["stats", "-w", str(ws.root), "--stage", "mixed"]).output
     assert "hi-Latn+en 1" in out and "ta-Latn+en 20" in out
@@ -79,13 +83,16 @@ def test_a_workspace_holds_both_packs(demo):
 
 
 def chat(answer: str, lang: str = "ta-Latn+en") -> Record:
-    return Record(messages=[{"role": "user", "content": "Enna pannanum?"}, {"role": "assistant", "content": answer}],
-                  lang=lang)
+    return Record(
+        messages=[{"role": "user", "content": "Enna pannanum?"}, {"role": "assistant", "content": answer}], lang=lang
+    )
 
 
 def test_curate_language_step_uses_the_tamil_pack():
-    good = chat("Play Store la Uzhavan app download panni unga mobile number kuduthu register pannunga. "
-                "Appuram weather alert ellam app laye varum.")
+    good = chat(
+        "Play Store la Uzhavan app download panni unga mobile number kuduthu register pannunga. "
+        "Appuram weather alert ellam app laye varum."
+    )
     scores, verdict = LanguageFilter().evaluate(good)
     assert verdict is True and scores["ta_share"] > 0.4 and scores["stopwords"] >= 2
     english = chat("Download the app from the Play Store and register with your mobile number and district.")
@@ -97,8 +104,13 @@ def test_curate_language_step_uses_the_tamil_pack():
 
 
 def test_augment_ops_take_the_records_pack():
-    record = Record(messages=[{"role": "user", "content": "Romba thanks, eppadi illa nu sollunga"},
-                              {"role": "assistant", "content": "Sari."}], lang="ta-Latn+en")
+    record = Record(
+        messages=[
+            {"role": "user", "content": "Romba thanks, eppadi illa nu sollunga"},
+            {"role": "assistant", "content": "Sari."},
+        ],
+        lang="ta-Latn+en",
+    )
     script = build_op("script", 1.0)
     noised = script.apply(record, random.Random(0)).messages[0]["content"]
     assert any("\u0b80" <= ch <= "\u0bff" for ch in noised)  # Tamil script, never Devanagari

@@ -12,21 +12,27 @@ from tadka.curate.generate.teachers.mixer import MixerTeacher
 from tadka.records import Record
 
 TASK = {
-    "id": "banking-900", "domain": "banking",
-    "en": {"instruction": "How do I block my debit card if it is lost?",
-           "response": "Call your bank's customer care number or open the mobile banking app and block the card at once. "
-                       "Then visit the branch to request a new card."},
-    "hi_latn": {"instruction": "Debit card kho jaaye to kaise block karun?",
-                "response": "Turant bank ke customer care number pe call karo ya mobile banking app kholo aur card block "
-                            "karo. Phir naye card ke liye branch jao."},
+    "id": "banking-900",
+    "domain": "banking",
+    "en": {
+        "instruction": "How do I block my debit card if it is lost?",
+        "response": "Call your bank's customer care number or open the mobile banking app and block the card at once. "
+        "Then visit the branch to request a new card.",
+    },
+    "hi_latn": {
+        "instruction": "Debit card kho jaaye to kaise block karun?",
+        "response": "Turant bank ke customer care number pe call karo ya mobile banking app kholo aur card block "
+        "karo. Phir naye card ke liye branch jao.",
+    },
 }
 
 
 def seed_record(task=TASK):
     hi = task["hi_latn"]
-    return Record(messages=[{"role": "user", "content": hi["instruction"]},
-                            {"role": "assistant", "content": hi["response"]}],
-                  source={"kind": "seed", "seed_id": task["id"]})
+    return Record(
+        messages=[{"role": "user", "content": hi["instruction"]}, {"role": "assistant", "content": hi["response"]}],
+        source={"kind": "seed", "seed_id": task["id"]},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +102,17 @@ def test_a_retry_aims_at_the_half_of_the_band_that_corrects(teacher):
 
 
 def test_requests_it_cannot_answer_come_back_as_errors(teacher):
-    bad = [Request([{"role": "user", "content": "hi"}], {}),
-           Request([{"role": "user", "content": "hi"}], {"codemix": {"turns": [{"role": "user", "text": "😀"}],
-                                                                     "key": "k", "band": [20, 40]}}),
-           Request([{"role": "user", "content": "hi"}], {"codemix": {"turns": [{"role": "user", "hindi": "", "english": ""}],
-                                                                     "key": "k", "band": [20, 40]}})]
+    bad = [
+        Request([{"role": "user", "content": "hi"}], {}),
+        Request(
+            [{"role": "user", "content": "hi"}],
+            {"codemix": {"turns": [{"role": "user", "text": "😀"}], "key": "k", "band": [20, 40]}},
+        ),
+        Request(
+            [{"role": "user", "content": "hi"}],
+            {"codemix": {"turns": [{"role": "user", "hindi": "", "english": ""}], "key": "k", "band": [20, 40]}},
+        ),
+    ]
     results = teacher.generate(bad, GenParams(seed=0))
     assert len(results) == 3
     assert all(not r.ok and r.error for r in results)
@@ -108,11 +120,15 @@ def test_requests_it_cannot_answer_come_back_as_errors(teacher):
 
 
 def test_any_chat_record_can_be_mixed(teacher):
-    chat = Record(messages=[{"role": "system", "content": "Be brief."},
-                            {"role": "user", "content": "How can I check my PNR status?"},
-                            {"role": "assistant", "content": "Open the IRCTC app and enter your PNR number."},
-                            {"role": "user", "content": "Aur agar SMS nahi aaya to?"},
-                            {"role": "assistant", "content": "139 pe SMS bhejo ya website pe check karo."}])
+    chat = Record(
+        messages=[
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "How can I check my PNR status?"},
+            {"role": "assistant", "content": "Open the IRCTC app and enter your PNR number."},
+            {"role": "user", "content": "Aur agar SMS nahi aaya to?"},
+            {"role": "assistant", "content": "139 pe SMS bhejo ya website pe check karo."},
+        ]
+    )
     r = recipe()
     request = r.prompt(chat, 0)
     [result] = teacher.generate([request], GenParams(seed=0))
@@ -123,12 +139,15 @@ def test_any_chat_record_can_be_mixed(teacher):
     assert record.source["parent_id"] == chat.id
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("not json at all", "not a JSON object"),
-    ('{"foo": 1}', "neither"),
-    ('{"instruction": "", "response": "x"}', "bad messages"),
-    ('{"messages": [{"role": "user", "content": "a"}]}', "does not end"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("not json at all", "not a JSON object"),
+        ('{"foo": 1}', "neither"),
+        ('{"instruction": "", "response": "x"}', "bad messages"),
+        ('{"messages": [{"role": "user", "content": "a"}]}', "does not end"),
+    ],
+)
 def test_parse_failures_keep_the_raw_text(text, reason):
     parsed = recipe().parse(text, Request([], {}))
     assert parsed.record is None and reason in parsed.reason and parsed.raw == text

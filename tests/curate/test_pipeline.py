@@ -110,7 +110,9 @@ def test_config_errors_name_the_key():
 def test_yaml_section_and_defaults(tmp_path):
     from tadka.config import load_config
 
-    (tmp_path / "tadka.yaml").write_text("curate:\n  steps: [length, pii]\n  pii_action: drop\n  minhash_threshold: 0.5\n")
+    (tmp_path / "tadka.yaml").write_text(
+        "curate:\n  steps: [length, pii]\n  pii_action: drop\n  minhash_threshold: 0.5\n"
+    )
     cfg = load_config(tmp_path / "tadka.yaml").curate
     assert cfg.steps == ["length", "pii"] and cfg.pii_action == "drop" and cfg.minhash_threshold == 0.5
     steps = build_steps(cfg, StepContext())
@@ -137,8 +139,11 @@ def test_curate_writes_stages_and_an_atomic_report(ws):
     for name in ("index.html", "summary.json", "steps.png", "cmi.png", "length.png", "language.png", "script.png"):
         assert (folder / name).stat().st_size > 0
     summary = json.loads((folder / "summary.json").read_text())
-    assert summary["counts"] == {"input": n_in, "curated": ws.table("curated").num_rows,
-                                 "rejected": ws.table("rejects").num_rows}
+    assert summary["counts"] == {
+        "input": n_in,
+        "curated": ws.table("curated").num_rows,
+        "rejected": ws.table("rejects").num_rows,
+    }
     assert summary["examples"]["too_short"] and summary["config"]["steps"] == CurateConfig().steps
     assert sum(summary["distributions"]["language"]["before"]) == n_in
     html = (folder / "index.html").read_text()
@@ -179,8 +184,11 @@ def test_a_record_whose_sketch_fails_is_rejected_with_the_reason():
                 raise ValueError("boom")
             return super().sketch(record)
 
-    recs = [chat("Theek hai, boom ho gaya bhai sahab."), chat("Sab theek hai bhai, chinta mat karo."),
-            chat("Sab theek hai bhai, chinta mat karo na.")]
+    recs = [
+        chat("Theek hai, boom ho gaya bhai sahab."),
+        chat("Sab theek hai bhai, chinta mat karo."),
+        chat("Sab theek hai bhai, chinta mat karo na."),
+    ]
     out = curate_table(to_table(recs), [Breaks()], batch_size=10)
     flags = dict(zip(out.rows["id"].to_pylist(), out.rows["flags"].to_pylist()))
     assert flags[recs[0].id] == ["error:minhash"] and flags[recs[2].id] == [f"near_dup:{recs[1].id}"]
@@ -209,10 +217,14 @@ def test_augmented_copies_survive_curation_and_the_rules_are_recorded():
 
 def test_pseudonymize_through_the_config_keeps_a_copy_a_copy():
     parent = chat("Mera number +91 98765 43210 hai, is pe call karna.", user="Number kya hai?")
-    copy = Record(messages=[{"role": "user", "content": "numbr kya h?"}, parent.messages[1]], lang=parent.lang,
-                  source={"kind": "augment", "parent_id": parent.id})
-    out = curate_records([parent, copy], CurateConfig(steps=["pii", "dedup", "minhash"], pii_action="pseudonymize",
-                                                      pii_key="k"))
+    copy = Record(
+        messages=[{"role": "user", "content": "numbr kya h?"}, parent.messages[1]],
+        lang=parent.lang,
+        source={"kind": "augment", "parent_id": parent.id},
+    )
+    out = curate_records(
+        [parent, copy], CurateConfig(steps=["pii", "dedup", "minhash"], pii_action="pseudonymize", pii_key="k")
+    )
     assert out.curated.num_rows == 2 and out.lineage == {"kept:parent_kept": 1}
     answers = [m[1]["content"] for m in out.curated["messages"].to_pylist()]
     assert answers[0] == answers[1] and "98765 43210" not in answers[0] and "+91 " in answers[0]

@@ -17,8 +17,14 @@ def _with_copies(recs):
     """Plus noised copies (kind augment, parent_id → the original) of a few records."""
     from tadka.records import Record
 
-    copies = [Record(messages=[{"role": "user", "content": r.messages[0]["content"].lower() + " plz"}, r.messages[1]],
-                     lang=r.lang, source={"kind": "augment", "parent_id": r.id}) for r in recs[:6]]
+    copies = [
+        Record(
+            messages=[{"role": "user", "content": r.messages[0]["content"].lower() + " plz"}, r.messages[1]],
+            lang=r.lang,
+            source={"kind": "augment", "parent_id": r.id},
+        )
+        for r in recs[:6]
+    ]
     return recs + copies
 
 

@@ -20,17 +20,28 @@ TASKS = {t["id"]: t for t in shipped_tasks()}
 
 def seed(task_id: str = "banking-016") -> Record:
     t = TASKS[task_id]
-    return Record(messages=[{"role": "user", "content": t["hi_latn"]["instruction"]},
-                            {"role": "assistant", "content": t["hi_latn"]["response"]}],
-                  source={"kind": "seed", "seed_id": task_id})
+    return Record(
+        messages=[
+            {"role": "user", "content": t["hi_latn"]["instruction"]},
+            {"role": "assistant", "content": t["hi_latn"]["response"]},
+        ],
+        source={"kind": "seed", "seed_id": task_id},
+    )
 
 
 def english_chat() -> Record:
-    return Record(messages=[
-        {"role": "user", "content": "How do I pay my electricity bill of Rs 1,250 online?"},
-        {"role": "assistant", "content": "Open https://example.org/pay and log in. Enter consumer number 40012 and pay "
-                                         "1,250 rupees by UPI. Run `check_status` to confirm, or mail help@example.org."},
-    ], lang="en", source={"kind": "import"})
+    return Record(
+        messages=[
+            {"role": "user", "content": "How do I pay my electricity bill of Rs 1,250 online?"},
+            {
+                "role": "assistant",
+                "content": "Open https://example.org/pay and log in. Enter consumer number 40012 and pay "
+                "1,250 rupees by UPI. Run `check_status` to confirm, or mail help@example.org.",
+            },
+        ],
+        lang="en",
+        source={"kind": "import"},
+    )
 
 
 def make(name: str, **kw):
@@ -71,9 +82,11 @@ def test_devanagari_target_is_stated():
 def test_self_instruct_keeps_new_tasks_and_drops_near_copies():
     recipe = make("self-instruct")
     request = recipe.prompt(seed(), 0)
-    new = {"instruction": "Cheque bounce ho gaya to bank kitna charge kaatta hai aur aage kya karna chahiye?",
-           "response": "Cheque bounce pe bank aam taur pe ek fixed charge kaatta hai, jo har bank ka alag hota hai. "
-                       "Apne bank ki branch ya app mein charges ki list check karo aur payee ko turant inform karo."}
+    new = {
+        "instruction": "Cheque bounce ho gaya to bank kitna charge kaatta hai aur aage kya karna chahiye?",
+        "response": "Cheque bounce pe bank aam taur pe ek fixed charge kaatta hai, jo har bank ka alag hota hai. "
+        "Apne bank ki branch ya app mein charges ki list check karo aur payee ko turant inform karo.",
+    }
     parsed = recipe.parse(json.dumps(new, ensure_ascii=False), request)
     assert parsed.record is not None
     r = parsed.record
@@ -100,10 +113,12 @@ def test_evol_instruct_walks_the_four_operations_and_drops_unchanged_tasks():
     assert sorted(ops) == sorted(OPERATIONS)
     request = recipe.prompt(seed(), 1)
     assert OPERATIONS[request.meta["operation"]] in text_of(request)
-    evolved = {"instruction": "Mera UPI PIN 1234 hai aur maine use 3 baar galat daala, ab account lock ho gaya: "
-                              "24 ghante se pehle PIN kaise reset karun bina debit card ke?",
-               "response": "Teen galat try ke baad bank UPI ko kuch ghante ke liye lock kar deta hai. Lock khulne ka "
-                           "wait karo, phir Aadhaar OTP wale reset option se naya PIN set karo."}
+    evolved = {
+        "instruction": "Mera UPI PIN 1234 hai aur maine use 3 baar galat daala, ab account lock ho gaya: "
+        "24 ghante se pehle PIN kaise reset karun bina debit card ke?",
+        "response": "Teen galat try ke baad bank UPI ko kuch ghante ke liye lock kar deta hai. Lock khulne ka "
+        "wait karo, phir Aadhaar OTP wale reset option se naya PIN set karo.",
+    }
     parsed = recipe.parse(json.dumps(evolved, ensure_ascii=False), request)
     assert parsed.record is not None and parsed.record.ops == [f"evol-instruct:{request.meta['operation']}"]
     same = {"instruction": TASKS["banking-016"]["hi_latn"]["instruction"], "response": "Settings mein jao."}
@@ -115,8 +130,10 @@ def test_persona_fits_the_domain_and_is_recorded():
     request = recipe.prompt(seed("agriculture-002"), 5)
     person = next(p for p in recipe.personas if p["id"] == request.meta["persona"])
     assert "agriculture" in person["domains"] and person["description"] in text_of(request)
-    pair = {"instruction": "Bhai garmi mein kheton mein kaam karte hue chakkar aata hai, kya karun?",
-            "response": "Dopahar 12 se 3 baje ke beech kaam kam karo, har ghante paani aur ORS piyo."}
+    pair = {
+        "instruction": "Bhai garmi mein kheton mein kaam karte hue chakkar aata hai, kya karun?",
+        "response": "Dopahar 12 se 3 baje ke beech kaam kam karo, har ghante paani aur ORS piyo.",
+    }
     parsed = recipe.parse(json.dumps(pair, ensure_ascii=False), request)
     assert parsed.record.ops == [f"persona:{person['id']}"]
     assert len({recipe.prompt(seed("agriculture-002"), k).meta["persona"] for k in range(12)}) >= 2
@@ -126,13 +143,25 @@ def test_translate_keeps_protected_text_and_flags_changed_entities():
     recipe = make("translate")
     source = english_chat()
     request = recipe.prompt(source, 0)
-    assert request.meta["protected"] == ["1,250", "https://example.org/pay", "40012", "`check_status`", "help@example.org"]
+    assert request.meta["protected"] == [
+        "1,250",
+        "https://example.org/pay",
+        "40012",
+        "`check_status`",
+        "help@example.org",
+    ]
     assert request.meta["json_schema"]["properties"]["messages"]["maxItems"] == 2
-    good = {"messages": [
-        {"role": "user", "content": "Apna 1250 ka electricity bill online kaise bharun?"},
-        {"role": "assistant", "content": "https://example.org/pay kholo aur login karo. Consumer number 40012 daalo aur "
-                                         "1,250 rupaye UPI se pay karo. Confirm karne ke liye `check_status` chalao, ya "
-                                         "help@example.org pe mail karo."}]}
+    good = {
+        "messages": [
+            {"role": "user", "content": "Apna 1250 ka electricity bill online kaise bharun?"},
+            {
+                "role": "assistant",
+                "content": "https://example.org/pay kholo aur login karo. Consumer number 40012 daalo aur "
+                "1,250 rupaye UPI se pay karo. Confirm karne ke liye `check_status` chalao, ya "
+                "help@example.org pe mail karo.",
+            },
+        ]
+    }
     parsed = recipe.parse(json.dumps(good, ensure_ascii=False), request)
     assert parsed.record is not None and parsed.record.source["parent_id"] == source.id
     assert "entity_changed:Rs" in parsed.record.flags  # "Rs" became "rupaye": kept, flagged
@@ -153,14 +182,21 @@ def test_translate_uses_the_english_side_of_a_seed():
 
 def test_respond_sends_the_conversation_and_reads_plain_text():
     recipe = make("respond")
-    chat = Record(messages=[{"role": "user", "content": "Tatkal ticket kab khulta hai?"},
-                            {"role": "assistant", "content": "AC ke liye 10 baje."},
-                            {"role": "user", "content": "Aur sleeper ke liye?"}])
+    chat = Record(
+        messages=[
+            {"role": "user", "content": "Tatkal ticket kab khulta hai?"},
+            {"role": "assistant", "content": "AC ke liye 10 baje."},
+            {"role": "user", "content": "Aur sleeper ke liye?"},
+        ]
+    )
     request = recipe.prompt(chat, 0)
     assert [m["role"] for m in request.messages] == ["system", "user", "assistant", "user"]
     parsed = recipe.parse('Assistant: "Sleeper tatkal booking 11 baje khulti hai, ek din pehle."', request)
     r = parsed.record
-    assert r.messages[-1] == {"role": "assistant", "content": "Sleeper tatkal booking 11 baje khulti hai, ek din pehle."}
+    assert r.messages[-1] == {
+        "role": "assistant",
+        "content": "Sleeper tatkal booking 11 baje khulti hai, ek din pehle.",
+    }
     assert len(r.messages) == 4 and r.source["parent_id"] == chat.id
     assert recipe.parse("   ", request).reason == "empty answer"
     answered = recipe.prompt(seed(), 0)  # a seed's own answer is dropped: the teacher writes a new one
@@ -172,13 +208,20 @@ def test_judge_scores_into_scores_and_keeps_the_record():
     record = seed()
     request = recipe.prompt(record, 0)
     assert recipe.measure_cmi is False and "naturalness" in text_of(request)
-    answer = {c: {"score": s, "reason": f"{c} theek hai"} for c, s in
-              zip(("naturalness", "correctness", "helpfulness", "safety"), (5, 4, 4, 5))}
+    answer = {
+        c: {"score": s, "reason": f"{c} theek hai"}
+        for c, s in zip(("naturalness", "correctness", "helpfulness", "safety"), (5, 4, 4, 5))
+    }
     parsed = recipe.parse("```json\n" + json.dumps(answer) + "\n```", request)
     judged = parsed.record
     assert judged.id == record.id and judged.messages == record.messages
-    assert judged.scores == {"judge_naturalness": 5.0, "judge_correctness": 4.0, "judge_helpfulness": 4.0,
-                             "judge_safety": 5.0, "judge_overall": 4.5}
+    assert judged.scores == {
+        "judge_naturalness": 5.0,
+        "judge_correctness": 4.0,
+        "judge_helpfulness": 4.0,
+        "judge_safety": 5.0,
+        "judge_overall": 4.5,
+    }
     assert recipe.reasons[record.id]["safety"] == "safety theek hai"
     answer["safety"]["score"] = 9
     assert recipe.parse(json.dumps(answer), request).reason.startswith("not the JSON asked for")

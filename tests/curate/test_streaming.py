@@ -35,8 +35,8 @@ def test_sketches_on_disk_give_the_decisions_in_memory_give(tmp_path):
     sigs = step.signatures(texts).view(np.uint8)
     on_disk, in_memory = FileStore(tmp_path / "sk", step.width), ArrayStore(len(sigs), step.width)
     for s in range(0, len(sigs), 97):
-        on_disk.append(sigs[s:s + 97])
-        in_memory.append(sigs[s:s + 97])
+        on_disk.append(sigs[s : s + 97])
+        in_memory.append(sigs[s : s + 97])
     on_disk.close()
     live = np.arange(0, len(sigs), 2)
     from tadka.curate.dedup.lineage import Lineage

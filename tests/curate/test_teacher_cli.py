@@ -30,8 +30,24 @@ def tadka(*args: str, **kw) -> list[str]:
 
 
 def generate_args(ws: Workspace, srv: Loopback, n: int, *more: str) -> list[str]:
-    return tadka("generate", "-w", str(ws.root), "--teacher", "openai", "--model", "gpt-4o-mini",
-                 "--base-url", srv.base_url, "--recipe", "self-instruct", "-n", str(n), "--cmi", "0-100", *more)
+    return tadka(
+        "generate",
+        "-w",
+        str(ws.root),
+        "--teacher",
+        "openai",
+        "--model",
+        "gpt-4o-mini",
+        "--base-url",
+        srv.base_url,
+        "--recipe",
+        "self-instruct",
+        "-n",
+        str(n),
+        "--cmi",
+        "0-100",
+        *more,
+    )
 
 
 def cached_keys(ws: Workspace) -> set[str]:
@@ -65,8 +81,10 @@ def test_killed_run_resumes_sending_only_the_missing_requests(ws):
     assert not set(second) & kept  # nothing that was cached was asked again
     assert set(second.values()) == {1}  # and nothing twice
     final = cached_keys(ws)
-    print(f"killed after {sum(first.values())} requests, {len(kept)} cached; rerun sent {sum(second.values())}, "
-          f"cache now {len(final)}")
+    print(
+        f"killed after {sum(first.values())} requests, {len(kept)} cached; rerun sent {sum(second.values())}, "
+        f"cache now {len(final)}"
+    )
     assert sum(second.values()) == len(final - kept)  # exactly the missing requests (+ those in flight at the kill)
     records = list(ws.records("generated"))
     assert len(records) == 1000 and len({r.id for r in records}) == 1000
@@ -79,10 +97,30 @@ def test_the_api_key_is_never_written(ws, tmp_path):
     outputs = []
     with Loopback() as srv:
         for key in (good, bad):
-            run = subprocess.run(tadka("--debug", "generate", "-w", str(ws.root), "--teacher", "openai", "--model",
-                                       "gpt-4o-mini", "--base-url", srv.base_url, "--recipe", "persona", "-n", "5",
-                                       "--cmi", "0-100"),
-                                 env=env(OPENAI_API_KEY=key), capture_output=True, text=True, timeout=300)
+            run = subprocess.run(
+                tadka(
+                    "--debug",
+                    "generate",
+                    "-w",
+                    str(ws.root),
+                    "--teacher",
+                    "openai",
+                    "--model",
+                    "gpt-4o-mini",
+                    "--base-url",
+                    srv.base_url,
+                    "--recipe",
+                    "persona",
+                    "-n",
+                    "5",
+                    "--cmi",
+                    "0-100",
+                ),
+                env=env(OPENAI_API_KEY=key),
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             outputs.append(run.stdout + run.stderr)
         assert srv.auth[f"Bearer {good}"] > 0 and srv.auth[f"Bearer {bad}"] > 0  # it did reach the (loopback) server
     failures = ws.root / "reports" / "generate-failures.jsonl"
@@ -99,8 +137,9 @@ def test_the_api_key_is_never_written(ws, tmp_path):
 
 def test_dry_run_prints_prompts_and_cost_and_sends_nothing(ws):
     with Loopback() as srv:
-        run = subprocess.run(generate_args(ws, srv, 7, "--dry-run"), env=env(), capture_output=True, text=True,
-                             timeout=300)
+        run = subprocess.run(
+            generate_args(ws, srv, 7, "--dry-run"), env=env(), capture_output=True, text=True, timeout=300
+        )
         assert srv.total == 0
     assert run.returncode == 0, run.stderr
     assert "Code-Mixing Index (CMI): between 0 and 100" in run.stdout
@@ -111,24 +150,46 @@ def test_cache_stats_and_clear(ws):
     from tadka.curate.generate.teachers.base import GenParams, Request
     from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher
 
-    with Loopback() as srv, OpenAITeacher("gpt-4o-mini", base_url=srv.base_url, cache=ws.teacher_db,
-                                          progress=False) as teacher:
+    with (
+        Loopback() as srv,
+        OpenAITeacher("gpt-4o-mini", base_url=srv.base_url, cache=ws.teacher_db, progress=False) as teacher,
+    ):
         teacher.generate([Request([{"role": "user", "content": f"sawal {i}"}]) for i in range(5)], GenParams())
-    stats = subprocess.run(tadka("cache", "stats", "-w", str(ws.root), "--json"), env=env(), capture_output=True,
-                           text=True, check=True, timeout=300)
+    stats = subprocess.run(
+        tadka("cache", "stats", "-w", str(ws.root), "--json"),
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     data = json.loads(stats.stdout)
     assert data["entries"] >= 5 and data["by_model"] == {"gpt-4o-mini": data["entries"]} and data["cost_usd"] > 0
-    text = subprocess.run(tadka("cache", "stats", "-w", str(ws.root)), env=env(), capture_output=True, text=True,
-                          timeout=300).stdout
+    text = subprocess.run(
+        tadka("cache", "stats", "-w", str(ws.root)), env=env(), capture_output=True, text=True, timeout=300
+    ).stdout
     assert "answers" in text and "gpt-4o-mini" in text
-    other = subprocess.run(tadka("cache", "clear", "-w", str(ws.root), "--model", "other-model", "--yes"), env=env(),
-                           capture_output=True, text=True, check=True, timeout=300)
+    other = subprocess.run(
+        tadka("cache", "clear", "-w", str(ws.root), "--model", "other-model", "--yes"),
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     assert "deleted 0" in other.stdout
-    refused = subprocess.run(tadka("cache", "clear", "-w", str(ws.root)), env=env(), input="n\n",
-                             capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        tadka("cache", "clear", "-w", str(ws.root)), env=env(), input="n\n", capture_output=True, text=True, timeout=300
+    )
     assert "nothing deleted" in refused.stdout and len(cached_keys(ws)) == data["entries"]
-    cleared = subprocess.run(tadka("cache", "clear", "-w", str(ws.root), "--yes"), env=env(), capture_output=True,
-                             text=True, check=True, timeout=300)
+    cleared = subprocess.run(
+        tadka("cache", "clear", "-w", str(ws.root), "--yes"),
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     assert f"deleted {data['entries']}" in cleared.stdout and not cached_keys(ws)
 
 

@@ -11,10 +11,17 @@ from tadka.curate.generate.teachers import teachers
 from tadka.curate.generate.teachers.base import GenParams, Request
 from tadka.curate.generate.teachers.hf_teacher import HFTeacher
 
-TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"
-            "{% if add_generation_prompt %}<|assistant|>{% endif %}")
-TEXT = ["UPI PIN kabhi kisi ko share mat karo", "train ka PNR status check karne ke liye IRCTC app kholo",
-        "mandi mein aaj tomato ka rate kya hai", "bijli ka bill online kaise bharna hai", "namaste aap kaise ho"]
+TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+TEXT = [
+    "UPI PIN kabhi kisi ko share mat karo",
+    "train ka PNR status check karne ke liye IRCTC app kholo",
+    "mandi mein aaj tomato ka rate kya hai",
+    "bijli ka bill online kaise bharna hai",
+    "namaste aap kaise ho",
+]
 
 
 def tiny_model(root: Path) -> Path:
@@ -25,16 +32,29 @@ def tiny_model(root: Path) -> Path:
     specials = ["<pad>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>"]
     tok = Tokenizer(models.BPE(unk_token=None))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.train_from_iterator(TEXT * 5, trainers.BpeTrainer(vocab_size=300, special_tokens=specials,
-                                                          initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    tok.train_from_iterator(
+        TEXT * 5,
+        trainers.BpeTrainer(
+            vocab_size=300, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        ),
+    )
     from tokenizers import decoders
 
     tok.decoder = decoders.ByteLevel()
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", bos_token="<s>", eos_token="</s>")
     fast.chat_template = TEMPLATE
-    config = LlamaConfig(vocab_size=tok.get_vocab_size(), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=256,
-                         pad_token_id=0, bos_token_id=1, eos_token_id=2)
+    config = LlamaConfig(
+        vocab_size=tok.get_vocab_size(),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+    )
     import torch
 
     torch.manual_seed(0)
@@ -53,8 +73,15 @@ def model_dir(tmp_path_factory):
 
 
 def chats(n: int) -> list[Request]:
-    return [Request([{"role": "system", "content": "Hinglish mein jawab do."},
-                     {"role": "user", "content": TEXT[i % len(TEXT)] + " ?" * (i % 3)}]) for i in range(n)]
+    return [
+        Request(
+            [
+                {"role": "system", "content": "Hinglish mein jawab do."},
+                {"role": "user", "content": TEXT[i % len(TEXT)] + " ?" * (i % 3)},
+            ]
+        )
+        for i in range(n)
+    ]
 
 
 def test_registered_under_hf():
@@ -85,8 +112,10 @@ def test_sampling_is_seeded_and_finish_reason_length(model_dir):
 def test_json_schema_without_guided_decoding_ends_in_a_recorded_failure(model_dir):
     schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
     with HFTeacher(str(model_dir), progress=False) as teacher:
-        (r,) = teacher.generate([Request([{"role": "user", "content": "JSON do"}], {"json_schema": schema})],
-                                GenParams(temperature=0.0, max_tokens=4))
+        (r,) = teacher.generate(
+            [Request([{"role": "user", "content": "JSON do"}], {"json_schema": schema})],
+            GenParams(temperature=0.0, max_tokens=4),
+        )
     # A random tiny model cannot write JSON: the answer is cut or unparseable, never a crash.
     assert not r.ok and (r.error.startswith("length") or r.error.startswith("invalid_json"))
     assert json.dumps(r.error)

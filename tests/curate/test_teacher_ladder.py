@@ -19,13 +19,21 @@ from tadka.curate.generate.teachers.structured import NOTE, FormatLadder, names_
 from tadka.teachercache import TeacherCache
 from tests.curate.loopback import Loopback
 
-SCHEMA = {"type": "object", "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
-          "required": ["instruction", "response"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
+    "required": ["instruction", "response"],
+}
 
 
 def asks(n: int, tag: str = "sawal", schema: dict | None = SCHEMA) -> list[Request]:
-    return [Request([{"role": "user", "content": f"{tag} {i}: kisan credit card ke liye kya chahiye?"}],
-                    {"json_schema": schema} if schema else {}) for i in range(n)]
+    return [
+        Request(
+            [{"role": "user", "content": f"{tag} {i}: kisan credit card ke liye kya chahiye?"}],
+            {"json_schema": schema} if schema else {},
+        )
+        for i in range(n)
+    ]
 
 
 def teacher(srv: Loopback, **kw) -> OpenAITeacher:
@@ -129,8 +137,9 @@ def test_nothing_listening_stops_with_server_down():
     with socket.socket() as sock:  # a port that was free a moment ago: nothing answers there
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with OpenAITeacher("m", base_url=f"http://127.0.0.1:{port}/v1", retries=1, progress=False,
-                       backoff=Backoff(base=0.01)) as t:
+    with OpenAITeacher(
+        "m", base_url=f"http://127.0.0.1:{port}/v1", retries=1, progress=False, backoff=Backoff(base=0.01)
+    ) as t:
         with pytest.raises(TeacherStopped, match="nothing answers at http://127.0.0.1"):
             t.generate(asks(30, schema=None), GenParams())
 

@@ -32,8 +32,25 @@ def tadka_generate(ws: Workspace, base_url: str, *more: str) -> subprocess.Compl
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     env.update(TADKA_NO_PROGRESS="1", HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1")
     # --cmi 0-100: SmolLM2 writes English, and the band's corrective retries would only add slow requests.
-    args = [sys.executable, "-m", "tadka.apps.cli", "generate", "-w", str(ws.root), "--teacher", "openai",
-            "--model", llama_server.ALIAS, "--base-url", base_url, "-n", "3", "--cmi", "0-100", *more]
+    args = [
+        sys.executable,
+        "-m",
+        "tadka.apps.cli",
+        "generate",
+        "-w",
+        str(ws.root),
+        "--teacher",
+        "openai",
+        "--model",
+        llama_server.ALIAS,
+        "--base-url",
+        base_url,
+        "-n",
+        "3",
+        "--cmi",
+        "0-100",
+        *more,
+    ]
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -18,8 +18,11 @@ from tadka.errors import ConfigError
 from tadka.teachercache import TeacherCache
 from tests.curate.loopback import Loopback, cache_key
 
-SCHEMA = {"type": "object", "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
-          "required": ["instruction", "response"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
+    "required": ["instruction", "response"],
+}
 
 
 def chat(text: str, schema: dict | None = None) -> Request:
@@ -47,10 +50,19 @@ def test_registered_under_openai():
 @pytest.mark.parametrize("transport", ["auto", "httpx"])
 def test_every_misbehaviour_ends_in_an_answer_or_a_recorded_failure(srv, transport):
     cases = {
-        "ok": (True, None), "429": (True, None), "500": (True, None), "hang": (True, None), "badjson": (True, None),
-        "drop": (True, None), "length": (False, "length"), "filter": (False, "content_filter"),
-        "429*": (False, "http 429"), "500*": (False, "http 500"), "hang*": (False, "timeout"),
-        "drop*": (False, "connection error"), "badjson*": (False, "malformed response"),
+        "ok": (True, None),
+        "429": (True, None),
+        "500": (True, None),
+        "hang": (True, None),
+        "badjson": (True, None),
+        "drop": (True, None),
+        "length": (False, "length"),
+        "filter": (False, "content_filter"),
+        "429*": (False, "http 429"),
+        "500*": (False, "http 500"),
+        "hang*": (False, "timeout"),
+        "drop*": (False, "connection error"),
+        "badjson*": (False, "malformed response"),
     }
     requests = [chat(f"sawal {i}: mandi rate kya hai? [[{mode}]]") for i, mode in enumerate(cases)]
     with teacher(srv, timeout=0.3, retries=1, transport=transport) as t:
@@ -70,7 +82,9 @@ def test_every_misbehaviour_ends_in_an_answer_or_a_recorded_failure(srv, transpo
 
 def test_length_and_content_filter_keep_their_text_and_reason(srv):
     with teacher(srv) as t:
-        cut, withheld = t.generate([chat("lamba jawab do [[length]]"), chat("kuch galat [[filter]]")], GenParams(max_tokens=7))
+        cut, withheld = t.generate(
+            [chat("lamba jawab do [[length]]"), chat("kuch galat [[filter]]")], GenParams(max_tokens=7)
+        )
     assert cut.finish_reason == "length" and "max_tokens=7" in cut.error and cut.text
     assert withheld.finish_reason == "content_filter" and withheld.error.startswith("content_filter")
 
@@ -86,8 +100,12 @@ def test_retry_after_is_honoured_and_pauses_every_worker(srv):
 
 
 def test_json_schema_prose_and_repair(srv):
-    requests = [chat("seedha JSON", SCHEMA), chat("baaton mein JSON [[prose]]", SCHEMA),
-                chat("pehle bakwas [[garbage]]", SCHEMA), chat("hamesha bakwas [[garbage*]]", SCHEMA)]
+    requests = [
+        chat("seedha JSON", SCHEMA),
+        chat("baaton mein JSON [[prose]]", SCHEMA),
+        chat("pehle bakwas [[garbage]]", SCHEMA),
+        chat("hamesha bakwas [[garbage*]]", SCHEMA),
+    ]
     with teacher(srv) as t:
         clean, prose, repaired, hopeless = t.generate(requests, GenParams())
     for r in (clean, prose, repaired):
@@ -112,8 +130,10 @@ def test_cache_resume_unrelated_settings_and_no_cache(srv, tmp_path):
     with teacher(srv, cache=db) as t:
         first = t.generate(requests[:12], GenParams())  # a run that stopped after 12
     assert srv.total == 12 and not any(r.cached for r in first)
-    with Loopback() as other, OpenAITeacher("gpt-4o-mini", base_url=other.base_url, cache=db, concurrency=3,
-                                              timeout=9, progress=False) as t2:
+    with (
+        Loopback() as other,
+        OpenAITeacher("gpt-4o-mini", base_url=other.base_url, cache=db, concurrency=3, timeout=9, progress=False) as t2,
+    ):
         second = t2.generate(requests, GenParams())  # another server, other concurrency and timeout
         assert other.total == 8  # only the missing ones
         assert [r.cached for r in second] == [True] * 12 + [False] * 8
@@ -199,8 +219,9 @@ def test_batch_api_submits_once_and_reattaches_after_a_stop(srv, tmp_path):
         done = t.generate(requests, GenParams())
     assert len(srv.batches) == 1  # re-attached, not submitted again
     assert all(r.ok for r in done[:6]) and "http 500" in done[6].error
-    assert done[0].cost_usd == pytest.approx(PriceTable().cost("gpt-4o-mini", done[0].prompt_tokens,
-                                                               done[0].completion_tokens) / 2)
+    assert done[0].cost_usd == pytest.approx(
+        PriceTable().cost("gpt-4o-mini", done[0].prompt_tokens, done[0].completion_tokens) / 2
+    )
     with teacher(srv, cache=db, batch_api=True, batch_poll_s=0.01) as t:
         again = t.generate(requests, GenParams())
     assert [r.cached for r in again] == [True] * 6 + [False]  # the failed one is submitted again
@@ -216,7 +237,9 @@ def test_from_config_wants_a_key_or_a_local_server(monkeypatch, tmp_path):
         assert remote.estimate([chat("kitna lagega?")], GenParams()).requests == 1  # a dry run needs no key
         with pytest.raises(ConfigError, match="TADKA_TEST_KEY"):  # the first request does
             remote.generate([chat("namaste")], GenParams())
-    local = OpenAITeacher.from_config(GenerateConfig(model="m", base_url="http://127.0.0.1:9/v1", api_key_env="TADKA_TEST_KEY"))
+    local = OpenAITeacher.from_config(
+        GenerateConfig(model="m", base_url="http://127.0.0.1:9/v1", api_key_env="TADKA_TEST_KEY")
+    )
     assert local.base_url == "http://127.0.0.1:9/v1" and local.cache is None
     # Only the variable's name is kept on the teacher, never a key.
     assert all(v == "TADKA_TEST_KEY" for k, v in vars(local).items() if "key" in k.lower() and isinstance(v, str))
@@ -243,7 +266,7 @@ def test_rate_limit_building_blocks():
     assert retry_after({"retry-after": "3"}) == 3 and retry_after({"retry-after-ms": "250"}) == 0.25
     assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0 and retry_after({}) is None
     backoff = Backoff(base=1, cap=8, rng=random.Random(1))
-    assert all(0 <= backoff.delay(a) <= min(8, 2 ** a) for a in range(10))
+    assert all(0 <= backoff.delay(a) <= min(8, 2**a) for a in range(10))
     assert 5 <= backoff.delay(0, retry_after=5) <= 5.1
     assert estimate_prompt_tokens([{"role": "user", "content": "x" * 40}]) == 17
     assert Usage().line().startswith("0.0 req/s")

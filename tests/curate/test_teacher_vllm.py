@@ -17,8 +17,11 @@ from tadka.curate.generate.teachers.base import GenParams, Request
 from tadka.curate.generate.teachers.vllm_teacher import VLLMTeacher, sampling_kwargs
 from tadka.errors import MissingExtra
 
-SCHEMA = {"type": "object", "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
-          "required": ["instruction", "response"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"instruction": {"type": "string"}, "response": {"type": "string"}},
+    "required": ["instruction", "response"],
+}
 
 
 class FakeLLM:
@@ -35,8 +38,12 @@ class FakeLLM:
         for conv, sp in zip(messages, sampling_params):
             last = conv[-1]["content"]
             text = json.dumps({"instruction": last, "response": "theek hai"}) if "json" in sp else f"jawab: {last}"
-            outputs.append(SimpleNamespace(prompt_token_ids=list(range(len(last.split()) + 5)), outputs=[
-                SimpleNamespace(text=text, token_ids=[1, 2, 3], finish_reason=self.finish)]))
+            outputs.append(
+                SimpleNamespace(
+                    prompt_token_ids=list(range(len(last.split()) + 5)),
+                    outputs=[SimpleNamespace(text=text, token_ids=[1, 2, 3], finish_reason=self.finish)],
+                )
+            )
         return outputs
 
 
@@ -47,8 +54,10 @@ def test_registered_under_vllm():
 def test_requests_become_chats_and_sampling_params(tmp_path):
     fake = FakeLLM()
     teacher = VLLMTeacher("tiny-model", llm=fake, sampling=dict, chunk=2, cache=tmp_path / "t.db", progress=False)
-    requests = [Request([{"role": "system", "content": "Hinglish mein jawab do."}, {"role": "user", "content": f"sawal {i}"}])
-                for i in range(3)] + [Request([{"role": "user", "content": "JSON do"}], {"json_schema": SCHEMA})]
+    requests = [
+        Request([{"role": "system", "content": "Hinglish mein jawab do."}, {"role": "user", "content": f"sawal {i}"}])
+        for i in range(3)
+    ] + [Request([{"role": "user", "content": "JSON do"}], {"json_schema": SCHEMA})]
     params = GenParams(temperature=0.3, top_p=0.9, max_tokens=64, seed=7, stop=["###"])
     results = teacher.generate(requests, params)
     assert [len(c[0]) for c in fake.calls] == [2, 2]  # chunks of 2, each cached before the next
@@ -81,13 +90,19 @@ def test_an_engine_error_fails_its_chunk_only():
             return super().chat(messages, sampling_params, use_tqdm)
 
     teacher = VLLMTeacher("m", llm=Flaky(), sampling=dict, chunk=1, progress=False)
-    ok, bad = teacher.generate([Request([{"role": "user", "content": "chhota"}]),
-                                Request([{"role": "user", "content": "bahut lamba"}])], GenParams())
+    ok, bad = teacher.generate(
+        [Request([{"role": "user", "content": "chhota"}]), Request([{"role": "user", "content": "bahut lamba"}])],
+        GenParams(),
+    )
     assert ok.ok and "max_model_len" in bad.error
 
 
 def test_sampling_kwargs_leave_out_unset_values():
-    assert sampling_kwargs(GenParams(seed=None, stop=None), None) == {"temperature": 0.7, "top_p": 0.95, "max_tokens": 512}
+    assert sampling_kwargs(GenParams(seed=None, stop=None), None) == {
+        "temperature": 0.7,
+        "top_p": 0.95,
+        "max_tokens": 512,
+    }
 
 
 def test_without_the_extra_the_error_names_it():

@@ -12,8 +12,10 @@ from tests.curate.synth import chat
 
 
 def _english_corpus() -> list[str]:
-    rows = [json.loads(line) for line in
-            files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in files("tadka.corpora").joinpath("seeds", "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     return [r["en"]["instruction"] + " " + r["en"]["response"] for r in rows]
 
 
@@ -24,8 +26,14 @@ def tokenizer_json(tmp_path_factory):
 
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.train_from_iterator(_english_corpus(), trainers.BpeTrainer(vocab_size=800, special_tokens=["<unk>", "<s>", "</s>"],
-                                                                    initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    tok.train_from_iterator(
+        _english_corpus(),
+        trainers.BpeTrainer(
+            vocab_size=800,
+            special_tokens=["<unk>", "<s>", "</s>"],
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        ),
+    )
     folder = tmp_path_factory.mktemp("tok")
     tok.save(str(folder / "tokenizer.json"))
     return folder
@@ -58,8 +66,9 @@ def test_a_tokenizer_json_file_works_too(tokenizer_json):
 
 def test_chat_template_through_transformers(tokenizer_json, tmp_path):
     transformers = pytest.importorskip("transformers", reason="needs the 'train' extra (transformers)")
-    fast = transformers.PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_json / "tokenizer.json"),
-                                                bos_token="<s>", eos_token="</s>", unk_token="<unk>")
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_file=str(tokenizer_json / "tokenizer.json"), bos_token="<s>", eos_token="</s>", unk_token="<unk>"
+    )
     fast.chat_template = "{% for m in messages %}<s>{{ m['role'] }}\n{{ m['content'] }}</s>{% endfor %}"
     fast.save_pretrained(tmp_path / "student")
     rec = chat("Theek hai, kal milte hain.")

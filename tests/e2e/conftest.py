@@ -19,8 +19,16 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "samples" / "hinglish_chat.jsonl"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -62,8 +70,11 @@ def start_review(root: Path, *args: str) -> Server:
     port = free_port()
     log = open(root / "review-server.log", "w")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tadka.apps.cli", "review", str(root), "--port", str(port), *args],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tadka.apps.cli", "review", str(root), "--port", str(port), *args],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -105,9 +116,14 @@ def team_workspace(root: Path):
     copies = [r for r in noised.records if r.source.get("kind") == "augment"]
     assert copies, "the augment pipeline made no copy"
     words = "Mandi ka bhav roz badalta hai, isliye subah app pe check karo aur tabhi becho. "
-    long = Record(messages=[{"role": "user", "content": "Gehu ki kheti ka poora tareeka detail mein batao."},
-                            {"role": "assistant", "content": (words * (LONG_CHARS // len(words) + 1))[:LONG_CHARS]}],
-                  lang="hi-Latn+en", source={"kind": "teacher"})
+    long = Record(
+        messages=[
+            {"role": "user", "content": "Gehu ki kheti ka poora tareeka detail mein batao."},
+            {"role": "assistant", "content": (words * (LONG_CHARS // len(words) + 1))[:LONG_CHARS]},
+        ],
+        lang="hi-Latn+en",
+        source={"kind": "teacher"},
+    )
     ws.write_stage("curated", chats + copies + [long])
     return ws
 
@@ -130,7 +146,10 @@ def record_on_screen(page, other_than: str | None = None, timeout: float = 60_00
     """Wait until exactly one record is on screen (and it is not ``other_than``); return its id."""
     handle = page.wait_for_function(
         f"() => {{ const id = ({RECORD_ID_JS})(); return id && id !== {other_than!r} ? id : null; }}"
-        if other_than else f"() => ({RECORD_ID_JS})()", timeout=timeout)
+        if other_than
+        else f"() => ({RECORD_ID_JS})()",
+        timeout=timeout,
+    )
     return handle.json_value()
 
 

@@ -114,11 +114,21 @@ def test_keyboard_accept_reject_edit_undo_and_every_page(browser, server):
     assert json.loads(edit[2])["messages"][-1]["content"].endswith(" Shukriya!")
     assert store.tags_of(r2) == ["mandi"] and [n["text"] for n in store.notes_of(r2)] == ["rate check karna"]
     actions = [(a["record_id"], a["action"], a["outcome"]) for a in reversed(store.audit_rows()) if a["record_id"]]
-    assert actions == [(r0, "accept", "ok"), (r1, "reject", "ok"), (r2, "edit", "ok"), (r2, "undo", "ok"),
-                       (r2, "tag", "ok"), (r2, "note", "ok")]
+    assert actions == [
+        (r0, "accept", "ok"),
+        (r1, "reject", "ok"),
+        (r2, "edit", "ok"),
+        (r2, "undo", "ok"),
+        (r2, "tag", "ok"),
+        (r2, "note", "ok"),
+    ]
 
-    for name, ready in (("Browse", "records match"), ("Dashboard", "Reviewer throughput"), ("Export", "Split seed"),
-                        ("Train", "No runs yet")):
+    for name, ready in (
+        ("Browse", "records match"),
+        ("Dashboard", "Reviewer throughput"),
+        ("Export", "Split seed"),
+        ("Train", "No runs yet"),
+    ):
         page.get_by_role("link", name=name).click()
         page.get_by_text(ready).first.wait_for()
         page.wait_for_timeout(400)  # let charts draw
@@ -170,7 +180,9 @@ def test_bulk_accept_hits_exactly_the_ticked_rows_after_a_previous_bulk_action(b
     selected(page, 3)
     table_top = page.locator('[data-testid="stDataFrame"]').first.bounding_box()["y"]
     bulk_accept(page, 3)
-    assert page.locator('[data-testid="stDataFrame"]').first.bounding_box()["y"] == table_top  # the message moved nothing
+    assert (
+        page.locator('[data-testid="stDataFrame"]').first.bounding_box()["y"] == table_top
+    )  # the message moved nothing
     store = ReviewStore(server.root / "review.db")
     decided = {a["record_id"] for a in store.audit_rows() if a["action"] == "accept" and a["reviewer"] == "ravi"}
     assert decided == {r.id for r in records[4:9]}
@@ -196,8 +208,10 @@ def test_two_reviewers_edit_different_turns_and_both_edits_are_exported(browser,
     shot(ravi, "review-merged.png")
     store = ReviewStore(server.root / "review.db")
     current = store.item(rec.id).current()
-    assert [m["content"] for m in current.messages] == ["Ravi ka sawal: " + rec.messages[0]["content"],
-                                                        "Meera ka jawab: haan, bilkul."]
+    assert [m["content"] for m in current.messages] == [
+        "Ravi ka sawal: " + rec.messages[0]["content"],
+        "Meera ka jawab: haan, bilkul.",
+    ]
     result = export(Workspace(server.root), ExportConfig(eval_fraction=0.0, statuses=["edited"]), name="merged")
     rows = [json.loads(line) for line in (result.path / "train.jsonl").read_text().splitlines()]
     assert [r["messages"] for r in rows if r["id"] == current.id] == [current.messages]
@@ -332,8 +346,12 @@ def test_a_stage_with_no_records(browser, tmp_path):
         page.goto(srv.url)
         page.get_by_text("Stage curated has 0 records: nothing to review").wait_for()
         page.screenshot(path=str(ARTIFACTS / "review-empty-queue.png"))
-        for name, ready in (("Browse", "nothing to browse"), ("Dashboard", "no distributions to show"),
-                            ("Export", "No review decisions"), ("Train", "No export yet")):
+        for name, ready in (
+            ("Browse", "nothing to browse"),
+            ("Dashboard", "no distributions to show"),
+            ("Export", "No review decisions"),
+            ("Train", "No export yet"),
+        ):
             page.get_by_role("link", name=name).click()
             page.get_by_text(ready).first.wait_for()
             page.screenshot(path=str(ARTIFACTS / f"review-empty-{name.lower()}.png"))

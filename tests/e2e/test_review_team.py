@@ -51,8 +51,11 @@ def _serve_off_loopback(root):
     port = free_port()
     log = open(root / "review-server.log", "w")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tadka.apps.cli", "review", str(root), "--host", "0.0.0.0",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tadka.apps.cli", "review", str(root), "--host", "0.0.0.0", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         if proc.poll() is not None:
@@ -82,14 +85,33 @@ def tiny_base(tmp_path_factory, torch_stack):
 def team(browser, tmp_path_factory):
     ws = sample_workspace(tmp_path_factory.mktemp("team") / "ws")
     config = yaml.safe_load(ws.config_path.read_text())
-    config["train"].update(max_length=128, batch_size=4, eval_at_start=False, threads=1, save_every=100000,
-                           learning_rate=3e-3, warmup=0)
+    config["train"].update(
+        max_length=128, batch_size=4, eval_at_start=False, threads=1, save_every=100000, learning_rate=3e-3, warmup=0
+    )
     ws.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     export(ws, ExportConfig(eval_fraction=0.15), name="v1")
     for name, role in (("asha", "admin"), ("ravi", "reviewer")):
-        subprocess.run([sys.executable, "-m", "tadka.apps.cli", "review", "users", "add", name, "--role", role,
-                        "-w", str(ws.root), "--password-stdin"], input=PASSWORDS[name] + "\n", text=True,
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tadka.apps.cli",
+                "review",
+                "users",
+                "add",
+                name,
+                "--role",
+                role,
+                "-w",
+                str(ws.root),
+                "--password-stdin",
+            ],
+            input=PASSWORDS[name] + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     srv = _serve_off_loopback(ws.root)
     yield ws, srv
     for run in runs.list_runs(ws):
@@ -152,8 +174,9 @@ def _state(page, text: str, timeout: float = 120_000) -> None:
 def test_the_admin_starts_follows_stops_and_resumes_a_run(browser, team, tiny_base):
     ws, srv = team
     # a short run from before, already followed by the page when the new one starts
-    runs.start(ws, dataset="exports/v1", overrides={"base": str(tiny_base), "max_steps": 6, "eval_every": 3},
-               name="older-run")
+    runs.start(
+        ws, dataset="exports/v1", overrides={"base": str(tiny_base), "max_steps": 6, "eval_every": 3}, name="older-run"
+    )
     page = sign_in(browser, srv.url, "asha", PASSWORDS["asha"])
     page.get_by_role("link", name="Train").click()
     page.get_by_role("button", name="Start training").wait_for()

@@ -18,13 +18,30 @@ import pytest
 
 from tests.extras.venvs import Builder, Venv
 
-TRAIN_ARGS = ("--max-steps", "2", "--batch-size", "2", "--max-length", "128", "--no-eval-at-start",
-              "--save-every", "1000", "--name", "few")
+TRAIN_ARGS = (
+    "--max-steps",
+    "2",
+    "--batch-size",
+    "2",
+    "--max-length",
+    "128",
+    "--no-eval-at-start",
+    "--save-every",
+    "1000",
+    "--name",
+    "few",
+)
 
 
 # fixture -> the venv it needs (so the session builds only the venvs of the tests it runs, all at once)
-NEEDS = {"train_venv": "train", "trained_run": "train", "compress_venv": "compress", "llama_venv": "llama",
-         "audio_venv": "audio", "image_venv": "image"}
+NEEDS = {
+    "train_venv": "train",
+    "trained_run": "train",
+    "compress_venv": "compress",
+    "llama_venv": "llama",
+    "audio_venv": "audio",
+    "image_venv": "image",
+}
 _wanted: list[str] = []
 
 
@@ -49,9 +66,15 @@ def extras_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def extras_env(extras_root) -> dict[str, str]:
     """What every command of the matrix runs with: offline hubs, no bars, a cache of its own."""
-    return {"TADKA_CACHE_DIR": str(extras_root / "tadka-cache"), "TADKA_NO_PROGRESS": "1", "HF_HUB_OFFLINE": "1",
-            "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "NO_ALBUMENTATIONS_UPDATE": "1",
-            "TOKENIZERS_PARALLELISM": "false"}
+    return {
+        "TADKA_CACHE_DIR": str(extras_root / "tadka-cache"),
+        "TADKA_NO_PROGRESS": "1",
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "NO_ALBUMENTATIONS_UPDATE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -60,21 +83,28 @@ def venvs(extras_root):
     started = time.monotonic()
     builder = Builder(extras_root)
     # The train -> compress chain is the longest: its venvs first, the small ones beside them.
-    builder.start(sorted(_wanted, key=lambda name: ("train", "compress").index(name) if name in ("train", "compress") else 2))
+    builder.start(
+        sorted(_wanted, key=lambda name: ("train", "compress").index(name) if name in ("train", "compress") else 2)
+    )
     yield builder
     builder.close()  # the venvs stay in pytest's basetemp, which pytest prunes (deleting 5 GB here took a minute)
     done = {name: f.result() for name, f in builder.extras.items() if f.done() and not f.exception()}
     if done:
         core, _ = builder.core.result()
-        print(f"\n[extras] venvs: core {core.seconds:.1f} s; " + "; ".join(
-            f"{n} {v.seconds:.1f} s" for n, v in done.items()) + f" (installed side by side; the session's "
-            f"extras fixtures took {time.monotonic() - started:.1f} s in all)")
+        print(
+            f"\n[extras] venvs: core {core.seconds:.1f} s; "
+            + "; ".join(f"{n} {v.seconds:.1f} s" for n, v in done.items())
+            + f" (installed side by side; the session's "
+            f"extras fixtures took {time.monotonic() - started:.1f} s in all)"
+        )
 
 
 def _venv(venvs: Builder, name: str) -> Venv:
     start = time.monotonic()
     venv = venvs.get(name)
-    print(f"\n[extras] {name} venv ready after {time.monotonic() - start:.1f} s of waiting ({venv.seconds:.1f} s to install)")
+    print(
+        f"\n[extras] {name} venv ready after {time.monotonic() - start:.1f} s of waiting ({venv.seconds:.1f} s to install)"
+    )
     return venv
 
 

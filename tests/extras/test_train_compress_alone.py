@@ -10,8 +10,14 @@ from tests.extras.venvs import Venv
 
 # Small enough for 2 cores, real enough to exercise every stage of `tadka compress` (merge, convert, quantize,
 # bench with perplexity and agreement, the bundle).
-COMPRESS_KEYS = {"repeats": "1", "prompt_tokens": "32", "decode_tokens": "8", "ppl_chats": "4",
-                 "agreement_prompts": "4", "flip_prompts": "0"}
+COMPRESS_KEYS = {
+    "repeats": "1",
+    "prompt_tokens": "32",
+    "decode_tokens": "8",
+    "ppl_chats": "4",
+    "agreement_prompts": "4",
+    "flip_prompts": "0",
+}
 
 
 def test_train_alone_refuses_without_the_base_model_then_trains_it(trained_run, train_venv: Venv):
@@ -40,8 +46,22 @@ def test_compress_and_llama_alone_compress_that_run(trained_run, compress_venv: 
         lines = [f"  {key}: {value}" if line.startswith(f"  {key}:") else line for line in section.splitlines()]
         section = "\n".join(lines) + "\n"
     config.write_text(head + sep + section, encoding="utf-8")
-    done = compress_venv.run("tadka", "compress", "-w", str(trained_run.ws), "--run", "few", "--formats", "gguf:q4_k_m",
-                             "--threads", "1", "--name", "edge", env=extras_env, timeout=900)
+    done = compress_venv.run(
+        "tadka",
+        "compress",
+        "-w",
+        str(trained_run.ws),
+        "--run",
+        "few",
+        "--formats",
+        "gguf:q4_k_m",
+        "--threads",
+        "1",
+        "--name",
+        "edge",
+        env=extras_env,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     bundle = trained_run.ws / "exports" / "edge"
     manifest = json.loads((bundle / "manifest.json").read_text())

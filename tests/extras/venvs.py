@@ -54,16 +54,22 @@ class Venv:
     def site_packages(self) -> Path:
         return self.root / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
 
-    def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess:
         """A command from this venv's bin/ (``tadka``, ``python``), with this venv first on PATH."""
-        full = {**os.environ, **(env or {}), "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
-                "VIRTUAL_ENV": str(self.root)}
+        full = {
+            **os.environ,
+            **(env or {}),
+            "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "VIRTUAL_ENV": str(self.root),
+        }
         full.pop("PYTHONPATH", None)
         exe = str(self.bin / args[0]) if (self.bin / args[0]).exists() else args[0]
         # Never the checkout as the working folder: `python -c` would import its tadka/ instead of the install.
-        return subprocess.run([exe, *args[1:]], cwd=cwd or self.root, env=full, capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run(
+            [exe, *args[1:]], cwd=cwd or self.root, env=full, capture_output=True, text=True, timeout=timeout
+        )
 
     def has(self, module: str) -> bool:
         code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
@@ -72,10 +78,15 @@ class Venv:
     def pip(self, *args: str) -> None:
         """``python -m pip install ARGS`` in this venv; raises with pip's tail on failure."""
         start = time.monotonic()
-        cmd = [self.python, "-m", "pip", "install", "--no-compile", "--disable-pip-version-check", "--quiet",
-               *args]
-        done = subprocess.run(cmd, cwd=self.root, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
-                              env={**os.environ, "PIP_NO_INPUT": "1"})
+        cmd = [self.python, "-m", "pip", "install", "--no-compile", "--disable-pip-version-check", "--quiet", *args]
+        done = subprocess.run(
+            cmd,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            env={**os.environ, "PIP_NO_INPUT": "1"},
+        )
         self.seconds += time.monotonic() - start
         self.log.append(f"pip install {' '.join(args)}: {time.monotonic() - start:.1f} s")
         if done.returncode != 0:
@@ -83,8 +94,9 @@ class Venv:
             raise RuntimeError(f"`{' '.join(cmd)}` failed ({done.returncode}):\n{tail[-3000:]}")
 
 
-SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                              "demo")
+SKIP = shutil.ignore_patterns(
+    ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "demo"
+)
 
 
 def build_wheel(root: Path) -> Path:
@@ -92,9 +104,24 @@ def build_wheel(root: Path) -> Path:
     src = root / "src"
     shutil.copytree(REPO, src, ignore=SKIP)
     out = root / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--disable-pip-version-check",
-                    "-w", str(out), str(src)], check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     (wheel,) = out.glob("tadka-*.whl")
     return wheel
 
@@ -104,15 +131,28 @@ def make_core(root: Path) -> tuple[Venv, Path]:
     venv = Venv("core", root / "core")
     start = time.monotonic()
     wheel = build_wheel(root)
-    subprocess.run([sys.executable, "-m", "venv", str(venv.root)], check=True, timeout=300,
-                   env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"})
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(venv.root)],
+        check=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+    )
     venv.seconds += time.monotonic() - start
     venv.pip(str(wheel))
     return venv, wheel
 
 
-def make_extra(root: Path, core: Venv, wheel: Path, name: str, extras: str, *, torch: bool,
-               also: tuple[str, ...] = (), no_deps: tuple[str, ...] = ()) -> Venv:
+def make_extra(
+    root: Path,
+    core: Venv,
+    wheel: Path,
+    name: str,
+    extras: str,
+    *,
+    torch: bool,
+    also: tuple[str, ...] = (),
+    no_deps: tuple[str, ...] = (),
+) -> Venv:
     """A venv layered on ``core`` with ``tadka[extras]`` installed; ``torch``: pin it as a requirement
     (the extra needs it) rather than only as a constraint."""
     venv = Venv(name, root / name)

@@ -27,8 +27,12 @@ def test_tag_one_object_per_line(runner):
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert len(rows) == 4
-    assert rows[0] == {"tokens": ["Mujhe", "kal", "office", "jaana", "hai"],
-                       "tags": ["hi", "hi", "en", "hi", "hi"], "lang": "hi-Latn", "cmi": 20.0}
+    assert rows[0] == {
+        "tokens": ["Mujhe", "kal", "office", "jaana", "hai"],
+        "tags": ["hi", "hi", "en", "hi", "hi"],
+        "lang": "hi-Latn",
+        "cmi": 20.0,
+    }
     assert rows[1] == {"tokens": [], "tags": [], "lang": "other", "cmi": 0.0}
     assert rows[2]["tags"] == ["univ", "univ"] and rows[3]["lang"] == "hi-Deva"
 
@@ -57,8 +61,19 @@ def test_metrics_corpus_and_plot(runner, tmp_path):
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert len(lines) == 4
     first = lines[0]
-    for key in ("cmi", "cu", "m_index", "i_index", "lang_entropy", "burstiness", "span_entropy", "memory",
-                "spf", "switch_points", "lang"):
+    for key in (
+        "cmi",
+        "cu",
+        "m_index",
+        "i_index",
+        "lang_entropy",
+        "burstiness",
+        "span_entropy",
+        "memory",
+        "spf",
+        "switch_points",
+        "lang",
+    ):
         assert key in first
     assert first["cmi"] == pytest.approx(25.0) and first["switch_points"] == 4
     assert lines[2]["cmi"] == 0.0 and lines[2]["burstiness"] is None  # the empty line

@@ -8,15 +8,17 @@ import sys
 
 from tadka.lang import ftmodel
 
-LINES = [f"__label__hi {w}" for w in ["kya", "nahi", "hai", "bahut", "accha", "samajh", "kamra", "ladka", "pani", "ghar"]] + [
-    f"__label__en {w}" for w in ["what", "not", "is", "very", "good", "understand", "room", "boy", "water", "house"]]
+LINES = [
+    f"__label__hi {w}" for w in ["kya", "nahi", "hai", "bahut", "accha", "samajh", "kamra", "ladka", "pani", "ghar"]
+] + [f"__label__en {w}" for w in ["what", "not", "is", "very", "good", "understand", "room", "boy", "water", "house"]]
 
 
 def spec(name: str, **params) -> ftmodel.ModelSpec:
     base = {"minn": 2, "maxn": 4, "dim": 8, "bucket": 2000, "epoch": 5, "lr": 0.5}
     base.update(params)
-    return ftmodel.ModelSpec(name, ("lexicon/en_hi.tsv",), tuple(sorted(base.items())), version="test",
-                             quantize_cutoff=None)
+    return ftmodel.ModelSpec(
+        name, ("lexicon/en_hi.tsv",), tuple(sorted(base.items())), version="test", quantize_cutoff=None
+    )
 
 
 def test_trained_once_then_loaded(tmp_path, monkeypatch):

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tadka.lang import (
-    SENTENCE_TAGS,
-    WORD_TAGS,
-    analyze,
-    analyze_batch,
-    sentence_lang,
-    tag_tokens,
-)
+from tadka.lang import SENTENCE_TAGS, WORD_TAGS, analyze, analyze_batch, sentence_lang, tag_tokens
 from tadka.lang.metrics import cmi as cmi_of
 from tadka.lang.metrics import switch_points
 
@@ -139,7 +132,14 @@ def test_batch_matches_single():
 def test_tag_tokens_on_given_tokens():
     # gold tokenisations need not match ours
     assert tag_tokens(["kal", "office", "me", "appraisal", "meeting", "hai", "!"]) == [
-        "hi", "en", "hi", "en", "en", "hi", "univ"]
+        "hi",
+        "en",
+        "hi",
+        "en",
+        "en",
+        "hi",
+        "univ",
+    ]
     assert tag_tokens([]) == []
 
 

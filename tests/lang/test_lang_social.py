@@ -79,12 +79,15 @@ def test_shipped_gold_sets_stay_above_95_percent():
 
 
 # ------------------------------------------------------------------ casing
-@pytest.mark.parametrize("text", [
-    "aaj kya hai bhai please answer karo",
-    "Aaj Kya Hai Bhai Please Answer Karo",
-    "AAJ KYA HAI BHAI PLEASE ANSWER KARO",
-    "aAj KyA hAi BhAi PlEaSe AnSwEr KaRo",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aaj kya hai bhai please answer karo",
+        "Aaj Kya Hai Bhai Please Answer Karo",
+        "AAJ KYA HAI BHAI PLEASE ANSWER KARO",
+        "aAj KyA hAi BhAi PlEaSe AnSwEr KaRo",
+    ],
+)
 def test_known_words_keep_their_tag_whatever_their_case(text):
     assert analyze(text).tags == ["hi", "hi", "hi", "hi", "en", "en", "hi"]
 
@@ -128,31 +131,55 @@ def test_roman_urdu_is_hindi():
 def test_social_tokens_are_univ():
     a = analyze("RT @cricket_adda: kya match tha!!! #INDvsPAK https://t.co/x7Yq2 :P [\\m/] <3 ^_^ -_- hahaha hmmm")
     tags = dict(zip(a.tokens, a.tags))
-    for token in ("RT", "@cricket_adda", "#INDvsPAK", "https://t.co/x7Yq2", ":P", "[\\m/]", "<3", "^_^", "-_-",
-                  "hahaha", "hmmm"):
+    for token in (
+        "RT",
+        "@cricket_adda",
+        "#INDvsPAK",
+        "https://t.co/x7Yq2",
+        ":P",
+        "[\\m/]",
+        "<3",
+        "^_^",
+        "-_-",
+        "hahaha",
+        "hmmm",
+    ):
         assert tags[token] == "univ", token
     assert tags["kya"] == "hi"
 
 
 # ------------------------------------------------------------------ sentence ID
-@pytest.mark.parametrize("text, lang", [
-    ("मी उद्या ऑफिसला जाणार नाही, मला बरं वाटत नाही", "other"),  # Marathi
-    ("तपाईंलाई कस्तो छ? म भोलि घर जान्छु", "other"),  # Nepali
-    ("मुझे कल ऑफिस नहीं जाना है", "hi-Deva"),
-    ("saya tidak tahu apa yang dia mahu", "other"),  # Malay
-    ("aku nggak bisa datang besok, maaf ya", "other"),  # Indonesian
-    ("ap kesy hain? bohat din ho gaye", "hi-Latn"),  # Roman Urdu
-    ("Kal Office Nahi Jaana Hai", "hi-Latn"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("मी उद्या ऑफिसला जाणार नाही, मला बरं वाटत नाही", "other"),  # Marathi
+        ("तपाईंलाई कस्तो छ? म भोलि घर जान्छु", "other"),  # Nepali
+        ("मुझे कल ऑफिस नहीं जाना है", "hi-Deva"),
+        ("saya tidak tahu apa yang dia mahu", "other"),  # Malay
+        ("aku nggak bisa datang besok, maaf ya", "other"),  # Indonesian
+        ("ap kesy hain? bohat din ho gaye", "hi-Latn"),  # Roman Urdu
+        ("Kal Office Nahi Jaana Hai", "hi-Latn"),
+    ],
+)
 def test_sentence_id_tells_sister_and_look_alike_languages_apart(text, lang):
     assert analyze(text).lang == lang
 
 
 # ------------------------------------------------------------------ transliteration
-@pytest.mark.parametrize("roman, deva", [
-    ("aata", "आता"), ("udaaya", "उड़ाया"), ("luut", "लूट"), ("kahaan", "कहाँ"), ("baaten", "बातें"),
-    ("mjhe", "मुझे"), ("larka", "लड़का"), ("zindagi", "जिंदगी"), ("thanda", "ठंडा"),
-])
+@pytest.mark.parametrize(
+    "roman, deva",
+    [
+        ("aata", "आता"),
+        ("udaaya", "उड़ाया"),
+        ("luut", "लूट"),
+        ("kahaan", "कहाँ"),
+        ("baaten", "बातें"),
+        ("mjhe", "मुझे"),
+        ("larka", "लड़का"),
+        ("zindagi", "जिंदगी"),
+        ("thanda", "ठंडा"),
+    ],
+)
 def test_roman_to_devanagari_ranks_real_words(roman, deva):
     assert get_pack("hi").native_word(roman) == deva
 
@@ -188,8 +215,15 @@ def test_devanagari_to_roman_keeps_the_other_spellings():
 # ------------------------------------------------------------------ bad input
 def test_bad_input_never_stops_a_run():
     blob = "a" * 1_000_000
-    texts = [bytes(range(256)), "kya " + blob + " hai", "मुझे" * 20_000, "kya\u200dbaat मुझेphone\u200dwala",
-             "\x00\x01\ufffd", None, 42]
+    texts = [
+        bytes(range(256)),
+        "kya " + blob + " hai",
+        "मुझे" * 20_000,
+        "kya\u200dbaat मुझेphone\u200dwala",
+        "\x00\x01\ufffd",
+        None,
+        42,
+    ]
     for a in analyze_batch(texts):
         assert len(a.tokens) == len(a.tags)
     mash = "qwrtz" * 200_000  # a 1 MB "word": kept as it is

@@ -10,15 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tadka.lang import (
-    analyze,
-    canonical_spelling,
-    get_pack,
-    resources,
-    romanize,
-    spelling_variants,
-    to_native,
-)
+from tadka.lang import analyze, canonical_spelling, get_pack, resources, romanize, spelling_variants, to_native
 from tadka.lang.detect import identify, identify_batch
 from tadka.lang.pack import pack_codes
 from tadka.lang.scripts import TAML, token_script
@@ -72,16 +64,24 @@ def test_tamil_script_is_detected_and_normalised_by_indic_nlp():
     assert normalize_indic("வண\u200cக்கம்") == "வணக்கம்"
 
 
-@pytest.mark.parametrize("taml, roman", [
-    ("வணக்கம்", "vanakkam"), ("என்ன", "enna"), ("ரொம்ப", "romba"), ("இல்ல", "illa"),
-    ("வந்து", "vandhu"), ("சொல்லு", "sollu"),
-])
+@pytest.mark.parametrize(
+    "taml, roman",
+    [
+        ("வணக்கம்", "vanakkam"),
+        ("என்ன", "enna"),
+        ("ரொம்ப", "romba"),
+        ("இல்ல", "illa"),
+        ("வந்து", "vandhu"),
+        ("சொல்லு", "sollu"),
+    ],
+)
 def test_romanizer_writes_what_people_type(taml, roman):
     assert romanize(taml, "ta") == roman
 
 
-@pytest.mark.parametrize("roman, taml", [("vanakkam", "வணக்கம்"), ("romba", "ரொம்ப"), ("vandhu", "வந்து"),
-                                         ("sollu", "சொல்லு")])
+@pytest.mark.parametrize(
+    "roman, taml", [("vanakkam", "வணக்கம்"), ("romba", "ரொம்ப"), ("vandhu", "வந்து"), ("sollu", "சொல்லு")]
+)
 def test_roman_tamil_to_tamil_script_by_candidates_and_ranking(roman, taml):
     assert get_pack("ta").native_word(roman) == taml
     candidates = [w for _, w in get_pack("ta").native_candidates(roman)]
@@ -110,14 +110,17 @@ def test_tanglish_words_are_tagged_ta_and_english_words_en():
     assert a.lang == "ta-Latn" and 0 < a.cmi < 60
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("naan veetla dhaan irukken, nee enga irukka?", "ta-Latn"),
-    ("நான் நாளைக்கு வரேன்", "ta-Taml"),
-    ("Kya bhai, kal movie dekhne chalein?", "hi-Latn"),
-    ("मैं कल आऊंगा", "hi-Deva"),
-    ("I will come to the office tomorrow", "en"),
-    ("njan ippol varam, ningal evide aanu", "other"),  # Malayalam in Roman script
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("naan veetla dhaan irukken, nee enga irukka?", "ta-Latn"),
+        ("நான் நாளைக்கு வரேன்", "ta-Taml"),
+        ("Kya bhai, kal movie dekhne chalein?", "hi-Latn"),
+        ("मैं कल आऊंगा", "hi-Deva"),
+        ("I will come to the office tomorrow", "en"),
+        ("njan ippol varam, ningal evide aanu", "other"),  # Malayalam in Roman script
+    ],
+)
 def test_sentence_id_keeps_hindi_and_tamil_apart(text, lang):
     assert identify(text) == lang
 

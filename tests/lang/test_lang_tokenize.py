@@ -5,23 +5,30 @@ from __future__ import annotations
 import pytest
 
 from tadka.lang import resources, scripts
-from tadka.lang.tokenize import (
-    TOKEN_RE,
-    normalize,
-    normalize_indic,
-    token_kind,
-    tokenize,
-)
+from tadka.lang.tokenize import TOKEN_RE, normalize, normalize_indic, token_kind, tokenize
 
 
 @pytest.mark.parametrize(
     "token, script",
     [
-        ("kya", scripts.LATN), ("मुझे", scripts.DEVA), ("வணக்கம்", scripts.TAML), ("আমি", scripts.BENG),
-        ("آپ", scripts.ARAB), ("你好", scripts.HANI), ("こんにちは", scripts.KANA), ("안녕", scripts.HANG),
-        ("2024", scripts.DIGIT), ("१०", scripts.DIGIT), ("😂", scripts.EMOJI), ("👨‍👩‍👧", scripts.EMOJI),
-        ("!!", scripts.PUNCT), ("।", scripts.PUNCT), ("₹", scripts.PUNCT), ("phoneवाला", scripts.MIXED),
-        ("5kg", scripts.LATN), ("", scripts.SPACE),
+        ("kya", scripts.LATN),
+        ("मुझे", scripts.DEVA),
+        ("வணக்கம்", scripts.TAML),
+        ("আমি", scripts.BENG),
+        ("آپ", scripts.ARAB),
+        ("你好", scripts.HANI),
+        ("こんにちは", scripts.KANA),
+        ("안녕", scripts.HANG),
+        ("2024", scripts.DIGIT),
+        ("१०", scripts.DIGIT),
+        ("😂", scripts.EMOJI),
+        ("👨‍👩‍👧", scripts.EMOJI),
+        ("!!", scripts.PUNCT),
+        ("।", scripts.PUNCT),
+        ("₹", scripts.PUNCT),
+        ("phoneवाला", scripts.MIXED),
+        ("5kg", scripts.LATN),
+        ("", scripts.SPACE),
     ],
 )
 def test_token_script(token, script):

@@ -13,13 +13,21 @@ from tadka.config import ExportConfig
 SAMPLES = Path(str(resources.files("tadka.corpora") / "samples" / "hinglish_chat.jsonl"))
 
 CHATS = [
-    {"messages": [{"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
-                  {"role": "assistant", "content": "Aaj Azadpur mandi mein tomato 20 rupaye kilo chal raha hai."}]},
-    {"messages": [{"role": "system", "content": "Tum ek helpful assistant ho."},
-                  {"role": "user", "content": "UPI PIN kaise change karu?"},
-                  {"role": "assistant", "content": "App kholo, bank account select karo, phir 'Change UPI PIN' dabao."},
-                  {"role": "user", "content": "Aur agar PIN bhool gaya?"},
-                  {"role": "assistant", "content": "'Forgot PIN' choose karo aur debit card details daalo."}]},
+    {
+        "messages": [
+            {"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
+            {"role": "assistant", "content": "Aaj Azadpur mandi mein tomato 20 rupaye kilo chal raha hai."},
+        ]
+    },
+    {
+        "messages": [
+            {"role": "system", "content": "Tum ek helpful assistant ho."},
+            {"role": "user", "content": "UPI PIN kaise change karu?"},
+            {"role": "assistant", "content": "App kholo, bank account select karo, phir 'Change UPI PIN' dabao."},
+            {"role": "user", "content": "Aur agar PIN bhool gaya?"},
+            {"role": "assistant", "content": "'Forgot PIN' choose karo aur debit card details daalo."},
+        ]
+    },
 ]
 
 
@@ -68,8 +76,17 @@ def tiny_cfg(ws, tiny):
     from tadka.train.config import resolve
 
     def build(**overrides):
-        values = {"dataset": "v1", "base": str(tiny), "max_length": 128, "max_steps": 3, "batch_size": 4, "eval_at_start": False,
-                  "save_every": 100, "learning_rate": 1e-3, **overrides}
+        values = {
+            "dataset": "v1",
+            "base": str(tiny),
+            "max_length": 128,
+            "max_steps": 3,
+            "batch_size": 4,
+            "eval_at_start": False,
+            "save_every": 100,
+            "learning_rate": 1e-3,
+            **overrides,
+        }
         return resolve(ws.config["train"], values)
 
     return build

@@ -24,9 +24,11 @@ def test_smollm2_lora_on_the_demo_set(smollm2_run):
     rows = [json.loads(line) for line in (result.path / "metrics.jsonl").read_text().splitlines()]
     times = [r["time"] for r in rows if "loss" in r]
     steps = statistics.median(b - a for a, b in zip(times, times[1:]))
-    print(f"\n{name} perplexity {ppl_before:.2f} -> {ppl_after:.2f}; median {steps:.2f} s/step, "
-          f"{statistics.median(r['tokens_per_s'] for r in rows if 'loss' in r):.0f} tokens/s, peak RSS {result.metrics['peak_memory_mb']:.0f} MB, "
-          f"adapter {result.metrics['adapter_bytes'] / 2**20:.1f} MiB, {smollm2_run.seconds:.0f} s in all")
+    print(
+        f"\n{name} perplexity {ppl_before:.2f} -> {ppl_after:.2f}; median {steps:.2f} s/step, "
+        f"{statistics.median(r['tokens_per_s'] for r in rows if 'loss' in r):.0f} tokens/s, peak RSS {result.metrics['peak_memory_mb']:.0f} MB, "
+        f"adapter {result.metrics['adapter_bytes'] / 2**20:.1f} MiB, {smollm2_run.seconds:.0f} s in all"
+    )
     assert result.state == "finished" and result.step == 48
     assert ppl_after < ppl_before
 
@@ -39,11 +41,15 @@ def test_smollm2_lora_on_the_demo_set(smollm2_run):
     tokenizer = AutoTokenizer.from_pretrained(result.adapter)
     adapted = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_path), result.adapter).eval()
     merged = AutoModelForCausalLM.from_pretrained(result.merged).eval()
-    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "Gehu ka mandi rate kaise check karun?"}],
-                                           add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "Gehu ka mandi rate kaise check karun?"}],
+        add_generation_prompt=True,
+        return_tensors="pt",
+        return_dict=True,
+    )
     with torch.no_grad():
         assert torch.allclose(adapted(**prompt).logits, merged(**prompt).logits, atol=1e-3)
         out = merged.generate(**prompt, max_new_tokens=24, do_sample=False)
-    reply = tokenizer.decode(out[0, prompt["input_ids"].shape[1]:], skip_special_tokens=True)
+    reply = tokenizer.decode(out[0, prompt["input_ids"].shape[1] :], skip_special_tokens=True)
     print(f"merged model: {reply!r}")
     assert out.shape[1] > prompt["input_ids"].shape[1] and reply.strip()

@@ -23,17 +23,44 @@ def test_sft_config_from_our_config(tmp_path, device):
 
     from tadka.train.trainer import sft_kwargs
 
-    cfg = resolve(TrainConfig(), {"max_length": 256, "packing": True, "max_steps": 7, "batch_size": 3,
-                                  "grad_accum": 2, "eval_every": 5, "early_stopping": 2, "warmup": 2,
-                                  "gradient_checkpointing": True})
+    cfg = resolve(
+        TrainConfig(),
+        {
+            "max_length": 256,
+            "packing": True,
+            "max_steps": 7,
+            "batch_size": 3,
+            "grad_accum": 2,
+            "eval_every": 5,
+            "early_stopping": 2,
+            "warmup": 2,
+            "gradient_checkpointing": True,
+        },
+    )
     args = SFTConfig(**sft_kwargs(cfg, tmp_path, seed=11, device=device, eval_sets=["split", "hinglish_eval"]))
     expected = {
-        "max_length": 256, "packing": True, "assistant_only_loss": True, "max_steps": 7,
-        "per_device_train_batch_size": 3, "gradient_accumulation_steps": 2, "seed": 11, "use_cpu": True,
-        "bf16": False, "fp16": False, "eval_steps": 5, "save_steps": 5, "load_best_model_at_end": True,
-        "metric_for_best_model": "eval_split_loss", "eval_on_start": True, "warmup_steps": 2,
-        "learning_rate": cfg.learning_rate, "lr_scheduler_type": "cosine", "logging_steps": 1,
-        "gradient_checkpointing": True, "save_total_limit": 2, "report_to": [],
+        "max_length": 256,
+        "packing": True,
+        "assistant_only_loss": True,
+        "max_steps": 7,
+        "per_device_train_batch_size": 3,
+        "gradient_accumulation_steps": 2,
+        "seed": 11,
+        "use_cpu": True,
+        "bf16": False,
+        "fp16": False,
+        "eval_steps": 5,
+        "save_steps": 5,
+        "load_best_model_at_end": True,
+        "metric_for_best_model": "eval_split_loss",
+        "eval_on_start": True,
+        "warmup_steps": 2,
+        "learning_rate": cfg.learning_rate,
+        "lr_scheduler_type": "cosine",
+        "logging_steps": 1,
+        "gradient_checkpointing": True,
+        "save_total_limit": 2,
+        "report_to": [],
     }
     got = {key: getattr(args, key) for key in expected}
     got["lr_scheduler_type"] = str(getattr(got["lr_scheduler_type"], "value", got["lr_scheduler_type"]))
@@ -56,27 +83,45 @@ def test_gkd_config_from_our_config(tmp_path, device):
 
     from tadka.train.trainer import sft_kwargs
 
-    cfg = resolve(TrainConfig(), {"mode": "distill", "teacher": "t", "gkd_lmbda": 0.25, "gkd_beta": 0.1,
-                                  "kd_temperature": 0.9, "gkd_max_new_tokens": 12})
-    args = GKDConfig(**sft_kwargs(cfg, tmp_path, seed=0, device=device, eval_sets=[]), lmbda=cfg.gkd_lmbda,
-                     beta=cfg.gkd_beta, temperature=cfg.kd_temperature, max_new_tokens=cfg.gkd_max_new_tokens)
+    cfg = resolve(
+        TrainConfig(),
+        {
+            "mode": "distill",
+            "teacher": "t",
+            "gkd_lmbda": 0.25,
+            "gkd_beta": 0.1,
+            "kd_temperature": 0.9,
+            "gkd_max_new_tokens": 12,
+        },
+    )
+    args = GKDConfig(
+        **sft_kwargs(cfg, tmp_path, seed=0, device=device, eval_sets=[]),
+        lmbda=cfg.gkd_lmbda,
+        beta=cfg.gkd_beta,
+        temperature=cfg.kd_temperature,
+        max_new_tokens=cfg.gkd_max_new_tokens,
+    )
     assert (args.lmbda, args.beta, args.temperature, args.max_new_tokens) == (0.25, 0.1, 0.9, 12)
 
 
-@pytest.mark.parametrize("method, cls, fields", [
-    ("lora", "LoraConfig", {"r": 4, "lora_alpha": 8, "lora_dropout": 0.1, "use_dora": False}),
-    ("qlora", "LoraConfig", {"r": 4, "use_dora": False}),
-    ("dora", "LoraConfig", {"use_dora": True}),
-    ("prefix", "PrefixTuningConfig", {"num_virtual_tokens": 5}),
-    ("ia3", "IA3Config", {}),
-])
+@pytest.mark.parametrize(
+    "method, cls, fields",
+    [
+        ("lora", "LoraConfig", {"r": 4, "lora_alpha": 8, "lora_dropout": 0.1, "use_dora": False}),
+        ("qlora", "LoraConfig", {"r": 4, "use_dora": False}),
+        ("dora", "LoraConfig", {"use_dora": True}),
+        ("prefix", "PrefixTuningConfig", {"num_virtual_tokens": 5}),
+        ("ia3", "IA3Config", {}),
+    ],
+)
 def test_peft_configs_from_our_config(torch_stack, method, cls, fields):
     import peft
 
     from tadka.train.adapters import peft_config
 
-    cfg = resolve(TrainConfig(), {"peft": method, "lora_r": 4, "lora_alpha": 8, "lora_dropout": 0.1,
-                                  "prefix_tokens": 5})
+    cfg = resolve(
+        TrainConfig(), {"peft": method, "lora_r": 4, "lora_alpha": 8, "lora_dropout": 0.1, "prefix_tokens": 5}
+    )
     built = peft_config(cfg, ["q_proj", "down_proj"], ["down_proj"])
     assert type(built) is getattr(peft, cls)
     assert str(built.task_type) in ("CAUSAL_LM", "TaskType.CAUSAL_LM")

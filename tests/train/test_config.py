@@ -30,24 +30,30 @@ def test_every_key_has_a_flag():
         assert flag_name(f.name) in flags, f.name
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"peft": "lorax"}, "train.peft"),
-    ({"max_length": "long"}, "train.max_length"),
-    ({"learning_rat": 1e-4}, "train.learning_rat"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"peft": "lorax"}, "train.peft"),
+        ({"max_length": "long"}, "train.max_length"),
+        ({"learning_rat": 1e-4}, "train.learning_rat"),
+    ],
+)
 def test_bad_keys_are_one_line_config_errors(values, field):
     with pytest.raises(ConfigError) as e:
         build_section("train", values, file="tadka.yaml")
     assert field in str(e.value) and "\n" not in str(e.value)
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"mode": "distill"}, "train.teacher"),
-    ({"lora_r": 0}, "train.lora_r"),
-    ({"max_steps": 0}, "train.max_steps"),
-    ({"precision": "fp16", "device": "cpu"}, "train.precision"),
-    ({"merge": True, "peft": "prefix"}, "train.merge"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"mode": "distill"}, "train.teacher"),
+        ({"lora_r": 0}, "train.lora_r"),
+        ({"max_steps": 0}, "train.max_steps"),
+        ({"precision": "fp16", "device": "cpu"}, "train.precision"),
+        ({"merge": True, "peft": "prefix"}, "train.merge"),
+    ],
+)
 def test_cross_key_checks(values, field):
     with pytest.raises(ConfigError, match=field):
         check(resolve(TrainConfig(), values))
@@ -57,7 +63,9 @@ def test_precedence_yaml_then_config_file_then_flags(tmp_path):
     from tadka.workspace import Workspace
 
     ws = Workspace.init(tmp_path / "ws")
-    text = ws.config_path.read_text().replace("  lora_r: 8", "  lora_r: 4").replace("  batch_size: 8", "  batch_size: 2")
+    text = (
+        ws.config_path.read_text().replace("  lora_r: 8", "  lora_r: 4").replace("  batch_size: 8", "  batch_size: 2")
+    )
     ws.config_path.write_text(text)
     ws = Workspace(ws.root)
     extra = tmp_path / "train.yaml"
@@ -88,7 +96,10 @@ def test_resuming_a_run_keeps_its_settings(tmp_path):
 
 def test_set_values_parse_as_yaml():
     assert parse_sets(("max_steps=5", "eval_files=[a.jsonl]", "base=x/y")) == {
-        "max_steps": 5, "eval_files": ["a.jsonl"], "base": "x/y"}
+        "max_steps": 5,
+        "eval_files": ["a.jsonl"],
+        "base": "x/y",
+    }
     with pytest.raises(ConfigError):
         parse_sets(("max_steps",))
 

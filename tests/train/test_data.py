@@ -60,8 +60,9 @@ def test_single_file_and_extra_eval_files(tmp_path):
 
 
 def test_a_dataset_without_assistant_turns_is_refused(tmp_path):
-    data = _write(tmp_path / "questions.jsonl", [{"messages": [{"role": "user", "content": f"Sawaal {i}?"}]}
-                                                 for i in range(3)])
+    data = _write(
+        tmp_path / "questions.jsonl", [{"messages": [{"role": "user", "content": f"Sawaal {i}?"}]} for i in range(3)]
+    )
     with pytest.raises(InputError) as e:
         load_splits(data)
     assert "no chat with an assistant turn" in str(e.value) and "\n" not in str(e.value)
@@ -88,7 +89,10 @@ def test_an_export_with_media_records_reads_and_skips_them(tmp_path, fmt):
     ws = Workspace.init(tmp_path / "ws")
     (ws.root / "media").mkdir()
     (ws.root / "media" / "leaf.png").write_bytes(b"\x89PNG not really")
-    chat = [{"role": "user", "content": "Is patte mein kya bimari hai?"}, {"role": "assistant", "content": "Leaf blight lagta hai."}]
+    chat = [
+        {"role": "user", "content": "Is patte mein kya bimari hai?"},
+        {"role": "assistant", "content": "Leaf blight lagta hai."},
+    ]
     records = [Record(messages=chat, lang="hi-Latn+en", media={"image": "media/leaf.png"})]
     records += [Record(messages=c["messages"], lang="hi-Latn+en") for c in CHATS]
     ws.write_stage("imported", records)

@@ -33,8 +33,13 @@ def test_target_is_the_lang_tag_script_else_the_prompt_sentence_id():
 
 
 def test_fidelity_counts_answers_in_the_prompts_target_language():
-    answers = [Answer(HINGLISH, "hi-Latn"), Answer(ENGLISH, "hi-Latn"), Answer(DEVA_MIXED, "hi-Deva"),
-               Answer(DEVA_PURE, "hi-Latn"), Answer("Any answer", None)]  # no target: left out of fidelity
+    answers = [
+        Answer(HINGLISH, "hi-Latn"),
+        Answer(ENGLISH, "hi-Latn"),
+        Answer(DEVA_MIXED, "hi-Deva"),
+        Answer(DEVA_PURE, "hi-Latn"),
+        Answer("Any answer", None),
+    ]  # no target: left out of fidelity
     f = figures(answers)
     assert f["answers"] == 5
     assert f["fidelity"] == 0.5  # 2 of the 4 targeted: Hinglish→hi-Latn, Devanagari→hi-Deva
@@ -66,8 +71,12 @@ def test_a_looping_answers_repetition_fraction():
 
 
 def test_truncated_empty_and_one_word_answers():
-    answers = [Answer("Kal mandi mein tomato ka bhav 20 rupaye kilo tha, aaj", "hi-Latn", hit_limit=True),
-               Answer("", "hi-Latn"), Answer("Haan.", "hi-Latn"), Answer(HINGLISH, "hi-Latn")]
+    answers = [
+        Answer("Kal mandi mein tomato ka bhav 20 rupaye kilo tha, aaj", "hi-Latn", hit_limit=True),
+        Answer("", "hi-Latn"),
+        Answer("Haan.", "hi-Latn"),
+        Answer(HINGLISH, "hi-Latn"),
+    ]
     f = figures(answers)
     assert f["hit_limit"] == 0.25 and f["short"] == 0.5
     assert f["fidelity"] == 0.75  # the empty answer is 'other'
@@ -76,7 +85,7 @@ def test_truncated_empty_and_one_word_answers():
 def test_cmi_histogram_and_a_known_distance():
     assert histogram([0.0, 0.0, 25.0, 50.0]) == [0.5, 0.0, 0.0, 0.25, 0.0, 0.25, 0, 0, 0, 0, 0]
     assert histogram([]) == [0.0] * 11
-    assert histogram([10.0, 10.0001]) [1:3] == [0.5, 0.5]  # (0, 10] and (10, 20]
+    assert histogram([10.0, 10.0001])[1:3] == [0.5, 0.5]  # (0, 10] and (10, 20]
     monolingual = histogram([0.0] * 4)
     half_mixed = histogram([0.0, 0.0, 25.0, 25.0])
     assert tv_distance(monolingual, half_mixed) == pytest.approx(0.5)
@@ -100,8 +109,9 @@ def test_band_share_and_distance_against_a_training_reference():
 def test_training_reference_uses_quantiles_of_the_training_answers():
     assert quantile([0, 10, 20, 30, 40], 0.1) == pytest.approx(4.0)
     assert quantile([5.0], 0.9) == 5.0
-    ref = training_reference([HINGLISH, ENGLISH, "Aap apne nazdiki bank branch mein jaakar KYC update kara sakte hain."],
-                             (0.0, 1.0))
+    ref = training_reference(
+        [HINGLISH, ENGLISH, "Aap apne nazdiki bank branch mein jaakar KYC update kara sakte hain."], (0.0, 1.0)
+    )
     assert ref.band[0] == 0.0 and ref.band[1] == pytest.approx(analyze(HINGLISH).cmi, abs=1e-3)
     assert ref.n == 3 and sum(ref.histogram) == pytest.approx(1.0) and 0 < ref.m_index <= 1
 
@@ -133,6 +143,10 @@ def test_an_answer_that_copies_the_prompt_is_an_echo():
     assert echoes(words("धान की पत्तियों पर भूरे धब्बे"), words(prompt))  # 4 of 4 trigrams are the prompt's
     assert not echoes(words("खेत से पानी निकालो और कृषि केंद्र में दिखाओ"), words(prompt))
     assert not echoes(words("धान की"), words(prompt))  # too short to tell
-    f = figures([Answer("धान की पत्तियों पर भूरे धब्बे", "hi-Deva", prompt=prompt),
-                 Answer("खेत से पानी निकालो और कृषि केंद्र में दिखाओ", "hi-Deva", prompt=prompt)])
+    f = figures(
+        [
+            Answer("धान की पत्तियों पर भूरे धब्बे", "hi-Deva", prompt=prompt),
+            Answer("खेत से पानी निकालो और कृषि केंद्र में दिखाओ", "hi-Deva", prompt=prompt),
+        ]
+    )
     assert f["echo"] == 0.5 and f["fidelity"] == 1.0  # both are Devanagari: fidelity alone cannot see the copy

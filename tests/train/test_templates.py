@@ -59,11 +59,15 @@ def test_end_of_turn_token_is_inside_the_assistant_mask(tok):
 
     tok.chat_template = SMOLLM2
     template = shipped()["smollm2"]
-    messages = [{"role": "user", "content": "Chai kaise banate hain?"},
-                {"role": "assistant", "content": "Paani ubaalo, patti aur doodh daalo."},
-                {"role": "user", "content": "Cheeni?"}, {"role": "assistant", "content": "Swaad anusaar."}]
-    out = tok.apply_chat_template(messages, chat_template=template, tokenize=True, return_dict=True,
-                                  return_assistant_tokens_mask=True)
+    messages = [
+        {"role": "user", "content": "Chai kaise banate hain?"},
+        {"role": "assistant", "content": "Paani ubaalo, patti aur doodh daalo."},
+        {"role": "user", "content": "Cheeni?"},
+        {"role": "assistant", "content": "Swaad anusaar."},
+    ]
+    out = tok.apply_chat_template(
+        messages, chat_template=template, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
     masked = tok.decode([t for t, m in zip(out["input_ids"], out["assistant_masks"]) if m])
     assert masked == "Paani ubaalo, patti aur doodh daalo.<|im_end|>Swaad anusaar.<|im_end|>"
     assert stop_token_trained(tok, template)
@@ -81,8 +85,11 @@ def test_template_choices_and_errors(tok, tmp_path):
     assert training_template(tok, str(marked)) == shipped()["smollm2"]
     plain = tmp_path / "plain.jinja"
     plain.write_text(SMOLLM2)
-    for choice, message in [("llama9", "unknown chat template"), (str(plain), "no {% generation %} markers"),
-                            (str(tmp_path / "gone.j2"), "no such template file")]:
+    for choice, message in [
+        ("llama9", "unknown chat template"),
+        (str(plain), "no {% generation %} markers"),
+        (str(tmp_path / "gone.j2"), "no such template file"),
+    ]:
         with pytest.raises(ConfigError, match="train.chat_template") as e:
             training_template(tok, choice)
         assert message in str(e.value)

@@ -16,21 +16,33 @@ from tadka.errors import ConfigError
 RUN_VARIANTS = ("base", "adapter", "merged")
 
 
-@section("eval", "`tadka eval`: answers of the base, trained and compressed models on held-out prompts, "
-                 "scored for Hinglish fidelity, code-mixing, degeneration, overlap and robustness.")
+@section(
+    "eval",
+    "`tadka eval`: answers of the base, trained and compressed models on held-out prompts, "
+    "scored for Hinglish fidelity, code-mixing, degeneration, overlap and robustness.",
+)
 @dataclass
 class EvalConfig(Section):
     """`tadka eval`: answers of the base, trained and compressed models on held-out prompts, scored."""
 
-    variants: list[str] = opt(["base", "adapter", "merged"],
-                              "Models that answer: base, adapter (base + unmerged adapter), merged, and any compress "
-                              "format (gguf:q8_0, gguf:q4_k_m, onnx:int8, torch:int8 …; built once, cached).")
+    variants: list[str] = opt(
+        ["base", "adapter", "merged"],
+        "Models that answer: base, adapter (base + unmerged adapter), merged, and any compress "
+        "format (gguf:q8_0, gguf:q4_k_m, onnx:int8, torch:int8 …; built once, cached).",
+    )
     split: bool = opt(True, "Use the eval split of the export the run trained on.")
-    shipped: bool = opt(True, "Use the held-out chat files shipped in corpora/eval/ (hinglish_eval.jsonl, Roman; "
-                              "hindi_deva_eval.jsonl, Devanagari).")
-    files: list[str] = opt([], "More held-out chat files (JSONL/Parquet of chats; the last assistant turn is the reference).")
+    shipped: bool = opt(
+        True,
+        "Use the held-out chat files shipped in corpora/eval/ (hinglish_eval.jsonl, Roman; "
+        "hindi_deva_eval.jsonl, Devanagari).",
+    )
+    files: list[str] = opt(
+        [], "More held-out chat files (JSONL/Parquet of chats; the last assistant turn is the reference)."
+    )
     max_prompts: int = opt(60, "Prompts evaluated, taken in turn from each source; 0: all.", ge=0)
-    max_new_tokens: int = opt(96, "Most tokens per answer (an answer that reaches it counts as hitting the limit).", ge=1)
+    max_new_tokens: int = opt(
+        96, "Most tokens per answer (an answer that reaches it counts as hitting the limit).", ge=1
+    )
     sampling: bool = opt(True, "Also answer each prompt once by sampling with the run's settings (below).")
     temperature: float = opt(-1.0, "Sampling temperature; -1: the model's generation_config.json (0.7 if it has none).")
     top_p: float = opt(-1.0, "Nucleus sampling; -1: the model's generation_config.json (0.95 if it has none).")
@@ -41,8 +53,11 @@ class EvalConfig(Section):
     ppl: bool = opt(True, "Measure the perplexity of the reference answers (one forward pass per prompt).")
     threads: int = opt(2, "CPU threads each runtime uses.", ge=1)
     samples: int = opt(10, "Prompts shown side by side, every variant's answer, in samples.html.", ge=0)
-    judge: bool = opt(False, "Pairwise preference (trained vs base, each variant vs merged fp32) by the generate: "
-                             "teacher with the judge rubric, both answer orders; needs a model teacher.")
+    judge: bool = opt(
+        False,
+        "Pairwise preference (trained vs base, each variant vs merged fp32) by the generate: "
+        "teacher with the judge rubric, both answer orders; needs a model teacher.",
+    )
     judge_prompts: int = opt(20, "Prompts the judge compares per pair of variants.", ge=1)
     seed: int = opt(-1, "Seed for sampling and noise; -1 uses project.seed.")
 

@@ -25,21 +25,21 @@ LETTER_SCRIPTS_OK = {"hi-Latn": {"Latn"}, "hi-Deva": {"Deva", "Latn"}}
 
 DEFINITIONS = {
     "fidelity": "share of answers whose sentence language (tadka.lang) is the prompt's target: hi-Latn for "
-                "Roman Hinglish prompts, hi-Deva for Devanagari ones",
+    "Roman Hinglish prompts, hi-Deva for Devanagari ones",
     "script_consistency": "share of answers whose Hindi words are all in the target's script (Roman for hi-Latn, "
-                          "Devanagari for hi-Deva) with no word in a third script; an empty answer is not consistent",
+    "Devanagari for hi-Deva) with no word in a third script; an empty answer is not consistent",
     "cmi_mean": "mean Code-Mixing Index (Das & Gambäck 2014, 0-100) of the answers",
     "cmi_in_band": "share of answers whose CMI lies inside the training band: the central quantiles of the "
-                   "training set's assistant answers' CMI",
+    "training set's assistant answers' CMI",
     "cmi_distance": "total variation distance (0 = same shape, 1 = disjoint) between the answers' CMI histogram "
-                    "and the training answers' (bins: 0, then steps of 10)",
+    "and the training answers' (bins: 0, then steps of 10)",
     "m_index": "M-index (Barnett et al. 2000) of all answer words pooled: 0 one language, 1 languages equally used",
     "repeat": "mean share of an answer's word characters inside a word 3-gram already seen earlier in the same "
-              "answer (Gopher's duplicate n-gram share)",
+    "answer (Gopher's duplicate n-gram share)",
     "hit_limit": "share of answers that stopped at max_new_tokens instead of an end-of-turn token",
     "short": "share of answers with at most one word (empty included)",
     "echo": "share of answers of 3 words or more at least half of whose word 3-grams are in the prompt: the model "
-            "copies the question instead of answering it",
+    "copies the question instead of answering it",
     "chrf": "chrF (sacrebleu, corpus level, 0-100) of the answers against the reference answers",
     "ref_ppl": "perplexity of the reference answers given their prompts (teacher-forced, end-of-turn included)",
     "changed": "share of prompts whose greedy answer changes when the prompt has typing noise",
@@ -85,7 +85,7 @@ def repeat_fraction(words: Sequence[str], n: int = REPEAT_N) -> float:
     seen: set[tuple[str, ...]] = set()
     covered = [False] * len(ws)
     for i in range(len(ws) - n + 1):
-        gram = tuple(ws[i:i + n])
+        gram = tuple(ws[i : i + n])
         if gram in seen:
             for j in range(i, i + n):
                 covered[j] = True
@@ -100,8 +100,8 @@ def echoes(words: Sequence[str], prompt_words: Sequence[str], n: int = REPEAT_N)
     if len(ws) < n:
         return False
     ps = [w.casefold() for w in prompt_words]
-    seen = {tuple(ps[i:i + n]) for i in range(len(ps) - n + 1)}
-    grams = [tuple(ws[i:i + n]) for i in range(len(ws) - n + 1)]
+    seen = {tuple(ps[i : i + n]) for i in range(len(ps) - n + 1)}
+    grams = [tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)]
     return sum(g in seen for g in grams) * 2 >= len(grams)
 
 
@@ -165,8 +165,14 @@ class Reference:
     n: int
 
     def to_dict(self) -> dict:
-        return {"band": list(self.band), "histogram": self.histogram, "cmi_mean": round(self.cmi_mean, 3),
-                "m_index": round(self.m_index, 4), "answers": self.n, "edges": list(CMI_EDGES)}
+        return {
+            "band": list(self.band),
+            "histogram": self.histogram,
+            "cmi_mean": round(self.cmi_mean, 3),
+            "m_index": round(self.m_index, 4),
+            "answers": self.n,
+            "edges": list(CMI_EDGES),
+        }
 
 
 def training_reference(answers: Sequence[str], quantiles: tuple[float, float] = (0.1, 0.9)) -> Reference:
@@ -195,15 +201,18 @@ def _share(flags: Sequence[bool]) -> float | None:
 def figures(answers: Sequence[Answer], reference: Reference | None = None) -> dict:
     """Every text figure of one set of answers (see DEFINITIONS); shares are None for an empty set."""
     both = analyze_batch([a.text for a in answers] + [a.prompt for a in answers])
-    found, prompts = both[:len(answers)], both[len(answers):]
+    found, prompts = both[: len(answers)], both[len(answers) :]
     targeted = [(a, f) for a, f in zip(answers, found) if a.target in TARGETS]
     words = [words_of(f.tokens, f.tags) for f in found]
     cmis = [f.cmi for f in found]
     out = {
         "answers": len(answers),
         "fidelity": _share([f.lang == a.target for a, f in targeted]),
-        "fidelity_by_target": {t: _share([f.lang == t for a, f in targeted if a.target == t])
-                               for t in TARGETS if any(a.target == t for a, _ in targeted)},
+        "fidelity_by_target": {
+            t: _share([f.lang == t for a, f in targeted if a.target == t])
+            for t in TARGETS
+            if any(a.target == t for a, _ in targeted)
+        },
         "script_consistency": _share([script_consistent(f.tokens, f.tags, a.target) for a, f in targeted]),
         "langs": {lang: sum(f.lang == lang for f in found) for lang in sorted({f.lang for f in found})},
         "cmi_mean": round(sum(cmis) / len(cmis), 3) if cmis else None,

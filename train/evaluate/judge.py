@@ -22,8 +22,11 @@ from tadka.curate.generate.teachers.base import GenParams, Request
 from tadka.errors import ConfigError
 from tadka.records import Record
 
-VERDICT_SCHEMA = {"type": "object", "properties": {"winner": {"type": "string", "enum": ["A", "B", "tie"]},
-                                                    "reason": {"type": "string"}}, "required": ["winner"]}
+VERDICT_SCHEMA = {
+    "type": "object",
+    "properties": {"winner": {"type": "string", "enum": ["A", "B", "tie"]}, "reason": {"type": "string"}},
+    "required": ["winner"],
+}
 
 
 class PairJudge(Judge):
@@ -37,8 +40,15 @@ class PairJudge(Judge):
         record = Record(messages=[*turns, {"role": "assistant", "content": first or "-"}])
         anchor = self.examples(self.domain_for(record, 0), 1, rng_for("judge_pair", key))[0]
         conversation = [m for m in turns if m["role"] != "system"]
-        return self.request(record, 0, anchor=anchor, conversation=conversation, a=first or "(empty)",
-                            b=second or "(empty)", criteria=list(CRITERIA))
+        return self.request(
+            record,
+            0,
+            anchor=anchor,
+            conversation=conversation,
+            a=first or "(empty)",
+            b=second or "(empty)",
+            criteria=list(CRITERIA),
+        )
 
     def verdict(self, text: str | None) -> str | None:
         """A, B or tie; None when the answer is not the JSON asked for."""
@@ -70,16 +80,25 @@ class PairResult:
     def to_dict(self) -> dict[str, Any]:
         done = [o for o in self.outcomes if o is not None]
         wins, losses, ties = (done.count(k) for k in ("win", "loss", "tie"))
-        return {"x": self.x, "y": self.y, "judged": len(done), "failed": len(self.outcomes) - len(done),
-                "wins": wins, "losses": losses, "ties": ties,
-                "preference": round((wins + 0.5 * ties) / len(done), 4) if done else None,
-                "consistency": round(self.consistent / len(done), 4) if done else None,
-                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-                "cost_usd": round(self.cost_usd, 6)}
+        return {
+            "x": self.x,
+            "y": self.y,
+            "judged": len(done),
+            "failed": len(self.outcomes) - len(done),
+            "wins": wins,
+            "losses": losses,
+            "ties": ties,
+            "preference": round((wins + 0.5 * ties) / len(done), 4) if done else None,
+            "consistency": round(self.consistent / len(done), 4) if done else None,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost_usd": round(self.cost_usd, 6),
+        }
 
 
-def judge_pair(teacher, recipe: PairJudge, items: Sequence[tuple[str, list[dict], str, str]], x: str, y: str,
-               params: GenParams) -> PairResult:
+def judge_pair(
+    teacher, recipe: PairJudge, items: Sequence[tuple[str, list[dict], str, str]], x: str, y: str, params: GenParams
+) -> PairResult:
     """``items``: (prompt id, turns, X's answer, Y's answer). Each asked with X first, then with Y first."""
     requests = []
     for pid, turns, ax, ay in items:
@@ -119,13 +138,17 @@ def make_judge_teacher(ws):
     cfg = ws.config["generate"]
     run = resolve(cfg, ws.config.project.seed)
     if run.teacher == "mixer":
-        raise ConfigError("the judge needs a model teacher; generate.teacher is the offline mixer", field="eval.judge",
-                          hint="set generate.model (and generate.base_url for a local server), or turn eval.judge off")
+        raise ConfigError(
+            "the judge needs a model teacher; generate.teacher is the offline mixer",
+            field="eval.judge",
+            hint="set generate.model (and generate.base_url for a local server), or turn eval.judge off",
+        )
     return make_teacher(run.teacher, cfg, ws), run
 
 
-def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable[[str], None],
-                 teacher=None) -> dict[str, Any]:
+def judge_report(
+    ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable[[str], None], teacher=None
+) -> dict[str, Any]:
     """Every pair of :func:`pairs_to_judge` on the first ``n`` prompts both variants answered."""
     from tadka.curate.generate.recipes.base import Target
 
@@ -140,15 +163,22 @@ def judge_report(ws, prompts, rows: list[dict[str, Any]], n: int, echo: Callable
     out = []
     try:
         for x, y in pairs_to_judge(list(answers)):
-            items = [(p.id, p.messages, answers[x][p.id]["greedy"], answers[y][p.id]["greedy"]) for p in prompts
-                     if "greedy" in answers[x].get(p.id, {}) and "greedy" in answers[y].get(p.id, {})][:n]
+            items = [
+                (p.id, p.messages, answers[x][p.id]["greedy"], answers[y][p.id]["greedy"])
+                for p in prompts
+                if "greedy" in answers[x].get(p.id, {}) and "greedy" in answers[y].get(p.id, {})
+            ][:n]
             echo(f"judge {x} vs {y} on {len(items)} prompts (both orders)")
             out.append(judge_pair(teacher, recipe, items, x, y, params).to_dict())
     finally:
         if own:
             teacher.close()
     total = {k: sum(p[k] for p in out) for k in ("prompt_tokens", "completion_tokens")}
-    return {"teacher": getattr(teacher, "name", "") or type(teacher).__name__, "pairs": out, **total,
-            "cost_usd": round(sum(p["cost_usd"] for p in out), 6),
-            "definition": "preference: (wins + ties/2) / judged prompts for the first variant; a win needs the same "
-                          "pick with the replies in both orders; consistency: share of prompts whose two verdicts agree"}
+    return {
+        "teacher": getattr(teacher, "name", "") or type(teacher).__name__,
+        "pairs": out,
+        **total,
+        "cost_usd": round(sum(p["cost_usd"] for p in out), 6),
+        "definition": "preference: (wins + ties/2) / judged prompts for the first variant; a win needs the same "
+        "pick with the replies in both orders; consistency: share of prompts whose two verdicts agree",
+    }

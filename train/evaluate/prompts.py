@@ -44,8 +44,15 @@ class EvalPrompt:
         return next((m["content"] for m in reversed(self.noisy) if m["role"] == "user"), "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "set": self.set, "messages": self.messages, "reference": self.reference,
-                "lang": self.lang, "target": self.target, "noisy": self.noisy}
+        return {
+            "id": self.id,
+            "set": self.set,
+            "messages": self.messages,
+            "reference": self.reference,
+            "lang": self.lang,
+            "target": self.target,
+            "noisy": self.noisy,
+        }
 
 
 def shipped_files() -> list[Path]:
@@ -103,26 +110,33 @@ def with_targets(prompts: list[EvalPrompt]) -> list[EvalPrompt]:
     from tadka.lang import analyze_batch
 
     found = analyze_batch([p.user for p in prompts])
-    return [EvalPrompt(p.id, p.set, p.messages, p.reference, p.lang, target_of(p.lang, a.lang), p.noisy)
-            for p, a in zip(prompts, found)]
+    return [
+        EvalPrompt(p.id, p.set, p.messages, p.reference, p.lang, target_of(p.lang, a.lang), p.noisy)
+        for p, a in zip(prompts, found)
+    ]
 
 
 def with_noise(prompts: list[EvalPrompt], preset: str, rate: float, seed: int) -> list[EvalPrompt]:
     """Each prompt with its noisy copy (the clean turns where the preset changed nothing)."""
     from tadka.augment.pipeline import noisy_eval
 
-    records = [Record(messages=[*p.messages, {"role": "assistant", "content": p.reference or "-"}], lang=p.lang or "hi-Latn+en")
-               for p in prompts]
+    records = [
+        Record(
+            messages=[*p.messages, {"role": "assistant", "content": p.reference or "-"}], lang=p.lang or "hi-Latn+en"
+        )
+        for p in prompts
+    ]
     pairs = noisy_eval(records, preset=preset, rate=rate, seed=seed)
     out = []
     for p, (_, noisy) in zip(prompts, pairs):
-        turns = [{"role": m["role"], "content": m["content"]} for m in noisy.messages[:len(p.messages)]]
+        turns = [{"role": m["role"], "content": m["content"]} for m in noisy.messages[: len(p.messages)]]
         out.append(EvalPrompt(p.id, p.set, p.messages, p.reference, p.lang, p.target, turns))
     return out
 
 
-def gather(dataset: str | None, *, split: bool, shipped: bool, files: list[str], root: Path | None,
-           limit: int) -> list[EvalPrompt]:
+def gather(
+    dataset: str | None, *, split: bool, shipped: bool, files: list[str], root: Path | None, limit: int
+) -> list[EvalPrompt]:
     """The prompts of every configured source, interleaved and capped; InputError when there are none."""
     groups: list[list[EvalPrompt]] = []
     sources: list[str] = []
@@ -142,6 +156,10 @@ def gather(dataset: str | None, *, split: bool, shipped: bool, files: list[str],
     prompts = _interleave(groups, limit)
     if not prompts:
         looked = ", ".join(sources) or "nothing (no eval split, eval.shipped off, no eval.files)"
-        raise InputError(f"no eval prompts: looked in {looked}", file=dataset or None, field="eval",
-                         hint="export with an eval split, set eval.shipped: true, or pass --eval-file")
+        raise InputError(
+            f"no eval prompts: looked in {looked}",
+            file=dataset or None,
+            field="eval",
+            hint="export with an eval split, set eval.shipped: true, or pass --eval-file",
+        )
     return prompts

@@ -43,9 +43,22 @@ EXTRA_DEFINITIONS = {
 def headline(row: dict[str, Any]) -> dict[str, Any]:
     """The figures of one variant that tables and cards show (greedy answers to clean prompts first)."""
     greedy, noisy, sampled = row.get("greedy") or {}, row.get("noisy") or {}, row.get("sample") or {}
-    out = {key: greedy.get(key) for key in ("fidelity", "script_consistency", "cmi_mean", "cmi_in_band",
-                                            "cmi_distance", "m_index", "repeat", "hit_limit", "short", "echo",
-                                            "chrf")}
+    out = {
+        key: greedy.get(key)
+        for key in (
+            "fidelity",
+            "script_consistency",
+            "cmi_mean",
+            "cmi_in_band",
+            "cmi_distance",
+            "m_index",
+            "repeat",
+            "hit_limit",
+            "short",
+            "echo",
+            "chrf",
+        )
+    }
     out["ref_ppl"] = row.get("ref_ppl")
     out["noisy_fidelity"] = noisy.get("fidelity")
     out["fidelity_change"] = (row.get("robustness") or {}).get("fidelity")
@@ -107,19 +120,37 @@ def judge_lines(judge: dict[str, Any] | None) -> list[str]:
     for p in judge["pairs"]:
         pref = "-" if p["preference"] is None else f"{p['preference']:.2f}"
         cons = "-" if p["consistency"] is None else f"{p['consistency']:.2f}"
-        out.append(f"  {p['x']} vs {p['y']}: preference {pref} ({p['wins']} wins, {p['losses']} losses, {p['ties']} ties, "
-                   f"{p['failed']} failed; consistency {cons})")
+        out.append(
+            f"  {p['x']} vs {p['y']}: preference {pref} ({p['wins']} wins, {p['losses']} losses, {p['ties']} ties, "
+            f"{p['failed']} failed; consistency {cons})"
+        )
     out.append(f"  cost: {judge['prompt_tokens'] + judge['completion_tokens']} tokens, ${judge['cost_usd']:.4f}")
     return out
 
 
 CHARTS = {
-    "fidelity.png": ("Language fidelity", [("fidelity", "clean"), ("noisy_fidelity", "noisy prompt"),
-                                           ("sampled_fidelity", "sampled"), ("script_consistency", "script consistent")]),
-    "codemix.png": ("Code-mixing match", [("cmi_in_band", "CMI in training band"), ("cmi_distance", "CMI hist. distance"),
-                                          ("m_index", "M-index")]),
-    "degeneration.png": ("Degeneration", [("repeat", "repeated 3-gram share"), ("hit_limit", "hit token limit"),
-                                          ("short", "empty / one word"), ("echo", "copies the prompt")]),
+    "fidelity.png": (
+        "Language fidelity",
+        [
+            ("fidelity", "clean"),
+            ("noisy_fidelity", "noisy prompt"),
+            ("sampled_fidelity", "sampled"),
+            ("script_consistency", "script consistent"),
+        ],
+    ),
+    "codemix.png": (
+        "Code-mixing match",
+        [("cmi_in_band", "CMI in training band"), ("cmi_distance", "CMI hist. distance"), ("m_index", "M-index")],
+    ),
+    "degeneration.png": (
+        "Degeneration",
+        [
+            ("repeat", "repeated 3-gram share"),
+            ("hit_limit", "hit token limit"),
+            ("short", "empty / one word"),
+            ("echo", "copies the prompt"),
+        ],
+    ),
     "overlap.png": ("Reference overlap", [("chrf", "chrF / 100"), ("ref_ppl_scaled", "ref. perplexity / max")]),
 }
 
@@ -170,13 +201,15 @@ def samples_html(report: dict[str, Any], n: int) -> str:
     """A page with the first ``n`` prompts, each with the reference and every variant's greedy answer."""
     esc = html.escape
     variants = [v for v in report["variants"] if v.get("answers")]
-    parts = ["<!doctype html><meta charset='utf-8'><title>tadka eval: " + esc(report["run"]) + "</title>",
-             "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"
-             "td,th{border:1px solid #ccc;padding:6px;vertical-align:top;font-size:14px}th{background:#f4f4f4}"
-             ".tag{color:#666;font-size:12px}.bad{color:#b00}</style>",
-             f"<h1>Sample answers: run {esc(report['run'])}</h1>",
-             "<p>Greedy answers to the same held-out prompts, side by side. The tag under each answer is its sentence "
-             "language (tadka.lang); red when it is not the prompt's target.</p>"]
+    parts = [
+        "<!doctype html><meta charset='utf-8'><title>tadka eval: " + esc(report["run"]) + "</title>",
+        "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:6px;vertical-align:top;font-size:14px}th{background:#f4f4f4}"
+        ".tag{color:#666;font-size:12px}.bad{color:#b00}</style>",
+        f"<h1>Sample answers: run {esc(report['run'])}</h1>",
+        "<p>Greedy answers to the same held-out prompts, side by side. The tag under each answer is its sentence "
+        "language (tadka.lang); red when it is not the prompt's target.</p>",
+    ]
     from tadka.lang import analyze_batch
 
     for p in report["prompts"][:n]:
@@ -184,15 +217,20 @@ def samples_html(report: dict[str, Any], n: int) -> str:
         langs = analyze_batch([a.get("greedy", "") for _, a in texts])
         noisy = next((m["content"] for m in reversed(p.get("noisy") or []) if m["role"] == "user"), "")
         user = next((m["content"] for m in reversed(p["messages"]) if m["role"] == "user"), "")
-        parts.append(f"<h3>{esc(user)}</h3><p class='tag'>set {esc(p['set'])} · target {esc(str(p['target']))}"
-                     + (f" · noisy: {esc(noisy)}" if noisy and noisy != user else "") + "</p>")
+        parts.append(
+            f"<h3>{esc(user)}</h3><p class='tag'>set {esc(p['set'])} · target {esc(str(p['target']))}"
+            + (f" · noisy: {esc(noisy)}" if noisy and noisy != user else "")
+            + "</p>"
+        )
         parts.append("<table><tr><th>reference</th>" + "".join(f"<th>{esc(name)}</th>" for name, _ in texts) + "</tr>")
         cells = [f"<td>{esc(p['reference'])}</td>"]
         for (_name, a), found in zip(texts, langs):
             bad = " bad" if found.lang != p["target"] else ""
             limit = " · hit the token limit" if a.get("greedy_hit_limit") else ""
-            cells.append(f"<td>{esc(a.get('greedy', '')) or '<i>(empty)</i>'}"
-                         f"<div class='tag{bad}'>{esc(found.lang)}{limit}</div></td>")
+            cells.append(
+                f"<td>{esc(a.get('greedy', '')) or '<i>(empty)</i>'}"
+                f"<div class='tag{bad}'>{esc(found.lang)}{limit}</div></td>"
+            )
         parts.append("<tr>" + "".join(cells) + "</tr></table>")
     return "\n".join(parts) + "\n"
 

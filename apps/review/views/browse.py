@@ -26,8 +26,20 @@ from tadka.errors import ConflictError
 
 ss = st.session_state
 PAGE_SIZE = 100
-COLUMNS = ["select", "status", "id", "first turn", "lang", "source", "quality", "cmi", "flags", "tags", "turns",
-           "version"]
+COLUMNS = [
+    "select",
+    "status",
+    "id",
+    "first turn",
+    "lang",
+    "source",
+    "quality",
+    "cmi",
+    "flags",
+    "tags",
+    "turns",
+    "version",
+]
 VERB = {"accepted": "Accept", "rejected": "Reject", "tag": "Tag"}
 
 
@@ -48,9 +60,13 @@ def _ask(action: str) -> None:
     if action == "tag" and not ss.get("b_tag", "").strip():
         context.flash("warning", "type a tag first")
         return
-    ss.b_confirm = {"action": action, "ids": chosen, "versions": {rid: ss.b_shown[rid] for rid in chosen},
-                    "reason": ss.get("b_reason") if action == "rejected" else None,
-                    "tag": ss.get("b_tag", "").strip() if action == "tag" else None}
+    ss.b_confirm = {
+        "action": action,
+        "ids": chosen,
+        "versions": {rid: ss.b_shown[rid] for rid in chosen},
+        "reason": ss.get("b_reason") if action == "rejected" else None,
+        "tag": ss.get("b_tag", "").strip() if action == "tag" else None,
+    }
 
 
 def _cancel() -> None:
@@ -69,16 +85,23 @@ def _apply() -> None:
             if job["action"] == "tag":
                 done += db.add_tag(rid, job["tag"], reviewer=who)
             else:
-                db.decide(rid, job["action"], stage=stage, reviewer=who, base_version=job["versions"][rid],
-                          reason=job["reason"])
+                db.decide(
+                    rid,
+                    job["action"],
+                    stage=stage,
+                    reviewer=who,
+                    base_version=job["versions"][rid],
+                    reason=job["reason"],
+                )
                 done += 1
         except ConflictError as e:
             refused.append(f"{rid} ({e.changed_by})")
     what = {"accepted": "accepted", "rejected": f"rejected ({job['reason']})", "tag": f"tagged '{job['tag']}'"}
     context.flash("success", f"{what[job['action']]}: {done} of {len(job['ids'])} ticked")
     if refused:
-        context.flash("error", "Conflict: changed by someone after you loaded the table, not applied: "
-                      + ", ".join(refused))
+        context.flash(
+            "error", "Conflict: changed by someone after you loaded the table, not applied: " + ", ".join(refused)
+        )
     ss.b_all = False
     _fresh_table()
 
@@ -108,20 +131,23 @@ def _table(idx, db, part, snap) -> tuple[pd.DataFrame, list, dict]:
     tags = db.tags_by_record()
     frame = idx.frame.iloc[part]
     shown = {rid: snap.get(rid, ("pending", 0)) for rid in ids}
-    table = pd.DataFrame({
-        "select": ss.get("b_all", False),
-        "status": [shown[rid][0] for rid in ids],
-        "id": ids,
-        "first turn": [next((m["content"] for m in r.messages if m["role"] == "user"), "")[:160] for r in records],
-        "lang": frame["lang"].astype(str).to_numpy(),
-        "source": frame["source"].astype(str).to_numpy(),
-        "quality": frame["quality"].to_numpy(),
-        "cmi": frame["cmi"].to_numpy(),
-        "flags": [", ".join(r.flags) for r in records],
-        "tags": [", ".join(tags.get(rid, [])) for rid in ids],
-        "turns": frame["turns"].to_numpy(),
-        "version": [shown[rid][1] for rid in ids],
-    }, columns=COLUMNS)
+    table = pd.DataFrame(
+        {
+            "select": ss.get("b_all", False),
+            "status": [shown[rid][0] for rid in ids],
+            "id": ids,
+            "first turn": [next((m["content"] for m in r.messages if m["role"] == "user"), "")[:160] for r in records],
+            "lang": frame["lang"].astype(str).to_numpy(),
+            "source": frame["source"].astype(str).to_numpy(),
+            "quality": frame["quality"].to_numpy(),
+            "cmi": frame["cmi"].to_numpy(),
+            "flags": [", ".join(r.flags) for r in records],
+            "tags": [", ".join(tags.get(rid, [])) for rid in ids],
+            "turns": frame["turns"].to_numpy(),
+            "version": [shown[rid][1] for rid in ids],
+        },
+        columns=COLUMNS,
+    )
     return table, ids, shown
 
 
@@ -138,13 +164,20 @@ def _preview(idx, ids: list[str], selected: list[str], snippets: dict[str, str])
         ss.b_preview = fresh[-1]
     if ss.get("b_preview") not in ids:
         ss.b_preview = selected[-1] if selected else ids[0]
-    rid = st.selectbox("Record", ids, key="b_preview", label_visibility="collapsed",
-                       format_func=lambda r: f"{r} · {snippets.get(r, '')[:80]}")
+    rid = st.selectbox(
+        "Record",
+        ids,
+        key="b_preview",
+        label_visibility="collapsed",
+        format_func=lambda r: f"{r} · {snippets.get(r, '')[:80]}",
+    )
     original = idx.record(idx.row_of[rid])
     item = db.item(rid)
     current = item.current() or original
-    st.caption(f"{item.status} · version {item.version} · {original.lang} · {original.source.get('kind', 'import')}"
-               + (f" · edited by {item.updated_by}" if item.current_json else ""))
+    st.caption(
+        f"{item.status} · version {item.version} · {original.lang} · {original.source.get('kind', 'import')}"
+        + (f" · edited by {item.updated_by}" if item.current_json else "")
+    )
     left, right = st.columns([3, 1])
     with left:
         show_chat(current, s.root, collapse=s.cfg.collapse_chars, key=f"b_{rid}")
@@ -167,25 +200,32 @@ def render() -> None:
     search = st.text_input("Search", key="b_search", placeholder="words in any turn, edited text included")
     f = replace(filters, search=search)
     snap = context.statuses()
-    rows = idx.filter_rows(f, tagged=db.ids_tagged(f.tags) if f.tags else None, statuses=snap,
-                           current=context.current_texts())
+    rows = idx.filter_rows(
+        f, tagged=db.ids_tagged(f.tags) if f.tags else None, statuses=snap, current=context.current_texts()
+    )
     pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
     top = st.columns([3, 1, 1])
     page = top[1].number_input("Page", min_value=1, max_value=pages, value=1, step=1, key="b_page")
     top[2].toggle("Tick all on page", key="b_all", on_change=_fresh_table)
     top[0].markdown(f"**{len(rows):,}** of {len(idx):,} records match · page {page} of {pages}")
-    part = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    part = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     table, ids, shown = _table(idx, db, part, snap)
     view_key = (tuple(ids), ss.get("b_all", False))
     if ss.get("b_view") != view_key:  # another page or filter: old ticks must not apply to new rows
         ss.b_view = view_key
         _fresh_table()
     edited = st.data_editor(
-        table, key=f"b_table_{ss.get('b_nonce', 0)}", hide_index=True, width="stretch", height=420,
+        table,
+        key=f"b_table_{ss.get('b_nonce', 0)}",
+        hide_index=True,
+        width="stretch",
+        height=420,
         disabled=[c for c in COLUMNS if c != "select"],
-        column_config={"select": st.column_config.CheckboxColumn("select", width="small"),
-                       "quality": st.column_config.NumberColumn(format="%.2f"),
-                       "cmi": st.column_config.NumberColumn(format="%.1f")},
+        column_config={
+            "select": st.column_config.CheckboxColumn("select", width="small"),
+            "quality": st.column_config.NumberColumn(format="%.2f"),
+            "cmi": st.column_config.NumberColumn(format="%.1f"),
+        },
     )
     ss.b_shown = {rid: version for rid, (_status, version) in shown.items()}
     ss.b_selected = [rid for rid, tick in zip(edited["id"], edited["select"]) if tick]
@@ -200,10 +240,17 @@ def _bar(s, n: int) -> None:
     bar = st.columns([1, 1, 2, 1, 2, 1, 1], vertical_alignment="center")
     bar[0].markdown(f"**{n} selected**")
     bar[1].button(f"Accept {n}", key="b_accept", type="primary", on_click=_ask, args=("accepted",), disabled=not n)
-    bar[2].selectbox("Reason", s.cfg.reject_reasons, index=None, key="b_reason", label_visibility="collapsed",
-                     placeholder="reject reason…")
-    bar[3].button(f"Reject {n}", key="b_reject", on_click=_ask, args=("rejected",),
-                  disabled=not n or not ss.get("b_reason"))
+    bar[2].selectbox(
+        "Reason",
+        s.cfg.reject_reasons,
+        index=None,
+        key="b_reason",
+        label_visibility="collapsed",
+        placeholder="reject reason…",
+    )
+    bar[3].button(
+        f"Reject {n}", key="b_reject", on_click=_ask, args=("rejected",), disabled=not n or not ss.get("b_reason")
+    )
     bar[4].text_input("Tag", key="b_tag", label_visibility="collapsed", placeholder="tag")
     bar[5].button(f"Tag {n}", key="b_tag_btn", on_click=_ask, args=("tag",), disabled=not n)
     if n == 1 and bar[6].button("Open in Queue", key="b_open", on_click=_open, args=(ss.b_selected[0],)):

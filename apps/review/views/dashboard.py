@@ -33,9 +33,12 @@ def _histogram(values: np.ndarray, bins: int, name: str) -> None:
     digits = 0 if edges[-1] - edges[0] >= bins else 2
     labels = [f"{edges[i]:.{digits}f}–{edges[i + 1]:.{digits}f}" for i in range(bins)]
     frame = pd.DataFrame({name: labels, "records": counts})
-    st.altair_chart(alt.Chart(frame).mark_bar().encode(
-        x=alt.X(f"{name}:N", sort=labels, title=name), y=alt.Y("records:Q"),
-        tooltip=[name, "records"]), width="stretch")
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X(f"{name}:N", sort=labels, title=name), y=alt.Y("records:Q"), tooltip=[name, "records"]),
+        width="stretch",
+    )
 
 
 def _throughput(labels: pd.DataFrame) -> pd.DataFrame:
@@ -45,29 +48,50 @@ def _throughput(labels: pd.DataFrame) -> pd.DataFrame:
         ts = np.sort(g["created_at"].to_numpy())
         gaps = np.diff(ts)
         active = gaps[gaps < 600]  # pauses over 10 minutes are breaks, not review time
-        rows.append({"reviewer": who, "labels": len(ts), "last hour": int((ts > now - 3600).sum()),
-                     "median s / record": round(float(np.median(active)), 1) if len(active) else None,
-                     "records / hour": round(3600 / float(np.mean(active)), 1) if len(active) else None})
+        rows.append(
+            {
+                "reviewer": who,
+                "labels": len(ts),
+                "last hour": int((ts > now - 3600).sum()),
+                "median s / record": round(float(np.median(active)), 1) if len(active) else None,
+                "records / hour": round(3600 / float(np.mean(active)), 1) if len(active) else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _agreement(labels: list[dict], cfg) -> None:
     st.subheader("Agreement")
-    st.caption(f"Shared records: `review.overlap` = {cfg.overlap:g} of the queue, each labelled by "
-               f"{cfg.overlap_reviewers} reviewers (`review.overlap_reviewers`; set in tadka.yaml or "
-               "`tadka review --overlap`).")
+    st.caption(
+        f"Shared records: `review.overlap` = {cfg.overlap:g} of the queue, each labelled by "
+        f"{cfg.overlap_reviewers} reviewers (`review.overlap_reviewers`; set in tadka.yaml or "
+        "`tadka review --overlap`)."
+    )
     collapse = st.toggle("Compare keep (accepted or edited) vs reject", value=True, key="d_collapse")
     report = agreement(labels, collapse=collapse)
     fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
     cols = st.columns(3)
     cols[0].metric("Double-reviewed records", report.double_reviewed)
-    cols[1].metric(f"Fleiss' kappa ({report.fleiss_raters} raters, {report.fleiss_records} records)",
-                   fmt(report.fleiss))
+    cols[1].metric(
+        f"Fleiss' kappa ({report.fleiss_raters} raters, {report.fleiss_records} records)", fmt(report.fleiss)
+    )
     cols[2].metric("Krippendorff's alpha", fmt(report.alpha))
     if report.pairs:
-        st.dataframe(pd.DataFrame([{"reviewer A": p.a, "reviewer B": p.b, "records": p.records,
-                                    "agree %": round(100 * p.percent, 1), "Cohen's kappa": fmt(p.kappa)}
-                                   for p in report.pairs]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "reviewer A": p.a,
+                        "reviewer B": p.b,
+                        "records": p.records,
+                        "agree %": round(100 * p.percent, 1),
+                        "Cohen's kappa": fmt(p.kappa),
+                    }
+                    for p in report.pairs
+                ]
+            ),
+            hide_index=True,
+        )
     if report.disagreements:
         with st.expander(f"{len(report.disagreements)} records where reviewers disagree"):
             for rid in report.disagreements[:50]:
@@ -78,9 +102,14 @@ def _agreement(labels: list[dict], cfg) -> None:
 
 def _reports(root: Path, stage_dir: Path) -> None:
     """Whatever curate left: reports/ in the workspace and report files beside the stage's data."""
-    files = sorted(p for folder in (root / "reports", stage_dir) if folder.is_dir()
-                   for p in folder.rglob("*") if p.suffix in REPORT_SUFFIXES and p.name not in
-                   ("dataset_info.json", "state.json", "tadka_stage.json", "dataset_dict.json"))
+    files = sorted(
+        p
+        for folder in (root / "reports", stage_dir)
+        if folder.is_dir()
+        for p in folder.rglob("*")
+        if p.suffix in REPORT_SUFFIXES
+        and p.name not in ("dataset_info.json", "state.json", "tadka_stage.json", "dataset_dict.json")
+    )
     st.subheader("Curate report")
     if not files:
         st.caption("No curate report yet (`tadka curate` writes one to reports/).")
@@ -111,8 +140,10 @@ def render() -> None:
         col.metric(status, f"{counts.get(status, 0):,}")
     labels = db.labels()
     if not labels:
-        st.info("No review yet: every record is pending. Decide some on the Queue page (or in Browse); "
-                "labels, throughput and agreement appear here as they come.")
+        st.info(
+            "No review yet: every record is pending. Decide some on the Queue page (or in Browse); "
+            "labels, throughput and agreement appear here as they come."
+        )
     frame = pd.DataFrame(labels, columns=["record_id", "reviewer", "label", "reason", "created_at"])
     left, right = st.columns(2)
     with left:
@@ -157,8 +188,9 @@ def render() -> None:
     audit = pd.DataFrame(db.audit_rows(100))
     if len(audit):
         audit["ts"] = pd.to_datetime(audit["ts"], unit="s")
-        st.dataframe(audit[["ts", "reviewer", "record_id", "action", "outcome", "base_version", "detail"]],
-                     hide_index=True)
+        st.dataframe(
+            audit[["ts", "reviewer", "record_id", "action", "outcome", "base_version", "detail"]], hide_index=True
+        )
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

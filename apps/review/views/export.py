@@ -23,10 +23,19 @@ ss = st.session_state
 
 def _write(overwrite: bool = False) -> None:
     """Callback of the form (and of "Overwrite"): export, or ask first when the name is taken."""
-    job = ss.get("x_job") if overwrite else {
-        "flags": {"stage": ss.x_stage, "format": ss.x_format, "eval_fraction": float(ss.x_eval),
-                  "seed": int(ss.x_seed)},
-        "name": ss.x_name.strip() or None}
+    job = (
+        ss.get("x_job")
+        if overwrite
+        else {
+            "flags": {
+                "stage": ss.x_stage,
+                "format": ss.x_format,
+                "eval_fraction": float(ss.x_eval),
+                "seed": int(ss.x_seed),
+            },
+            "name": ss.x_name.strip() or None,
+        }
+    )
     ss.pop("x_job", None)
     ws = context.settings().workspace
     try:
@@ -39,12 +48,16 @@ def _write(overwrite: bool = False) -> None:
     except TadkaError as e:
         ss.x_result = ("error", f"error: {e}", None)
         return
-    text = (f"exported '{result.stage}' to {result.path}: {result.train} train, {result.eval} eval"
-            + (f" (skipped by status: {result.skipped})" if result.skipped else ""))
+    text = f"exported '{result.stage}' to {result.path}: {result.train} train, {result.eval} eval" + (
+        f" (skipped by status: {result.skipped})" if result.skipped else ""
+    )
     if result.empty:
-        ss.x_result = ("warning", text + ". Nothing to train on: no record of this stage is "
-                       f"{' or '.join(cfg.statuses)} yet (the Train page does not offer an empty export).",
-                       result.path)
+        ss.x_result = (
+            "warning",
+            text + ". Nothing to train on: no record of this stage is "
+            f"{' or '.join(cfg.statuses)} yet (the Train page does not offer an empty export).",
+            result.path,
+        )
     else:
         ss.x_result = ("success", text, result.path)
 
@@ -66,16 +79,19 @@ def _form(s, base) -> None:
     with st.form("x_form"):
         st.selectbox("Stage", stages, index=stages.index(s.stage) if s.stage in stages else 0, key="x_stage")
         st.selectbox("Format", FORMATS, index=FORMATS.index(base.format), key="x_format")
-        st.number_input("Eval fraction", min_value=0.0, max_value=0.95, value=float(base.eval_fraction),
-                        step=0.05, key="x_eval")
+        st.number_input(
+            "Eval fraction", min_value=0.0, max_value=0.95, value=float(base.eval_fraction), step=0.05, key="x_eval"
+        )
         st.number_input("Split seed (-1: project seed)", value=int(base.seed), step=1, key="x_seed")
         st.text_input("Name (folder under exports/)", value=f"{s.stage}-reviewed", key="x_name")
         st.form_submit_button("Export", type="primary", on_click=_write)
     if ss.get("x_job"):
         name = ss.x_job["name"]
         with st.container(border=True, key="x_ask"):
-            st.warning(f"exports/{name} already exists. Overwrite it? (A run may be training on it; the old "
-                       "files are replaced in one step.)")
+            st.warning(
+                f"exports/{name} already exists. Overwrite it? (A run may be training on it; the old "
+                "files are replaced in one step.)"
+            )
             with st.container(horizontal=True):
                 st.button("Overwrite", key="x_overwrite", type="primary", on_click=_write, args=(True,))
                 st.button("Keep it", key="x_keep", on_click=_keep)
@@ -90,8 +106,16 @@ def _earlier(ws) -> None:
     rows = []
     for m in manifests[:50]:
         data = json.loads(m.read_text(encoding="utf-8"))
-        rows.append({"name": m.parent.name, "stage": data.get("stage"), "format": data.get("format"),
-                     "train": data.get("train"), "eval": data.get("eval"), "written": data.get("written_at")})
+        rows.append(
+            {
+                "name": m.parent.name,
+                "stage": data.get("stage"),
+                "format": data.get("format"),
+                "train": data.get("train"),
+                "eval": data.get("eval"),
+                "written": data.get("written_at"),
+            }
+        )
     st.dataframe(rows, hide_index=True)
 
 
@@ -103,11 +127,15 @@ def render() -> None:
     kept = sum(counts.get(k, 0) for k in base.statuses)
     st.subheader("Export")
     if not has_labels(ws.review_db):
-        st.warning(f"No review decisions in stage `{s.stage}` yet: until there are, an export writes all "
-                   f"{sum(counts.values()):,} records, unreviewed (`tadka export` does the same).")
+        st.warning(
+            f"No review decisions in stage `{s.stage}` yet: until there are, an export writes all "
+            f"{sum(counts.values()):,} records, unreviewed (`tadka export` does the same)."
+        )
     else:
-        st.markdown(f"Stage `{s.stage}`: **{kept:,}** records have status {' or '.join(base.statuses)} "
-                    f"(of {sum(counts.values()):,}; `export.statuses` in tadka.yaml).")
+        st.markdown(
+            f"Stage `{s.stage}`: **{kept:,}** records have status {' or '.join(base.statuses)} "
+            f"(of {sum(counts.values()):,}; `export.statuses` in tadka.yaml)."
+        )
     if context.require_admin("exporting"):
         _form(s, base)
         if ss.get("x_result"):

@@ -20,8 +20,10 @@ from tadka.review.config import ORDERS, SCORE_ORDERS
 from tadka.review.queue import Queue, Slot
 
 ss = st.session_state
-HELP = ("**A** accept · **X** reject, then **1–9** a reason · **E** edit, **Ctrl+Enter** saves, **Esc** cancels · "
-        "**S** skip · **U** undo · **T** tag · **N** note")
+HELP = (
+    "**A** accept · **X** reject, then **1–9** a reason · **E** edit, **Ctrl+Enter** saves, **Esc** cancels · "
+    "**S** skip · **U** undo · **T** tag · **N** note"
+)
 
 
 def _queue(filters, order: str) -> Queue:
@@ -60,8 +62,10 @@ def _orders(idx) -> tuple[list[str], str | None]:
     wanted = context.settings().cfg.order
     if wanted in usable:
         return usable, None
-    return usable, (f"No record of this stage has a quality score, so the queue is in stage order (as stored), "
-                    f"not '{wanted}'. Run `tadka curate` with the quality scorer to order by it.")
+    return usable, (
+        f"No record of this stage has a quality score, so the queue is in stage order (as stored), "
+        f"not '{wanted}'. Run `tadka curate` with the quality scorer to order by it."
+    )
 
 
 def render() -> None:
@@ -88,8 +92,13 @@ def _side_panel(slot: Slot, original) -> None:
     if tags:
         cols = st.columns(min(len(tags), 4))
         for i, tag in enumerate(tags):
-            cols[i % len(cols)].button(f"✕ {tag}", key=f"untag_{slot.record_id}_{tag}", on_click=act.remove_tag,
-                                       args=(tag,), help="remove this tag")
+            cols[i % len(cols)].button(
+                f"✕ {tag}",
+                key=f"untag_{slot.record_id}_{tag}",
+                on_click=act.remove_tag,
+                args=(tag,),
+                help="remove this tag",
+            )
     with st.form("q_tag_form", clear_on_submit=True, border=False):
         st.text_input("Add tag", key="q_tag", placeholder="T, type, Enter")
         st.form_submit_button("Tag", on_click=act.add_tag)
@@ -110,9 +119,14 @@ def _reject_panel() -> None:
     st.markdown("**Reject because…**")
     cols = st.columns(3)
     for i, reason in enumerate(reasons):
-        cols[i % 3].button(f"{i + 1}. {reason}" if i < 9 else reason, key=f"q_reason_{i}",
-                           shortcut=str(i + 1) if i < 9 else None, on_click=act.decide, args=("rejected", reason),
-                           width="stretch")
+        cols[i % 3].button(
+            f"{i + 1}. {reason}" if i < 9 else reason,
+            key=f"q_reason_{i}",
+            shortcut=str(i + 1) if i < 9 else None,
+            on_click=act.decide,
+            args=("rejected", reason),
+            width="stretch",
+        )
     with st.form("q_other_form", clear_on_submit=True, border=False):
         st.text_input("Other reason", key="q_other_reason")
         st.form_submit_button("Reject with this reason", on_click=act.reject_other)
@@ -127,11 +141,17 @@ def _edit_panel(slot: Slot) -> None:
             key = act.box_key(slot.record_id, i)
             text = ss.get(key, turn["content"])
             lines = text.count("\n") + len(text) // 90 + 2
-            st.text_area(f"Edit turn {i + 1} ({turn['role']})", key=key, height=min(68 + 24 * lines, 400),
-                         on_change=act.save_draft)
+            st.text_area(
+                f"Edit turn {i + 1} ({turn['role']})",
+                key=key,
+                height=min(68 + 24 * lines, 400),
+                on_change=act.save_draft,
+            )
         if ed["base_version"] != slot.item.version:
-            st.caption(f"You are editing version {ed['base_version']}; saving puts your changed turns on top "
-                       f"of version {slot.item.version}.")
+            st.caption(
+                f"You are editing version {ed['base_version']}; saving puts your changed turns on top "
+                f"of version {slot.item.version}."
+            )
 
 
 def _conflict_panel(slot: Slot) -> None:
@@ -140,10 +160,11 @@ def _conflict_panel(slot: Slot) -> None:
     merge = cf["merge"]
     others = sorted(set(merge.mine) - {c.turn for c in merge.conflicts})
     with st.container(border=True, key="q_conflict"):
-        st.markdown(f"**{cf['by']} also changed {'these turns' if len(merge.conflicts) > 1 else 'this turn'}** "
-                    f"(version {cf['version']}). Choose which text to keep, or merge them by hand."
-                    + (f" Your other changed turns ({', '.join(str(t + 1) for t in others)}) are kept."
-                       if others else ""))
+        st.markdown(
+            f"**{cf['by']} also changed {'these turns' if len(merge.conflicts) > 1 else 'this turn'}** "
+            f"(version {cf['version']}). Choose which text to keep, or merge them by hand."
+            + (f" Your other changed turns ({', '.join(str(t + 1) for t in others)}) are kept." if others else "")
+        )
         for t in merge.conflicts:
             st.markdown(f"Turn {t.turn + 1} · {t.role}")
             theirs, mine = st.columns(2)
@@ -153,8 +174,13 @@ def _conflict_panel(slot: Slot) -> None:
             with mine.container(border=True):
                 st.caption("Yours")
                 st.text(t.mine)
-            choice = st.radio(f"Keep for turn {t.turn + 1}", ["theirs", "yours", "merge by hand"], index=None,
-                              horizontal=True, key=f"cf_{slot.record_id}_{t.turn}")
+            choice = st.radio(
+                f"Keep for turn {t.turn + 1}",
+                ["theirs", "yours", "merge by hand"],
+                index=None,
+                horizontal=True,
+                key=f"cf_{slot.record_id}_{t.turn}",
+            )
             if choice == "merge by hand":
                 key = f"cfm_{slot.record_id}_{t.turn}"
                 ss.setdefault(key, t.mine)
@@ -167,23 +193,43 @@ def _action_bar(slot: Slot | None) -> None:
     with st.container(key="actions"):
         cols = st.columns(5)
         if slot is not None and mode == "edit":
-            cols[0].button("Save edit", key="q_save_edit", type="primary", shortcut="Ctrl+Enter",
-                           on_click=act.save_edit, width="stretch")
-            cols[1].button("Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit,
-                           width="stretch")
+            cols[0].button(
+                "Save edit",
+                key="q_save_edit",
+                type="primary",
+                shortcut="Ctrl+Enter",
+                on_click=act.save_edit,
+                width="stretch",
+            )
+            cols[1].button(
+                "Cancel edit", key="q_cancel_edit", shortcut="Escape", on_click=act.cancel_edit, width="stretch"
+            )
         elif slot is not None and mode == "conflict":
             cols[0].button("Save resolution", key="q_resolve", type="primary", on_click=act.resolve, width="stretch")
             cols[1].button("Discard my edit", key="q_discard", on_click=act.cancel_edit, width="stretch")
         elif slot is not None:
-            cols[0].button("Accept", key="q_accept", shortcut="A", type="primary", on_click=act.decide,
-                           args=("accepted",), width="stretch")
-            cols[1].button("Reject…", key="q_reject", shortcut="X", on_click=act.set_mode, args=("reject",),
-                           width="stretch")
-            cols[2].button("Edit", key="q_edit", shortcut="E", on_click=act.set_mode, args=("edit",),
-                           width="stretch")
+            cols[0].button(
+                "Accept",
+                key="q_accept",
+                shortcut="A",
+                type="primary",
+                on_click=act.decide,
+                args=("accepted",),
+                width="stretch",
+            )
+            cols[1].button(
+                "Reject…", key="q_reject", shortcut="X", on_click=act.set_mode, args=("reject",), width="stretch"
+            )
+            cols[2].button("Edit", key="q_edit", shortcut="E", on_click=act.set_mode, args=("edit",), width="stretch")
             cols[3].button("Skip", key="q_skip", shortcut="S", on_click=act.skip, width="stretch")
-        cols[4].button("Undo", key="q_undo_btn", shortcut="U", on_click=act.undo, width="stretch",
-                       disabled=not context.reviewer_state().can_undo())
+        cols[4].button(
+            "Undo",
+            key="q_undo_btn",
+            shortcut="U",
+            on_click=act.undo,
+            width="stretch",
+            disabled=not context.reviewer_state().can_undo(),
+        )
 
 
 @st.fragment
@@ -195,9 +241,11 @@ def _body() -> None:
     context.show_flash()
     counts = context.queue_counts()
     done = len(idx) - counts.get("pending", 0)
-    st.progress(done / max(len(idx), 1),
-                text=f"{done:,} of {len(idx):,} decided · {len(q) - q.cursor:,} left in this queue"
-                     + (f" · last: {ss.q_last}" if ss.get("q_last") else ""))
+    st.progress(
+        done / max(len(idx), 1),
+        text=f"{done:,} of {len(idx):,} decided · {len(q) - q.cursor:,} left in this queue"
+        + (f" · last: {ss.q_last}" if ss.get("q_last") else ""),
+    )
     if slot is None:
         st.success("Nothing left in this queue: change the filters, or look in Browse.")
         _action_bar(None)
@@ -209,9 +257,11 @@ def _body() -> None:
     live = slot.item if blind else db.item(slot.record_id)
     current = original if blind else (live.current() or original)
     if live.version != slot.item.version:
-        st.warning(f"{live.updated_by} changed this record since you opened it (now {live.status}, "
-                   f"version {live.version}): a decision based on your view will be refused; an edit keeps "
-                   f"the turns you changed.")
+        st.warning(
+            f"{live.updated_by} changed this record since you opened it (now {live.status}, "
+            f"version {live.version}): a decision based on your view will be refused; an edit keeps "
+            f"the turns you changed."
+        )
         st.button("Load their version", key="q_reload", shortcut="L", on_click=act.reload)
     _record(slot, original, live, current, blind)
     mode = ss.get("q_mode")
@@ -234,10 +284,14 @@ def _record(slot: Slot, original, live, current, blind: bool) -> None:
         if blind:
             head = f"**shared record (double review)** · `{slot.record_id}`"
         else:
-            head = f"{widgets.STATUS_ICON.get(live.status, '')} **{live.status}** · `{slot.record_id}` · " \
-                   f"version {live.version}"
-        st.markdown(f"{head} · {original.lang} · {original.source.get('kind', 'import')} "
-                    f"{length_badge(chars, s.cfg.collapse_chars)}")
+            head = (
+                f"{widgets.STATUS_ICON.get(live.status, '')} **{live.status}** · `{slot.record_id}` · "
+                f"version {live.version}"
+            )
+        st.markdown(
+            f"{head} · {original.lang} · {original.source.get('kind', 'import')} "
+            f"{length_badge(chars, s.cfg.collapse_chars)}"
+        )
         left, right = st.columns([3, 1])
         with left:
             show_chat(current, s.root, collapse=s.cfg.collapse_chars, key=f"q_{slot.record_id}")

@@ -22,8 +22,9 @@ def _samples(report: dict, run_name: str) -> None:
     if not variants or not n:
         return
     users = [next((m["content"] for m in reversed(p["messages"]) if m["role"] == "user"), p["id"]) for p in prompts[:n]]
-    at = st.selectbox("Sample prompt", range(n), format_func=lambda i: f"{i + 1}. {users[i][:80]}",
-                      key=f"re_prompt_{run_name}")
+    at = st.selectbox(
+        "Sample prompt", range(n), format_func=lambda i: f"{i + 1}. {users[i][:80]}", key=f"re_prompt_{run_name}"
+    )
     p = prompts[at]
     st.markdown(f"**Prompt** (target `{p['target']}`): {users[at]}")
     noisy = next((m["content"] for m in reversed(p.get("noisy") or []) if m["role"] == "user"), "")
@@ -45,12 +46,16 @@ def render_run_eval(ws, run_name: str) -> None:
     report = read_report(folder)
     st.markdown("**Evaluation**")
     if report is None:
-        st.info(f"Not evaluated yet: `tadka eval --run {run_name}` compares the base, trained and compressed "
-                "models on held-out prompts.")
+        st.info(
+            f"Not evaluated yet: `tadka eval --run {run_name}` compares the base, trained and compressed "
+            "models on held-out prompts."
+        )
         return
     d = (report.get("decoding") or {}).get("greedy") or {}
-    st.caption(f"{len(report.get('prompts', []))} held-out prompts, greedy, at most {d.get('max_new_tokens')} new "
-               f"tokens; evaluated {report.get('created', '')} in {report.get('seconds', 0):.0f} s.")
+    st.caption(
+        f"{len(report.get('prompts', []))} held-out prompts, greedy, at most {d.get('max_new_tokens')} new "
+        f"tokens; evaluated {report.get('created', '')} in {report.get('seconds', 0):.0f} s."
+    )
     rows = table_rows(report)
     st.dataframe(rows, hide_index=True, key=f"re_table_{run_name}")
     for v in report["variants"]:

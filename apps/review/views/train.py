@@ -36,9 +36,14 @@ from tadka.train.rundir import RunDir
 
 ss = st.session_state
 LIVE_STATES = ("starting", "running", "stopping")
-STATE_TEXT = {"starting": "starting…", "running": "running",
-              "stopping": "stopping… (finishing its step and saving a checkpoint; the process is still running)",
-              "stopped": "stopped", "finished": "finished", "failed": "failed"}
+STATE_TEXT = {
+    "starting": "starting…",
+    "running": "running",
+    "stopping": "stopping… (finishing its step and saving a checkpoint; the process is still running)",
+    "stopped": "stopped",
+    "finished": "finished",
+    "failed": "failed",
+}
 
 
 def _exports(ws) -> list[dict]:
@@ -49,8 +54,14 @@ def _exports(ws) -> list[dict]:
             data = json.loads(m.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        found.append({"name": m.parent.name, "train": int(data.get("train") or 0), "eval": int(data.get("eval") or 0),
-                      "mtime": m.stat().st_mtime})
+        found.append(
+            {
+                "name": m.parent.name,
+                "train": int(data.get("train") or 0),
+                "eval": int(data.get("eval") or 0),
+                "mtime": m.stat().st_mtime,
+            }
+        )
     return sorted(found, key=lambda e: e["mtime"], reverse=True)
 
 
@@ -60,13 +71,16 @@ def _start() -> None:
         context.flash("error", "Starting training needs an admin account.")
         return
     ws = context.settings().workspace
-    overrides = {"peft": ss.t_peft, "max_steps": int(ss.t_steps), "learning_rate": float(ss.t_lr),
-                 "eval_every": int(ss.t_eval_every)}
+    overrides = {
+        "peft": ss.t_peft,
+        "max_steps": int(ss.t_steps),
+        "learning_rate": float(ss.t_lr),
+        "eval_every": int(ss.t_eval_every),
+    }
     if ss.t_base.strip():
         overrides["base"] = ss.t_base.strip()
     try:
-        started = runs.start(ws, dataset=f"exports/{ss.t_export}", overrides=overrides,
-                             name=ss.t_name.strip() or None)
+        started = runs.start(ws, dataset=f"exports/{ss.t_export}", overrides=overrides, name=ss.t_name.strip() or None)
     except TadkaError as e:
         context.flash("error", f"error: {e}")
         return
@@ -87,17 +101,23 @@ def _start_form(ws) -> None:
     usable = [e["name"] for e in exports if e["train"] > 0]
     cols = st.columns([2, 2, 1])
     export_name = cols[0].selectbox(
-        "Export", names, index=names.index(usable[0]) if usable else None, key="t_export",
+        "Export",
+        names,
+        index=names.index(usable[0]) if usable else None,
+        key="t_export",
         placeholder="no export with records yet",
-        format_func=lambda n: f"{n} ({sizes[n]['train']} train, {sizes[n]['eval']} eval)" if sizes[n]["train"]
-        else f"{n} (empty)")
+        format_func=lambda n: (
+            f"{n} ({sizes[n]['train']} train, {sizes[n]['eval']} eval)" if sizes[n]["train"] else f"{n} (empty)"
+        ),
+    )
     base = cols[1].text_input("Base model (empty: the built-in SmolLM2-135M-Instruct)", value=cfg.base, key="t_base")
     peft = cols[2].selectbox("Method", PEFT_METHODS, index=PEFT_METHODS.index(cfg.peft), key="t_peft")
     cols = st.columns(4)
     cols[0].number_input("Max steps (-1: run the epochs)", value=int(cfg.max_steps), step=1, key="t_steps")
     cols[1].number_input("Learning rate", value=float(cfg.learning_rate), format="%.1e", key="t_lr")
-    cols[2].number_input("Eval every N steps (0: each epoch)", value=int(cfg.eval_every), min_value=0, step=1,
-                         key="t_eval_every")
+    cols[2].number_input(
+        "Eval every N steps (0: each epoch)", value=int(cfg.eval_every), min_value=0, step=1, key="t_eval_every"
+    )
     cols[3].text_input("Run name (empty: a timestamp)", key="t_name")
     problems = missing_prerequisites(base, peft=peft)
     for line in problems:
@@ -105,16 +125,22 @@ def _start_form(ws) -> None:
     empty = export_name is not None and not sizes[export_name]["train"]
     if empty:
         st.warning(f"exports/{export_name} has no training records: nothing to train on.")
-    st.button("Start training", type="primary", key="t_start", on_click=_start,
-              disabled=bool(problems) or export_name is None or empty,
-              help="Install what is listed above first." if problems else None)
+    st.button(
+        "Start training",
+        type="primary",
+        key="t_start",
+        on_click=_start,
+        disabled=bool(problems) or export_name is None or empty,
+        help="Install what is listed above first." if problems else None,
+    )
 
 
 def _loss_chart(rows: list[dict]) -> None:
     """Train loss per logged step and eval loss per evaluation: two continuous lines, evals marked."""
     points = [{"step": r["step"], "loss": r["loss"], "series": "train loss"} for r in rows if r.get("loss") is not None]
-    eval_keys = sorted({k for r in rows for k in r if k.startswith("eval_") and k.endswith("_loss")
-                        and k != "eval_loss"}) or ["eval_loss"]
+    eval_keys = sorted(
+        {k for r in rows for k in r if k.startswith("eval_") and k.endswith("_loss") and k != "eval_loss"}
+    ) or ["eval_loss"]
     for key in eval_keys:
         label = "eval loss" if key == "eval_loss" or len(eval_keys) == 1 else f"eval loss ({key[5:-5]})"
         points += [{"step": r["step"], "loss": r[key], "series": label} for r in rows if r.get(key) is not None]
@@ -125,10 +151,16 @@ def _loss_chart(rows: list[dict]) -> None:
     series = list(dict.fromkeys(frame["series"]))
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
     base = alt.Chart(frame).encode(
-        x=alt.X("step:Q", title="step"), y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=series, range=palette[:len(series)])),
-        tooltip=["series", "step", alt.Tooltip("loss:Q", format=".4f")])
+        x=alt.X("step:Q", title="step"),
+        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            legend=alt.Legend(orient="top"),
+            scale=alt.Scale(domain=series, range=palette[: len(series)]),
+        ),
+        tooltip=["series", "step", alt.Tooltip("loss:Q", format=".4f")],
+    )
     lines = base.mark_line(point=False)
     marks = base.transform_filter(alt.datum.series != "train loss").mark_point(filled=True, size=70)
     st.altair_chart(lines + marks, width="stretch")
@@ -138,12 +170,16 @@ def _metrics_table(card: dict) -> pd.DataFrame:
     m = card.get("metrics", {})
     before, after = m.get("eval_before") or {}, m.get("eval_after") or {}
     fmt = lambda v, d=4: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))  # noqa: E731
-    rows = [("steps", f"{m.get('step')}/{m.get('max_steps')}"), ("train loss", fmt(m.get("train_loss"))),
-            ("eval loss before → after", f"{fmt(before.get('eval_loss'))} → {fmt(after.get('eval_loss'))}"),
-            ("eval perplexity before → after", f"{fmt(before.get('eval_ppl'), 2)} → {fmt(after.get('eval_ppl'), 2)}"),
-            ("tokens / s", fmt(m.get("tokens_per_s"), 1)), ("train time (s)", fmt(m.get("train_runtime_s"), 1)),
-            ("peak memory (MB)", fmt(m.get("peak_memory_mb"), 0)),
-            ("adapter size (MB)", fmt((m.get("adapter_bytes") or 0) / 2**20, 1))]
+    rows = [
+        ("steps", f"{m.get('step')}/{m.get('max_steps')}"),
+        ("train loss", fmt(m.get("train_loss"))),
+        ("eval loss before → after", f"{fmt(before.get('eval_loss'))} → {fmt(after.get('eval_loss'))}"),
+        ("eval perplexity before → after", f"{fmt(before.get('eval_ppl'), 2)} → {fmt(after.get('eval_ppl'), 2)}"),
+        ("tokens / s", fmt(m.get("tokens_per_s"), 1)),
+        ("train time (s)", fmt(m.get("train_runtime_s"), 1)),
+        ("peak memory (MB)", fmt(m.get("peak_memory_mb"), 0)),
+        ("adapter size (MB)", fmt((m.get("adapter_bytes") or 0) / 2**20, 1)),
+    ]
     return pd.DataFrame(rows, columns=["metric", "value"])
 
 
@@ -187,9 +223,16 @@ def _watch(ws, name: str) -> None:
     last = next((r for r in reversed(rows) if r.get("tokens_per_s")), None)
     if last and info.state in LIVE_STATES:
         eta = last.get("eta_s")
-        st.caption(f"{last['tokens_per_s']:,.0f} tokens/s"
-                   + (f" · ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}" if eta is not None and eta < 86400
-                      else " · ETA over a day" if eta is not None else ""))
+        st.caption(
+            f"{last['tokens_per_s']:,.0f} tokens/s"
+            + (
+                f" · ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}"
+                if eta is not None and eta < 86400
+                else " · ETA over a day"
+                if eta is not None
+                else ""
+            )
+        )
     if info.state == "failed":
         st.error(f"failed: {info.error}")
     _loss_chart(rows)
@@ -197,8 +240,7 @@ def _watch(ws, name: str) -> None:
     if info.state == "finished":
         _finished(ws, name)
     elif info.state == "stopped" and RunDir.of(ws.runs_dir, name).loss_png.is_file():
-        st.image(str(RunDir.of(ws.runs_dir, name).loss_png), caption=f"runs/{name}/loss.png (at the stop)",
-                 width=620)
+        st.image(str(RunDir.of(ws.runs_dir, name).loss_png), caption=f"runs/{name}/loss.png (at the stop)", width=620)
     with st.expander("Log (last 60 lines)", expanded=False):
         st.code(runs.log_tail(ws, name, n=60) or "(empty)", language=None)
 
@@ -209,11 +251,16 @@ def _steps(info: runs.RunInfo) -> str:
 
 
 def _runs_table(all_runs: list[runs.RunInfo]) -> None:
-    rows = [{"run": r.name, "state": STATE_TEXT.get(r.state, r.state).split(" (")[0],
-             "step": _steps(r).removeprefix("step "),
-             "last loss": None if r.last_loss is None else round(float(r.last_loss), 4),
-             "started": time.strftime("%m-%d %H:%M", time.localtime(r.started_at)) if r.started_at else ""}
-            for r in all_runs]
+    rows = [
+        {
+            "run": r.name,
+            "state": STATE_TEXT.get(r.state, r.state).split(" (")[0],
+            "step": _steps(r).removeprefix("step "),
+            "last loss": None if r.last_loss is None else round(float(r.last_loss), 4),
+            "started": time.strftime("%m-%d %H:%M", time.localtime(r.started_at)) if r.started_at else "",
+        }
+        for r in all_runs
+    ]
     st.dataframe(rows, hide_index=True, key="t_runs_table")
 
 

@@ -71,12 +71,6 @@ SCRIPTS = ("latn", "deva", "mixed")
 PARTICLES = frozenset({"nahi", "nahin", "na", "bhi", "hi", "to", "toh", "mat", "zaroor"})
 
 
-
-
-
-
-
-
 # -- the mixer ---------------------------------------------------------------------------------
 @dataclass
 class Swap:
@@ -118,16 +112,26 @@ class CodeMixer:
     corpora). Both are only stored here.
     """
 
-    def __init__(self, lexicon: MixLexicon | None = None, tagger: Tagger | None = None, *,
-                 max_rounds: int = 3, max_tier: int = 2) -> None:
+    def __init__(
+        self, lexicon: MixLexicon | None = None, tagger: Tagger | None = None, *, max_rounds: int = 3, max_tier: int = 2
+    ) -> None:
         self.lexicon = lexicon
         self.tagger = tagger
         self.max_rounds = max_rounds
         self.max_tier = max_tier
 
     # -- public ---------------------------------------------------------------------------
-    def mix(self, hindi: str | None, english: str | None, band: tuple[float, float], rng: random.Random,
-            *, script: str = "latn", target: float | None = None, max_tier: int | None = None) -> Mixed:
+    def mix(
+        self,
+        hindi: str | None,
+        english: str | None,
+        band: tuple[float, float],
+        rng: random.Random,
+        *,
+        script: str = "latn",
+        target: float | None = None,
+        max_tier: int | None = None,
+    ) -> Mixed:
         """Mix one text (an instruction or a response) into ``band``.
 
         ``hindi``: its Hindi-frame (Roman Hinglish) rendering, when there is one; ``english``: its
@@ -159,8 +163,15 @@ class CodeMixer:
         self._retag(toks, english, first=True)
         swaps = 0
         for round_ in range(self.max_rounds):
-            n = self._steer(toks, target, band, rng, english, explore=round_ == 0,
-                            max_tier=self.max_tier if max_tier is None else max_tier)
+            n = self._steer(
+                toks,
+                target,
+                band,
+                rng,
+                english,
+                explore=round_ == 0,
+                max_tier=self.max_tier if max_tier is None else max_tier,
+            )
             if not n:
                 break
             swaps += n
@@ -202,8 +213,7 @@ class CodeMixer:
         for t, tag, fb in zip(toks, tags, fallback):
             t.tags = [tag]
             if first:
-                t.frozen = (fb == "ne" or looks_like_entity(t.word, start)
-                            or not t.word.replace("'", "").isalpha())
+                t.frozen = fb == "ne" or looks_like_entity(t.word, start) or not t.word.replace("'", "").isalpha()
             t.frozen = t.frozen or tag not in (lex.own, "en")
             start = t.word in SENTENCE_END or (start and tag == "univ")
         if first:
@@ -219,8 +229,8 @@ class CodeMixer:
         low = [t.word.lower() for t in toks]
         for size in (3, 2):
             for i in range(len(toks) - size + 1):
-                if phrase_key(low[i:i + size]) in lex.fixed_phrases:
-                    for t in toks[i:i + size]:
+                if phrase_key(low[i : i + size]) in lex.fixed_phrases:
+                    for t in toks[i : i + size]:
                         t.frozen = t.frozen or t.tag == lex.own
         for i, t in enumerate(toks):
             nxt = low[i + 1] if i + 1 < len(toks) else ""
@@ -246,14 +256,21 @@ class CodeMixer:
             for i in range(len(toks) - size + 1):
                 span = range(i, i + size)
                 if taken.intersection(span) or any(
-                        len(toks[j].words) != 1 or toks[j].tag != lex.own or toks[j].swapped
-                        or (j > i and not toks[j].word.islower()) for j in span):
+                    len(toks[j].words) != 1
+                    or toks[j].tag != lex.own
+                    or toks[j].swapped
+                    or (j > i and not toks[j].word.islower())
+                    for j in span
+                ):
                     continue
-                senses = lex.hi_phrases.get(phrase_key(low[i:i + size]))
+                senses = lex.hi_phrases.get(phrase_key(low[i : i + size]))
                 if senses:
                     en, tier = _pick([e for e, _ in senses], aligned, bool(english))
-                    out.append(Swap("raise-phrase", tuple(span), [[en]] + [[]] * (size - 1),
-                                    [["en"]] + [[]] * (size - 1), tier))
+                    out.append(
+                        Swap(
+                            "raise-phrase", tuple(span), [[en]] + [[]] * (size - 1), [["en"]] + [[]] * (size - 1), tier
+                        )
+                    )
                     taken.update(span)
         for i, t in enumerate(toks):
             if i in taken or t.frozen or len(t.words) != 1:
@@ -322,8 +339,17 @@ class CodeMixer:
         return None
 
     # -- steering -------------------------------------------------------------------------
-    def _steer(self, toks: list[Tok], target: float, band: tuple[float, float], rng: random.Random, english: str,
-               *, explore: bool, max_tier: int) -> int:
+    def _steer(
+        self,
+        toks: list[Tok],
+        target: float,
+        band: tuple[float, float],
+        rng: random.Random,
+        english: str,
+        *,
+        explore: bool,
+        max_tier: int,
+    ) -> int:
         """Apply swaps until CMI is as near ``target`` as the candidates allow; returns how many.
 
         Safer tiers are tried first; inside a tier the order is random, so two variants of one
@@ -411,8 +437,12 @@ class CodeMixer:
             first = next((t for t in sentence if t.tag != "univ"), None)
             for t in sentence:
                 # a capitalised Hindi word opening a sentence ("Apna …") may be tagged as a name
-                opener = t is first and t.tag == "ne" and t.word.lower() in lex.hi_words \
+                opener = (
+                    t is first
+                    and t.tag == "ne"
+                    and t.word.lower() in lex.hi_words
                     and t.word.lower() not in lex.en_words
+                )
                 t.words = [to_devanagari(w, lex) if tag == lex.own or opener else w for w, tag in zip(t.words, t.tags)]
             if sentence[-1].word == "." and lex.own == "hi":
                 sentence[-1].words = ["।"]
@@ -438,4 +468,3 @@ def to_devanagari(word: str, lex: MixLexicon) -> str:
     from tadka.lang.pack import get_pack
 
     return get_pack(lex.own if lex is not None else "hi").native_word(word)
-

@@ -24,53 +24,221 @@ from tadka.curate.generate.mixer.lexicon import KARNA_VERBS, MixLexicon
 _TOKEN = re.compile(r"https?://\S+|[\w'’.-]*\w|[^\w\s]")
 _SENT_END = re.compile(r"(?<=[.?!])\s+")
 
-SUBJECTS = {"i": ("main", 1), "you": ("aap", 2), "we": ("hum", 3), "they": ("woh", 3), "he": ("woh", 0),
-            "she": ("woh", 0), "it": ("yeh", 0), "this": ("yeh", 0), "that": ("woh", 0), "people": ("log", 3),
-            "everyone": ("sab", 3)}
-OBJECT_PRONOUNS = {"me": "mujhe", "him": "use", "her": "use", "them": "unhe", "it": "ise", "us": "hume",
-                   "you": "aapko", "this": "ise", "that": "use"}
-DETERMINERS = {"the": None, "a": None, "an": None, "your": "apna", "my": "mera", "our": "hamara",
-               "their": "unka", "his": "uska", "her": "uska", "its": "iska", "this": "yeh", "that": "woh",
-               "these": "ye", "those": "woh", "all": "sab", "some": "kuch", "any": "koi bhi", "every": "har",
-               "each": "har", "many": "kai", "more": "zyada", "most": "zyadatar", "no": "koi nahi",
-               "other": "dusre", "another": "ek aur", "both": "dono", "few": "kuch", "same": "wahi"}
-POSTPOSITIONS = {"in": "mein", "into": "mein", "inside": "ke andar", "within": "ke andar", "on": "pe", "at": "pe",
-                 "to": "ko", "from": "se", "with": "ke saath", "for": "ke liye", "by": "se",
-                 "about": "ke baare mein", "before": "se pehle", "after": "ke baad", "under": "ke tahat",
-                 "near": "ke paas", "without": "ke bina", "through": "ke zariye", "during": "ke dauraan",
-                 "like": "jaise", "until": "tak", "till": "tak", "between": "ke beech", "against": "ke khilaaf",
-                 "per": "per", "via": "se", "than": "se", "over": "se zyada", "across": "mein"}
-CONJUNCTIONS = {"and": "aur", "or": "ya", "but": "lekin", "so": "to", "because": "kyunki", "if": "agar",
-                "when": "jab", "while": "jab", "unless": "jab tak nahi", "then": "phir", "also": "bhi",
-                "otherwise": "warna", "since": "kyunki"}
-QUESTION_WORDS = {"how": "kaise", "what": "kya", "where": "kahan", "when": "kab", "why": "kyun", "which": "kaunsa",
-                  "who": "kaun", "whom": "kisko"}
-MODALS = {"can": "sak", "could": "sak", "should": "chahiye", "must": "chahiye", "will": "will", "would": "will",
-          "may": "sak", "might": "sak", "shall": "will"}
+SUBJECTS = {
+    "i": ("main", 1),
+    "you": ("aap", 2),
+    "we": ("hum", 3),
+    "they": ("woh", 3),
+    "he": ("woh", 0),
+    "she": ("woh", 0),
+    "it": ("yeh", 0),
+    "this": ("yeh", 0),
+    "that": ("woh", 0),
+    "people": ("log", 3),
+    "everyone": ("sab", 3),
+}
+OBJECT_PRONOUNS = {
+    "me": "mujhe",
+    "him": "use",
+    "her": "use",
+    "them": "unhe",
+    "it": "ise",
+    "us": "hume",
+    "you": "aapko",
+    "this": "ise",
+    "that": "use",
+}
+DETERMINERS = {
+    "the": None,
+    "a": None,
+    "an": None,
+    "your": "apna",
+    "my": "mera",
+    "our": "hamara",
+    "their": "unka",
+    "his": "uska",
+    "her": "uska",
+    "its": "iska",
+    "this": "yeh",
+    "that": "woh",
+    "these": "ye",
+    "those": "woh",
+    "all": "sab",
+    "some": "kuch",
+    "any": "koi bhi",
+    "every": "har",
+    "each": "har",
+    "many": "kai",
+    "more": "zyada",
+    "most": "zyadatar",
+    "no": "koi nahi",
+    "other": "dusre",
+    "another": "ek aur",
+    "both": "dono",
+    "few": "kuch",
+    "same": "wahi",
+}
+POSTPOSITIONS = {
+    "in": "mein",
+    "into": "mein",
+    "inside": "ke andar",
+    "within": "ke andar",
+    "on": "pe",
+    "at": "pe",
+    "to": "ko",
+    "from": "se",
+    "with": "ke saath",
+    "for": "ke liye",
+    "by": "se",
+    "about": "ke baare mein",
+    "before": "se pehle",
+    "after": "ke baad",
+    "under": "ke tahat",
+    "near": "ke paas",
+    "without": "ke bina",
+    "through": "ke zariye",
+    "during": "ke dauraan",
+    "like": "jaise",
+    "until": "tak",
+    "till": "tak",
+    "between": "ke beech",
+    "against": "ke khilaaf",
+    "per": "per",
+    "via": "se",
+    "than": "se",
+    "over": "se zyada",
+    "across": "mein",
+}
+CONJUNCTIONS = {
+    "and": "aur",
+    "or": "ya",
+    "but": "lekin",
+    "so": "to",
+    "because": "kyunki",
+    "if": "agar",
+    "when": "jab",
+    "while": "jab",
+    "unless": "jab tak nahi",
+    "then": "phir",
+    "also": "bhi",
+    "otherwise": "warna",
+    "since": "kyunki",
+}
+QUESTION_WORDS = {
+    "how": "kaise",
+    "what": "kya",
+    "where": "kahan",
+    "when": "kab",
+    "why": "kyun",
+    "which": "kaunsa",
+    "who": "kaun",
+    "whom": "kisko",
+}
+MODALS = {
+    "can": "sak",
+    "could": "sak",
+    "should": "chahiye",
+    "must": "chahiye",
+    "will": "will",
+    "would": "will",
+    "may": "sak",
+    "might": "sak",
+    "shall": "will",
+}
 AUX = {"do", "does", "did", "is", "are", "am", "was", "were", "be", "been", "has", "have", "had"}
-NEGATION = {"not", "never", "don't", "doesn't", "didn't", "can't", "cannot", "won't", "shouldn't", "isn't",
-            "aren't", "n't"}
-ADVERB_KEEP = {"also": "bhi", "only": "sirf", "always": "hamesha", "never": "kabhi", "usually": "aam taur pe",
-               "often": "aksar", "first": "pehle", "then": "phir", "again": "phir se", "now": "abhi",
-               "today": "aaj", "immediately": "turant", "directly": "seedha", "very": "bahut", "too": "bhi",
-               "please": "please", "just": "bas", "even": "bhi", "already": "pehle se", "still": "abhi bhi"}
+NEGATION = {
+    "not",
+    "never",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "cannot",
+    "won't",
+    "shouldn't",
+    "isn't",
+    "aren't",
+    "n't",
+}
+ADVERB_KEEP = {
+    "also": "bhi",
+    "only": "sirf",
+    "always": "hamesha",
+    "never": "kabhi",
+    "usually": "aam taur pe",
+    "often": "aksar",
+    "first": "pehle",
+    "then": "phir",
+    "again": "phir se",
+    "now": "abhi",
+    "today": "aaj",
+    "immediately": "turant",
+    "directly": "seedha",
+    "very": "bahut",
+    "too": "bhi",
+    "please": "please",
+    "just": "bas",
+    "even": "bhi",
+    "already": "pehle se",
+    "still": "abhi bhi",
+}
 # Frequent English verbs that are not in the lexicon's English column or the "karna" list.
-COMMON_VERBS = frozenset("""
+COMMON_VERBS = frozenset(
+    """
 be do have get go come make take give keep find know need want ask tell say see look help put let move show
 buy sell eat drink bring carry read write learn study work live stay leave reach wait pay use call
 publish provide affect release include allow require offer receive depend contain protect prevent
 cause increase reduce happen become seem mean expect hold begin continue improve give lose spend
 grow produce protect replace respond serve suffer treat visit watch wear win wish worry feel
-""".split())
+""".split()
+)
 IRREGULAR_PAST = {
-    "sent": "send", "got": "get", "gave": "give", "given": "give", "took": "take", "taken": "take",
-    "made": "make", "went": "go", "gone": "go", "came": "come", "paid": "pay", "bought": "buy",
-    "sold": "sell", "told": "tell", "said": "say", "kept": "keep", "found": "find", "left": "leave",
-    "brought": "bring", "known": "know", "knew": "know", "chosen": "choose", "chose": "choose",
-    "written": "write", "wrote": "write", "done": "do", "did": "do", "seen": "see", "saw": "see",
-    "held": "hold", "lost": "lose", "spent": "spend", "grown": "grow", "worn": "wear", "won": "win",
-    "felt": "feel", "began": "begin", "begun": "begin", "became": "become", "meant": "mean",
-    "put": "put", "let": "let", "read": "read", "set": "set", "cut": "cut", "shut": "shut",
+    "sent": "send",
+    "got": "get",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "went": "go",
+    "gone": "go",
+    "came": "come",
+    "paid": "pay",
+    "bought": "buy",
+    "sold": "sell",
+    "told": "tell",
+    "said": "say",
+    "kept": "keep",
+    "found": "find",
+    "left": "leave",
+    "brought": "bring",
+    "known": "know",
+    "knew": "know",
+    "chosen": "choose",
+    "chose": "choose",
+    "written": "write",
+    "wrote": "write",
+    "done": "do",
+    "did": "do",
+    "seen": "see",
+    "saw": "see",
+    "held": "hold",
+    "lost": "lose",
+    "spent": "spend",
+    "grown": "grow",
+    "worn": "wear",
+    "won": "win",
+    "felt": "feel",
+    "began": "begin",
+    "begun": "begin",
+    "became": "become",
+    "meant": "mean",
+    "put": "put",
+    "let": "let",
+    "read": "read",
+    "set": "set",
+    "cut": "cut",
+    "shut": "shut",
 }
 
 
@@ -106,8 +274,19 @@ class _Frame:
     # -- verbs ----------------------------------------------------------------------------
     def verb(self, lemma: str, form: str) -> list[str]:
         """``lemma`` in Hindi verb morphology; ``form`` names the ending ("o", "na", "ne", "te", …)."""
-        kar = {"o": "karo", "na": "karna", "ne": "karne", "te": "karte", "ta": "karta", "enge": "karenge",
-               "a": "kiya", "": "kar", "ke": "karke", "ein": "karein", "un": "karun"}[form]
+        kar = {
+            "o": "karo",
+            "na": "karna",
+            "ne": "karne",
+            "te": "karte",
+            "ta": "karta",
+            "enge": "karenge",
+            "a": "kiya",
+            "": "kar",
+            "ke": "karke",
+            "ein": "karein",
+            "un": "karun",
+        }[form]
         if lemma == "do":  # "do" is "karna" itself: "What should I do?" → "kya karna chahiye?"
             return [kar]
         senses = self.lex.en_verbs.get(lemma, [])
@@ -131,7 +310,7 @@ class _Frame:
         low = [w.lower() for w in words]
         if "of" in low:
             i = low.index("of")
-            head, tail = words[:i], words[i + 1:]
+            head, tail = words[:i], words[i + 1 :]
             if head and tail:
                 return self.noun_phrase(tail) + ["ka"] + self.noun_phrase(head)
         out = []
@@ -158,17 +337,20 @@ class _Frame:
             lw = words[i].lower()
             nxt = words[i + 1].lower() if i + 1 < len(words) else ""
             if lw == "to" and _lemma(nxt, self.verbs) and nxt not in DETERMINERS:
-                rest = words[i + 2:]
+                rest = words[i + 2 :]
                 obj, phrases, inner = self.complements(rest)
                 pre_verb = inner + phrases + obj + self.verb(_lemma(nxt, self.verbs), "ne") + ["ke", "liye"] + pre_verb
                 break
             if lw in ("by", "after", "before") and nxt.endswith("ing") and _lemma(nxt, self.verbs):
-                rest = words[i + 2:]
+                rest = words[i + 2 :]
                 obj, phrases, inner = self.complements(rest)
                 tail = {"by": ["karke"], "after": ["karne", "ke", "baad"], "before": ["karne", "se", "pehle"]}[lw]
                 verb = self.verb(_lemma(nxt, self.verbs), "")
-                pre_verb = inner + phrases + obj + verb[:-1] + tail + pre_verb if verb[-1] == "kar" else \
-                    inner + phrases + obj + [verb[0]] + tail[1:] + pre_verb
+                pre_verb = (
+                    inner + phrases + obj + verb[:-1] + tail + pre_verb
+                    if verb[-1] == "kar"
+                    else inner + phrases + obj + [verb[0]] + tail[1:] + pre_verb
+                )
                 break
             if lw in POSTPOSITIONS and i + 1 < len(words):
                 chunks.append((lw, []))
@@ -189,10 +371,18 @@ class _Frame:
         low = [w.lower() for w in words]
         for i, w in enumerate(words):
             nxt = low[i + 1] if i + 1 < len(low) else ""
-            cut = i > 0 and parts[-1] and (
-                low[i] in ("which", "who", "if", "because", "unless", "although", "though", "while")
-                or low[i] in ("and", "but", "or") and nxt == _lemma(nxt, self.verbs) and nxt not in DETERMINERS
-                and nxt not in SUBJECTS and nxt)
+            cut = (
+                i > 0
+                and parts[-1]
+                and (
+                    low[i] in ("which", "who", "if", "because", "unless", "although", "though", "while")
+                    or low[i] in ("and", "but", "or")
+                    and nxt == _lemma(nxt, self.verbs)
+                    and nxt not in DETERMINERS
+                    and nxt not in SUBJECTS
+                    and nxt
+                )
+            )
             if cut:
                 parts.append([])
             parts[-1].append(w)
@@ -229,8 +419,14 @@ class _Frame:
                 words, low = words[1:], low[1:]
         subject: list[str] = []
         i = 0
-        while i < len(low) and not (low[i] in MODALS or low[i] in AUX or low[i] in NEGATION
-                                    or low[i].endswith("n't") or (subject or i == 0) and self._finite(low, i)):
+        while i < len(low) and not (
+            low[i] in MODALS
+            or low[i] in AUX
+            or low[i] in NEGATION
+            or low[i].endswith("n't")
+            or (subject or i == 0)
+            and self._finite(low, i)
+        ):
             subject.append(words[i])
             i += 1
         if i == len(low):  # no verb: a noun phrase or a fragment
@@ -240,8 +436,13 @@ class _Frame:
             w = low[i]
             after = low[i + 1] if i + 1 < len(low) else ""
             if w in ("do", "does", "did", "have", "has", "had") and not (
-                    after in SUBJECTS or after in NEGATION or after in AUX or after.endswith(("ed", "ing"))
-                    or _lemma(after, self.verbs) and after not in DETERMINERS):
+                after in SUBJECTS
+                or after in NEGATION
+                or after in AUX
+                or after.endswith(("ed", "ing"))
+                or _lemma(after, self.verbs)
+                and after not in DETERMINERS
+            ):
                 break  # "do" and "have" as the main verb ("What should I do?", "I have a card")
             if w in MODALS:
                 modal = MODALS[w]
@@ -265,21 +466,37 @@ class _Frame:
             person = 3 if subject and subject[-1].lower().endswith("s") else 0
         word = low[i] if i < len(low) else ""
         lemma = _lemma(word, self.verbs) if word and word not in DETERMINERS else None
-        rest = words[i + 1:] if lemma else words[i:]
+        rest = words[i + 1 :] if lemma else words[i:]
         obj, phrases, pre = self.complements(rest)
         head = lead + (["kya"] if question and not qword and not lead else [])
         if lemma is None or lemma == "be":
             copula = {"was": "tha", "were": "the"}.get(aux, "hain" if person in (2, 3) else "hai")
             if modal == "sak":
                 copula = "ho sakta hai"
-            return head + subj + pre + phrases + obj + ([qword] if qword else []) + (["nahi"] if neg else []) \
+            return (
+                head
+                + subj
+                + pre
+                + phrases
+                + obj
+                + ([qword] if qword else [])
+                + (["nahi"] if neg else [])
                 + copula.split()
+            )
         if lemma in ("have", "has") and not modal and not aux:
             owner = {"main": "mere paas", "aap": "aapke paas", "hum": "hamare paas"}.get(subj[0] if subj else "", "")
             return head + (owner.split() if owner else subj) + pre + phrases + obj + (["nahi"] if neg else []) + ["hai"]
         if lemma == "need" and not modal and not rest[:1] == ["to"]:
             dative = {"main": "mujhe", "aap": "aapko", "hum": "hume"}.get(subj[0] if subj else "", "")
-            return head + (dative.split() if dative else subj) + pre + phrases + obj + (["nahi"] if neg else []) + ["chahiye"]
+            return (
+                head
+                + (dative.split() if dative else subj)
+                + pre
+                + phrases
+                + obj
+                + (["nahi"] if neg else [])
+                + ["chahiye"]
+            )
         if not subject and not modal and aux in ("", "do") and not question and not qword:  # a command
             return lead + pre + phrases + obj + (["mat"] if neg else []) + self.verb(lemma, "o")
         vp = self.verb_phrase(lemma, word, modal, aux, person, question)
@@ -296,8 +513,15 @@ class _Frame:
         plural = person in (2, 3)
         if be and word.endswith("ing"):  # progressive
             base = self.verb(lemma, "")
-            tail = ["raha", "hoon"] if person == 1 else ["rahe", "ho"] if person == 2 else \
-                ["rahe", "hain"] if person == 3 else ["raha", "hai"]
+            tail = (
+                ["raha", "hoon"]
+                if person == 1
+                else ["rahe", "ho"]
+                if person == 2
+                else ["rahe", "hain"]
+                if person == 3
+                else ["raha", "hai"]
+            )
             return base + tail
         if be and participle:  # passive
             done = self.verb(lemma, "a")
@@ -310,8 +534,15 @@ class _Frame:
             return done + ["jaata", "hai"]
         if modal == "sak":
             verb = self.verb(lemma, "")
-            tail = ["sakta", "hoon"] if person == 1 else ["sakte", "ho"] if person == 2 else \
-                ["sakte", "hain"] if person == 3 else ["sakta", "hai"]
+            tail = (
+                ["sakta", "hoon"]
+                if person == 1
+                else ["sakte", "ho"]
+                if person == 2
+                else ["sakte", "hain"]
+                if person == 3
+                else ["sakta", "hai"]
+            )
             return verb + tail
         if modal == "chahiye":
             return self.verb(lemma, "na") + ["chahiye"]

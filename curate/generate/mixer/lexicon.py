@@ -22,7 +22,8 @@ CONTENT_POS = frozenset({"noun", "adj", "adv"})
 
 # Forms of the verbs that build Hindi verb phrases (light verbs, auxiliaries, modals). They are the
 # grammatical frame, so the mixer never swaps them, and no lexicon row lists their inflections.
-LIGHT_VERB_FORMS = frozenset("""
+LIGHT_VERB_FORMS = frozenset(
+    """
 hai hain ho hoon hun hu tha thi the thin hoga hogi honge hoge hua hui hue hota hoti hote hona hone
 kar karo karna karne karni karta karti karte karke karen karein kariye kariyega karun karu karoon
 karunga karungi karenge karega karegi karoge karogi kiya kiye ki karwa karwao karwana karwaye karwaya
@@ -39,31 +40,73 @@ lag laga lagi lage lagta lagti lagte lagna lagega lagegi lagenge
 wala wali wale waala waali waale
 aa aao aana aane aata aati aate aaya aayi aaye aayega aayegi aayenge aaiye ata ati ate aya ayi aye
 mil milta milti milte mila mili mile milega milegi milenge milna milne
-""".split())
+""".split()
+)
 
 # Suffixes of a Hindi verb stem, with the matching form of "karna" (the light verb that carries
 # them once the stem is replaced by an English verb: "kholo" → "open karo"). Bare perfective
 # forms (-a/-i/-e) are left out on purpose: "becha", "kamai", "dekhe" are too often other words.
 VERB_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("iyega", "kariyega"), ("iye", "kariye"), ("ie", "kariye"),
-    ("enge", "karenge"), ("ega", "karega"), ("egi", "karegi"), ("oge", "karoge"), ("ogi", "karogi"),
-    ("unga", "karunga"), ("ungi", "karungi"), ("yein", "karein"), ("yen", "karein"), ("ein", "karein"),
-    ("en", "karein"), ("un", "karun"), ("na", "karna"), ("ne", "karne"), ("ni", "karni"), ("ta", "karta"),
-    ("ti", "karti"), ("te", "karte"), ("kar", "karke"), ("ke", "karke"), ("o", "karo"),
+    ("iyega", "kariyega"),
+    ("iye", "kariye"),
+    ("ie", "kariye"),
+    ("enge", "karenge"),
+    ("ega", "karega"),
+    ("egi", "karegi"),
+    ("oge", "karoge"),
+    ("ogi", "karogi"),
+    ("unga", "karunga"),
+    ("ungi", "karungi"),
+    ("yein", "karein"),
+    ("yen", "karein"),
+    ("ein", "karein"),
+    ("en", "karein"),
+    ("un", "karun"),
+    ("na", "karna"),
+    ("ne", "karne"),
+    ("ni", "karni"),
+    ("ta", "karta"),
+    ("ti", "karti"),
+    ("te", "karte"),
+    ("kar", "karke"),
+    ("ke", "karke"),
+    ("o", "karo"),
 )
 # The reverse: a form of "karna" → the suffix a Hindi verb stem takes in its place.
 KAR_SUFFIX: dict[str, str] = {
-    "karo": "o", "karna": "na", "karne": "ne", "karni": "ni", "karta": "ta", "karti": "ti", "karte": "te",
-    "karenge": "enge", "karega": "ega", "karegi": "egi", "karoge": "oge", "karogi": "ogi", "karun": "un",
-    "karu": "un", "karoon": "un", "karunga": "unga", "karungi": "ungi", "karein": "en", "karen": "en",
-    "kariye": "iye", "kariyega": "iyega", "karke": "kar", "kar": "", "kiya": "a", "kiye": "e",
+    "karo": "o",
+    "karna": "na",
+    "karne": "ne",
+    "karni": "ni",
+    "karta": "ta",
+    "karti": "ti",
+    "karte": "te",
+    "karenge": "enge",
+    "karega": "ega",
+    "karegi": "egi",
+    "karoge": "oge",
+    "karogi": "ogi",
+    "karun": "un",
+    "karu": "un",
+    "karoon": "un",
+    "karunga": "unga",
+    "karungi": "ungi",
+    "karein": "en",
+    "karen": "en",
+    "kariye": "iye",
+    "kariyega": "iyega",
+    "karke": "kar",
+    "kar": "",
+    "kiya": "a",
+    "kiye": "e",
 }
 KAR_FORMS = frozenset(KAR_SUFFIX)
 
 # English verbs that Hinglish speakers really put before "karna" ("check karo", "book kiya",
 # "apply kar sakte ho"). Written for tadka from everyday usage; swapping a Hindi verb for an
 # English one outside this list ("see karo", "eat karo") would read as broken Hinglish.
-KARNA_VERBS = frozenset("""
+KARNA_VERBS = frozenset(
+    """
 accept activate add adjust allow apply approve attach avoid block board book calculate call cancel
 change charge check choose claim clean click close compare complain complete confirm connect consult
 contact continue copy count cover create cut deactivate delete deliver deposit disable discuss download
@@ -75,16 +118,19 @@ request reset restart return revise save scan schedule search select send set sh
 start stop store submit support switch tap test track transfer try type unblock unlock update upgrade
 upload use verify visit wait withdraw open enter collect receive reply mention decide miss enjoy feel
 prefer appoint shift remind review rinse sanitize sterilize
-""".split())
+""".split()
+)
 
 # English words that carry grammar (articles, auxiliaries, prepositions …); never content to swap.
-EN_FUNCTION_WORDS = frozenset("""
+EN_FUNCTION_WORDS = frozenset(
+    """
 a an the is am are was were be been being do does did done have has had having will would shall should
 can could may might must of in on at to from by with for about into onto over under than as and or but
 if so because while when where what which who whom whose why how that this these those it its i me my
 mine we us our you your yours he him his she her they them their not no nor yes also too very just only
 there here then up down out off again per via
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,16 +207,24 @@ def read_tsv(relpath: str) -> list[dict[str, str]]:
     return rows
 
 
-def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]] = (), *,
-                  roman: str = "hi_latn", native: str = "hi_deva", own: str = "hi",
-                  light_verbs: frozenset[str] = LIGHT_VERB_FORMS, conjunct: str = "karna",
-                  kar_forms: frozenset[str] = KAR_FORMS) -> MixLexicon:
+def build_lexicon(
+    rows: list[dict[str, str]],
+    variant_rows: list[dict[str, str]] = (),
+    *,
+    roman: str = "hi_latn",
+    native: str = "hi_deva",
+    own: str = "hi",
+    light_verbs: frozenset[str] = LIGHT_VERB_FORMS,
+    conjunct: str = "karna",
+    kar_forms: frozenset[str] = KAR_FORMS,
+) -> MixLexicon:
     """The mixer's tables from ``en pos hi_latn hi_deva`` rows (and ``canonical variants`` rows);
     another pack names its columns (``ta_latn``, ``ta_taml``), its word tag, light verbs and the
     light verb of its "noun + verb" verbs (``conjunct``: Tamil "padhivu pannu", register). A note
     in brackets after the English word ("register (verb)") is not part of it."""
-    lex = MixLexicon(own=own, light_verbs=light_verbs, kar_forms=kar_forms,
-                     light_stem=conjunct[:-1] if own != "hi" else "")
+    lex = MixLexicon(
+        own=own, light_verbs=light_verbs, kar_forms=kar_forms, light_stem=conjunct[:-1] if own != "hi" else ""
+    )
     phrases: list[tuple[tuple[str, ...], str, str]] = []
     for row in rows:
         en, pos = row.get("en", "").strip(), row.get("pos", "").strip()
@@ -224,7 +278,9 @@ def build_lexicon(rows: list[dict[str, str]], variant_rows: list[dict[str, str]]
                     if " " not in s and s.endswith("na"):
                         lex.hi_verbs.setdefault(s[:-2], []).append(en_key)
             elif len(words) == 2 and words[1] == conjunct:
-                lex.en_verbs.setdefault(en_key, []).append(HiSense(words[0], deva.split()[0] if deva else "", "conjunct"))
+                lex.en_verbs.setdefault(en_key, []).append(
+                    HiSense(words[0], deva.split()[0] if deva else "", "conjunct")
+                )
                 for s in spellings:
                     parts = s.split()
                     if len(parts) == 2 and parts[1] in ("karna", "krna", conjunct):
@@ -263,9 +319,16 @@ def load_mix_lexicon(pack: str = "hi") -> MixLexicon:
 
     lang = get_pack(pack)
     light = frozenset(LidData(lang).light_verbs)
-    return build_lexicon(read_tsv(lang.bilingual), read_tsv(lang.variants), roman=f"{lang.code}_latn",
-                         native=f"{lang.code}_{lang.script.lower()}", own=lang.code, light_verbs=light,
-                         conjunct=lang.light_verb, kar_forms=light)
+    return build_lexicon(
+        read_tsv(lang.bilingual),
+        read_tsv(lang.variants),
+        roman=f"{lang.code}_latn",
+        native=f"{lang.code}_{lang.script.lower()}",
+        own=lang.code,
+        light_verbs=light,
+        conjunct=lang.light_verb,
+        kar_forms=light,
+    )
 
 
 # Spellings of the same postposition, so that "aam taur pe" finds the lexicon's "aam taur par".
@@ -278,16 +341,30 @@ def phrase_key(words: list[str]) -> tuple[str, ...]:
 
 
 # English nouns without a plural in everyday use, and irregular plurals, for "paise" → "money".
-UNCOUNTABLE = frozenset("""
+UNCOUNTABLE = frozenset(
+    """
 money water rice wheat milk sugar salt oil food information advice equipment news fertiliser
 fertilizer electricity weather rain traffic luggage baggage furniture evidence knowledge health
 income interest insurance cash land soil grain seed medicine data software help work time
 people police staff elderly cattle livestock
-""".split())
+""".split()
+)
 IRREGULAR_PLURALS = {
-    "leaf": "leaves", "child": "children", "man": "men", "woman": "women", "person": "people",
-    "knife": "knives", "life": "lives", "wife": "wives", "foot": "feet", "tooth": "teeth",
-    "mouse": "mice", "half": "halves", "shelf": "shelves", "thief": "thieves", "calf": "calves",
+    "leaf": "leaves",
+    "child": "children",
+    "man": "men",
+    "woman": "women",
+    "person": "people",
+    "knife": "knives",
+    "life": "lives",
+    "wife": "wives",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "half": "halves",
+    "shelf": "shelves",
+    "thief": "thieves",
+    "calf": "calves",
 }
 
 
@@ -301,9 +378,17 @@ def hindi_noun_bases(word: str) -> list[tuple[str, bool]]:
     w = word.lower()
     out = [(w, False)]
     for suffix, repl, plural in (
-        ("iyon", "i", True), ("iyaan", "i", True), ("iyan", "i", True), ("yon", "", True),
-        ("aon", "a", True), ("on", "", True), ("on", "a", True), ("ein", "", True), ("en", "", True),
-        ("e", "a", True), ("i", "a", False),
+        ("iyon", "i", True),
+        ("iyaan", "i", True),
+        ("iyan", "i", True),
+        ("yon", "", True),
+        ("aon", "a", True),
+        ("on", "", True),
+        ("on", "a", True),
+        ("ein", "", True),
+        ("en", "", True),
+        ("e", "a", True),
+        ("i", "a", False),
     ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 2:
             out.append((w[: len(w) - len(suffix)] + repl, plural))

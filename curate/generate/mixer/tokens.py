@@ -46,7 +46,7 @@ def split_tokens(text: str) -> list[Tok]:
     toks: list[Tok] = []
     pos = 0
     for m in TOKEN_RE.finditer(text):
-        toks.append(Tok(text[pos:m.start()], [m.group(0)], [""], source=m.group(0)))
+        toks.append(Tok(text[pos : m.start()], [m.group(0)], [""], source=m.group(0)))
         pos = m.end()
     return toks
 
@@ -162,8 +162,11 @@ def is_hindi_frame(text: str, lex: MixLexicon | None = None) -> bool:
         return False
     if any(_native(w, lex.own) for w in words):
         return True
-    hits = sum(1 for w in words if lex.is_hindi_function(w.lower()) and w.lower() not in lex.en_words
-               and w.lower() not in EN_FUNCTION_WORDS)
+    hits = sum(
+        1
+        for w in words
+        if lex.is_hindi_function(w.lower()) and w.lower() not in lex.en_words and w.lower() not in EN_FUNCTION_WORDS
+    )
     return hits >= max(1, 0.15 * len(words))
 
 

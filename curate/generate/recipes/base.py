@@ -36,7 +36,9 @@ class Target:
 
             p, native = self.pack, get_pack(self.pack).script
             return {"deva": f"{p}-{native}+en", "mixed": f"{p}-Latn+{p}-{native}+en"}.get(self.script, f"{p}-Latn+en")
-        return {"latn": "hi-Latn+en", "deva": "hi-Deva+en", "mixed": "hi-Latn+hi-Deva+en"}.get(self.script, "hi-Latn+en")
+        return {"latn": "hi-Latn+en", "deva": "hi-Deva+en", "mixed": "hi-Latn+hi-Deva+en"}.get(
+            self.script, "hi-Latn+en"
+        )
 
 
 @dataclass

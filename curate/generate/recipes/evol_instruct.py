@@ -16,13 +16,13 @@ from tadka.records import Record
 
 OPERATIONS = {
     "deepen": "make the task need more reasoning: ask about the why, a trade-off or an edge case, so that a "
-              "good answer needs more than one fact.",
+    "good answer needs more than one fact.",
     "concretise": "replace general words with a concrete situation: a specific place, amount, date or the "
-                  "person's circumstances (invented but realistic, with no real personal data).",
+    "person's circumstances (invented but realistic, with no real personal data).",
     "constrain": "add one or two requirements: a format (steps, a table, a short message), a length, a budget, a "
-                 "deadline, or something the answer must avoid.",
+    "deadline, or something the answer must avoid.",
     "broaden": "write a new task on a related but less common topic of the same domain, of similar difficulty "
-               "and length.",
+    "and length.",
 }
 
 
@@ -49,9 +49,16 @@ class EvolInstruct(TeacherRecipe):
         task = self.task_of(record)
         rng = rng_for("evol-instruct", record.id, index, self.options.get("seed", 0))
         examples = self.examples(domain, self.shots, rng, exclude={task["id"]} if task else set())
-        request = self.request(record, index, instruction=first_user(record), operation=operation,
-                               operation_note=OPERATIONS[operation], examples=examples, domain=domain,
-                               domain_note=DOMAIN_NOTES.get(domain, domain))
+        request = self.request(
+            record,
+            index,
+            instruction=first_user(record),
+            operation=operation,
+            operation_note=OPERATIONS[operation],
+            examples=examples,
+            domain=domain,
+            domain_note=DOMAIN_NOTES.get(domain, domain),
+        )
         request.meta.update({"operation": operation, "original": first_user(record), "domain": domain})
         return request
 
@@ -62,6 +69,7 @@ class EvolInstruct(TeacherRecipe):
             return parsed
         score, _ = RougePool([request.meta.get("original", "")]).best(parsed.record.messages[0]["content"])
         if score >= float(self.options.get("same_max", 0.9)):
-            return Parsed(None, f"evolution did not change the task (ROUGE-L {score:.2f} against the original)",
-                          raw=text)
+            return Parsed(
+                None, f"evolution did not change the task (ROUGE-L {score:.2f} against the original)", raw=text
+            )
         return parsed

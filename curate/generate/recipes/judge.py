@@ -16,8 +16,11 @@ from tadka.curate.generate.teachers.base import Request
 from tadka.records import Record
 
 CRITERIA = ("naturalness", "correctness", "helpfulness", "safety")
-_SCORE = {"type": "object", "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
-                                           "reason": {"type": "string"}}, "required": ["score", "reason"]}
+_SCORE = {
+    "type": "object",
+    "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}, "reason": {"type": "string"}},
+    "required": ["score", "reason"],
+}
 JUDGE_SCHEMA = {"type": "object", "properties": {c: _SCORE for c in CRITERIA}, "required": list(CRITERIA)}
 
 

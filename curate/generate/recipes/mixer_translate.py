@@ -26,7 +26,7 @@ SCRIPT_WORDS = {
 SYSTEM = (
     "You rewrite text as natural Hinglish, the way a young urban Indian types: Hindi grammar "
     "(postpositions, auxiliaries and verb endings in Hindi) with English content words where people "
-    "really use them (\"UPI PIN kabhi kisi ko share mat karo\"). Use common spellings (hai, nahi, kya, "
+    'really use them ("UPI PIN kabhi kisi ko share mat karo"). Use common spellings (hai, nahi, kya, '
     "mein), never ITRANS. Keep names, numbers and URLs exactly as they are. Keep the meaning and "
     "every fact. Reply with one JSON object and nothing else."
 )
@@ -52,7 +52,7 @@ class MixerTranslate(Recipe):
         mix, language, script_words = _pack_words(code, self.target.script)
         lines = [
             f"Rewrite the conversation below in {mix}. Code-Mixing Index between {lo:g} and {hi:g} "
-            f"(roughly {lo:g}-{hi:g}% of the words English, the rest {language}); {script_words}.",
+            f"(roughly {lo:g}-{hi:g}% of the words English, the rest {language}); {script_words}."
         ]
         if self.target.domains:
             lines.append(f"Domain: {', '.join(self.target.domains)}.")
@@ -66,10 +66,17 @@ class MixerTranslate(Recipe):
         if [t["role"] for t in turns] == ["user", "assistant"]:
             lines.append('\nAnswer as {"instruction": "...", "response": "..."}.')
         else:
-            lines.append('\nAnswer as {"messages": [{"role": "...", "content": "..."}, ...]}, same roles in the same order.')
+            lines.append(
+                '\nAnswer as {"messages": [{"role": "...", "content": "..."}, ...]}, same roles in the same order.'
+            )
         meta: dict[str, Any] = {
-            "codemix": {"turns": turns, "key": f"{record.id}:{index}", "band": [lo, hi], "script": self.target.script,
-                        **({"pack": code} if code != "hi" else {})},
+            "codemix": {
+                "turns": turns,
+                "key": f"{record.id}:{index}",
+                "band": [lo, hi],
+                "script": self.target.script,
+                **({"pack": code} if code != "hi" else {}),
+            },
             "index": index,
             "input_id": record.id,
         }
@@ -77,7 +84,9 @@ class MixerTranslate(Recipe):
             meta["seed_id"] = seed_id
         if record.source.get("kind") != "seed":
             meta["parent_id"] = record.id
-        return Request([{"role": "system", "content": system_prompt(code)}, {"role": "user", "content": "\n".join(lines)}], meta)
+        return Request(
+            [{"role": "system", "content": system_prompt(code)}, {"role": "user", "content": "\n".join(lines)}], meta
+        )
 
     def parse(self, text: str, request: Request) -> Parsed:
         data = extract_json(text)
@@ -86,8 +95,10 @@ class MixerTranslate(Recipe):
         if "messages" in data:
             messages = data["messages"]
         elif "instruction" in data and "response" in data:
-            messages = [{"role": "user", "content": data["instruction"]},
-                        {"role": "assistant", "content": data["response"]}]
+            messages = [
+                {"role": "user", "content": data["instruction"]},
+                {"role": "assistant", "content": data["response"]},
+            ]
         else:
             return Parsed(None, "the JSON has neither instruction/response nor messages", raw=text)
         try:
@@ -99,10 +110,15 @@ class MixerTranslate(Recipe):
         ops = data.get("ops") or []
         if not isinstance(ops, list) or not all(isinstance(o, str) for o in ops):
             ops = []
-        source = {"kind": "teacher", "recipe": self.name, "seed_id": request.meta.get("seed_id"),
-                  "parent_id": request.meta.get("parent_id")}
-        record = Record(messages=messages, lang=self.target.lang, ops=list(ops),
-                        source={k: v for k, v in source.items() if v})
+        source = {
+            "kind": "teacher",
+            "recipe": self.name,
+            "seed_id": request.meta.get("seed_id"),
+            "parent_id": request.meta.get("parent_id"),
+        }
+        record = Record(
+            messages=messages, lang=self.target.lang, ops=list(ops), source={k: v for k, v in source.items() if v}
+        )
         return Parsed(record)
 
 
@@ -113,9 +129,11 @@ def system_prompt(pack: str = "hi") -> str:
     from tadka.lang.pack import get_pack
 
     p = get_pack(pack)
-    return (f"You rewrite text as natural {p.mix_name}, the way a young urban Indian types: {p.mix_style} "
-            "Keep names, numbers and URLs exactly as they are. Keep the meaning and every fact. Reply with "
-            "one JSON object and nothing else.")
+    return (
+        f"You rewrite text as natural {p.mix_name}, the way a young urban Indian types: {p.mix_style} "
+        "Keep names, numbers and URLs exactly as they are. Keep the meaning and every fact. Reply with "
+        "one JSON object and nothing else."
+    )
 
 
 def _pack_words(pack: str, script: str) -> tuple[str, str, str]:
@@ -126,8 +144,11 @@ def _pack_words(pack: str, script: str) -> tuple[str, str, str]:
 
     p = get_pack(pack)
     native = f"{p.name} script for the {p.name} words (English words stay in Roman script)"
-    words = {"latn": f"Roman script for the {p.name} words", "deva": native,
-             "mixed": f"some sentences with the {p.name} words in {p.name} script, the others in Roman script"}
+    words = {
+        "latn": f"Roman script for the {p.name} words",
+        "deva": native,
+        "mixed": f"some sentences with the {p.name} words in {p.name} script, the others in Roman script",
+    }
     return p.mix_name, p.name, words.get(script, words["latn"])
 
 
@@ -159,6 +180,6 @@ def extract_json(text: str) -> Any:
     if start < 0 or end <= start:
         return None
     try:
-        return json.loads(stripped[start:end + 1])
+        return json.loads(stripped[start : end + 1])
     except json.JSONDecodeError:
         return None

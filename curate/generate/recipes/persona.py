@@ -49,8 +49,14 @@ class Persona(TeacherRecipe):
         person = self.persona_for(domain, rng)
         task = self.task_of(record)
         examples = self.examples(domain, self.shots, rng, exclude={task["id"]} if task else set())
-        request = self.request(record, index, persona=person, domain=domain, examples=examples,
-                               domain_note=DOMAIN_NOTES.get(domain, domain))
+        request = self.request(
+            record,
+            index,
+            persona=person,
+            domain=domain,
+            examples=examples,
+            domain_note=DOMAIN_NOTES.get(domain, domain),
+        )
         request.meta.update({"persona": person["id"], "domain": domain})
         return request
 

@@ -22,8 +22,18 @@ from tadka.curate.generate.teachers.jsonparse import JSONExtractError, extract_j
 from tadka.errors import InputError
 from tadka.records import Record, validate_messages
 
-DOMAINS = ("agriculture", "health", "banking", "schemes", "education", "retail", "travel", "support", "legal",
-           "weather")
+DOMAINS = (
+    "agriculture",
+    "health",
+    "banking",
+    "schemes",
+    "education",
+    "retail",
+    "travel",
+    "support",
+    "legal",
+    "weather",
+)
 PAIR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"instruction": {"type": "string", "minLength": 1}, "response": {"type": "string", "minLength": 1}},
@@ -43,17 +53,16 @@ DOMAIN_NOTES = {
 }
 SCRIPTS = {
     "latn": "Roman script for every word, Hindi words as people type them on a phone (hai, nahi, kya, mein, "
-            "karo, kaise, bahut, accha), never ITRANS (kyaa, nahiin, haiM)",
+    "karo, kaise, bahut, accha), never ITRANS (kyaa, nahiin, haiM)",
     "deva": "Devanagari for the Hindi words; English words stay in Roman script as people write them "
-            "(\"UPI PIN किसी को share मत करो\"). The examples are in Roman script: change only the script of "
-            "their Hindi words",
-    "mixed": "Hindi words in Devanagari in some sentences and in Roman script in others, English words in "
-             "Roman script",
+    '("UPI PIN किसी को share मत करो"). The examples are in Roman script: change only the script of '
+    "their Hindi words",
+    "mixed": "Hindi words in Devanagari in some sentences and in Roman script in others, English words in Roman script",
 }
 DIALECTS = {
     "hinglish": "Hinglish, the code-mixed Hindi-English a young urban Indian types in chats: Hindi grammar "
-                "(postpositions, auxiliaries and verb endings in Hindi) with English content words where "
-                "people really use them (\"train ka PNR status check karne ke liye IRCTC app kholo\")",
+    "(postpositions, auxiliaries and verb endings in Hindi) with English content words where "
+    'people really use them ("train ka PNR status check karne ke liye IRCTC app kholo")'
 }
 
 
@@ -63,8 +72,14 @@ def environment():
     import jinja2
 
     root = files("tadka.corpora").joinpath("prompts")
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, autoescape=False)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
 
 
 def render(template: str, **context: Any) -> tuple[str, str]:
@@ -86,10 +101,16 @@ def target_context(target: Target) -> dict[str, Any]:
     lo, hi = target.cmi
     if target.pack != "hi":
         return {"lo": f"{lo:g}", "hi": f"{hi:g}", "script": target.script, **_pack_context(target)}
-    return {"lo": f"{lo:g}", "hi": f"{hi:g}", "script": target.script,
-            "script_desc": SCRIPTS.get(target.script, SCRIPTS["latn"]),
-            "dialect_desc": DIALECTS.get(target.dialect, target.dialect), "mix": "Hinglish", "language": "Hindi",
-            "helpline": "apne bank ki helpline"}
+    return {
+        "lo": f"{lo:g}",
+        "hi": f"{hi:g}",
+        "script": target.script,
+        "script_desc": SCRIPTS.get(target.script, SCRIPTS["latn"]),
+        "dialect_desc": DIALECTS.get(target.dialect, target.dialect),
+        "mix": "Hinglish",
+        "language": "Hindi",
+        "helpline": "apne bank ki helpline",
+    }
 
 
 def _pack_context(target: Target) -> dict[str, str]:
@@ -100,13 +121,18 @@ def _pack_context(target: Target) -> dict[str, str]:
     scripts = {
         "latn": f"Roman script for every word, {p.name} words as people type them on a phone",
         "deva": f"{p.name} script for the {p.name} words; English words stay in Roman script as people write "
-                f"them. The examples are in Roman script: change only the script of their {p.name} words",
+        f"them. The examples are in Roman script: change only the script of their {p.name} words",
         "mixed": f"{p.name} words in {p.name} script in some sentences and in Roman script in others, English "
-                 "words in Roman script",
+        "words in Roman script",
     }
-    return {"script_desc": scripts.get(target.script, scripts["latn"]), "mix": p.mix_name, "language": p.name,
-            "dialect_desc": f"{p.mix_name}, the code-mixed {p.name}-English people in India type in chats: "
-                            f"{p.mix_style.rstrip('.')}", "helpline": p.helpline_example}
+    return {
+        "script_desc": scripts.get(target.script, scripts["latn"]),
+        "mix": p.mix_name,
+        "language": p.name,
+        "dialect_desc": f"{p.mix_name}, the code-mixed {p.name}-English people in India type in chats: "
+        f"{p.mix_style.rstrip('.')}",
+        "helpline": p.helpline_example,
+    }
 
 
 def rng_for(*parts: object) -> random.Random:
@@ -164,8 +190,16 @@ class TeacherRecipe(Recipe):
         if len(picked) < k and rest:
             picked += rng.sample(rest, min(k - len(picked), len(rest)))
         side = f"{self.target.pack}_latn"
-        return [{"id": t["id"], "domain": t.get("domain", ""), "instruction": t[side]["instruction"],
-                 "response": t[side]["response"], "en": t.get("en") or {}} for t in picked]
+        return [
+            {
+                "id": t["id"],
+                "domain": t.get("domain", ""),
+                "instruction": t[side]["instruction"],
+                "response": t[side]["response"],
+                "en": t.get("en") or {},
+            }
+            for t in picked
+        ]
 
     @property
     def shots(self) -> int:
@@ -184,14 +218,22 @@ class TeacherRecipe(Recipe):
             meta["json_schema"] = self.json_schema
         return Request(messages, meta)
 
-    def corrective(self, request: Request, text: str, measured: float, band: tuple[float, float] | None = None,
-                   attempt: int = 1) -> Request:
+    def corrective(
+        self, request: Request, text: str, measured: float, band: tuple[float, float] | None = None, attempt: int = 1
+    ) -> Request:
         """The follow-up after an answer whose CMI came out of band: the answer, then what to change."""
         lo, hi = band or self.target.cmi
-        _, note = render("corrective.j2", t=target_context(self.target), measured=f"{measured:.0f}",
-                         direction="down" if measured > hi else "up", json=self.json_schema is not None)
-        return Request(request.messages + [{"role": "assistant", "content": text}, {"role": "user", "content": note}],
-                       {**request.meta, "attempt": attempt, "measured_cmi": measured})
+        _, note = render(
+            "corrective.j2",
+            t=target_context(self.target),
+            measured=f"{measured:.0f}",
+            direction="down" if measured > hi else "up",
+            json=self.json_schema is not None,
+        )
+        return Request(
+            request.messages + [{"role": "assistant", "content": text}, {"role": "user", "content": note}],
+            {**request.meta, "attempt": attempt, "measured_cmi": measured},
+        )
 
     # -- answers ----------------------------------------------------------------------------------
     def read_json(self, text: str) -> tuple[Any, str | None]:
@@ -209,18 +251,31 @@ class TeacherRecipe(Recipe):
             return Parsed(None, f"bad turns: {e}")
         if messages[-1]["role"] != "assistant":
             return Parsed(None, "the conversation does not end with an assistant turn")
-        source = {"kind": "teacher", "recipe": self.name, "seed_id": request.meta.get("seed_id"),
-                  "parent_id": request.meta.get("parent_id")}
-        return Parsed(Record(messages=messages, lang=self.target.lang, ops=list(ops or []),
-                             source={k: v for k, v in source.items() if v}))
+        source = {
+            "kind": "teacher",
+            "recipe": self.name,
+            "seed_id": request.meta.get("seed_id"),
+            "parent_id": request.meta.get("parent_id"),
+        }
+        return Parsed(
+            Record(
+                messages=messages,
+                lang=self.target.lang,
+                ops=list(ops or []),
+                source={k: v for k, v in source.items() if v},
+            )
+        )
 
     def parse_pair(self, text: str, request: Request, ops: list[str] | None = None) -> Parsed:
         """``{"instruction", "response"}`` → a user/assistant Record."""
         value, problem = self.read_json(text)
         if problem is not None:
             return Parsed(None, f"not the JSON asked for: {problem}", raw=text)
-        parsed = self.make_record([{"role": "user", "content": value["instruction"]},
-                                   {"role": "assistant", "content": value["response"]}], request, ops)
+        parsed = self.make_record(
+            [{"role": "user", "content": value["instruction"]}, {"role": "assistant", "content": value["response"]}],
+            request,
+            ops,
+        )
         return parsed if parsed.record is not None else Parsed(None, parsed.reason, raw=text)
 
 

@@ -52,6 +52,6 @@ class Respond(TeacherRecipe):
         answer = strip_answer(text or "")
         if not answer:
             return Parsed(None, "empty answer", raw=text)
-        turns = request.messages[1:1 + request.meta.get("turns", len(request.messages) - 1)]
+        turns = request.messages[1 : 1 + request.meta.get("turns", len(request.messages) - 1)]
         parsed = self.make_record([*turns, {"role": "assistant", "content": answer}], request)
         return parsed if parsed.record is not None else Parsed(None, parsed.reason, raw=text)

@@ -98,11 +98,25 @@ class SelfInstruct(TeacherRecipe):
         shots = int(self.options.get("shots", 3))
         examples = self.examples(domain, shots - (1 if task else 0), rng, exclude={task["id"]} if task else set())
         if task and (task.get("hi_latn") or {}).get("instruction"):
-            examples.insert(0, {"id": task["id"], "domain": domain, "instruction": task["hi_latn"]["instruction"],
-                                "response": task["hi_latn"]["response"], "en": task.get("en") or {}})
+            examples.insert(
+                0,
+                {
+                    "id": task["id"],
+                    "domain": domain,
+                    "instruction": task["hi_latn"]["instruction"],
+                    "response": task["hi_latn"]["response"],
+                    "en": task.get("en") or {},
+                },
+            )
         task_type = TASK_TYPES[(index + rng_for(record.id).randrange(len(TASK_TYPES))) % len(TASK_TYPES)]
-        request = self.request(record, index, examples=examples, domain=domain, task_type=task_type,
-                               domain_note=DOMAIN_NOTES.get(domain, domain))
+        request = self.request(
+            record,
+            index,
+            examples=examples,
+            domain=domain,
+            task_type=task_type,
+            domain_note=DOMAIN_NOTES.get(domain, domain),
+        )
         request.meta["domain"] = domain
         return request
 

@@ -21,10 +21,20 @@ from tadka.records import Record
 
 MESSAGES_SCHEMA = {
     "type": "object",
-    "properties": {"messages": {"type": "array", "minItems": 1, "items": {
-        "type": "object", "properties": {"role": {"type": "string", "enum": ["system", "user", "assistant"]},
-                                         "content": {"type": "string", "minLength": 1}},
-        "required": ["role", "content"]}}},
+    "properties": {
+        "messages": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "role": {"type": "string", "enum": ["system", "user", "assistant"]},
+                    "content": {"type": "string", "minLength": 1},
+                },
+                "required": ["role", "content"],
+            },
+        }
+    },
     "required": ["messages"],
 }
 _PROTECTED = re.compile(
@@ -71,8 +81,10 @@ class Translate(TeacherRecipe):
         task = self.task_of(record)
         english = (task or {}).get("en") or {}
         if english.get("instruction") and english.get("response"):
-            return [{"role": "user", "content": english["instruction"]},
-                    {"role": "assistant", "content": english["response"]}]
+            return [
+                {"role": "user", "content": english["instruction"]},
+                {"role": "assistant", "content": english["response"]},
+            ]
         return [{"role": m["role"], "content": m["content"]} for m in record.messages]
 
     def prompt(self, record: Record, index: int) -> Request:
@@ -81,13 +93,27 @@ class Translate(TeacherRecipe):
         rng = rng_for("translate", record.id, index, self.options.get("seed", 0))
         task = self.task_of(record)
         domain = self.domain_for(record, index)
-        examples = [e for e in self.examples(domain, self.shots, rng, exclude={task["id"]} if task else set())
-                    if e["en"].get("instruction")]
+        examples = [
+            e
+            for e in self.examples(domain, self.shots, rng, exclude={task["id"]} if task else set())
+            if e["en"].get("instruction")
+        ]
         protected = protected_spans(text) + entities(text)
-        request = self.request(record, index, source=json.dumps({"messages": turns}, ensure_ascii=False, indent=1),
-                               protected=protected, examples=examples)
-        request.meta.update({"roles": [t["role"] for t in turns], "protected": protected_spans(text),
-                             "entities": entities(text), "json_schema": exact_turns(len(turns))})
+        request = self.request(
+            record,
+            index,
+            source=json.dumps({"messages": turns}, ensure_ascii=False, indent=1),
+            protected=protected,
+            examples=examples,
+        )
+        request.meta.update(
+            {
+                "roles": [t["role"] for t in turns],
+                "protected": protected_spans(text),
+                "entities": entities(text),
+                "json_schema": exact_turns(len(turns)),
+            }
+        )
         return request
 
     def parse(self, text: str, request: Request) -> Parsed:
@@ -106,6 +132,7 @@ class Translate(TeacherRecipe):
         if parsed.record is None:
             return Parsed(None, parsed.reason, raw=text)
         low = out.lower()
-        parsed.record.flags.extend(f"entity_changed:{e}" for e in request.meta.get("entities", [])
-                                   if e.lower() not in low)
+        parsed.record.flags.extend(
+            f"entity_changed:{e}" for e in request.meta.get("entities", []) if e.lower() not in low
+        )
         return parsed

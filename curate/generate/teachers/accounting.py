@@ -66,8 +66,11 @@ class PriceTable:
         if price is None:
             if model not in self._warned:
                 self._warned.add(model)
-                logger.warning("no price for model %r: its tokens are counted but cost $0 (set generate.price_in/"
-                               "price_out in tadka.yaml)", model)
+                logger.warning(
+                    "no price for model %r: its tokens are counted but cost $0 (set generate.price_in/"
+                    "price_out in tadka.yaml)",
+                    model,
+                )
             return 0.0
         usd = (prompt_tokens * price[0] + completion_tokens * price[1]) / 1e6
         return usd * BATCH_DISCOUNT if batch else usd
@@ -92,17 +95,27 @@ class Estimate:
 
     def line(self) -> str:
         cost = f"at most ${self.usd_max:,.4f}" if self.priced else "unpriced model ($0 counted)"
-        return (f"{self.requests} requests to send ({self.cached} already cached): ~{self.prompt_tokens:,} prompt "
-                f"tokens + up to {self.max_completion_tokens:,} completion tokens, {cost}")
+        return (
+            f"{self.requests} requests to send ({self.cached} already cached): ~{self.prompt_tokens:,} prompt "
+            f"tokens + up to {self.max_completion_tokens:,} completion tokens, {cost}"
+        )
 
 
-def estimate(prompts: list[list[dict[str, str]]], max_tokens: int, model: str, prices: PriceTable, *,
-             cached: int = 0, batch: bool = False) -> Estimate:
+def estimate(
+    prompts: list[list[dict[str, str]]],
+    max_tokens: int,
+    model: str,
+    prices: PriceTable,
+    *,
+    cached: int = 0,
+    batch: bool = False,
+) -> Estimate:
     """Upper-bound cost of sending ``prompts`` (each answer assumed to use all of ``max_tokens``)."""
     pt = sum(estimate_prompt_tokens(m) for m in prompts)
     ct = max_tokens * len(prompts)
-    return Estimate(len(prompts), cached, pt, ct, prices.cost(model, pt, ct, batch=batch),
-                    prices.price(model) is not None)
+    return Estimate(
+        len(prompts), cached, pt, ct, prices.cost(model, pt, ct, batch=batch), prices.price(model) is not None
+    )
 
 
 @dataclass
@@ -137,13 +150,22 @@ class Usage:
     def line(self) -> str:
         """``12.3 req/s · 45.6k tok · $0.0123 · 120 cached · 3 failed`` — the live status line."""
         tokens = self.prompt_tokens + self.completion_tokens
-        return (f"{self.rate:.1f} req/s · {_short(tokens)} tok · ${self.cost_usd:.4f} · {self.cached} cached · "
-                f"{self.failed} failed" + (f" · {self.retries} retries" if self.retries else ""))
+        return (
+            f"{self.rate:.1f} req/s · {_short(tokens)} tok · ${self.cost_usd:.4f} · {self.cached} cached · "
+            f"{self.failed} failed" + (f" · {self.retries} retries" if self.retries else "")
+        )
 
     def to_dict(self) -> dict[str, float]:
-        return {"requests": self.requests, "cached": self.cached, "failed": self.failed, "retries": self.retries,
-                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-                "cost_usd": round(self.cost_usd, 6), "saved_usd": round(self.saved_usd, 6)}
+        return {
+            "requests": self.requests,
+            "cached": self.cached,
+            "failed": self.failed,
+            "retries": self.retries,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost_usd": round(self.cost_usd, 6),
+            "saved_usd": round(self.saved_usd, 6),
+        }
 
 
 def _short(n: int) -> str:

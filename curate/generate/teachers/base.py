@@ -29,8 +29,13 @@ class GenParams:
     json_schema: dict[str, Any] | None = None  # structured output where the backend supports it
 
     def cache_view(self) -> dict[str, Any]:
-        return {"temperature": self.temperature, "top_p": self.top_p, "max_tokens": self.max_tokens,
-                "stop": self.stop, "json_schema": self.json_schema}
+        return {
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "stop": self.stop,
+            "json_schema": self.json_schema,
+        }
 
 
 @dataclass

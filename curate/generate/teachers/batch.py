@@ -55,8 +55,11 @@ async def run_batch(teacher: Any, jobs: list[Job], params: GenParams, done: Done
             try:
                 batch = await _retrying(teacher, lambda bid=batch_id: client.batches.retrieve(bid))
             except Exception as e:  # an unknown batch (another server, deleted) is lost: resubmit later
-                logger.warning("batch %s cannot be read (%s); its requests will be sent again next run",
-                               batch_id, teacher._message(e))
+                logger.warning(
+                    "batch %s cannot be read (%s); its requests will be sent again next run",
+                    batch_id,
+                    teacher._message(e),
+                )
                 _update(cache, batch_id, "lost")
                 _fail(pending.pop(batch_id), done, f"batch {batch_id} lost: {teacher._message(e)}")
                 continue
@@ -68,8 +71,12 @@ async def run_batch(teacher: Any, jobs: list[Job], params: GenParams, done: Done
             break
         await asyncio.sleep(min(teacher.batch_poll_s, max(0.0, deadline - time.monotonic())))
     for batch_id, left in pending.items():
-        _fail(left, done, f"batch {batch_id} still {status.get(batch_id, 'pending')} after "
-                          f"{teacher.batch_wait_s:g}s; rerun to collect it (it stays attached)")
+        _fail(
+            left,
+            done,
+            f"batch {batch_id} still {status.get(batch_id, 'pending')} after "
+            f"{teacher.batch_wait_s:g}s; rerun to collect it (it stays attached)",
+        )
 
 
 def _chunks(jobs: list[Job], bodies: list[dict]) -> list[list[tuple[Job, dict]]]:
@@ -92,8 +99,12 @@ async def _retrying(teacher: Any, call: Callable[[], Awaitable[Any]]) -> Any:
     for attempt in range(teacher.retries + 1):
         try:
             return await call()
-        except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
-                openai.InternalServerError) as e:
+        except (
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+            openai.RateLimitError,
+            openai.InternalServerError,
+        ) as e:
             if attempt >= teacher.retries:
                 raise
             wait = teacher.backoff.delay(attempt, None)
@@ -103,15 +114,26 @@ async def _retrying(teacher: Any, call: Callable[[], Awaitable[Any]]) -> Any:
 
 
 async def _submit(teacher: Any, client: Any, chunk: list[tuple[Job, dict]]) -> str:
-    lines = "\n".join(json.dumps({"custom_id": job.key, "method": "POST", "url": ENDPOINT, "body": body},
-                                 ensure_ascii=False) for job, body in chunk)
-    upload = await _retrying(teacher, lambda: client.files.create(
-        file=("tadka-batch.jsonl", lines.encode("utf-8"), "application/jsonl"), purpose="batch"))
-    batch = await _retrying(teacher, lambda: client.batches.create(
-        input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h", metadata={"source": "tadka"}))
+    lines = "\n".join(
+        json.dumps({"custom_id": job.key, "method": "POST", "url": ENDPOINT, "body": body}, ensure_ascii=False)
+        for job, body in chunk
+    )
+    upload = await _retrying(
+        teacher,
+        lambda: client.files.create(
+            file=("tadka-batch.jsonl", lines.encode("utf-8"), "application/jsonl"), purpose="batch"
+        ),
+    )
+    batch = await _retrying(
+        teacher,
+        lambda: client.batches.create(
+            input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h", metadata={"source": "tadka"}
+        ),
+    )
     if teacher.cache is not None:
-        teacher.cache.add_batch(batch.id, teacher.model, batch.status, upload.id,
-                                [(job.key, body) for job, body in chunk])
+        teacher.cache.add_batch(
+            batch.id, teacher.model, batch.status, upload.id, [(job.key, body) for job, body in chunk]
+        )
     logger.info("submitted batch %s with %d requests", batch.id, len(chunk))
     return batch.id
 
@@ -142,13 +164,23 @@ async def _collect(teacher: Any, client: Any, batch: Any, jobs: dict[str, Job], 
         elif key in foreign and raw.error is None and teacher.cache is not None:
             # An answer a previous run asked for: keep it, so that run's rerun finds it.
             body = foreign[key]
-            teacher.cache.put(key, teacher.model, body, {"text": raw.text, "finish_reason": raw.finish_reason,
-                                                        "model": raw.model}, raw.prompt_tokens, raw.completion_tokens,
-                              raw.cost_usd)
-    errors = "; ".join(e.get("message", "") for e in ((batch.errors.model_dump() if batch.errors else {}) or {})
-                       .get("data") or [])
-    _fail(jobs, done, f"batch {batch.id} {batch.status} without an answer for this request"
-                      + (f": {errors}" if errors else ""))
+            teacher.cache.put(
+                key,
+                teacher.model,
+                body,
+                {"text": raw.text, "finish_reason": raw.finish_reason, "model": raw.model},
+                raw.prompt_tokens,
+                raw.completion_tokens,
+                raw.cost_usd,
+            )
+    errors = "; ".join(
+        e.get("message", "") for e in ((batch.errors.model_dump() if batch.errors else {}) or {}).get("data") or []
+    )
+    _fail(
+        jobs,
+        done,
+        f"batch {batch.id} {batch.status} without an answer for this request" + (f": {errors}" if errors else ""),
+    )
 
 
 def _raw(teacher: Any, line: dict, job: Job | None) -> Raw:
@@ -170,7 +202,8 @@ def _fail(jobs: dict[str, Job], done: Done, reason: str) -> None:
     jobs.clear()
 
 
-def _update(cache: Any, batch_id: str, status: str, output_file_id: str | None = None,
-            error_file_id: str | None = None) -> None:
+def _update(
+    cache: Any, batch_id: str, status: str, output_file_id: str | None = None, error_file_id: str | None = None
+) -> None:
     if cache is not None:
         cache.update_batch(batch_id, status, output_file_id, error_file_id)

@@ -105,8 +105,10 @@ class CachedTeacher(Teacher):
                 messages = repair_messages(job.messages, raw.text or "", problem, job.schema)
                 repairs[i] = self.job(messages, job.schema, params)
         second = dict(zip(repairs, self._answer(list(repairs.values()), params))) if repairs else {}
-        results = [self._result(job, raw, second.get(i), parsed.get(i), params)
-                   for i, (job, raw) in enumerate(zip(jobs, first))]
+        results = [
+            self._result(job, raw, second.get(i), parsed.get(i), params)
+            for i, (job, raw) in enumerate(zip(jobs, first))
+        ]
         self.usage.failed += sum(1 for r in results if r.error is not None)
         return results
 
@@ -116,8 +118,15 @@ class CachedTeacher(Teacher):
         by_key: dict[str, Raw] = {}
         for key, row in hits.items():
             resp = row["response"]
-            by_key[key] = Raw(resp.get("text"), resp.get("finish_reason"), row["prompt_tokens"],
-                              row["completion_tokens"], 0.0, resp.get("model", self.model), cached=True)
+            by_key[key] = Raw(
+                resp.get("text"),
+                resp.get("finish_reason"),
+                row["prompt_tokens"],
+                row["completion_tokens"],
+                0.0,
+                resp.get("model", self.model),
+                cached=True,
+            )
             self.usage.add_cached(row["cost_usd"])
         missing = list({j.key: j for j in jobs if j.key not in by_key}.values())
         if missing:
@@ -156,8 +165,9 @@ class CachedTeacher(Teacher):
         request = {"model": self.model, "messages": job.messages, "params": view, "seed": params.seed}
         response = {"text": raw.text, "finish_reason": raw.finish_reason, "model": raw.model}
         try:
-            self.cache.put(job.key, self.model, request, response, raw.prompt_tokens, raw.completion_tokens,
-                           raw.cost_usd)
+            self.cache.put(
+                job.key, self.model, request, response, raw.prompt_tokens, raw.completion_tokens, raw.cost_usd
+            )
         except Exception:  # a full disk or a locked file must not lose the answer in memory (sqlite3.Error, OSError)
             logger.warning("could not store an answer in the teacher cache", exc_info=True)
 
@@ -167,23 +177,31 @@ class CachedTeacher(Teacher):
         ct = raw.completion_tokens + (repair.completion_tokens if repair else 0)
         cost = raw.cost_usd + (repair.cost_usd if repair else 0.0)
         cached = raw.cached and (repair is None or repair.cached)
-        common = {"prompt_tokens": pt, "completion_tokens": ct, "cost_usd": cost, "cached": cached,
-                  "model": final.model or self.model}
+        common = {
+            "prompt_tokens": pt,
+            "completion_tokens": ct,
+            "cost_usd": cost,
+            "cached": cached,
+            "model": final.model or self.model,
+        }
         if final.error is not None:
             return Result(final.text, finish_reason=final.finish_reason, error=final.error, **common)
         if final.finish_reason == "length":
-            return Result(final.text, "length", error=f"length: the answer was cut at max_tokens={params.max_tokens}",
-                          **common)
+            return Result(
+                final.text, "length", error=f"length: the answer was cut at max_tokens={params.max_tokens}", **common
+            )
         if final.finish_reason == "content_filter":
-            return Result(final.text, "content_filter", error="content_filter: the server withheld or cut the answer",
-                          **common)
+            return Result(
+                final.text, "content_filter", error="content_filter: the server withheld or cut the answer", **common
+            )
         if job.schema is None:
             return Result(final.text, final.finish_reason, **common)
         if repair is not None:
             value, problem = parse_json(repair.text, job.schema)
             if problem is not None:
-                return Result(repair.text, repair.finish_reason, error=f"invalid_json after one repair: {problem}",
-                              **common)
+                return Result(
+                    repair.text, repair.finish_reason, error=f"invalid_json after one repair: {problem}", **common
+                )
         return Result(json.dumps(value, ensure_ascii=False), final.finish_reason, **common)
 
     def close(self) -> None:

@@ -50,8 +50,10 @@ def kind_of(error: str) -> str:
         return "format"
     if status in (401, 403) or "api key" in text:
         return "auth"
-    if "model" in text and any(w in text for w in ("not found", "does not exist", "not exist", "unknown model",
-                                                    "no such model", "not available")):
+    if "model" in text and any(
+        w in text
+        for w in ("not found", "does not exist", "not exist", "unknown model", "no such model", "not available")
+    ):
         return "model"
     if status == 404:
         return "not_found"
@@ -74,26 +76,46 @@ def cause_and_fix(kind: str, ep: Endpoint) -> tuple[str, str]:
     """(what went wrong, the likely fix) for a failure family, phrased for this endpoint."""
     models = f"curl {ep.url.rstrip('/')}/models"
     table = {
-        "auth": ("the server refused the API key",
-                 f"set {ep.key_env} to a valid key for {ep.url} (never in tadka.yaml)"),
-        "model": (f"the server does not know the model {ep.model!r}",
-                  f"wrong model name: pick one that `{models}` lists (generate.model / --model)"),
-        "not_found": (f"{ep.url} has no /chat/completions",
-                      "wrong base URL: give the OpenAI-compatible root, usually ending in /v1 (--base-url)"),
-        "connection": (f"nothing answers at {ep.url}",
-                       "the server is down or --base-url is wrong: start it, or fix generate.base_url"),
-        "timeout": (f"every request timed out after {ep.timeout:g} s",
-                    "the server is hung or overloaded: check it, lower --concurrency or raise generate.timeout"),
-        "rate_limit": ("the server rate-limited every request, even after waiting",
-                       "lower generate.rpm / generate.tpm / --concurrency, or raise the account's limits"),
-        "format": ("the server refuses the structured-output request",
-                   "set generate.json_mode: auto (steps down to json_object, then plain text), or off"),
-        "server": ("the server fails every request",
-                   "see the server's log: the model may have failed to load or run out of memory"),
-        "bad_request": ("the server rejects every request as invalid",
-                        "check the model name and the sampling settings it accepts (max_tokens, temperature)"),
-        "malformed": ("the server's replies are not chat completions",
-                      "is --base-url the OpenAI-compatible root (…/v1) of a chat model?"),
+        "auth": (
+            "the server refused the API key",
+            f"set {ep.key_env} to a valid key for {ep.url} (never in tadka.yaml)",
+        ),
+        "model": (
+            f"the server does not know the model {ep.model!r}",
+            f"wrong model name: pick one that `{models}` lists (generate.model / --model)",
+        ),
+        "not_found": (
+            f"{ep.url} has no /chat/completions",
+            "wrong base URL: give the OpenAI-compatible root, usually ending in /v1 (--base-url)",
+        ),
+        "connection": (
+            f"nothing answers at {ep.url}",
+            "the server is down or --base-url is wrong: start it, or fix generate.base_url",
+        ),
+        "timeout": (
+            f"every request timed out after {ep.timeout:g} s",
+            "the server is hung or overloaded: check it, lower --concurrency or raise generate.timeout",
+        ),
+        "rate_limit": (
+            "the server rate-limited every request, even after waiting",
+            "lower generate.rpm / generate.tpm / --concurrency, or raise the account's limits",
+        ),
+        "format": (
+            "the server refuses the structured-output request",
+            "set generate.json_mode: auto (steps down to json_object, then plain text), or off",
+        ),
+        "server": (
+            "the server fails every request",
+            "see the server's log: the model may have failed to load or run out of memory",
+        ),
+        "bad_request": (
+            "the server rejects every request as invalid",
+            "check the model name and the sampling settings it accepts (max_tokens, temperature)",
+        ),
+        "malformed": (
+            "the server's replies are not chat completions",
+            "is --base-url the OpenAI-compatible root (…/v1) of a chat model?",
+        ),
     }
     return table.get(kind, ("every request failed", "see reports/generate-failures.jsonl and the server's log"))
 
@@ -130,6 +152,8 @@ class FailFast:
         else:
             what = f"the last {len(self.streak)} requests all failed ({self.answered} answered before)"
         example = " ".join(example.split())[:200]
-        return TeacherStopped(f"stopped: {what}: {cause} [{example}]", field="generate.teacher",
-                              hint=f"{fix}; answers already received are kept in cache/teacher.db, "
-                                   "so the same command resumes")
+        return TeacherStopped(
+            f"stopped: {what}: {cause} [{example}]",
+            field="generate.teacher",
+            hint=f"{fix}; answers already received are kept in cache/teacher.db, so the same command resumes",
+        )

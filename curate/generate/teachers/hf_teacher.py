@@ -27,9 +27,17 @@ class HFTeacher(CachedTeacher):
 
     name = "hf"
 
-    def __init__(self, model: str, *, device: str = "cpu", dtype: str = "auto", batch_size: int = 8,
-                 cache: TeacherCache | str | None = None, trust_remote_code: bool = False,
-                 progress: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        dtype: str = "auto",
+        batch_size: int = 8,
+        cache: TeacherCache | str | None = None,
+        trust_remote_code: bool = False,
+        progress: bool = True,
+    ) -> None:
         self.model = model
         self.device = device
         self.dtype = dtype
@@ -45,8 +53,12 @@ class HFTeacher(CachedTeacher):
         if not cfg.model:
             raise ConfigError("the hf teacher needs a model (a local folder or a hub id)", field="generate.model")
         use_cache = getattr(cfg, "cache", True) and ws is not None
-        return cls(cfg.model, device=getattr(cfg, "device", "cpu"), batch_size=getattr(cfg, "hf_batch_size", 8),
-                   cache=TeacherCache(ws.teacher_db) if use_cache else None)
+        return cls(
+            cfg.model,
+            device=getattr(cfg, "device", "cpu"),
+            batch_size=getattr(cfg, "hf_batch_size", 8),
+            cache=TeacherCache(ws.teacher_db) if use_cache else None,
+        )
 
     def load(self) -> tuple[Any, Any]:
         """(model, tokenizer), loaded once; ConfigError when the tokenizer has no chat template."""
@@ -58,13 +70,17 @@ class HFTeacher(CachedTeacher):
                 raise MissingExtra("torch", "train", "the hf teacher") from e
             tokenizer = AutoTokenizer.from_pretrained(self.model, trust_remote_code=self.trust_remote_code)
             if not getattr(tokenizer, "chat_template", None):
-                raise ConfigError(f"{self.model} has no chat template", field="generate.model",
-                                  hint="use an instruct/chat model, or add a chat_template to tokenizer_config.json")
+                raise ConfigError(
+                    f"{self.model} has no chat template",
+                    field="generate.model",
+                    hint="use an instruct/chat model, or add a chat_template to tokenizer_config.json",
+                )
             tokenizer.padding_side = "left"  # generation continues from the right edge of every row
             if tokenizer.pad_token_id is None:
                 tokenizer.pad_token = tokenizer.eos_token
-            model = AutoModelForCausalLM.from_pretrained(self.model, dtype=self.dtype,
-                                                         trust_remote_code=self.trust_remote_code)
+            model = AutoModelForCausalLM.from_pretrained(
+                self.model, dtype=self.dtype, trust_remote_code=self.trust_remote_code
+            )
             model.to(self.device).eval()
             self.model_, self.tokenizer_ = model, tokenizer
         return self.model_, self.tokenizer_
@@ -75,7 +91,7 @@ class HFTeacher(CachedTeacher):
     def send(self, jobs: list[Job], params: GenParams, done: Done) -> None:
         model, tokenizer = self.load()
         for start in range(0, len(jobs), self.batch_size):
-            batch = jobs[start:start + self.batch_size]
+            batch = jobs[start : start + self.batch_size]
             try:
                 raws = self._generate(model, tokenizer, batch, params)
             except (RuntimeError, ValueError) as e:  # out of memory, an over-long prompt: fail this batch only
@@ -87,12 +103,16 @@ class HFTeacher(CachedTeacher):
     def _generate(self, model: Any, tokenizer: Any, batch: list[Job], params: GenParams) -> list[Raw]:
         import torch
 
-        texts = [tokenizer.apply_chat_template(job.messages, tokenize=False, add_generation_prompt=True)
-                 for job in batch]
+        texts = [
+            tokenizer.apply_chat_template(job.messages, tokenize=False, add_generation_prompt=True) for job in batch
+        ]
         enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
         sample = params.temperature > 0
-        kwargs: dict[str, Any] = {"max_new_tokens": params.max_tokens, "do_sample": sample,
-                                  "pad_token_id": tokenizer.pad_token_id}
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": params.max_tokens,
+            "do_sample": sample,
+            "pad_token_id": tokenizer.pad_token_id,
+        }
         if sample:
             kwargs.update(temperature=params.temperature, top_p=params.top_p)
         else:  # greedy: unset the model's sampling defaults so transformers does not warn about them
@@ -113,8 +133,11 @@ class HFTeacher(CachedTeacher):
             text = tokenizer.decode(tokens, skip_special_tokens=True)
             cut = _cut_at_stop(text, params.stop)
             finish = "stop" if ended is not None or cut != text or len(tokens) < params.max_tokens else "length"
-            raws.append(Raw(cut, finish, int(enc["attention_mask"][i].sum()), len(tokens) + (ended is not None),
-                            0.0, self.model))
+            raws.append(
+                Raw(
+                    cut, finish, int(enc["attention_mask"][i].sum()), len(tokens) + (ended is not None), 0.0, self.model
+                )
+            )
         return raws
 
     def close(self) -> None:
@@ -131,4 +154,4 @@ def _as_list(value: Any) -> list[int]:
 def _cut_at_stop(text: str, stop: list[str] | None) -> str:
     """The text before the first stop string (the OpenAI convention: the stop string is not returned)."""
     cuts = [text.find(s) for s in stop or [] if s and s in text]
-    return text[:min(cuts)] if cuts else text
+    return text[: min(cuts)] if cuts else text

@@ -97,8 +97,9 @@ def parse_json(text: str | None, schema: dict[str, Any] | None = None) -> tuple[
     return value, problem
 
 
-def repair_messages(messages: list[dict[str, str]], bad_text: str, problem: str,
-                    schema: dict[str, Any] | None) -> list[dict[str, str]]:
+def repair_messages(
+    messages: list[dict[str, str]], bad_text: str, problem: str, schema: dict[str, Any] | None
+) -> list[dict[str, str]]:
     """The conversation so far plus the bad answer and a request to answer again with valid JSON."""
     note = f"Your reply could not be used: {problem}. Reply again with only one JSON value"
     if schema:

@@ -71,8 +71,11 @@ class MixerTeacher(Teacher):
     def _one(self, request: Request, params: GenParams) -> Result:
         meta = request.meta.get("codemix")
         if not isinstance(meta, dict) or not isinstance(meta.get("turns"), list):
-            return Result(None, error="the mixer answers only recipes that attach meta['codemix'] "
-                                      "(use --recipe mixer-translate, or configure a model teacher)")
+            return Result(
+                None,
+                error="the mixer answers only recipes that attach meta['codemix'] "
+                "(use --recipe mixer-translate, or configure a model teacher)",
+            )
         try:
             attempt = int(request.meta.get("attempt", 0))
             lo, hi = parse_band(meta.get("band", (20.0, 40.0)))
@@ -90,8 +93,15 @@ class MixerTeacher(Teacher):
         except Exception as e:  # one odd input must not stop a run of thousands (see module docstring)
             logger.debug("mixer failed on %r", meta.get("key"), exc_info=True)
             return Result(None, error=f"mixer: {type(e).__name__}: {e}")
-        op = op_string("codemix", band=[lo, hi], script=script, seed=params.seed or 0, key=meta.get("key", ""),
-                       attempt=attempt, turns=details)
+        op = op_string(
+            "codemix",
+            band=[lo, hi],
+            script=script,
+            seed=params.seed or 0,
+            key=meta.get("key", ""),
+            attempt=attempt,
+            turns=details,
+        )
         if [m["role"] for m in messages] == ["user", "assistant"]:
             body: dict[str, Any] = {"instruction": messages[0]["content"], "response": messages[1]["content"]}
         else:
@@ -99,8 +109,9 @@ class MixerTeacher(Teacher):
         body["ops"] = [op]
         return Result(json.dumps(body, ensure_ascii=False), finish_reason="stop", model="mixer")
 
-    def _mix_turns(self, turns: list[dict], band, aim, script: str, rng, attempt: int,
-                   mixer: CodeMixer | None = None) -> tuple[list[dict], list[dict]]:
+    def _mix_turns(
+        self, turns: list[dict], band, aim, script: str, rng, attempt: int, mixer: CodeMixer | None = None
+    ) -> tuple[list[dict], list[dict]]:
         from tadka.curate.generate.mixer.codemixer import draw_target, is_hindi_frame
 
         mixer = mixer or self.mixer
@@ -109,7 +120,9 @@ class MixerTeacher(Teacher):
         for turn in turns:
             role = turn.get("role", "user")
             if role == "system":
-                messages.append({"role": role, "content": turn.get("text") or turn.get("hindi") or turn.get("english", "")})
+                messages.append(
+                    {"role": role, "content": turn.get("text") or turn.get("hindi") or turn.get("english", "")}
+                )
                 continue
             hindi, english = turn.get("hindi") or "", turn.get("english") or ""
             if turn.get("text"):
@@ -118,9 +131,16 @@ class MixerTeacher(Teacher):
             target = draw_target(aim, rng)
             # First attempts use only swaps the English source confirms or the lexicon leaves
             # unambiguous; a retry may also guess a sense, to reach the band.
-            mixed = mixer.mix(hindi, english, band, rng, script=script, target=target,
-                                   max_tier=1 if attempt == 0 else 2)
+            mixed = mixer.mix(
+                hindi, english, band, rng, script=script, target=target, max_tier=1 if attempt == 0 else 2
+            )
             messages.append({"role": role, "content": mixed.text})
-            details.append({"frame": mixed.frame, "target": round(mixed.target, 1), "cmi": round(mixed.cmi, 1),
-                            "swaps": mixed.swaps})
+            details.append(
+                {
+                    "frame": mixed.frame,
+                    "target": round(mixed.target, 1),
+                    "cmi": round(mixed.cmi, 1),
+                    "swaps": mixed.swaps,
+                }
+            )
         return messages, details

@@ -102,8 +102,11 @@ def _http_client(transport: str) -> Any:
             return openai.DefaultAioHttpClient
         except (ImportError, AttributeError):
             if transport == "aiohttp":
-                raise ConfigError("transport aiohttp needs the aiohttp package", field="generate.transport",
-                                  hint="pip install aiohttp, or use transport: httpx") from None
+                raise ConfigError(
+                    "transport aiohttp needs the aiohttp package",
+                    field="generate.transport",
+                    hint="pip install aiohttp, or use transport: httpx",
+                ) from None
     return openai.DefaultAsyncHttpxClient
 
 
@@ -123,18 +126,36 @@ class OpenAITeacher(CachedTeacher):
 
     name = "openai"
 
-    def __init__(self, model: str, *, base_url: str | None = None, api_key_env: str = "OPENAI_API_KEY",
-                 concurrency: int = 16, rpm: float = 0, tpm: float = 0, timeout: float = 60.0, retries: int = 4,
-                 cache: TeacherCache | str | os.PathLike | None = None, prices: PriceTable | None = None,
-                 json_mode: str = "auto", batch_api: bool = False, batch_poll_s: float = 30.0,
-                 batch_wait_s: float = 24 * 3600.0, backoff: Backoff | None = None, progress: bool = True,
-                 transport: str = "auto", fail_fast: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key_env: str = "OPENAI_API_KEY",
+        concurrency: int = 16,
+        rpm: float = 0,
+        tpm: float = 0,
+        timeout: float = 60.0,
+        retries: int = 4,
+        cache: TeacherCache | str | os.PathLike | None = None,
+        prices: PriceTable | None = None,
+        json_mode: str = "auto",
+        batch_api: bool = False,
+        batch_poll_s: float = 30.0,
+        batch_wait_s: float = 24 * 3600.0,
+        backoff: Backoff | None = None,
+        progress: bool = True,
+        transport: str = "auto",
+        fail_fast: bool = True,
+    ) -> None:
         if transport not in TRANSPORTS:
-            raise ConfigError(f"unknown transport {transport!r}", field="generate.transport",
-                              hint=f"one of {', '.join(TRANSPORTS)}")
+            raise ConfigError(
+                f"unknown transport {transport!r}", field="generate.transport", hint=f"one of {', '.join(TRANSPORTS)}"
+            )
         if json_mode not in JSON_MODES:
-            raise ConfigError(f"unknown json_mode {json_mode!r}", field="generate.json_mode",
-                              hint=f"one of {', '.join(JSON_MODES)}")
+            raise ConfigError(
+                f"unknown json_mode {json_mode!r}", field="generate.json_mode", hint=f"one of {', '.join(JSON_MODES)}"
+            )
         self.model = model
         self.base_url = base_url or None
         self.api_key_env = api_key_env
@@ -154,8 +175,11 @@ class OpenAITeacher(CachedTeacher):
         self.ladder = FormatLadder(json_mode, self.endpoint, start=self._remembered_step())
         self._noted = self.ladder.step
         window = max(FIRST, 2 * self.concurrency)  # two "generations" of in-flight requests
-        self.monitor = None if self.batch or not fail_fast else FailFast(
-            Endpoint(self.endpoint, model, api_key_env, self.timeout), window=window)
+        self.monitor = (
+            None
+            if self.batch or not fail_fast
+            else FailFast(Endpoint(self.endpoint, model, api_key_env, self.timeout), window=window)
+        )
         self.token_field = "max_tokens"
         self.transport = transport
         self._loop: _LoopThread | None = None
@@ -169,26 +193,37 @@ class OpenAITeacher(CachedTeacher):
         note = self.cache.recall(self.endpoint, self.model, NOTE)
         if note is None:
             return None
-        logger.info("%s: sending %s, as learnt on an earlier run (`tadka cache clear` forgets it)",
-                    self.endpoint, note[0])
+        logger.info(
+            "%s: sending %s, as learnt on an earlier run (`tadka cache clear` forgets it)", self.endpoint, note[0]
+        )
         return note[0]
 
     @classmethod
     def from_config(cls, cfg: Any, ws: Any = None) -> "OpenAITeacher":
         """The teacher `tadka generate` builds from the ``generate:`` section (keys absent there use defaults)."""
         if not cfg.model:
-            raise ConfigError("the openai teacher needs a model", field="generate.model",
-                              hint="e.g. --model gpt-4o-mini")
+            raise ConfigError(
+                "the openai teacher needs a model", field="generate.model", hint="e.g. --model gpt-4o-mini"
+            )
         env = getattr(cfg, "api_key_env", "OPENAI_API_KEY") or "OPENAI_API_KEY"
         use_cache = getattr(cfg, "cache", True) and ws is not None
-        return cls(cfg.model, base_url=cfg.base_url or None, api_key_env=env,
-                   concurrency=getattr(cfg, "concurrency", 16), rpm=getattr(cfg, "rpm", 0), tpm=getattr(cfg, "tpm", 0),
-                   timeout=getattr(cfg, "timeout", 60.0), retries=getattr(cfg, "retries", 4),
-                   cache=TeacherCache(ws.teacher_db) if use_cache else None,
-                   prices=PriceTable.from_config(cfg, cfg.model), json_mode=getattr(cfg, "json_mode", "auto"),
-                   batch_api=bool(getattr(cfg, "batch_api", False)),
-                   batch_poll_s=getattr(cfg, "batch_poll_s", 30.0), batch_wait_s=getattr(cfg, "batch_wait_s", 86400.0),
-                   transport=getattr(cfg, "transport", "auto"))
+        return cls(
+            cfg.model,
+            base_url=cfg.base_url or None,
+            api_key_env=env,
+            concurrency=getattr(cfg, "concurrency", 16),
+            rpm=getattr(cfg, "rpm", 0),
+            tpm=getattr(cfg, "tpm", 0),
+            timeout=getattr(cfg, "timeout", 60.0),
+            retries=getattr(cfg, "retries", 4),
+            cache=TeacherCache(ws.teacher_db) if use_cache else None,
+            prices=PriceTable.from_config(cfg, cfg.model),
+            json_mode=getattr(cfg, "json_mode", "auto"),
+            batch_api=bool(getattr(cfg, "batch_api", False)),
+            batch_poll_s=getattr(cfg, "batch_poll_s", 30.0),
+            batch_wait_s=getattr(cfg, "batch_wait_s", 86400.0),
+            transport=getattr(cfg, "transport", "auto"),
+        )
 
     # -- cost ---------------------------------------------------------------------------------
     def estimate(self, requests: list[Request], params: GenParams) -> Estimate:
@@ -196,8 +231,14 @@ class OpenAITeacher(CachedTeacher):
         jobs = [self.job(r.messages, request_schema(r, params), params) for r in requests]
         hits = self.cache.get_many([j.key for j in jobs]) if self.cache is not None else {}
         todo = list({j.key: j for j in jobs if j.key not in hits}.values())
-        return estimate([j.messages for j in todo], params.max_tokens, self.model, self.prices,
-                        cached=len(jobs) - len(todo), batch=self.batch)
+        return estimate(
+            [j.messages for j in todo],
+            params.max_tokens,
+            self.model,
+            self.prices,
+            cached=len(jobs) - len(todo),
+            batch=self.batch,
+        )
 
     def estimate_cost(self, requests: list[Request], params: GenParams) -> float:
         return self.estimate(requests, params).usd_max
@@ -220,15 +261,20 @@ class OpenAITeacher(CachedTeacher):
 
             key = os.environ.get(self.api_key_env) or (PLACEHOLDER_KEY if self.base_url else None)
             if key is None:  # checked at the first request, so a dry run (no requests) needs no key
-                raise ConfigError(f"no API key: the environment variable {self.api_key_env} is not set",
-                                  field="generate.api_key_env",
-                                  hint=f"export {self.api_key_env}=… (never put the key in tadka.yaml), or use "
-                                       "--base-url for a local server")
+                raise ConfigError(
+                    f"no API key: the environment variable {self.api_key_env} is not set",
+                    field="generate.api_key_env",
+                    hint=f"export {self.api_key_env}=… (never put the key in tadka.yaml), or use "
+                    "--base-url for a local server",
+                )
             http = _http_module()
             pool = http.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
             timeout = http.Timeout(self.timeout, connect=min(10.0, self.timeout))
             self._client = openai.AsyncOpenAI(
-                api_key=key, base_url=self.base_url, max_retries=0, timeout=timeout,
+                api_key=key,
+                base_url=self.base_url,
+                max_retries=0,
+                timeout=timeout,
                 http_client=_http_client(self.transport)(limits=pool, timeout=timeout),
             )
             self._response_type = http.Response
@@ -252,8 +298,13 @@ class OpenAITeacher(CachedTeacher):
 
     def body(self, job: Job, params: GenParams) -> dict[str, Any]:
         """The chat-completions request body (also the Batch API line's ``body``)."""
-        body: dict[str, Any] = {"model": self.model, "messages": job.messages, "temperature": params.temperature,
-                                "top_p": params.top_p, self.token_field: params.max_tokens}
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": job.messages,
+            "temperature": params.temperature,
+            "top_p": params.top_p,
+            self.token_field: params.max_tokens,
+        }
         if params.seed is not None:
             body["seed"] = params.seed
         if params.stop:

@@ -89,8 +89,9 @@ class RateLimiter:
 class Backoff:
     """Delay before retry ``attempt`` (0-based): Retry-After when the server sent one, else full jitter."""
 
-    def __init__(self, base: float = 0.5, cap: float = 30.0, max_retry_after: float = 120.0,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, base: float = 0.5, cap: float = 30.0, max_retry_after: float = 120.0, rng: random.Random | None = None
+    ) -> None:
         self.base = base
         self.cap = cap
         self.max_retry_after = max_retry_after
@@ -100,7 +101,7 @@ class Backoff:
         if retry_after is not None:
             # A little jitter on top, so the workers a 429 stopped do not all come back in the same ms.
             return min(retry_after, self.max_retry_after) + self.rng.uniform(0, min(0.1, self.base))
-        return self.rng.uniform(0, min(self.cap, self.base * 2 ** attempt))
+        return self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
 def retry_after(headers: Mapping[str, str] | None) -> float | None:

@@ -27,8 +27,7 @@ MODES = {"auto": STEPS, "schema": ("json_schema",), "object": ("json_object",), 
 NOTE = "response_format"  # the endpoint note's name in cache/teacher.db
 # Words a refusal of the requested format names (llama.cpp: "failed to parse grammar"; vLLM:
 # "guided_json"; OpenAI: "Invalid parameter: 'response_format' of type 'json_schema' is not supported").
-_REFUSAL_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar", "structured output",
-                  "guided")
+_REFUSAL_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar", "structured output", "guided")
 
 
 def response_format(step: str, schema: dict[str, Any]) -> dict[str, Any] | None:
@@ -73,8 +72,13 @@ class FormatLadder:
                 return None
             self.step = self.rungs[at + 1]
             self.learnt = message[:300]
-        logger.warning("%s refused response_format %s; sending %s from now on (%s)", self.endpoint, step,
-                       _describe(self.step), message[:160])
+        logger.warning(
+            "%s refused response_format %s; sending %s from now on (%s)",
+            self.endpoint,
+            step,
+            _describe(self.step),
+            message[:160],
+        )
         return self.step
 
 

@@ -62,9 +62,17 @@ class VLLMTeacher(CachedTeacher):
 
     name = "vllm"
 
-    def __init__(self, model: str, *, llm: Any = None, sampling: Callable[[dict], Any] | None = None,
-                 engine_args: dict[str, Any] | None = None, chunk: int = 256,
-                 cache: TeacherCache | str | None = None, progress: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        llm: Any = None,
+        sampling: Callable[[dict], Any] | None = None,
+        engine_args: dict[str, Any] | None = None,
+        chunk: int = 256,
+        cache: TeacherCache | str | None = None,
+        progress: bool = True,
+    ) -> None:
         self.model = model
         self.llm = llm
         self.sampling = sampling or vllm_sampling
@@ -78,8 +86,11 @@ class VLLMTeacher(CachedTeacher):
         if not cfg.model:
             raise ConfigError("the vllm teacher needs a model (a hub id or a local folder)", field="generate.model")
         use_cache = getattr(cfg, "cache", True) and ws is not None
-        return cls(cfg.model, engine_args=getattr(cfg, "vllm_args", None) or {},
-                   cache=TeacherCache(ws.teacher_db) if use_cache else None)
+        return cls(
+            cfg.model,
+            engine_args=getattr(cfg, "vllm_args", None) or {},
+            cache=TeacherCache(ws.teacher_db) if use_cache else None,
+        )
 
     def engine(self) -> Any:
         if self.llm is None:
@@ -96,7 +107,7 @@ class VLLMTeacher(CachedTeacher):
     def send(self, jobs: list[Job], params: GenParams, done: Done) -> None:
         llm = self.engine()
         for start in range(0, len(jobs), self.chunk):
-            chunk = jobs[start:start + self.chunk]
+            chunk = jobs[start : start + self.chunk]
             sampling = [self.sampling(sampling_kwargs(params, job.schema)) for job in chunk]
             try:
                 outputs = llm.chat([job.messages for job in chunk], sampling_params=sampling, use_tqdm=False)
@@ -116,8 +127,14 @@ class VLLMTeacher(CachedTeacher):
         finish = completion.finish_reason or "stop"
         if finish == "abort":
             return Raw(error="vllm aborted the request")
-        return Raw(completion.text, finish, len(getattr(output, "prompt_token_ids", None) or []),
-                   len(getattr(completion, "token_ids", None) or []), 0.0, self.model)
+        return Raw(
+            completion.text,
+            finish,
+            len(getattr(output, "prompt_token_ids", None) or []),
+            len(getattr(completion, "token_ids", None) or []),
+            0.0,
+            self.model,
+        )
 
     def close(self) -> None:
         self.llm = None

@@ -117,7 +117,6 @@ class HindiPack(LanguagePack):
                 exact.add(term)
         return frozenset(exact), tuple(prefixes)
 
-
     def curated_pairs(self):
         yield from super().curated_pairs()
         for deva, roman in COMMON.items():

@@ -18,24 +18,83 @@ from __future__ import annotations
 import re
 
 _CONS = [  # longest first
-    ("chh", "छ"), ("cch", "च्छ"), ("chch", "च्च"), ("ksh", "क्ष"),
-    ("ch", "च"), ("kh", "ख"), ("gh", "घ"), ("jh", "झ"), ("th", "थ"), ("dh", "ध"), ("ph", "फ"),
-    ("bh", "भ"), ("sh", "श"), ("k", "क"), ("g", "ग"), ("j", "ज"), ("t", "त"), ("d", "द"),
-    ("n", "न"), ("p", "प"), ("b", "ब"), ("m", "म"), ("y", "य"), ("r", "र"), ("l", "ल"), ("v", "व"),
-    ("w", "व"), ("s", "स"), ("h", "ह"), ("z", "ज़"), ("f", "फ़"), ("q", "क़"), ("x", "क्स"), ("c", "क"),
+    ("chh", "छ"),
+    ("cch", "च्छ"),
+    ("chch", "च्च"),
+    ("ksh", "क्ष"),
+    ("ch", "च"),
+    ("kh", "ख"),
+    ("gh", "घ"),
+    ("jh", "झ"),
+    ("th", "थ"),
+    ("dh", "ध"),
+    ("ph", "फ"),
+    ("bh", "भ"),
+    ("sh", "श"),
+    ("k", "क"),
+    ("g", "ग"),
+    ("j", "ज"),
+    ("t", "त"),
+    ("d", "द"),
+    ("n", "न"),
+    ("p", "प"),
+    ("b", "ब"),
+    ("m", "म"),
+    ("y", "य"),
+    ("r", "र"),
+    ("l", "ल"),
+    ("v", "व"),
+    ("w", "व"),
+    ("s", "स"),
+    ("h", "ह"),
+    ("z", "ज़"),
+    ("f", "फ़"),
+    ("q", "क़"),
+    ("x", "क्स"),
+    ("c", "क"),
 ]
 _VOWELS = [  # (roman, sign after a consonant, independent letter), longest first
-    ("aa", "\u093e", "आ"), ("ai", "\u0948", "ऐ"), ("au", "\u094c", "औ"), ("ee", "\u0940", "ई"),
-    ("ii", "\u0940", "ई"), ("oo", "\u0942", "ऊ"), ("uu", "\u0942", "ऊ"), ("ei", "\u0947", "ए"),
-    ("a", "", "अ"), ("i", "\u093f", "इ"), ("u", "\u0941", "उ"), ("e", "\u0947", "ए"),
+    ("aa", "\u093e", "आ"),
+    ("ai", "\u0948", "ऐ"),
+    ("au", "\u094c", "औ"),
+    ("ee", "\u0940", "ई"),
+    ("ii", "\u0940", "ई"),
+    ("oo", "\u0942", "ऊ"),
+    ("uu", "\u0942", "ऊ"),
+    ("ei", "\u0947", "ए"),
+    ("a", "", "अ"),
+    ("i", "\u093f", "इ"),
+    ("u", "\u0941", "उ"),
+    ("e", "\u0947", "ए"),
     ("o", "\u094b", "ओ"),
 ]
 _FINAL_LONG = {"a": "\u093e", "i": "\u0940", "u": "\u0942"}
 _VIRAMA, _ANUSVARA = "\u094d", "\u0902"
 _STOPS = {"k", "kh", "t", "th", "p", "ph", "ch", "chh"}
 _LABIAL = {"p", "ph", "b", "bh"}
-_NASAL_BEFORE = {"k", "kh", "g", "gh", "ch", "chh", "j", "jh", "t", "th", "d", "dh", "s", "sh",
-                 "p", "ph", "b", "bh", "z", "f", "q"}
+_NASAL_BEFORE = {
+    "k",
+    "kh",
+    "g",
+    "gh",
+    "ch",
+    "chh",
+    "j",
+    "jh",
+    "t",
+    "th",
+    "d",
+    "dh",
+    "s",
+    "sh",
+    "p",
+    "ph",
+    "b",
+    "bh",
+    "z",
+    "f",
+    "q",
+}
 _TOKEN = re.compile("|".join(re.escape(r) for r, _ in _CONS) + "|" + "|".join(re.escape(r) for r, _, _ in _VOWELS))
 _CONS_MAP = dict(_CONS)
 _VOWEL_MAP = {r: (sign, letter) for r, sign, letter in _VOWELS}
@@ -80,10 +139,24 @@ def devanagari_rules(word: str) -> str:
 # What else a Roman letter may stand for, with a cost (nats) for leaving the rule's choice: Roman
 # script does not tell retroflex from dental, nukta from none, ś from s, ṇ from n.
 _CONS_ALTS: dict[str, list[tuple[str, float]]] = {
-    "t": [("ट", 0.4)], "th": [("ठ", 0.4)], "d": [("ड", 0.4), ("ड़", 0.6)], "dh": [("ढ", 0.8), ("ढ़", 0.6)],
-    "n": [("ण", 1.0)], "s": [("श", 1.0), ("ष", 1.5)], "sh": [("ष", 0.8)], "z": [("ज", 0.3)],
-    "f": [("फ", 0.3)], "q": [("क", 0.3)], "kh": [("ख़", 0.8)], "g": [("ग़", 1.2)], "ch": [("छ", 0.7)],
-    "j": [("ज़", 0.8)], "c": [("च", 0.8), ("स", 1.0)], "r": [("ड़", 1.2)], "v": [], "w": [],
+    "t": [("ट", 0.4)],
+    "th": [("ठ", 0.4)],
+    "d": [("ड", 0.4), ("ड़", 0.6)],
+    "dh": [("ढ", 0.8), ("ढ़", 0.6)],
+    "n": [("ण", 1.0)],
+    "s": [("श", 1.0), ("ष", 1.5)],
+    "sh": [("ष", 0.8)],
+    "z": [("ज", 0.3)],
+    "f": [("फ", 0.3)],
+    "q": [("क", 0.3)],
+    "kh": [("ख़", 0.8)],
+    "g": [("ग़", 1.2)],
+    "ch": [("छ", 0.7)],
+    "j": [("ज़", 0.8)],
+    "c": [("च", 0.8), ("स", 1.0)],
+    "r": [("ड़", 1.2)],
+    "v": [],
+    "w": [],
 }
 # Vowel signs after a consonant: (inside the word, at its end).
 _SIGN_ALTS: dict[str, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {
@@ -96,9 +169,14 @@ _SIGN_ALTS: dict[str, tuple[list[tuple[str, float]], list[tuple[str, float]]]] =
 }
 _LETTER_ALTS = {"a": [("आ", 1.0)], "i": [("ई", 0.6)], "u": [("ऊ", 0.6)], "e": [("ऐ", 0.8)], "o": [("औ", 1.0)]}
 # Word-final vowel + n: nasal vowel or vowel + न (rule's choice first).
-_NASAL_END_ALTS = {"aa": [("ाँ", 0.4), ("ां", 0.6)], "a": [("ाँ", 0.9), ("ां", 1.1)],
-                   "i": [("ीं", 0.6)], "ee": [("ीं", 0.4)], "u": [("ूँ", 0.6), ("ूं", 0.8)],
-                   "oo": [("ूँ", 0.4), ("ूं", 0.6)]}
+_NASAL_END_ALTS = {
+    "aa": [("ाँ", 0.4), ("ां", 0.6)],
+    "a": [("ाँ", 0.9), ("ां", 1.1)],
+    "i": [("ीं", 0.6)],
+    "ee": [("ीं", 0.4)],
+    "u": [("ूँ", 0.6), ("ूं", 0.8)],
+    "oo": [("ूँ", 0.4), ("ूं", 0.6)],
+}
 
 
 def devanagari_lattice(word: str) -> list[list[tuple[str, float]]]:
@@ -109,8 +187,12 @@ def devanagari_lattice(word: str) -> list[list[tuple[str, float]]]:
     segs = _segments(word.lower())
     n = len(segs)
     # final nasal vowels: hain, mein, karein, logon, baaten
-    nasal_end = n >= 3 and segs[-1] == ("c", "n") and segs[-2][0] == "v" and segs[-3][0] == "c" and (
-        segs[-2][1] in ("ai", "ei") or (segs[-2][1] in ("o", "e") and len(word) >= 4)
+    nasal_end = (
+        n >= 3
+        and segs[-1] == ("c", "n")
+        and segs[-2][0] == "v"
+        and segs[-3][0] == "c"
+        and (segs[-2][1] in ("ai", "ei") or (segs[-2][1] in ("o", "e") and len(word) >= 4))
     )
     if nasal_end:
         segs = segs[:-1]
@@ -123,17 +205,28 @@ def devanagari_lattice(word: str) -> list[list[tuple[str, float]]]:
         elif kind == "c":
             nxt = segs[i + 1] if i + 1 < n else None
             prev_vowel = i > 0 and segs[i - 1][0] == "v"
-            if nxt is not None and nxt[0] == "c" and prev_vowel and (
-                (piece == "n" and nxt[1] in _NASAL_BEFORE) or (piece == "m" and nxt[1] in _LABIAL)
+            if (
+                nxt is not None
+                and nxt[0] == "c"
+                and prev_vowel
+                and ((piece == "n" and nxt[1] in _NASAL_BEFORE) or (piece == "m" and nxt[1] in _LABIAL))
             ):
                 out.append([(_ANUSVARA, 0.0), (_CONS_MAP[piece] + _VIRAMA, 0.6)])
                 continue
-            if (last and piece == "n" and i >= 2 and segs[i - 1][0] == "v" and segs[i - 2][0] == "c"
-                    and segs[i - 1][1] in _NASAL_END_ALTS):
+            if (
+                last
+                and piece == "n"
+                and i >= 2
+                and segs[i - 1][0] == "v"
+                and segs[i - 2][0] == "c"
+                and segs[i - 1][1] in _NASAL_END_ALTS
+            ):
                 # a final -aan, -in, -un: मकान or कहाँ, दिन or नहीं (the vowel slot is already out)
                 vowel_slot = out.pop()
-                out.append([(text + "न", cost) for text, cost in vowel_slot[:1]]
-                           + [(alt, cost) for alt, cost in _NASAL_END_ALTS[segs[i - 1][1]]])
+                out.append(
+                    [(text + "न", cost) for text, cost in vowel_slot[:1]]
+                    + [(alt, cost) for alt, cost in _NASAL_END_ALTS[segs[i - 1][1]]]
+                )
                 continue
             out.append([(_CONS_MAP[piece], 0.0)] + _CONS_ALTS.get(piece, []))
             if nxt is not None and nxt[0] == "c":

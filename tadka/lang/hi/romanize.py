@@ -35,28 +35,107 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 _CONSONANTS = {
-    "क": "k", "ख": "kh", "ग": "g", "घ": "gh", "ङ": "n",
-    "च": "ch", "छ": "chh", "ज": "j", "झ": "jh", "ञ": "n",
-    "ट": "t", "ठ": "th", "ड": "d", "ढ": "dh", "ण": "n",
-    "त": "t", "थ": "th", "द": "d", "ध": "dh", "न": "n",
-    "प": "p", "फ": "ph", "ब": "b", "भ": "bh", "म": "m",
-    "य": "y", "र": "r", "ल": "l", "ळ": "l", "व": "v",
-    "श": "sh", "ष": "sh", "स": "s", "ह": "h",
+    "क": "k",
+    "ख": "kh",
+    "ग": "g",
+    "घ": "gh",
+    "ङ": "n",
+    "च": "ch",
+    "छ": "chh",
+    "ज": "j",
+    "झ": "jh",
+    "ञ": "n",
+    "ट": "t",
+    "ठ": "th",
+    "ड": "d",
+    "ढ": "dh",
+    "ण": "n",
+    "त": "t",
+    "थ": "th",
+    "द": "d",
+    "ध": "dh",
+    "न": "n",
+    "प": "p",
+    "फ": "ph",
+    "ब": "b",
+    "भ": "bh",
+    "म": "m",
+    "य": "y",
+    "र": "r",
+    "ल": "l",
+    "ळ": "l",
+    "व": "v",
+    "श": "sh",
+    "ष": "sh",
+    "स": "s",
+    "ह": "h",
 }
 # With nukta (U+093C): Perso-Arabic sounds, and the flapped ड़/ढ़ that Roman Hindi writes d/dh.
-_NUKTA = {"क": "q", "ख": "kh", "ग": "g", "ज": "z", "झ": "zh", "ड": "d", "ढ": "dh", "फ": "f",
-          "य": "y", "र": "r", "न": "n", "ल": "l"}
+_NUKTA = {
+    "क": "q",
+    "ख": "kh",
+    "ग": "g",
+    "ज": "z",
+    "झ": "zh",
+    "ड": "d",
+    "ढ": "dh",
+    "फ": "f",
+    "य": "y",
+    "र": "r",
+    "न": "n",
+    "ल": "l",
+}
 # Precomposed nukta letters (NFC decomposes them, but raw input may not be NFC).
-_PRECOMPOSED = {"क़": "क", "ख़": "ख", "ग़": "ग", "ज़": "ज", "ड़": "ड", "ढ़": "ढ", "फ़": "फ", "य़": "य",
-                "ऩ": "न", "ऱ": "र", "ऴ": "ळ"}
+_PRECOMPOSED = {
+    "क़": "क",
+    "ख़": "ख",
+    "ग़": "ग",
+    "ज़": "ज",
+    "ड़": "ड",
+    "ढ़": "ढ",
+    "फ़": "फ",
+    "य़": "य",
+    "ऩ": "न",
+    "ऱ": "र",
+    "ऴ": "ळ",
+}
 _VOWELS = {  # independent vowel letters
-    "अ": "a", "आ": "aa", "इ": "i", "ई": "ii", "उ": "u", "ऊ": "uu", "ऋ": "ri", "ॠ": "ri", "ऌ": "li",
-    "ए": "e", "ऐ": "ai", "ओ": "o", "औ": "au", "ऍ": "e", "ऎ": "e", "ऑ": "o", "ऒ": "o",
+    "अ": "a",
+    "आ": "aa",
+    "इ": "i",
+    "ई": "ii",
+    "उ": "u",
+    "ऊ": "uu",
+    "ऋ": "ri",
+    "ॠ": "ri",
+    "ऌ": "li",
+    "ए": "e",
+    "ऐ": "ai",
+    "ओ": "o",
+    "औ": "au",
+    "ऍ": "e",
+    "ऎ": "e",
+    "ऑ": "o",
+    "ऒ": "o",
 }
 _SIGNS = {  # dependent vowel signs (matras)
-    "\u093e": "aa", "\u093f": "i", "\u0940": "ii", "\u0941": "u", "\u0942": "uu", "\u0943": "ri",
-    "\u0944": "ri", "\u0962": "li", "\u0945": "e", "\u0946": "e", "\u0947": "e", "\u0948": "ai",
-    "\u0949": "o", "\u094a": "o", "\u094b": "o", "\u094c": "au", "\u094f": "au",
+    "\u093e": "aa",
+    "\u093f": "i",
+    "\u0940": "ii",
+    "\u0941": "u",
+    "\u0942": "uu",
+    "\u0943": "ri",
+    "\u0944": "ri",
+    "\u0962": "li",
+    "\u0945": "e",
+    "\u0946": "e",
+    "\u0947": "e",
+    "\u0948": "ai",
+    "\u0949": "o",
+    "\u094a": "o",
+    "\u094b": "o",
+    "\u094c": "au",
+    "\u094f": "au",
 }
 _VIRAMA, _NUKTA_SIGN = "\u094d", "\u093c"
 _NASALS = {"\u0901", "\u0902"}  # chandrabindu, anusvara
@@ -69,8 +148,17 @@ _PUNCT = {"\u0964": ".", "\u0965": ".", "\u0970": "."}
 MAX_COMPOUND = 40
 #: Suffixes that start a new morpheme, with the spelling people use for them.
 SUFFIXES = {
-    "वाला": "wala", "वाली": "wali", "वाले": "wale", "वालों": "walon", "वालो": "walo",
-    "दार": "dar", "दारी": "dari", "पन": "pan", "पना": "pana", "गार": "gar", "ख़ाना": "khana",
+    "वाला": "wala",
+    "वाली": "wali",
+    "वाले": "wale",
+    "वालों": "walon",
+    "वालो": "walo",
+    "दार": "dar",
+    "दारी": "dari",
+    "पन": "pan",
+    "पना": "pana",
+    "गार": "gar",
+    "ख़ाना": "khana",
 }
 
 
@@ -208,8 +296,7 @@ def _vowel(units: list[_Unit], i: int, syllables: int, double_long: bool | str =
     return v
 
 
-def render(units: list[_Unit], *, double_long: bool | str = False, flaps_r: bool = False,
-           nasals: bool = True) -> str:
+def render(units: list[_Unit], *, double_long: bool | str = False, flaps_r: bool = False, nasals: bool = True) -> str:
     """Write parsed, schwa-deleted units in Roman Hindi.
 
     The keywords give the other spellings people use (see :mod:`tadka.lang.hi.spelling`): every
@@ -257,11 +344,7 @@ def romanize_rules(word: str) -> str:
 _DEVA_RUN = re.compile(r"[\u0900-\u0963\u0971-\u097F\uA8E0-\uA8FF]+")
 
 
-def romanize_word(
-    word: str,
-    lookup: Callable[[str], str | None] = lambda w: None,
-    known: Collection[str] = (),
-) -> str:
+def romanize_word(word: str, lookup: Callable[[str], str | None] = lambda w: None, known: Collection[str] = ()) -> str:
     """One Devanagari word → Roman: table lookup, then morpheme split, then rules.
 
     ``lookup`` returns the spelling of a whole word from the tables (or None); ``known`` is the set

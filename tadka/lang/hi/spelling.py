@@ -31,11 +31,33 @@ from tadka.lang.hi.romanize import delete_schwas, parse, render
 _VOWEL = "aeiou"
 # Longest first; the capitals are placeholders for one sound (so "ch" is not read again as c + h).
 _FOLD = [
-    ("chch", "C"), ("cch", "C"), ("chh", "C"), ("ch", "C"), ("sh", "S"), ("ph", "f"), ("kh", "K"),
-    ("gh", "G"), ("jh", "J"), ("th", "T"), ("dh", "D"), ("bh", "B"), ("ck", "k"),
-    ("aa", "a"), ("ee", "i"), ("ii", "i"), ("oo", "u"), ("uu", "u"), ("ai", "e"), ("ei", "e"),
-    ("au", "o"), ("ou", "o"),
-    ("z", "j"), ("q", "k"), ("w", "v"), ("x", "ks"), ("c", "k"),
+    ("chch", "C"),
+    ("cch", "C"),
+    ("chh", "C"),
+    ("ch", "C"),
+    ("sh", "S"),
+    ("ph", "f"),
+    ("kh", "K"),
+    ("gh", "G"),
+    ("jh", "J"),
+    ("th", "T"),
+    ("dh", "D"),
+    ("bh", "B"),
+    ("ck", "k"),
+    ("aa", "a"),
+    ("ee", "i"),
+    ("ii", "i"),
+    ("oo", "u"),
+    ("uu", "u"),
+    ("ai", "e"),
+    ("ei", "e"),
+    ("au", "o"),
+    ("ou", "o"),
+    ("z", "j"),
+    ("q", "k"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("c", "k"),
 ]
 _FOLD_MAP = dict(_FOLD)
 _FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLD))
@@ -96,8 +118,11 @@ def roman_spellings(deva: str, habitual: str) -> list[tuple[str, float]]:
             options.append(("nasal", {"nasals": False}))
         last = units[-1]
         # the final schwa written, as in Sanskrit loans: a final cluster (dharma, rajya) or य (nyaya)
-        schwa = last.deva is not None and last.deleted and (last.deva == "य" or (
-            len(units) > 1 and units[-2].deva is not None and not units[-2].voiced))
+        schwa = (
+            last.deva is not None
+            and last.deleted
+            and (last.deva == "य" or (len(units) > 1 and units[-2].deva is not None and not units[-2].voiced))
+        )
         for mask in range(1, 1 << (len(options) + schwa)):
             cost = 0.0
             kwargs: dict = {}
@@ -150,5 +175,5 @@ def native_prior(deva: str) -> float:
     says: Roman t/d are dental by default (त द), and the retroflex stops are what English loans in
     Devanagari are full of (डेटा "data" against देता "gives", both "deta"). A flap (ड़, a nukta
     after the letter) is native Hindi and costs nothing."""
-    n = sum(1 for i, ch in enumerate(deva) if ch in _RETROFLEX and deva[i + 1:i + 2] != "\u093c")
+    n = sum(1 for i, ch in enumerate(deva) if ch in _RETROFLEX and deva[i + 1 : i + 2] != "\u093c")
     return -RETROFLEX_PRIOR * n

@@ -16,13 +16,7 @@ from tadka.lang import scripts
 from tadka.lang.pack import LanguagePack, LidFiles, packs
 from tadka.lang.ta.lattice import tamil_lattice, tamil_rules
 from tadka.lang.ta.romanize import romanize_word as _romanize_word
-from tadka.lang.ta.spelling import (
-    distance_form,
-    native_prior,
-    roman_key,
-    roman_skeleton,
-    roman_spellings,
-)
+from tadka.lang.ta.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
 from tadka.lang.tokenize import deelongate, normalize_indic
 
 #: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
@@ -64,9 +58,11 @@ class TamilPack(LanguagePack):
     light_verb: str = "pannu"  # "padhivu pannu" (register), "check pannunga"
     mix_name: str = "Tanglish"
     helpline_example: str = "unga bank helpline"
-    mix_style: str = ('Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with '
-                      'English content words where people really use them ("UPI PIN ah yaar kittayum share '
-                      'pannaadheenga"). Use common spellings (enna, epdi, romba, illa, vandhu), never ISO 15919.')
+    mix_style: str = (
+        "Tamil grammar (case endings -la, -ku, -oda, verbs such as pannunga, irukku, venum) with "
+        'English content words where people really use them ("UPI PIN ah yaar kittayum share '
+        'pannaadheenga"). Use common spellings (enna, epdi, romba, illa, vandhu), never ISO 15919.'
+    )
 
     _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -34,21 +34,61 @@ from dataclasses import dataclass
 
 # Consonant letters → (class, plain Roman). Classes: stop (voicing alternates), nasal, other.
 _CONS = {
-    "க": ("stop", "k"), "ச": ("stop", "s"), "ட": ("stop", "t"), "த": ("stop", "th"), "ப": ("stop", "p"),
-    "ங": ("nasal", "ng"), "ஞ": ("nasal", "nj"), "ண": ("nasal", "n"), "ந": ("nasal", "n"), "ம": ("nasal", "m"),
+    "க": ("stop", "k"),
+    "ச": ("stop", "s"),
+    "ட": ("stop", "t"),
+    "த": ("stop", "th"),
+    "ப": ("stop", "p"),
+    "ங": ("nasal", "ng"),
+    "ஞ": ("nasal", "nj"),
+    "ண": ("nasal", "n"),
+    "ந": ("nasal", "n"),
+    "ம": ("nasal", "m"),
     "ன": ("nasal", "n"),
-    "ய": ("son", "y"), "ர": ("son", "r"), "ல": ("son", "l"), "வ": ("son", "v"), "ழ": ("son", "zh"),
-    "ள": ("son", "l"), "ற": ("rr", "r"),
-    "ஜ": ("other", "j"), "ஶ": ("other", "sh"), "ஷ": ("other", "sh"), "ஸ": ("other", "s"), "ஹ": ("other", "h"),
+    "ய": ("son", "y"),
+    "ர": ("son", "r"),
+    "ல": ("son", "l"),
+    "வ": ("son", "v"),
+    "ழ": ("son", "zh"),
+    "ள": ("son", "l"),
+    "ற": ("rr", "r"),
+    "ஜ": ("other", "j"),
+    "ஶ": ("other", "sh"),
+    "ஷ": ("other", "sh"),
+    "ஸ": ("other", "s"),
+    "ஹ": ("other", "h"),
 }
 # Voiced forms of the stops (after a vowel, a nasal or a sonorant); their geminate spelling.
 _VOICED = {"க": "g", "ச": "s", "ட": "d", "த": "dh", "ப": "b"}
 _AFTER_NASAL = {"க": "g", "ச": "j", "ட": "d", "த": "dh", "ப": "b"}
 _GEMINATE = {"க": "kk", "ச": "ch", "ட": "tt", "த": "th", "ப": "pp"}
-_VOWELS = {"அ": "a", "ஆ": "aa", "இ": "i", "ஈ": "ii", "உ": "u", "ஊ": "uu", "எ": "e", "ஏ": "ee",
-           "ஐ": "ai", "ஒ": "o", "ஓ": "oo", "ஔ": "au"}
-_SIGNS = {"\u0bbe": "aa", "\u0bbf": "i", "\u0bc0": "ii", "\u0bc1": "u", "\u0bc2": "uu", "\u0bc6": "e",
-          "\u0bc7": "ee", "\u0bc8": "ai", "\u0bca": "o", "\u0bcb": "oo", "\u0bcc": "au"}
+_VOWELS = {
+    "அ": "a",
+    "ஆ": "aa",
+    "இ": "i",
+    "ஈ": "ii",
+    "உ": "u",
+    "ஊ": "uu",
+    "எ": "e",
+    "ஏ": "ee",
+    "ஐ": "ai",
+    "ஒ": "o",
+    "ஓ": "oo",
+    "ஔ": "au",
+}
+_SIGNS = {
+    "\u0bbe": "aa",
+    "\u0bbf": "i",
+    "\u0bc0": "ii",
+    "\u0bc1": "u",
+    "\u0bc2": "uu",
+    "\u0bc6": "e",
+    "\u0bc7": "ee",
+    "\u0bc8": "ai",
+    "\u0bca": "o",
+    "\u0bcb": "oo",
+    "\u0bcc": "au",
+}
 _PULLI, _AYTHAM, _AU_MARK = "\u0bcd", "\u0b83", "\u0bd7"
 _LONG = frozenset({"aa", "ii", "uu", "ee", "oo"})
 _SIMPLIFY = _LONG | {"ai"}  # vowels after which a geminate stop is written single

@@ -25,10 +25,35 @@ import re
 _VOWEL = "aeiou"
 # Longest first; capitals are placeholders for one sound so that "ch" is not read again as c + h.
 _FOLD = [
-    ("zh", "l"), ("ch", "S"), ("sh", "S"), ("th", "T"), ("dh", "T"), ("kh", "k"), ("gh", "k"), ("ph", "p"),
-    ("bh", "p"), ("aa", "a"), ("ee", "i"), ("ii", "i"), ("oo", "u"), ("uu", "u"), ("ae", "e"), ("ei", "ai"),
-    ("ay", "ai"), ("g", "k"), ("c", "k"), ("q", "k"), ("d", "T"), ("t", "T"), ("b", "p"), ("f", "p"),
-    ("j", "S"), ("s", "S"), ("z", "S"), ("w", "v"), ("x", "kS"),
+    ("zh", "l"),
+    ("ch", "S"),
+    ("sh", "S"),
+    ("th", "T"),
+    ("dh", "T"),
+    ("kh", "k"),
+    ("gh", "k"),
+    ("ph", "p"),
+    ("bh", "p"),
+    ("aa", "a"),
+    ("ee", "i"),
+    ("ii", "i"),
+    ("oo", "u"),
+    ("uu", "u"),
+    ("ae", "e"),
+    ("ei", "ai"),
+    ("ay", "ai"),
+    ("g", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("d", "T"),
+    ("t", "T"),
+    ("b", "p"),
+    ("f", "p"),
+    ("j", "S"),
+    ("s", "S"),
+    ("z", "S"),
+    ("w", "v"),
+    ("x", "kS"),
 ]
 _FOLD_MAP = dict(_FOLD)
 _FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLD))
@@ -57,8 +82,7 @@ def roman_skeleton(key: str) -> str:
 
 
 #: What each kind of spelling costs in the ranking, in edits (the habitual spelling is free).
-VARIANT_COSTS = {"short": 0.25, "long": 0.25, "th": 0.25, "zh": 0.25, "single": 0.5, "ch": 0.25,
-                 "final_a": 0.5}
+VARIANT_COSTS = {"short": 0.25, "long": 0.25, "th": 0.25, "zh": 0.25, "single": 0.5, "ch": 0.25, "final_a": 0.5}
 MAX_VARIANT_COST = 1.0
 _GEMINATE = re.compile(r"([bdfgjklmnprstvy])\1")
 

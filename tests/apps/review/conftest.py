@@ -46,14 +46,16 @@ def make_records(root: Path) -> list[Record]:
         w.writeframes(b"\x00\x00" * 800)
     out = []
     for i, (user, assistant) in enumerate(CHATS):
-        out.append(Record(
-            messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}],
-            lang="hi-Deva" if i == 5 else "hi-Latn+en",
-            media={"image": "media/leaf.png", "audio": "media/question.wav"} if i == 0 else {},
-            source={"kind": "teacher" if i % 3 else "import"},
-            scores={"quality": round(0.95 - i * 0.07, 2), "cmi": float(5 + i * 3)},
-            flags=["too_short"] if i % 4 == 3 else (["pii:phone"] if i == 10 else []),
-        ))
+        out.append(
+            Record(
+                messages=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}],
+                lang="hi-Deva" if i == 5 else "hi-Latn+en",
+                media={"image": "media/leaf.png", "audio": "media/question.wav"} if i == 0 else {},
+                source={"kind": "teacher" if i % 3 else "import"},
+                scores={"quality": round(0.95 - i * 0.07, 2), "cmi": float(5 + i * 3)},
+                flags=["too_short"] if i % 4 == 3 else (["pii:phone"] if i == 10 else []),
+            )
+        )
     return out
 
 

@@ -51,8 +51,11 @@ def test_users_add_list_and_a_server_off_loopback_needs_an_admin(tmp_path):
     assert runner.invoke(cli, [*add, "ravi"], input="pakoda-1234\n").exit_code == 0
     result = runner.invoke(cli, [*add, "asha", "--role", "admin"], input="short\n")
     assert result.exit_code == 2 and "at least 8 characters" in result.output
-    result = runner.invoke(cli, ["review", "users", "add", "-w", str(ws.root), "asha", "--role", "admin"],
-                           input="chai-garam-hai\nchai-garam-hai\n")
+    result = runner.invoke(
+        cli,
+        ["review", "users", "add", "-w", str(ws.root), "asha", "--role", "admin"],
+        input="chai-garam-hai\nchai-garam-hai\n",
+    )
     assert result.exit_code == 0, result.output
     listed = runner.invoke(cli, ["review", "users", "list", "-w", str(ws.root)]).output.split("\n")
     assert [line.split() for line in listed if line] == [["asha", "admin", "active"], ["ravi", "reviewer", "active"]]
@@ -82,19 +85,37 @@ def test_export_refuses_an_existing_name_and_warns_when_empty(tmp_path):
 def test_import_measures_the_language_tag(tmp_path):
     import json
 
-    rows = [{"messages": [{"role": "user", "content": "बारिश में फसल को कैसे बचाएं?"},
-                          {"role": "assistant", "content": "खेत में पानी निकलने का रास्ता बनाओ।"}]},
-            {"messages": [{"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
-                          {"role": "assistant", "content": "Aaj tomato 20 rupaye kilo chal raha hai."}]},
-            {"messages": [{"role": "user", "content": "What is the capital of France?"},
-                          {"role": "assistant", "content": "The capital of France is Paris."}]},
-            {"messages": [{"role": "user", "content": "kya haal hai"}, {"role": "assistant", "content": "theek"}],
-             "lang": "hi-Latn"}]
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": "बारिश में फसल को कैसे बचाएं?"},
+                {"role": "assistant", "content": "खेत में पानी निकलने का रास्ता बनाओ।"},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "Mandi mein aaj tomato ka rate kya hai?"},
+                {"role": "assistant", "content": "Aaj tomato 20 rupaye kilo chal raha hai."},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "What is the capital of France?"},
+                {"role": "assistant", "content": "The capital of France is Paris."},
+            ]
+        },
+        {
+            "messages": [{"role": "user", "content": "kya haal hai"}, {"role": "assistant", "content": "theek"}],
+            "lang": "hi-Latn",
+        },
+    ]
     src = tmp_path / "chats.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     ws = Workspace.init(tmp_path / "w")
     assert CliRunner().invoke(cli, ["import", str(src), "-w", str(ws.root)]).exit_code == 0
     assert [r.lang for r in ws.records("imported")] == ["hi-Deva", "hi-Latn+en", "en", "hi-Latn"]
-    assert CliRunner().invoke(cli, ["import", str(src), "-w", str(ws.root), "--stage", "b", "--lang", "hi-Deva"]
-                              ).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["import", str(src), "-w", str(ws.root), "--stage", "b", "--lang", "hi-Deva"]).exit_code
+        == 0
+    )
     assert [r.lang for r in ws.records("b")] == ["hi-Deva", "hi-Deva", "hi-Deva", "hi-Latn"]  # --lang fills untagged

@@ -26,8 +26,13 @@ def test_index_columns(index, records):
 
 
 def test_filters_and_search(index, records, review_ws):
-    rows = lambda **kw: list(index.filter_rows(Filters(**kw), tagged={records[2].id},  # noqa: E731
-                                               statuses={records[0].id: ("accepted", 1)}))
+    rows = lambda **kw: list(
+        index.filter_rows(
+            Filters(**kw),
+            tagged={records[2].id},  # noqa: E731
+            statuses={records[0].id: ("accepted", 1)},
+        )
+    )
     assert rows(langs=("hi-Deva",)) == [5]
     assert rows(flags=("pii", "too_short")) == [3, 7, 10, 11]
     assert rows(cmi=(10.0, 15.0)) == [2, 3]

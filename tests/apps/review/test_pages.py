@@ -20,8 +20,7 @@ BROWSE, DASHBOARD, EXPORT = "views/browse.py", "views/dashboard.py", "views/expo
 def tick(at, rows: list[int]) -> None:
     """Tick rows of the Browse table (AppTest cannot click into a data editor: set its state)."""
     key = f"b_table_{at.session_state['b_nonce']}"  # the table widget is new after every action
-    at.session_state[key] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [],
-                             "deleted_rows": []}
+    at.session_state[key] = {"edited_rows": {i: {"select": True} for i in rows}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception, at.exception
 
@@ -82,8 +81,13 @@ def test_browse_cancel_writes_nothing_and_search_sees_edits(review_ws, records):
     click(at, "b_accept")
     click(at, "b_confirm_no")
     assert store.item(records[4].id).version == 0
-    store.edit(records[4], [records[4].messages[0], {"role": "assistant", "content": "Storage saaf karo, bas."}],
-               stage="curated", reviewer="ravi", base_version=0)
+    store.edit(
+        records[4],
+        [records[4].messages[0], {"role": "assistant", "content": "Storage saaf karo, bas."}],
+        stage="curated",
+        reviewer="ravi",
+        base_version=0,
+    )
     at.text_input(key="b_search").input("saaf karo, bas").run()
     assert list(table(at)["id"]) == [records[4].id]
     at.text_input(key="b_search").input("unused apps uninstall").run()  # only in the original text
@@ -121,8 +125,14 @@ def test_dashboard_counts_plots_throughput_and_agreement(review_ws, records):
     # three reviewers on the first six records (the shared ones), one disagreement each for ravi and meera
     for i, r in enumerate(records[:6]):
         v = store.decide(r.id, "accepted", stage="curated", reviewer="asha", base_version=0).after.version
-        v = store.decide(r.id, "rejected" if i == 1 else "accepted", stage="curated", reviewer="ravi",
-                         base_version=v, reason="duplicate" if i == 1 else None).after.version
+        v = store.decide(
+            r.id,
+            "rejected" if i == 1 else "accepted",
+            stage="curated",
+            reviewer="ravi",
+            base_version=v,
+            reason="duplicate" if i == 1 else None,
+        ).after.version
         store.decide(r.id, "rejected" if i == 2 else "accepted", stage="curated", reviewer="meera", base_version=v)
     (review_ws.root / "reports").mkdir()
     (review_ws.root / "reports" / "filters.json").write_text(json.dumps({"too_short": 3}))
@@ -157,8 +167,13 @@ def test_export_page_writes_what_tadka_export_writes(review_ws, records):
     for r in records[:5]:
         store.decide(r.id, "accepted", stage="curated", reviewer="asha", base_version=0)
     store.decide(records[5].id, "rejected", stage="curated", reviewer="asha", base_version=0)
-    store.edit(records[6], [records[6].messages[0], {"role": "assistant", "content": "IVRS pe call karo."}],
-               stage="curated", reviewer="asha", base_version=0)
+    store.edit(
+        records[6],
+        [records[6].messages[0], {"role": "assistant", "content": "IVRS pe call karo."}],
+        stage="curated",
+        reviewer="asha",
+        base_version=0,
+    )
     at = open_app(page=EXPORT)
     assert any("**6** records" in m.value for m in at.markdown)
     at.text_input(key="x_name").input("from-app")
@@ -216,8 +231,15 @@ def test_queue_says_which_order_it_uses_without_quality_scores(tmp_path, monkeyp
     from tadka.workspace import Workspace
 
     ws = Workspace.init(tmp_path / "plain")
-    ws.write_stage("imported", [Record(messages=[{"role": "user", "content": f"Sawal {i}?"},
-                                                 {"role": "assistant", "content": f"Jawab {i}."}]) for i in range(3)])
+    ws.write_stage(
+        "imported",
+        [
+            Record(
+                messages=[{"role": "user", "content": f"Sawal {i}?"}, {"role": "assistant", "content": f"Jawab {i}."}]
+            )
+            for i in range(3)
+        ],
+    )
     monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
     monkeypatch.setenv("TADKA_REVIEW_STAGE", "imported")
     at = open_app()

@@ -27,21 +27,53 @@ ANSWERS = {
 
 
 def _report() -> dict:
-    prompts = [{"id": pid, "set": "hand", "messages": [{"role": "user", "content": u}], "reference": ref,
-                "lang": target, "target": target, "noisy": [{"role": "user", "content": u.lower()}]}
-               for pid, u, ref, target in PROMPTS]
+    prompts = [
+        {
+            "id": pid,
+            "set": "hand",
+            "messages": [{"role": "user", "content": u}],
+            "reference": ref,
+            "lang": target,
+            "target": target,
+            "noisy": [{"role": "user", "content": u.lower()}],
+        }
+        for pid, u, ref, target in PROMPTS
+    ]
     variants = []
     for name, texts in ANSWERS.items():
         answers = [Answer(t, p[3], i == 1, p[2]) for i, (t, p) in enumerate(zip(texts, PROMPTS))]
-        variants.append({"name": name, "kind": "hf", "seconds": 1.0, "greedy": figures(answers), "ref_ppl": 12.5,
-                         "answers": {p[0]: {"greedy": t, "greedy_hit_limit": i == 1}
-                                     for i, (t, p) in enumerate(zip(texts, PROMPTS))}})
-    variants.append({"name": "gguf:q4_k_m", "kind": "gguf", "seconds": 0.1,
-                     "error": "failed to load: ValueError: Failed to load model from file"})
-    return {"schema": 1, "run": "r1", "created": "2026-12-05T10:00:00", "seconds": 3.0,
-            "settings": {"samples": 10}, "decoding": {"greedy": {"max_new_tokens": 32}},
-            "definitions": {"fidelity": "share of answers in the prompt's target language"},
-            "prompts": prompts, "variants": variants, "judge": None}
+        variants.append(
+            {
+                "name": name,
+                "kind": "hf",
+                "seconds": 1.0,
+                "greedy": figures(answers),
+                "ref_ppl": 12.5,
+                "answers": {
+                    p[0]: {"greedy": t, "greedy_hit_limit": i == 1} for i, (t, p) in enumerate(zip(texts, PROMPTS))
+                },
+            }
+        )
+    variants.append(
+        {
+            "name": "gguf:q4_k_m",
+            "kind": "gguf",
+            "seconds": 0.1,
+            "error": "failed to load: ValueError: Failed to load model from file",
+        }
+    )
+    return {
+        "schema": 1,
+        "run": "r1",
+        "created": "2026-12-05T10:00:00",
+        "seconds": 3.0,
+        "settings": {"samples": 10},
+        "decoding": {"greedy": {"max_new_tokens": 32}},
+        "definitions": {"fidelity": "share of answers in the prompt's target language"},
+        "prompts": prompts,
+        "variants": variants,
+        "judge": None,
+    }
 
 
 def _page(root: str, run: str) -> None:
@@ -82,8 +114,9 @@ def test_the_panel_shows_the_table_failures_and_side_by_side_answers(review_ws):
 def test_a_run_without_eval_says_how_to_make_one(review_ws):
     (review_ws.runs_dir / "r2").mkdir(parents=True)
     at = _open(review_ws.root, "r2")
-    assert [i.value for i in at.info] == ["Not evaluated yet: `tadka eval --run r2` compares the base, trained and "
-                                          "compressed models on held-out prompts."]
+    assert [i.value for i in at.info] == [
+        "Not evaluated yet: `tadka eval --run r2` compares the base, trained and compressed models on held-out prompts."
+    ]
     assert not at.dataframe
 
 

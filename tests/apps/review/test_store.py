@@ -17,8 +17,12 @@ from tadka.review.store import Change, ReviewStore
 from tadka.review.db import reviewed
 from tadka.sqlite import schema_version
 
-REC = Record(messages=[{"role": "user", "content": "Chai kaise banate hain?"},
-                       {"role": "assistant", "content": "Paani ubaalo, patti daalo, doodh milao."}])
+REC = Record(
+    messages=[
+        {"role": "user", "content": "Chai kaise banate hain?"},
+        {"role": "assistant", "content": "Paani ubaalo, patti daalo, doodh milao."},
+    ]
+)
 
 
 @pytest.fixture
@@ -41,14 +45,18 @@ def test_a_version_2_database_upgrades_and_keeps_its_data(tmp_path):
 
     path = tmp_path / "review.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                 " applied_at REAL NOT NULL)")
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+    )
     for version, name, sql in MIGRATIONS["review"][:2]:
         for statement in _statements(sql):
             conn.execute(statement)
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
-    conn.execute("INSERT INTO edits(record_id, version, new_id, record_json, reviewer, created_at)"
-                 " VALUES ('r1', 1, 'n1', ?, 'asha', 1.0)", (json.dumps(REC.to_dict()),))
+    conn.execute(
+        "INSERT INTO edits(record_id, version, new_id, record_json, reviewer, created_at)"
+        " VALUES ('r1', 1, 'n1', ?, 'asha', 1.0)",
+        (json.dumps(REC.to_dict()),),
+    )
     conn.close()
     store = ReviewStore(path)
     assert schema_version(store.conn) == 3
@@ -64,18 +72,30 @@ def test_a_stale_write_is_refused_named_and_logged(store):
     item = store.item(REC.id)
     assert (item.status, item.version, item.updated_by) == ("accepted", 1, "asha")
     audit = store.history(REC.id)
-    assert [(a["reviewer"], a["outcome"], a["base_version"]) for a in audit] == [("asha", "ok", 0),
-                                                                                 ("ravi", "conflict", 0)]
+    assert [(a["reviewer"], a["outcome"], a["base_version"]) for a in audit] == [
+        ("asha", "ok", 0),
+        ("ravi", "conflict", 0),
+    ]
     assert json.loads(audit[1]["detail"])["reason"] == "duplicate"
     assert [r["reviewer"] for r in store.labels()] == ["asha"]
 
 
 def test_edit_makes_a_new_record_and_keeps_every_version(store, tmp_path):
-    first = store.edit(REC, [REC.messages[0], {"role": "assistant", "content": "Pehle paani ubaalo."}],
-                       stage="s", reviewer="asha", base_version=0)
+    first = store.edit(
+        REC,
+        [REC.messages[0], {"role": "assistant", "content": "Pehle paani ubaalo."}],
+        stage="s",
+        reviewer="asha",
+        base_version=0,
+    )
     assert first.record.source == {"kind": "edit", "parent_id": REC.id}
-    second = store.edit(REC, [REC.messages[0], {"role": "assistant", "content": "Pehle paani garam karo."}],
-                        stage="s", reviewer="ravi", base_version=1)
+    second = store.edit(
+        REC,
+        [REC.messages[0], {"role": "assistant", "content": "Pehle paani garam karo."}],
+        stage="s",
+        reviewer="ravi",
+        base_version=1,
+    )
     assert second.record.source["parent_id"] == first.record.id  # a chain of versions
     assert store.item(REC.id).current() == second.record
     rows = store.conn.execute("SELECT version, new_id FROM edits ORDER BY id").fetchall()
@@ -89,8 +109,9 @@ def test_edit_makes_a_new_record_and_keeps_every_version(store, tmp_path):
 
 def test_edit_validates_turns_and_refuses_no_change(store):
     with pytest.raises(InputError, match="empty assistant"):
-        store.edit(REC, [REC.messages[0], {"role": "assistant", "content": "  "}], stage="s", reviewer="a",
-                   base_version=0)
+        store.edit(
+            REC, [REC.messages[0], {"role": "assistant", "content": "  "}], stage="s", reviewer="a", base_version=0
+        )
     with pytest.raises(InputError, match="nothing changed"):
         store.edit(REC, REC.messages, stage="s", reviewer="a", base_version=0)
     assert store.item(REC.id).version == 0
@@ -260,8 +281,9 @@ def test_drafts_skips_and_undo_steps_are_per_reviewer(store, tmp_path):
     asha.push_undo("change", REC.id, change.to_dict())
     ravi.push_undo("tag", REC.id, "x")
     step = again.last_undo()
-    assert step.kind == "change" and Change.from_dict(step.payload) == Change("accept", change.before, change.after,
-                                                                               change.label_id)
+    assert step.kind == "change" and Change.from_dict(step.payload) == Change(
+        "accept", change.before, change.after, change.label_id
+    )
     store.undo(Change.from_dict(step.payload), reviewer="asha")
     asha.drop_undo(step)
     assert not asha.can_undo() and ravi.can_undo() and store.item(REC.id).status == "pending"
@@ -287,9 +309,17 @@ def test_accounts_hash_passwords_and_audit_logins(store):
     assert authenticate(store, "ravi", "pakoda-1234") is None and authenticate(store, "ravi", "samosa-5678")
     set_active(store, "ravi", False, actor="asha")
     assert authenticate(store, "ravi", "samosa-5678") is None
-    assert [(a.name, a.role, a.active) for a in accounts(store)] == [("asha", "admin", True),
-                                                                     ("ravi", "reviewer", False)]
+    assert [(a.name, a.role, a.active) for a in accounts(store)] == [
+        ("asha", "admin", True),
+        ("ravi", "reviewer", False),
+    ]
     logins = [(r["reviewer"], r["outcome"]) for r in reversed(store.audit_rows()) if r["action"] == "login"]
-    assert logins == [("asha", "ok"), ("asha", "refused"), ("nobody", "refused"), ("ravi", "refused"),
-                      ("ravi", "ok"), ("ravi", "refused")]
+    assert logins == [
+        ("asha", "ok"),
+        ("asha", "refused"),
+        ("nobody", "refused"),
+        ("ravi", "refused"),
+        ("ravi", "ok"),
+        ("ravi", "refused"),
+    ]
     assert not any("samosa" in (r["detail"] or "") for r in store.audit_rows())

@@ -21,11 +21,16 @@ def exported(review_ws):
     from tadka.records import Record
 
     # Text-only chats: the curated fixture's media records are for the Queue page, not for training.
-    chats = [Record(messages=[{"role": "user", "content": u}, {"role": "assistant", "content": a}], lang="hi-Latn+en")
-             for u, a in CHATS]
+    chats = [
+        Record(messages=[{"role": "user", "content": u}, {"role": "assistant", "content": a}], lang="hi-Latn+en")
+        for u, a in CHATS
+    ]
     review_ws.write_stage("imported", chats)
-    export(review_ws, ExportConfig(stage="imported", eval_fraction=0.2, statuses=["pending", "accepted", "edited"]),
-           name="v1")
+    export(
+        review_ws,
+        ExportConfig(stage="imported", eval_fraction=0.2, statuses=["pending", "accepted", "edited"]),
+        name="v1",
+    )
     return review_ws
 
 
@@ -62,7 +67,8 @@ def test_missing_prerequisites_are_listed_and_start_is_not_offered(exported, mon
     monkeypatch.setitem(sys.modules, "trl", None)
     at.selectbox(key="t_peft").set_value("lora").run()
     assert [e.value for e in at.error] == [
-        "training needs 'trl' (the 'train' extra): pip install torch==2.13.0 'tadka[train]'"]
+        "training needs 'trl' (the 'train' extra): pip install torch==2.13.0 'tadka[train]'"
+    ]
     assert at.button(key="t_start").disabled and not exported.runs_dir.joinpath("x").exists()
 
 
@@ -84,9 +90,14 @@ def test_a_failed_run_is_one_line_with_its_log_behind_an_expander(exported):
 
     run = RunDir.of(exported.runs_dir, "broken")
     run.root.mkdir(parents=True)
-    run.write_status(state="failed", step=2, max_steps=10, started_at=1.0,
-                     error="OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB")
-    run.log_file.write_text("Traceback (most recent call last):\n  File \"trainer.py\", line 1\nOutOfMemoryError: …\n")
+    run.write_status(
+        state="failed",
+        step=2,
+        max_steps=10,
+        started_at=1.0,
+        error="OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+    )
+    run.log_file.write_text('Traceback (most recent call last):\n  File "trainer.py", line 1\nOutOfMemoryError: …\n')
     run.append_metrics({"step": 1, "loss": 2.5})
     run.append_metrics({"step": 2, "loss": 2.25, "eval_loss": 2.4})
     at = open_app(page=TRAIN)
