@@ -33,6 +33,13 @@ from tadka.curate import config as _curate_config  # noqa: F401  (registers the 
 @click.option("--dry-run", is_flag=True, help="Count what would be kept and dropped; write nothing.")
 @click.option("--train-quality", is_flag=True, help="Retrain the quality classifier from review labels first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--input",
+    "input_shards",
+    default=None,
+    help="Parquet shards to curate instead of a stage (a glob, a folder or an fsspec URL); with --engine ray. "
+    "--output is then a folder (or URL) that gets curated/, rejects/ and summary.json.",
+)
 def command(
     workspace,
     config_file,
@@ -47,6 +54,7 @@ def command(
     dry_run,
     train_quality,
     as_json,
+    input_shards,
 ) -> None:
     """Run the configured filters and dedup over a stage; kept records go to curated/, the rest to
     rejects/ with every reason in `flags`; an HTML report with PNG histograms goes to reports/curate/.
@@ -56,12 +64,18 @@ def command(
       tadka curate
       tadka curate --stage generated --workers 4
       tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
+      tadka curate --input 'shards/*.parquet' --output out/ --engine ray
     """
     from tadka.config import config_file_section, override
     from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
     from tadka.curate.filters import StepContext
     from tadka.workspace import open_workspace
 
+    if input_shards:
+        from tadka.apps.commands.curate_shards import run_sharded
+
+        run_sharded(workspace, config_file, input_shards, output, engine, workers, batch_size, steps, as_json)
+        return
     ws = open_workspace(workspace)
     flags = {
         "stage": stage,

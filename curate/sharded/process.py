@@ -102,19 +102,34 @@ def process_shards(
     lineage_kinds: Sequence[str],
 ) -> np.ndarray:
     """Pass 1 over every shard on the running Ray cluster; rows per shard as processed."""
+    import logging
+
     import ray.data
 
+    from tadka.progress import bar
+
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False  # one tadka progress line (stderr) instead of Ray Data's log lines
+    data_log = logging.getLogger("ray.data")
+    level = data_log.level
+    data_log.setLevel(logging.WARNING)
     items = [{"shard": i, "url": u, "lo": int(offsets[i])} for i, u in enumerate(urls)]
     ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
     ds = ds.map_batches(
         ShardProcessor,
         fn_constructor_args=(list(step_list), scratch, batch_size, list(lineage_kinds)),
         batch_size=1,
-        concurrency=max(1, min(workers, len(items))),
+        compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(items)))),
         num_cpus=1,
+        max_restarts=0,  # a lost actor fails the run (and the output is not written) rather than retrying
         batch_format="numpy",
     )
     rows = np.zeros(len(urls), np.int64)
-    for b in ds.iter_batches(batch_size=None, batch_format="numpy"):
-        rows[b["shard"]] = b["rows"]
+    try:
+        with bar(desc="curate shards", total=int(offsets[-1])) as progress:
+            for b in ds.iter_batches(batch_size=None, batch_format="numpy"):
+                rows[b["shard"]] = b["rows"]
+                progress.update(int(b["rows"].sum()))
+    finally:
+        data_log.setLevel(level)
     return rows
