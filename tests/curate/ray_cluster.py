@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tadka.subproc import kill_group
+from tadka import subproc
 
 PORT_FLAGS = (
     "--node-manager-port",
@@ -116,7 +116,7 @@ class LocalCluster:
         """Kill both process groups (worker node first), then any process left in their sessions, by id."""
         left = [pid for pid in self.pids() if pid not in {p.pid for p in self.procs}]
         for proc in reversed(self.procs):
-            kill_group(proc)
+            subproc.kill_group(proc)
         for pid in left:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
