@@ -362,7 +362,14 @@ def main() -> None:
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--steps", default="", help=argparse.SUPPRESS)
     ap.add_argument("--write-inputs", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: bench/curate_ray.py (sharded)")
+    ap.add_argument("--records", type=int, default=None, help="records for --engine ray (100,000)")
     args = ap.parse_args()
+    if args.engine == "ray":  # the sharded engine on a 2-node local cluster vs the local engine
+        from curate_ray import run as run_sharded
+
+        print(json.dumps(run_sharded(args.records or 100_000), ensure_ascii=False), flush=True)
+        return
     if args.write_inputs:
         write_inputs(args.n, Path(args.write_inputs))
         return

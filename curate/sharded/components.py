@@ -30,15 +30,24 @@ DECISION_COLS = ("row", "state", "by", "sim", "count")
 DECISION_TYPES = {"row": np.int64, "state": np.int8, "by": np.int64, "sim": np.float32, "count": np.int64}
 
 
-def _parent_edges(state: dict, lin: dict, live_refs: list, offsets: np.ndarray, name: str, lo: int, parts: int):
-    """Links from each live copy to its parent when the parent is live too (else the copy stands alone)."""
+def _parent_links(state: dict, lin: dict, name: str, lo: int, shards: int, offsets: np.ndarray) -> list[dict]:
+    """Each live copy's link to its parent, sent to the parent's shard (which knows if it is live)."""
     live = state[f"ok_{name}"] & ~state["flagged"]
     child = np.flatnonzero(live & (lin["parent"] >= 0))
     parent = lin["parent"][child]
-    if len(child):
-        ok = ex.lookup(live_refs, offsets, parent, "live").astype(bool)
-        child, parent = child[ok], parent[ok]
-    return _both_ways(lo + child, parent, parts)
+    return ex.split_by({"child": lo + child, "parent": parent}, ex.owner_of(parent, offsets), shards)
+
+
+def _live_parent_edges(name: str):
+    """At the parent's shard: links whose parent is live too become edges (else the copy stands alone)."""
+
+    def at_owner(pieces: list[dict], state: dict, lo: int, parts: int) -> list[dict]:
+        d = ex.concat(pieces, ("child", "parent"), {"child": np.int64, "parent": np.int64})
+        live = state[f"ok_{name}"] & ~state["flagged"]
+        ok = live[d["parent"] - lo]
+        return _both_ways(d["child"][ok], d["parent"][ok], parts)
+
+    return at_owner
 
 
 def _both_ways(a: np.ndarray, b: np.ndarray, parts: int) -> list[dict]:
@@ -69,27 +78,29 @@ def _receive(pieces: list[dict], graph: dict) -> list:
     return [{**graph, "label": label}, changed]
 
 
-def _to_components(graph: dict, pairs: dict, lin_refs: list, offsets: np.ndarray, parts: int) -> list[dict]:
-    """Rows (depth, live parent) and pairs, each sent to the partition of its component's label."""
-    nodes, label = graph["nodes"], graph["label"]
-    depth = ex.lookup(lin_refs, offsets, nodes, "depth") if len(nodes) else np.empty(0, np.int32)
-    parent = ex.lookup(lin_refs, offsets, nodes, "parent") if len(nodes) else np.empty(0, np.int64)
-    pair_label = label[np.searchsorted(nodes, pairs["a"])] if len(pairs["a"]) else np.empty(0, np.int64)
-    node_parts = ex.split_by({"row": nodes, "depth": depth, "parent": parent}, label % parts, parts)
-    pair_parts = ex.split_by(pairs, pair_label % parts, parts)
-    return [{"nodes": n, "pairs": p} for n, p in zip(node_parts, pair_parts)]
+def _nodes_out(graph: dict, offsets: np.ndarray) -> list[dict]:
+    nodes = {"row": graph["nodes"], "label": graph["label"]}
+    return ex.split_by(nodes, ex.owner_of(graph["nodes"], offsets), len(offsets) - 1)
 
 
-def _assign(pieces: list[dict], offsets: np.ndarray) -> list[dict]:
-    """The local engine's keeper rule over whole components; decisions split by owner shard."""
-    nodes = ex.concat(
-        [p["nodes"] for p in pieces],
-        ("row", "depth", "parent"),
-        {"row": np.int64, "depth": np.int32, "parent": np.int64},
-    )
-    pairs = ex.concat(
-        [p["pairs"] for p in pieces], ("a", "b", "sim"), {"a": np.int64, "b": np.int64, "sim": np.float32}
-    )
+def _with_lineage(pieces: list[dict], lin: dict, lo: int, parts: int) -> list[dict]:
+    """At the row's shard: its depth and parent attached; on to the partition of its component."""
+    d = ex.concat(pieces, ("row", "label"), {"row": np.int64, "label": np.int64})
+    d["depth"], d["parent"] = lin["depth"][d["row"] - lo], lin["parent"][d["row"] - lo]
+    return ex.split_by(d, d["label"] % parts, parts)
+
+
+def _pairs_out(graph: dict, pairs: dict, parts: int) -> list[dict]:
+    label = graph["label"][np.searchsorted(graph["nodes"], pairs["a"])] if len(pairs["a"]) else pairs["a"]
+    return ex.split_by(pairs, label % parts, parts)
+
+
+def _assign(pieces: list[dict], n_node_pieces: int, offsets: np.ndarray) -> list[dict]:
+    """The local engine's keeper rule over whole components; decisions split by the keeper's shard
+    (which attaches the keeper's id)."""
+    node_types = {"row": np.int64, "label": np.int64, "depth": np.int32, "parent": np.int64}
+    nodes = ex.concat(pieces[:n_node_pieces], ("row", "depth", "parent"), node_types)
+    pairs = ex.concat(pieces[n_node_pieces:], ("a", "b", "sim"), {"a": np.int64, "b": np.int64, "sim": np.float32})
     order = np.argsort(nodes["row"])
     rows, depth, parent = nodes["row"][order], nodes["depth"][order], nodes["parent"][order]
     m = len(rows)
@@ -101,7 +112,7 @@ def _assign(pieces: list[dict], offsets: np.ndarray) -> list[dict]:
     dec = assign(m, np.searchsorted(rows, pairs["a"]), np.searchsorted(rows, pairs["b"]), pairs["sim"], lineage)
     claimed = dec.state != KEPT
     keep = claimed | (dec.cluster > 1)
-    by = np.where(claimed, rows[np.maximum(dec.by, 0)], -1)
+    by = np.where(claimed, rows[np.maximum(dec.by, 0)], rows)  # a keeper routes to its own shard
     out = {
         "row": rows[keep],
         "state": dec.state[keep],
@@ -109,15 +120,27 @@ def _assign(pieces: list[dict], offsets: np.ndarray) -> list[dict]:
         "sim": dec.sim[keep],
         "count": dec.cluster[keep],
     }
-    return ex.split_by(out, ex.owner_of(out["row"], offsets), len(offsets) - 1)
+    return ex.split_by(out, ex.owner_of(out["by"], offsets), len(offsets) - 1)
 
 
-def decide(step, states, lins, pair_refs, offsets: np.ndarray, parts: int) -> list:
-    """Per shard, a ref to the decisions of ``step`` (rows claimed, and kept rows with a cluster)."""
+def _with_keeper_id(offsets: np.ndarray):
+    """At the keeper's shard: the keeper's id attached; on to the shard of the decided row."""
+
+    def at_owner(pieces: list[dict], ids: dict, lo: int, parts: int) -> list[dict]:
+        d = ex.concat(pieces, DECISION_COLS, DECISION_TYPES)
+        d["kid"] = ids["id"].take(d["by"] - lo).to_numpy(zero_copy_only=False).astype(object)
+        return ex.split_by(d, ex.owner_of(d["row"], offsets), parts)
+
+    return at_owner
+
+
+def decide(step, states, lins, ids, pair_refs, offsets: np.ndarray, parts: int) -> list:
+    """Per shard, a ref to the decisions of ``step`` for its rows (claimed rows with their keeper's
+    row and id; kept rows with a cluster)."""
     shards = len(states)
-    live_refs = [ex.reduce(lambda _p, s, n: {"live": s[f"ok_{n}"] & ~s["flagged"]}, [], s, step.name) for s in states]
-    inputs = [(states[i], lins[i], live_refs, offsets, step.name, int(offsets[i]), parts) for i in range(shards)]
-    from_parents = ex.scatter(_parent_edges, inputs, parts)
+    inputs = [(states[i], lins[i], step.name, int(offsets[i]), shards, offsets) for i in range(shards)]
+    links = ex.scatter(_parent_links, inputs, shards)
+    from_parents = ex.via_owners(links, states, offsets, _live_parent_edges(step.name), parts)
     from_pairs = ex.scatter(_pair_edges, [(r, parts) for r in pair_refs], parts)
     graphs = [ex.reduce(_graph, ex.column(from_parents, p) + ex.column(from_pairs, p)) for p in range(parts)]
     for _ in range(10_000):  # rounds: the longest shortest path of a component, plus one
@@ -126,10 +149,13 @@ def decide(step, states, lins, pair_refs, offsets: np.ndarray, parts: int) -> li
         graphs = [r[0] for r in rounds]
         if not sum(ex.get([r[1] for r in rounds])):
             break
-    inputs = [(graphs[p], pair_refs[p], lins, offsets, parts) for p in range(parts)]
-    grouped = ex.scatter(_to_components, inputs, parts)
-    decided = [ex.reduce(_assign, ex.column(grouped, p), offsets, parts=shards) for p in range(parts)]
-    return [
-        ex.reduce(lambda pieces: ex.concat(pieces, DECISION_COLS, DECISION_TYPES), ex.column(decided, i))
-        for i in range(shards)
+    by_owner = ex.scatter(_nodes_out, [(g, offsets) for g in graphs], shards)
+    nodes = ex.via_owners(by_owner, lins, offsets, _with_lineage, parts)
+    pairs = ex.scatter(_pairs_out, [(graphs[p], pair_refs[p], parts) for p in range(parts)], parts)
+    decided = [
+        ex.reduce(_assign, ex.column(nodes, q) + ex.column(pairs, q), shards, offsets, parts=shards)
+        for q in range(parts)
     ]
+    named = ex.via_owners(decided, ids, offsets, _with_keeper_id(offsets), shards)
+    cols, types = (*DECISION_COLS, "kid"), {**DECISION_TYPES, "kid": object}
+    return [ex.reduce(lambda pieces: ex.concat(pieces, cols, types), ex.column(named, i)) for i in range(shards)]

@@ -61,8 +61,8 @@ def _keys_out(state: dict, lin: dict, sk: dict, step, lo: int, parts: int) -> li
     return ex.split_by(cols, dest, parts)
 
 
-def _bucket_pairs(pieces: list[dict], exact: bool, parts: int) -> list[dict]:
-    """Pairs of every (band, key) bucket in this partition, in keeper order; split by first row."""
+def _bucket_pairs(pieces: list[dict], exact: bool, offsets: np.ndarray) -> list[dict]:
+    """Pairs of every (band, key) bucket in this partition, in keeper order; split by the shard of the first row."""
     d = ex.concat(pieces, KEY_COLS, KEY_TYPES)
     a_parts, b_parts = [], []
     for band in np.unique(d["band"]).tolist():
@@ -77,28 +77,60 @@ def _bucket_pairs(pieces: list[dict], exact: bool, parts: int) -> list[dict]:
         a_parts.append(row[a[other]]), b_parts.append(row[b[other]])
     a = np.concatenate(a_parts) if a_parts else np.empty(0, np.int64)
     b = np.concatenate(b_parts) if b_parts else np.empty(0, np.int64)
-    return ex.split_by({"a": a, "b": b}, a % parts, parts)
+    return ex.split_by({"a": a, "b": b}, ex.owner_of(a, offsets), len(offsets) - 1)
 
 
-def _confirm(pieces: list[dict], step, sk_refs: list, offsets: np.ndarray) -> dict:
-    d = ex.concat(pieces, ("a", "b"), {"a": np.int64, "b": np.int64})
-    total = int(offsets[-1])
-    code = np.unique(d["a"] * total + d["b"])  # the same pair from several bands, once
-    a, b = code // total, code % total
-    if not is_near(step) or not len(a):
-        return {"a": a, "b": b, "sim": np.ones(len(a), np.float32)}
-    sa = ex.lookup(sk_refs, offsets, a, "sk").view(np.uint32)
-    sb = ex.lookup(sk_refs, offsets, b, "sk").view(np.uint32)
-    agree = (sa == sb).sum(axis=1).astype(np.int32)
-    sim = (agree / step.num_perm).astype(np.float32)
-    keep = sim >= step.threshold
-    return {"a": a[keep], "b": b[keep], "sim": sim[keep]}
+def _with_first(step, offsets: np.ndarray):
+    """At the shard of ``a``: pairs found in several bands kept once, ``a``'s signature attached;
+    on to the shard of ``b`` (exact pairs need no signature: straight to their partition)."""
+
+    def at_owner(pieces: list[dict], sk: dict, lo: int, parts: int) -> list[dict]:
+        d = ex.concat(pieces, ("a", "b"), {"a": np.int64, "b": np.int64})
+        total = int(offsets[-1])
+        code = np.unique(d["a"] * total + d["b"])
+        a, b = code // total, code % total
+        if not is_near(step):
+            return ex.split_by({"a": a, "b": b, "sim": np.ones(len(a), np.float32)}, a % parts, parts)
+        return ex.split_by({"a": a, "b": b, "sig_a": sk["sk"][a - lo]}, ex.owner_of(b, offsets), parts)
+
+    return at_owner
+
+
+def _compare(step):
+    """At the shard of ``b``: the share of agreeing permutations (the local engine's float32); pairs
+    at or above the threshold go on to the partition of ``a``."""
+
+    def at_owner(pieces: list[dict], sk: dict, lo: int, parts: int) -> list[dict]:
+        a = np.concatenate([p["a"] for p in pieces]) if pieces else np.empty(0, np.int64)
+        b = np.concatenate([p["b"] for p in pieces]) if pieces else np.empty(0, np.int64)
+        width = sk["sk"].shape[1]
+        sig_a = np.concatenate([p["sig_a"] for p in pieces]) if pieces else np.empty((0, width), np.uint8)
+        sig_b = np.ascontiguousarray(sk["sk"][b - lo])
+        agree = (sig_a.view(np.uint32) == sig_b.view(np.uint32)).sum(axis=1).astype(np.int32)
+        sim = (agree / step.num_perm).astype(np.float32)
+        keep = sim >= step.threshold
+        return ex.split_by({"a": a[keep], "b": b[keep], "sim": sim[keep]}, a[keep] % parts, parts)
+
+    return at_owner
 
 
 def confirmed_pairs(step, states: list, lins: list, sks: list, offsets: np.ndarray, parts: int) -> list:
-    """Per partition (by first row), a ref to the confirmed pairs of ``step`` among the live rows."""
-    inputs = [(states[i], lins[i], sks[i], step, int(offsets[i]), parts) for i in range(len(states))]
+    """Per partition (``a % parts``), a ref to the confirmed pairs of ``step`` among the live rows.
+
+    Signatures never travel to the pairs in bulk: pairs go to the shard of ``a`` (which attaches
+    ``a``'s signature), then to the shard of ``b`` (which compares), so each shard's signature
+    matrix is read by one task per stage."""
+    shards = len(states)
+    inputs = [(states[i], lins[i], sks[i], step, int(offsets[i]), parts) for i in range(shards)]
     keyed = ex.scatter(_keys_out, inputs, parts)
     exact = not is_near(step)
-    buckets = [ex.reduce(_bucket_pairs, ex.column(keyed, p), exact, parts, parts=parts) for p in range(parts)]
-    return [ex.reduce(_confirm, ex.column(buckets, p), step, sks, offsets) for p in range(parts)]
+    buckets = [ex.reduce(_bucket_pairs, ex.column(keyed, p), exact, offsets, parts=shards) for p in range(parts)]
+    if exact:
+        confirmed = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), parts)
+    else:
+        at_b = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), shards)
+        confirmed = ex.via_owners(at_b, sks, offsets, _compare(step), parts)
+    return [
+        ex.reduce(lambda pieces: ex.concat(pieces, PAIR_COLS, PAIR_TYPES), ex.column(confirmed, p))
+        for p in range(parts)
+    ]

@@ -102,3 +102,18 @@ def lookup(refs: Sequence, offsets: np.ndarray, rows: np.ndarray, field: str) ->
     if out is None:
         return np.empty(0, np.int64)
     return out
+
+
+def _at_owner(pieces: list[dict], owned: Any, lo: int, fn: Callable, parts: int) -> list[dict]:
+    return fn(pieces, owned, lo, parts)
+
+
+def via_owners(routed: list[list], owned: Sequence, offsets: np.ndarray, fn: Callable, parts: int) -> list[list]:
+    """Bring rows to the shard that owns them instead of fetching the shard's arrays: ``routed`` is
+    a scatter's refs split by owner shard; owner ``i`` runs ``fn(its pieces, owned[i], first row,
+    parts)`` once, which returns ``parts`` pieces for the next exchange. Each owner's arrays (a
+    signature matrix, the ids) are read by one task, however many partitions asked."""
+    return [
+        reduce(_at_owner, column(routed, i), owned[i], int(offsets[i]), fn, parts, parts=parts)
+        for i in range(len(owned))
+    ]

@@ -86,6 +86,12 @@ def _guard(pieces: list[dict], offsets) -> list[dict]:
     return ex.split_by({"id": ids[hit], "row": rows[hit]}, ex.owner_of(rows[hit], offsets), len(offsets) - 1)
 
 
+def default_parts(rows: int, workers: int) -> int:
+    """Hash partitions of the global stages: two per worker, and at least one per 250k rows (a bucket
+    partition holds ``bands`` keys per row: 32 × 40 bytes, so 250k rows is ~320 MB of keys)."""
+    return max(2, 2 * workers, -(-rows // 250_000))
+
+
 def _connect(workers: int) -> bool:
     """Use a running Ray (``ray.init()`` done, or ``RAY_ADDRESS``); else start a local one. True if started."""
     import ray
@@ -127,7 +133,7 @@ def curate_shards(
     started = False
     try:
         started = _connect(cfg.workers)
-        summary = _run(urls, offsets, step_list, cfg, folder, parts or max(2, 2 * cfg.workers))
+        summary = _run(urls, offsets, step_list, cfg, folder, parts or default_parts(int(offsets[-1]), cfg.workers))
         with filesystem(folder.url("summary.json"))[0].open(filesystem(folder.url("summary.json"))[1], "w") as f:
             json.dump(summary, f, indent=2, ensure_ascii=False)
         folder.commit(SCRATCH)
@@ -171,7 +177,7 @@ def _run(urls, offsets, step_list: Sequence[Step], cfg: CurateConfig, folder: Ou
     for k, g in enumerate(globals_):
         sks = [lo[2 + k] for lo in loaded]
         pairs = confirmed_pairs(g, states, lins, sks, offsets, parts)
-        dec = decide(g, states, lins, pairs, offsets, parts)
+        dec = decide(g, states, lins, id_refs, pairs, offsets, parts)
         states = [ex.reduce(_apply, [], states[i], dec[i], int(offsets[i])) for i in range(len(urls))]
         decisions.append(dec)
     routed = ex.scatter(_guard_out, [(states[i], id_refs[i], int(offsets[i]), parts) for i in range(len(urls))], parts)

@@ -27,17 +27,14 @@ from tadka.curate.spill import aligned
 from tadka.records import ARROW_SCHEMA
 
 
-def marks_for_shard(
-    globals_: Sequence[tuple[str, str]], decisions: Sequence[dict], guard: dict, id_refs: list, offsets, lo: int
-) -> Marks:
+def marks_for_shard(globals_: Sequence[tuple[str, str]], decisions: Sequence[dict], guard: dict, lo: int) -> Marks:
     """The local engine's marks for this shard's rows (rows relative to the shard), in its order."""
     marks = Marks()
     for (name, flag), d in zip(globals_, decisions):
         order = np.argsort(d["row"], kind="stable")
-        row, state, by, sim, count = (d[k][order] for k in ("row", "state", "by", "sim", "count"))
+        row, state, sim, count, kid_of = (d[k][order] for k in ("row", "state", "sim", "count", "kid"))
         claimed = np.flatnonzero(state != KEPT)
-        kids = ex.lookup(id_refs, offsets, by[claimed], "id") if len(claimed) else []
-        for j, kid in zip(claimed.tolist(), kids):
+        for j, kid in zip(claimed.tolist(), kid_of[claimed].tolist()):
             r = int(row[j]) - lo
             marks.flag(r, f"{flag}:{kid}" if state[j] == DUP else f"parent_dup:{kid}", name)
             if state[j] == DUP and flag == "near_dup":
@@ -101,7 +98,7 @@ def settle_shard(
 
     lo = int(offsets[shard])
     decisions = ex.get(list(decisions))  # refs inside a list are not resolved by Ray
-    marks = marks_for_shard(globals_, decisions, guard, refs["ids"], offsets, lo)
+    marks = marks_for_shard(globals_, decisions, guard, lo)
     flagged = state["flagged"]
     rules, rule_counts = rules_for_shard(lin, flagged, marks, refs["states"], offsets)
     curated = ShardWriter(f"{output}/curated/{part_name(shard)}", ARROW_SCHEMA)
