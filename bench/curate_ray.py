@@ -172,7 +172,7 @@ def _child(*args: str, timeout: float) -> dict:
 def run(records: int, workers: int = 2, shard_rows: int = 0, timeout: float = 7200) -> dict:
     from tests.curate.ray_cluster import LocalCluster
 
-    shard_rows = shard_rows or max(1000, records // 40)
+    shard_rows = shard_rows or max(5000, records // 40)
     with tempfile.TemporaryDirectory(prefix="tadka-bench-ray-") as tmp:
         folder = Path(tmp)
         _child("--make", str(folder), "--records", str(records), "--shard-rows", str(shard_rows), timeout=timeout)
@@ -194,8 +194,17 @@ def run(records: int, workers: int = 2, shard_rows: int = 0, timeout: float = 72
         cluster_cpu = sum(sampler.cpu.values()) - sum(before.values())
         workers_rss = {pid: rss for pid, rss in sampler.peak.items() if sampler.names[pid].startswith("ray::")}
         ray["per_worker_peak_rss_mb"] = sorted((round(v / 2**20) for v in workers_rss.values()), reverse=True)[:8]
-        ray["daemons_peak_rss_mb"] = {
-            sampler.names[p]: round(v / 2**20) for p, v in sampler.peak.items() if p not in workers_rss
+        by_name: dict = {}
+        for pid, rss in sampler.peak.items():
+            slot = by_name.setdefault(sampler.names[pid], [0, 0.0, 0])
+            slot[0], slot[1], slot[2] = (
+                max(slot[0], round(rss / 2**20)),
+                slot[1] + sampler.cpu.get(pid, 0.0),
+                slot[2] + 1,
+            )
+        # per process kind: [peak RSS MB of the largest, CPU seconds of all, how many]
+        ray["processes"] = {
+            k: [v[0], round(v[1], 1), v[2]] for k, v in sorted(by_name.items(), key=lambda kv: -kv[1][1])
         }
         ray["cluster_cpu_s"] = round(cluster_cpu, 1)
         ray["records_per_core_s"] = round(truth["rows"] / ray["seconds"] / 2)

@@ -5,7 +5,8 @@ or a per-row array of the corpus. Output layout (``output`` appears only when th
 
     output/curated/part-NNNNN.parquet   kept rows, stage schema, one part per input shard
     output/rejects/part-NNNNN.parquet   rejected input rows with every flag and score
-    output/summary.json                 counts per step and reason, lineage rules, timings
+    output/summary.json                 counts per step and reason, lineage rules, histograms, timings
+    output/report/*.png                 the local report's charts (steps, CMI, length, language, script)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext
 from tadka.curate.sharded import exchange as ex
+from tadka.curate.sharded import histograms
 from tadka.curate.sharded.components import decide
 from tadka.curate.sharded.dedup import confirmed_pairs
 from tadka.curate.sharded.lineage import lineage
@@ -86,6 +88,22 @@ def _guard(pieces: list[dict], offsets) -> list[dict]:
     return ex.split_by({"id": ids[hit], "row": rows[hit]}, ex.owner_of(rows[hit], offsets), len(offsets) - 1)
 
 
+def _write_summary(folder: OutputFolder, summary: dict, pngs: bool) -> None:
+    """summary.json, and the report's PNGs under report/ (drawn locally, then copied to the folder)."""
+    import tempfile
+    from pathlib import Path
+
+    fs, path = filesystem(folder.url("summary.json"))
+    with fs.open(path, "w") as f:
+        json.dump(summary, f, indent=2, ensure_ascii=False)
+    if pngs:
+        with tempfile.TemporaryDirectory(prefix="tadka-report-") as tmp:
+            histograms.write_pngs(Path(tmp), summary["per_step"], summary["distributions"])
+            fs.makedirs(filesystem(folder.url("report"))[1], exist_ok=True)
+            for png in sorted(Path(tmp).glob("*.png")):
+                fs.put(str(png), filesystem(folder.url("report", png.name))[1])
+
+
 def default_parts(rows: int, workers: int) -> int:
     """Hash partitions of the global stages: two per worker, and at least one per 250k rows (a bucket
     partition holds ``bands`` keys per row: 32 × 40 bytes, so 250k rows is ~320 MB of keys)."""
@@ -134,8 +152,7 @@ def curate_shards(
     try:
         started = _connect(cfg.workers)
         summary = _run(urls, offsets, step_list, cfg, folder, parts or default_parts(int(offsets[-1]), cfg.workers))
-        with filesystem(folder.url("summary.json"))[0].open(filesystem(folder.url("summary.json"))[1], "w") as f:
-            json.dump(summary, f, indent=2, ensure_ascii=False)
+        _write_summary(folder, summary, cfg.report)
         folder.commit(SCRATCH)
     except BaseException as exc:
         folder.abort()
@@ -216,6 +233,7 @@ def _run(urls, offsets, step_list: Sequence[Step], cfg: CurateConfig, folder: Ou
         ]
     )
     summary = merge(partials)
+    summary["distributions"] = histograms.merge([p["histograms"] for p in partials])
     summary.update(input=int(offsets[-1]), shards=len(urls), partitions=parts)
     summary["timings"] = {"per_record": round(mapped - start, 3), "total": round(time.perf_counter() - start, 3)}
     summary["seconds"] = summary["timings"]["total"]

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from tadka.curate.dedup.cluster import DUP, KEPT
 from tadka.curate.dedup.settle import GUARD, Counts, Marks
 from tadka.curate.sharded import exchange as ex
+from tadka.curate.sharded.histograms import Partial
 from tadka.curate.sharded.process import part_name
 from tadka.curate.sharded.shards import ShardWriter, filesystem, read_batches
 from tadka.curate.spill import aligned
@@ -104,6 +105,7 @@ def settle_shard(
     curated = ShardWriter(f"{output}/curated/{part_name(shard)}", ARROW_SCHEMA)
     rejects = ShardWriter(f"{output}/rejects/{part_name(shard)}", ARROW_SCHEMA)
     counts = Counts(step_names)
+    hist = Partial(int(offsets[-1]))
     fs, path = filesystem(f"{scratch}/processed/{part_name(shard)}")
     with fs.open(path, "rb") as f:
         processed = (pa.Table.from_batches([b]) for b in pq.ParquetFile(f).iter_batches(batch_size=batch_size))
@@ -113,6 +115,7 @@ def settle_shard(
             curated.write(kept)
             rejects.write(dropped)
             counts.add(summary.column("_steps"), summary.column("flags"))
+            hist.add(rows, lo + at, flagged[at : at + rows.num_rows])
             at += rows.num_rows
     curated.close()
     rejects.close()
@@ -123,6 +126,7 @@ def settle_shard(
         "lineage": dict(rule_counts),
         "curated": curated.rows,
         "rejected": rejects.rows,
+        "histograms": hist.result(),
     }
 
 

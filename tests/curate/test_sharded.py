@@ -62,7 +62,7 @@ def _assert_same(out, local, summary) -> None:
 def test_same_ids_as_the_local_engine_at_any_shard_and_partition_count(cluster, tmp_path):
     from tadka.curate.sharded.run import curate_shards
 
-    recs = corpus(3000)
+    recs = corpus(2000)
     cfg = CurateConfig(steps=STEPS, batch_size=250, workers=2)
     local = curate_records(recs, cfg)
     assert local.per_step["minhash"]["flagged"] and local.per_step["dedup"]["flagged"]
@@ -71,6 +71,14 @@ def test_same_ids_as_the_local_engine_at_any_shard_and_partition_count(cluster, 
     one = curate_shards(str(tmp_path / "in" / "*.parquet"), str(tmp_path / "out"), cfg, parts=3)
     assert one.shards > 5 and one.rows_in == len(recs)
     _assert_same(tmp_path / "out", local, one.summary)
+    # the report's histograms, merged from per-shard partials, are the local report's
+    from tadka.curate.report import distributions
+
+    mine, theirs = one.summary["distributions"], distributions(local)
+    assert [mine[k] for k in ("cmi", "chars", "_sample")] == [theirs[k] for k in ("cmi", "chars", "_sample")]
+    for k in ("language", "script"):
+        assert sorted(zip(*mine[k].values())) == sorted(zip(*theirs[k].values()))
+    assert sorted(p.name for p in (tmp_path / "out" / "report").iterdir())[0] == "cmi.png"
     # other shard sizes, one partition, another batch size: the same answer
     write_shards(recs, tmp_path / "in2", sizes=[1500, 0, 1, len(recs) - 1501])
     cfg2 = CurateConfig(steps=STEPS, batch_size=97, workers=1)
