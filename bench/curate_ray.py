@@ -134,6 +134,19 @@ def child_driver(folder: Path, address: str, workers: int) -> None:
     )
 
 
+def _kind(argv: list[str], name: str) -> str:
+    """What a cluster process is: a Ray worker (task or actor), or which daemon."""
+    line = " ".join(argv)
+    if argv and argv[0].startswith("ray::") and "Agent" not in argv[0]:
+        return "worker"
+    if "default_worker.py" in line:
+        return "worker"
+    for daemon in ("ray.scripts.scripts", "log_monitor", "monitor.py", "dashboard.py"):
+        if daemon in line:
+            return daemon
+    return argv[0].rsplit("/", 1)[-1] if argv and argv[0].startswith("ray::") is False else name
+
+
 class Sampler(threading.Thread):
     """Peak RSS and last CPU time of every process of the cluster, every 0.25 s."""
 
@@ -150,9 +163,8 @@ class Sampler(threading.Thread):
                 try:
                     p = psutil.Process(pid)
                     rss, cpu = p.memory_info().rss, p.cpu_times()
-                    if pid not in self.names:  # a worker's title (ray::MapWorker…, ray::_call) is its argv[0]
-                        argv = p.cmdline()
-                        self.names[pid] = argv[0] if argv and argv[0].startswith("ray::") else p.name()
+                    if self.names.get(pid, "python") == "python":  # a worker takes its title (ray::…) late
+                        self.names[pid] = _kind(p.cmdline(), p.name())
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 self.peak[pid] = max(self.peak.get(pid, 0), rss)
@@ -192,7 +204,7 @@ def run(records: int, workers: int = 2, shard_rows: int = 0, timeout: float = 72
             sampler.join()
             cluster.close()
         cluster_cpu = sum(sampler.cpu.values()) - sum(before.values())
-        workers_rss = {pid: rss for pid, rss in sampler.peak.items() if sampler.names[pid].startswith("ray::")}
+        workers_rss = {pid: rss for pid, rss in sampler.peak.items() if sampler.names[pid] == "worker"}
         ray["per_worker_peak_rss_mb"] = sorted((round(v / 2**20) for v in workers_rss.values()), reverse=True)[:8]
         by_name: dict = {}
         for pid, rss in sampler.peak.items():

@@ -3,11 +3,11 @@
 The dataset is the list of shards (one item each); an actor pool of ``workers`` :class:`ShardProcessor`
 instances — the steps and their models loaded once per actor — reads each shard a batch at a time,
 runs :class:`tadka.curate.batch.BatchProcessor` (the same code the local engine runs) and writes two
-files per shard into the run's scratch folder:
+uncompressed Arrow IPC files per shard into the run's scratch folder:
 
-* ``processed/part-NNNNN.parquet`` — the processed rows (flags, scores, redacted text, ``_steps``),
+* ``processed/part-NNNNN.arrow`` — the processed rows (flags, scores, redacted text, ``_steps``),
   read back by the settle pass;
-* ``meta/part-NNNNN.parquet`` — what the global stages need, a few bytes per row plus the sketches:
+* ``meta/part-NNNNN.arrow`` — what the global stages need, a few bytes per row plus the sketches:
   lineage hashes (:func:`tadka.curate.dedup.lineage.lineage_hashes` of the *input* ids), the
   flagged bit, the processed id, and per global step its sketch and whether it succeeded.
 
@@ -28,8 +28,8 @@ from tadka.curate.filters import GlobalStep, Step
 from tadka.curate.sharded.shards import ShardWriter, read_batches
 
 
-def part_name(shard: int) -> str:
-    return f"part-{shard:05d}.parquet"
+def part_name(shard: int, ext: str = "parquet") -> str:
+    return f"part-{shard:05d}.{ext}"
 
 
 def meta_schema(globals_: Sequence[GlobalStep]) -> pa.Schema:
@@ -58,8 +58,8 @@ class ShardProcessor:
         return {"shard": np.asarray(batch["shard"], np.int64), "rows": np.asarray(rows, np.int64)}
 
     def shard(self, index: int, url: str, lo: int) -> int:
-        processed = ShardWriter(f"{self.scratch}/processed/{part_name(index)}", self._processed_schema())
-        meta = ShardWriter(f"{self.scratch}/meta/{part_name(index)}", meta_schema(self.globals))
+        processed = ShardWriter(f"{self.scratch}/processed/{part_name(index, 'arrow')}", self._processed_schema(), True)
+        meta = ShardWriter(f"{self.scratch}/meta/{part_name(index, 'arrow')}", meta_schema(self.globals), True)
         at = lo
         for t in read_batches(url, self.batch_size):
             m = t.num_rows

@@ -28,7 +28,7 @@ from tadka.curate.sharded.dedup import confirmed_pairs
 from tadka.curate.sharded.lineage import lineage
 from tadka.curate.sharded.process import part_name, process_shards
 from tadka.curate.sharded.settle import merge, settle_shard
-from tadka.curate.sharded.shards import OutputFolder, check_shards, filesystem, list_shards
+from tadka.curate.sharded.shards import OutputFolder, check_shards, filesystem, list_shards, read_arrow
 from tadka.errors import InputError, MissingExtra, TadkaError
 
 SCRATCH = "_scratch"
@@ -44,11 +44,7 @@ class ShardedResult:
 
 def _load(url: str, names: Sequence[str]) -> list:
     """A shard's meta file as (state, ids, one sketch matrix per global step)."""
-    import pyarrow.parquet as pq
-
-    fs, path = filesystem(url)
-    with fs.open(path, "rb") as f:
-        t = pq.read_table(f)
+    t = read_arrow(url)
     state: dict[str, Any] = {k: t.column(k).to_numpy() for k in ("own", "phash", "has", "flagged")}
     out: list = [state, {"id": t.column("id").combine_chunks()}]
     for name in names:
@@ -187,7 +183,7 @@ def _run(urls, offsets, step_list: Sequence[Step], cfg: CurateConfig, folder: Ou
     mapped = time.perf_counter()
     names = [g.name for g in globals_]
     load = ex.remote(_load, 2 + len(names))
-    loaded = [load.remote(f"{scratch}/meta/{part_name(i)}", names) for i in range(len(urls))]
+    loaded = [load.remote(f"{scratch}/meta/{part_name(i, 'arrow')}", names) for i in range(len(urls))]
     states, id_refs = [lo[0] for lo in loaded], [lo[1] for lo in loaded]
     lins = lineage(states, offsets, parts)
     decisions: list[list] = []

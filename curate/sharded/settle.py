@@ -16,14 +16,13 @@ from typing import Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from tadka.curate.dedup.cluster import DUP, KEPT
 from tadka.curate.dedup.settle import GUARD, Counts, Marks
 from tadka.curate.sharded import exchange as ex
 from tadka.curate.sharded.histograms import Partial
 from tadka.curate.sharded.process import part_name
-from tadka.curate.sharded.shards import ShardWriter, filesystem, read_batches
+from tadka.curate.sharded.shards import ShardWriter, arrow_batches, read_batches
 from tadka.curate.spill import aligned
 from tadka.records import ARROW_SCHEMA
 
@@ -106,17 +105,15 @@ def settle_shard(
     rejects = ShardWriter(f"{output}/rejects/{part_name(shard)}", ARROW_SCHEMA)
     counts = Counts(step_names)
     hist = Partial(int(offsets[-1]))
-    fs, path = filesystem(f"{scratch}/processed/{part_name(shard)}")
-    with fs.open(path, "rb") as f:
-        processed = (pa.Table.from_batches([b]) for b in pq.ParquetFile(f).iter_batches(batch_size=batch_size))
-        at = 0
-        for rows, inputs in aligned(processed, read_batches(url, batch_size)):
-            kept, dropped, _, summary = _settle_slice(rows, inputs, at, marks, flagged, rules)
-            curated.write(kept)
-            rejects.write(dropped)
-            counts.add(summary.column("_steps"), summary.column("flags"))
-            hist.add(rows, lo + at, flagged[at : at + rows.num_rows])
-            at += rows.num_rows
+    processed = arrow_batches(f"{scratch}/processed/{part_name(shard, 'arrow')}", batch_size)
+    at = 0
+    for rows, inputs in aligned(processed, read_batches(url, batch_size)):
+        kept, dropped, _, summary = _settle_slice(rows, inputs, at, marks, flagged, rules)
+        curated.write(kept)
+        rejects.write(dropped)
+        counts.add(summary.column("_steps"), summary.column("flags"))
+        hist.add(rows, lo + at, flagged[at : at + rows.num_rows])
+        at += rows.num_rows
     curated.close()
     rejects.close()
     per, reasons = counts.result()

@@ -104,12 +104,30 @@ def read_batches(url: str, batch_size: int) -> Iterator[pa.Table]:
         raise InputError(f"unreadable shard ({type(exc).__name__}: {exc})", file=url) from None
 
 
-class ShardWriter:
-    """One Parquet file written a table at a time (nothing is created until the first write)."""
+def read_arrow(url: str) -> pa.Table:
+    """A scratch file written with ``ShardWriter(arrow=True)``, whole."""
+    fs, path = filesystem(url)
+    with fs.open(path, "rb") as f:
+        return pa.ipc.open_file(pa.py_buffer(f.read())).read_all()
 
-    def __init__(self, url: str, schema: pa.Schema) -> None:
-        self.url, self.schema = url, schema
-        self._writer: pq.ParquetWriter | None = None
+
+def arrow_batches(url: str, size: int) -> Iterator[pa.Table]:
+    """A scratch file's rows a record batch at a time (as written: one per processed batch)."""
+    fs, path = filesystem(url)
+    with fs.open(path, "rb") as f:
+        reader = pa.ipc.open_file(f)
+        for i in range(reader.num_record_batches):
+            yield pa.Table.from_batches([reader.get_batch(i)])
+
+
+class ShardWriter:
+    """One file written a table at a time (nothing is created until the first write): Parquet for
+    the output, or an uncompressed Arrow IPC file (``arrow=True``) for the scratch files that the
+    run reads back once — no encoding or compression to pay for twice."""
+
+    def __init__(self, url: str, schema: pa.Schema, arrow: bool = False) -> None:
+        self.url, self.schema, self.arrow = url, schema, arrow
+        self._writer: pq.ParquetWriter | pa.ipc.RecordBatchFileWriter | None = None
         self._file = None
         self.rows = 0
 
@@ -118,7 +136,10 @@ class ShardWriter:
             fs, path = filesystem(self.url)
             fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
             self._file = fs.open(path, "wb")
-            self._writer = pq.ParquetWriter(self._file, self.schema)
+            if self.arrow:
+                self._writer = pa.ipc.new_file(self._file, self.schema)
+            else:
+                self._writer = pq.ParquetWriter(self._file, self.schema)
         self._writer.write_table(table.cast(self.schema))
         self.rows += table.num_rows
 
