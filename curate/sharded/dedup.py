@@ -43,7 +43,7 @@ def live_rows(state: dict, name: str) -> np.ndarray:
     return state[f"ok_{name}"] & ~state["flagged"]
 
 
-def _keys_out(state: dict, lin: dict, sk: dict, step, lo: int, parts: int) -> list[dict]:
+def _keys_out(state: dict, lin: dict, sk: dict, step, lo: int, parts: int, band_range: tuple[int, int]) -> list[dict]:
     live = np.flatnonzero(live_rows(state, step.name))
     rows, depth, lkey = lo + live, lin["depth"][live], lin["key"][live]
     if not is_near(step):
@@ -53,10 +53,12 @@ def _keys_out(state: dict, lin: dict, sk: dict, step, lo: int, parts: int) -> li
         return ex.split_by(cols, (cols["k0"] % _U64(parts)).astype(np.int64), parts)
     bands, per = lsh_params(step.threshold, step.num_perm)
     sig = np.ascontiguousarray(sk["sk"][live]).view(np.uint32).reshape(len(live), step.num_perm)
-    k0 = np.concatenate([MinHashDedup.band_key(sig[:, b * per : (b + 1) * per]) for b in range(bands)])
-    band = np.repeat(np.arange(bands, dtype=np.int32), len(live))
+    first, last = band_range
+    k0 = np.concatenate([MinHashDedup.band_key(sig[:, b * per : (b + 1) * per]) for b in range(first, last)])
+    band = np.repeat(np.arange(first, last, dtype=np.int32), len(live))
     cols = {"k0": k0, "k1": np.zeros(len(k0), _U64), "band": band}
-    cols.update(row=np.tile(rows, bands), depth=np.tile(depth, bands), lkey=np.tile(lkey, bands))
+    n = last - first
+    cols.update(row=np.tile(rows, n), depth=np.tile(depth, n), lkey=np.tile(lkey, n))
     dest = ((k0 ^ (band.astype(_U64) * _BAND_MIX)) % _U64(parts)).astype(np.int64)
     return ex.split_by(cols, dest, parts)
 
@@ -114,23 +116,46 @@ def _compare(step):
     return at_owner
 
 
+#: Bytes of band keys in flight per round (40 bytes per live row and band): past it, near dedup runs
+#: its bands in rounds, so the bucket exchange never holds more than this across the cluster.
+KEYS_IN_FLIGHT = 4 << 30
+
+
+def band_rounds(step, rows: int) -> list[tuple[int, int]]:
+    """The band ranges handled one round at a time (one round, all bands, up to ~25M rows)."""
+    if not is_near(step):
+        return [(0, 1)]
+    bands, _ = lsh_params(step.threshold, step.num_perm)
+    rounds = max(1, min(bands, -(-rows * bands * 40 // KEYS_IN_FLIGHT)))
+    return [(int(g[0]), int(g[-1]) + 1) for g in np.array_split(np.arange(bands), rounds)]
+
+
+def _unique_pairs(pieces: list[dict]) -> dict:
+    """The confirmed pairs of one partition, each once (rounds of bands may confirm a pair twice)."""
+    d = ex.concat(pieces, PAIR_COLS, PAIR_TYPES)
+    if not len(d["a"]):
+        return d
+    span = int(max(d["a"].max(), d["b"].max())) + 1
+    _, first = np.unique(d["a"] * span + d["b"], return_index=True)
+    return {k: v[first] for k, v in d.items()}
+
+
 def confirmed_pairs(step, states: list, lins: list, sks: list, offsets: np.ndarray, parts: int) -> list:
     """Per partition (``a % parts``), a ref to the confirmed pairs of ``step`` among the live rows.
 
     Signatures never travel to the pairs in bulk: pairs go to the shard of ``a`` (which attaches
     ``a``'s signature), then to the shard of ``b`` (which compares), so each shard's signature
-    matrix is read by one task per stage."""
+    matrix is read by one task per stage and round."""
     shards = len(states)
-    inputs = [(states[i], lins[i], sks[i], step, int(offsets[i]), parts) for i in range(shards)]
-    keyed = ex.scatter(_keys_out, inputs, parts)
     exact = not is_near(step)
-    buckets = [ex.reduce(_bucket_pairs, ex.column(keyed, p), exact, offsets, parts=shards) for p in range(parts)]
-    if exact:
-        confirmed = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), parts)
-    else:
-        at_b = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), shards)
-        confirmed = ex.via_owners(at_b, sks, offsets, _compare(step), parts)
-    return [
-        ex.reduce(lambda pieces: ex.concat(pieces, PAIR_COLS, PAIR_TYPES), ex.column(confirmed, p))
-        for p in range(parts)
-    ]
+    rounds = []
+    for band_range in band_rounds(step, int(offsets[-1])):
+        inputs = [(states[i], lins[i], sks[i], step, int(offsets[i]), parts, band_range) for i in range(shards)]
+        keyed = ex.scatter(_keys_out, inputs, parts)
+        buckets = [ex.reduce(_bucket_pairs, ex.column(keyed, p), exact, offsets, parts=shards) for p in range(parts)]
+        if exact:
+            rounds.append(ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), parts))
+        else:
+            at_b = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), shards)
+            rounds.append(ex.via_owners(at_b, sks, offsets, _compare(step), parts))
+    return [ex.reduce(_unique_pairs, [piece for r in rounds for piece in ex.column(r, p)]) for p in range(parts)]
