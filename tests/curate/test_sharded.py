@@ -60,6 +60,9 @@ def _assert_same(out, local, summary) -> None:
 
 
 def test_same_ids_as_the_local_engine_at_any_shard_and_partition_count(cluster, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from tadka.apps.cli import cli
     from tadka.curate.sharded.run import curate_shards
 
     recs = corpus(2000)
@@ -79,14 +82,20 @@ def test_same_ids_as_the_local_engine_at_any_shard_and_partition_count(cluster, 
     for k in ("language", "script"):
         assert sorted(zip(*mine[k].values())) == sorted(zip(*theirs[k].values()))
     assert sorted(p.name for p in (tmp_path / "out" / "report").iterdir())[0] == "cmi.png"
-    # other shard sizes, one partition, another batch size, near dedup's bands in rounds: the same answer
+    # through the CLI: other shard sizes, another partition and batch size, near dedup's bands in rounds
     from tadka.curate.sharded import dedup
 
     monkeypatch.setattr(dedup, "KEYS_IN_FLIGHT", 2000 * 40 * 5)  # 7 rounds of bands
     write_shards(recs, tmp_path / "in2", sizes=[1500, 0, 1, len(recs) - 1501])
-    cfg2 = CurateConfig(steps=STEPS, batch_size=97, workers=1)
-    two = curate_shards(str(tmp_path / "in2"), str(tmp_path / "out2"), cfg2, parts=1)
-    _assert_same(tmp_path / "out2", local, two.summary)
+    monkeypatch.chdir(tmp_path)  # no workspace here: the curate section's defaults, then the flags
+    args = ["curate", "--input", str(tmp_path / "in2"), "--output", str(tmp_path / "out2"), "--engine", "ray"]
+    args += ["--steps", ",".join(STEPS), "--batch-size", "97", "--workers", "1", "--json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    two = json.loads(result.stdout)  # Ray's own lines go to stderr
+    assert two["input"] == len(recs) and two["shards"] == 4 and two["partitions"] == 2
+    _assert_same(tmp_path / "out2", local, two)
+    assert json.loads((tmp_path / "out2" / "summary.json").read_text())["curated"] == two["curated"]
 
 
 def _copy(parent: Record, assistant: str) -> Record:
@@ -139,23 +148,3 @@ def test_bad_shards_are_named_and_nothing_is_written(tmp_path):
     with pytest.raises(InputError, match=r"shard-0002\.parquet: not a tadka stage: no column id"):
         curate_shards(str(tmp_path / "in"), str(tmp_path / "out"), cfg)
     assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in"]
-
-
-def test_cli_curates_shards_into_a_folder(cluster, tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from tadka.apps.cli import cli
-
-    recs = corpus(300)
-    write_shards(recs, tmp_path / "in", sizes=[100, 100, len(recs) - 200])
-    monkeypatch.chdir(tmp_path)  # no workspace here: the curate section's defaults
-    args = ["curate", "--input", str(tmp_path / "in" / "*.parquet"), "--output", str(tmp_path / "out")]
-    args += ["--engine", "ray", "--steps", "length,dedup,minhash", "--json"]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)  # Ray's own lines go to stderr
-    assert summary["input"] == len(recs) == summary["curated"] + summary["rejected"]
-    assert json.loads((tmp_path / "out" / "summary.json").read_text())["curated"] == summary["curated"]
-    assert sorted(p.name for p in (tmp_path / "out" / "curated").iterdir()) == [
-        f"part-{i:05d}.parquet" for i in range(3)
-    ]
