@@ -54,8 +54,19 @@ class ShardProcessor:
         self.scratch, self.batch_size, self.kinds = scratch, batch_size, tuple(lineage_kinds)
 
     def __call__(self, batch: dict) -> dict:
-        rows = [self.shard(int(i), str(u), int(lo)) for i, u, lo in zip(batch["shard"], batch["url"], batch["lo"])]
-        return {"shard": np.asarray(batch["shard"], np.int64), "rows": np.asarray(rows, np.int64)}
+        """Rows per shard; a shard that cannot be read comes back as its one-line error (Ray Data
+        would wrap the exception in its own traceback)."""
+        from tadka.errors import TadkaError
+
+        rows, errors = [], []
+        for i, u, lo in zip(batch["shard"], batch["url"], batch["lo"]):
+            try:
+                rows.append(self.shard(int(i), str(u), int(lo)))
+                errors.append("")
+            except TadkaError as exc:
+                rows.append(-1)
+                errors.append(str(exc))
+        return {"shard": np.asarray(batch["shard"], np.int64), "rows": np.asarray(rows, np.int64), "error": errors}
 
     def shard(self, index: int, url: str, lo: int) -> int:
         processed = ShardWriter(f"{self.scratch}/processed/{part_name(index, 'arrow')}", self._processed_schema(), True)
@@ -91,6 +102,15 @@ class ShardProcessor:
         return pa.schema([f for f in schema if not f.name.startswith("_sk_")])
 
 
+def pool_size(workers: int, shards: int) -> int:
+    """Actors for pass 1: ``workers``, but never more than the shards or the cluster's CPUs (an actor
+    that cannot be placed would wait forever)."""
+    import ray
+
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    return max(1, min(workers, shards, cpus))
+
+
 def process_shards(
     urls: list[str],
     offsets: np.ndarray,
@@ -119,17 +139,22 @@ def process_shards(
         ShardProcessor,
         fn_constructor_args=(list(step_list), scratch, batch_size, list(lineage_kinds)),
         batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(items)))),
+        compute=ray.data.ActorPoolStrategy(size=pool_size(workers, len(items))),
         num_cpus=1,
-        max_restarts=0,  # a lost actor fails the run (and the output is not written) rather than retrying
         batch_format="numpy",
     )
     rows = np.zeros(len(urls), np.int64)
+    errors: list[str] = []
     try:
         with bar(desc="curate shards", total=int(offsets[-1])) as progress:
             for b in ds.iter_batches(batch_size=None, batch_format="numpy"):
                 rows[b["shard"]] = b["rows"]
-                progress.update(int(b["rows"].sum()))
+                errors += [str(e) for e in b["error"] if e]
+                progress.update(int(np.maximum(b["rows"], 0).sum()))
     finally:
         data_log.setLevel(level)
+    if errors:
+        from tadka.errors import InputError
+
+        raise InputError(sorted(errors)[0])
     return rows

@@ -121,9 +121,11 @@ def _connect(workers: int) -> bool:
 
 def _tadka_error(exc: BaseException) -> TadkaError | None:
     """The TadkaError a Ray task raised, however deeply Ray wrapped it."""
+    from ray.exceptions import RayError
+
     seen = 0
     while exc is not None and seen < 20:
-        if isinstance(exc, TadkaError):
+        if isinstance(exc, TadkaError) and not isinstance(exc, RayError):
             return exc
         exc = getattr(exc, "cause", None) or exc.__cause__  # type: ignore[assignment]
         seen += 1

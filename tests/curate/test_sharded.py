@@ -136,7 +136,7 @@ def test_chains_lineage_copies_and_rejected_bridges(cluster, tmp_path):
     assert res.summary["lineage"]["dropped:parent_dup"] == 1 and res.summary["lineage"]["kept:parent_rejected"] == 1
 
 
-def test_bad_shards_are_named_and_nothing_is_written(tmp_path):
+def test_bad_shards_are_named_and_nothing_is_written(cluster, tmp_path):
     from tadka.curate.sharded.run import curate_shards
 
     write_shards(corpus(40), tmp_path / "in", sizes=[20, 20])
@@ -148,3 +148,11 @@ def test_bad_shards_are_named_and_nothing_is_written(tmp_path):
     with pytest.raises(InputError, match=r"shard-0002\.parquet: not a tadka stage: no column id"):
         curate_shards(str(tmp_path / "in"), str(tmp_path / "out"), cfg)
     assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    # a footer that reads but a data page that does not: found by a worker mid-run, same one line
+    write_shards(corpus(300), tmp_path / "in", sizes=[100, 100, 91])
+    data = bytearray((tmp_path / "in" / "shard-0001.parquet").read_bytes())
+    data[200:1200] = bytes((b * 7 + 13) % 256 for b in data[200:1200])
+    (tmp_path / "in" / "shard-0001.parquet").write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"^\S*shard-0001\.parquet: unreadable shard \(OSError"):
+        curate_shards(str(tmp_path / "in"), str(tmp_path / "out"), cfg)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no output, no work folder left
