@@ -184,7 +184,7 @@ def _child(*args: str, timeout: float) -> dict:
 def run(records: int, workers: int = 2, shard_rows: int = 0, timeout: float = 7200) -> dict:
     from tests.curate.ray_cluster import LocalCluster
 
-    shard_rows = shard_rows or max(5000, records // 40)
+    shard_rows = shard_rows or max(25_000, records // 40)
     with tempfile.TemporaryDirectory(prefix="tadka-bench-ray-") as tmp:
         folder = Path(tmp)
         _child("--make", str(folder), "--records", str(records), "--shard-rows", str(shard_rows), timeout=timeout)
