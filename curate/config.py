@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from tadka.config import Section, compose_section, opt, section
+from tadka.config import Section, opt, section
+from tadka.config_compose import compose_section
 from tadka.errors import ConfigError
 
 DEFAULT_STEPS = [

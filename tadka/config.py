@@ -70,6 +70,8 @@ class Section:
     """
 
     def check(self: T) -> T:
+        from tadka.config_compose import check_parts
+
         check_bounds(self)
         check_parts(self)
         self.rules()  # type: ignore[attr-defined]
@@ -138,49 +140,6 @@ def section_fields(cls: type) -> list[tuple[str, Any, Any, str]]:
         default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
         out.append((f.name, hints[f.name], default, f.metadata.get("help", "")))
     return out
-
-
-def compose_section(base: type[T], parts: list[tuple[str, type]], name: str = "") -> type[T]:
-    """``base`` plus every part's keys, prefixed (``length`` + ``min_chars`` → ``length_min_chars``).
-
-    How a section stays open to its steps: each curate step declares its own keys in a small dataclass
-    beside its code (``LengthFilter.params``), and the section is composed from the registry, so a new
-    step adds keys to tadka.yaml, ``tadka init`` and the flags without editing a central model. The keys
-    stay flat in tadka.yaml (each with its own comment). A part's own :meth:`Section.rules` runs, on its
-    keys, when the composed section is checked.
-    """
-    spec: list[tuple[str, Any, Any]] = []
-    taken = {f.name for f in fields(base)}  # type: ignore[arg-type]
-    for prefix, part in parts:
-        hints = typing.get_type_hints(part)
-        for f in fields(part):
-            key = f"{prefix}_{f.name}"
-            if key in taken:
-                raise TypeError(f"{base.__name__}: key {key!r} is declared twice ({part.__name__})")
-            taken.add(key)
-            default = (
-                field(default=f.default, metadata=f.metadata)
-                if f.default is not MISSING
-                else field(default_factory=f.default_factory, metadata=f.metadata)
-            )
-            spec.append((key, hints[f.name], default))
-    name = name or base.__name__
-    composed = dataclasses.make_dataclass(name, spec, bases=(base,))
-    composed.__module__ = base.__module__  # pickles by this name: the module must bind it
-    composed.__doc__ = base.__doc__
-    composed.__qualname__ = name
-    composed._parts = tuple(parts)  # type: ignore[attr-defined]
-    return composed
-
-
-def check_parts(obj: Any) -> None:
-    """Run each composed part's own rules on its keys (a step's cross-key checks stay beside the step)."""
-    for prefix, part in getattr(type(obj), "_parts", ()):
-        if part.rules is Section.rules:
-            continue
-        start = prefix + "_"
-        values = {f.name: getattr(obj, start + f.name) for f in fields(part)}
-        part(**values).rules()
 
 
 # -- the core sections ---------------------------------------------------------------------------
