@@ -219,8 +219,10 @@ def augment_record(record: Record, plan: Plan, copies: int, media: MediaSettings
             )
         )
         result.copies += 1
-    seen: set[str] = set()  # two copies that came out the same are one record
-    result.records = [r for r in result.records if not (r.id in seen or seen.add(r.id))]
+    unique: dict[str, Record] = {}  # two copies that came out the same are one record (the first kept)
+    for r in result.records:
+        unique.setdefault(r.id, r)
+    result.records = list(unique.values())
     result.copies = len(result.records) - 1
     return result
 

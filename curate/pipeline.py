@@ -38,7 +38,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -120,23 +120,27 @@ _PROCESSED_SCHEMA = pa.schema(list(ARROW_SCHEMA) + [pa.field("_row", pa.int64())
 class Sinks:
     """Where the settled rows go: curated, rejects, processed rejects and the per-row summary."""
 
-    curated: object
-    rejects: object
-    processed_rejects: object
-    rows: object
+    curated: Any  # a StageWriter, or a MemorySpill when nothing is written to disk
+    rejects: Any
+    processed_rejects: Any  # a FileSpill or a MemorySpill
+    rows: Any
 
 
 def input_lineage(source, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
     """Parents, lineage keys and depths of the input rows (from ids and ``source``, before any
     step: a redacted record gets a new id, its lineage stays the input's). Counts the rows too."""
-    own, phash, has = [], [], []
+    own: list[np.ndarray] = []
+    phash: list[np.ndarray] = []
+    has: list[np.ndarray] = []
     n = 0
     for t in source.batches():
         src = t.column("source").combine_chunks()
         o, p, h = lineage_hashes(
             t.column("id").to_pylist(), src.field("parent_id").to_pylist(), src.field("kind").to_pylist(), kinds
         )
-        own.append(o), phash.append(p), has.append(h)
+        own.append(o)
+        phash.append(p)
+        has.append(h)
         n += t.num_rows
     source.num_rows = n
     if not n:
@@ -169,7 +173,7 @@ def _settle_slice(
     """One slice of processed rows (and the same input rows): marks patched in, then split into
     (curated, rejects, processed rejects, per-row summary)."""
     n = rows.num_rows
-    local = {
+    local: dict[str, dict[int, Any]] = {
         k: {r - lo: v[r] for r in v if lo <= r < lo + n}
         for k, v in (("flags", marks.flags), ("steps", marks.steps), ("scores", marks.scores))
     }

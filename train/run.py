@@ -98,7 +98,11 @@ def _stop_event(stop: threading.Event | None) -> tuple[threading.Event, Callable
     if threading.current_thread() is not threading.main_thread():
         return event, lambda: None
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: event.set())
-    return event, lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return event, restore
 
 
 def train(

@@ -20,7 +20,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tadka.ops import in_band
 from tadka.curate.generate.config import MIXER, MIXER_RECIPE, GenerateConfig, Resolved, resolve
@@ -130,7 +130,7 @@ class FailureLog:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.count = 0
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def add(self, step: str, reason: str, request: Request | None = None, raw: str | None = None, **extra: Any) -> None:
         self.count += 1
