@@ -148,7 +148,6 @@ def _result_summary(result) -> dict:
 
 def _echo_choice(result) -> None:
     """The two lines a person reads: what was chosen, by which rule, and the runner-up."""
-    from tadka.compress.select import describe
 
     c = result.choice
     budget = f"within {c.budget_ms:g} ms ({c.kind})" if c.budget_ms else "(no budget)"
@@ -156,7 +155,17 @@ def _echo_choice(result) -> None:
         f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
         f"perplexity {c.row.get('ppl')}, {c.row['size_bytes'] / 2**20:.1f} MiB -> {result.path}"
     )
-    click.echo(
-        f"rule: {c.rule_text()}; runner-up: "
-        + (describe(c.runner_up, c.runner_up_ms) if c.runner_up else "none (no other variant qualified)")
-    )
+    click.echo(f"rule: {c.rule_text()}; runner-up: " + _runner_up(result))
+
+
+def _runner_up(result) -> str:
+    """The runner-up, or why there is none: a reference benched for comparison is not a candidate."""
+    from tadka.compress.select import describe
+
+    c = result.choice
+    if c.runner_up:
+        return describe(c.runner_up, c.runner_up_ms)
+    refs = [v["name"] for v in result.report.get("variants", []) if not v.get("requested", True)]
+    if refs:
+        return f"none among the formats asked for ({', '.join(refs)} benched as the reference, not a candidate)"
+    return "none (no other variant qualified)"
