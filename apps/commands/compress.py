@@ -12,7 +12,7 @@ import json
 import click
 
 import tadka.compress.config  # noqa: F401  (registers compress:)
-from tadka.cli_options import config_option, workspace_option
+from tadka.cli_options import config_option, recipe_option, workspace_option
 
 
 def _ints(value: str | None) -> list[int] | None:
@@ -28,14 +28,7 @@ def _ints(value: str | None) -> list[int] | None:
 
 @click.command("compress")
 @workspace_option()
-@click.option(
-    "--config",
-    "-c",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.",
-)
+@recipe_option("compress", "configs/compress/phone-edge.yaml")
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
 @config_option("compress", "formats", type=str, help="Comma-separated formats (see --list-formats).")
 @config_option("compress", "budget_ms")
