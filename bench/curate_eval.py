@@ -275,7 +275,13 @@ def junk_records(n_each: int = 150, seed: int = 3, which: str = "test"):
     return out
 
 
-GOOD_HELDOUT = {7: "good_heldout.jsonl", 8: "good_heldout8.jsonl", 9: "good_heldout9.jsonl", 10: "good_heldout10.jsonl"}
+GOOD_HELDOUT = {
+    7: "good_heldout.jsonl",
+    8: "good_heldout8.jsonl",
+    9: "good_heldout9.jsonl",
+    10: "good_heldout10.jsonl",
+    11: "good_heldout11.jsonl",
+}
 
 
 def heldout_records(round_no: int = 7):
@@ -334,7 +340,15 @@ def heldout_records(round_no: int = 7):
     customer-care "aapki query note kar li gayi hai" opener, five closings — "THANK YOU FOR
     CHATTING WITH US!", a thumbs-up request, "phir milenge", "Disclaimer: AI se bana content …",
     "agle sawaal ka intezaar rahega"), good dropped 0/30. Each new style has kept new wordings
-    the model had not generalised to: the held-out figure is not yet under 2 %."""
+    the model had not generalised to: the held-out figure is not yet under 2 %.
+
+    Round 11 (127 junk, 104 good answers, corpora/junk/good_heldout11.jsonl) was written by the
+    i14c pass before any change of that pass was run on it, in another style again: WhatsApp and
+    Gen-Z slang ("ngl", "lowkey", "fam", "yo"), Title Case, SMS spellings, Roman Urdu ("janab",
+    "khidmat", "maazrat"), Devanagari and Devanagari-Roman mixed inside a sentence. It is the first
+    round with all three junk kinds: 40 short replies to explain prompts written in its own
+    wordings (kind ``explain_ask``), 25 short looping answers written by hand (kind
+    ``short_loop``), and 62 boilerplate openers, closings and whole answers."""
     import random
 
     from tadka.records import Record
@@ -343,6 +357,7 @@ def heldout_records(round_no: int = 7):
     rng = random.Random(round_no)
     seeds = seed_records()
     parts = _junk_parts(f"round{round_no}")
+    asks = [f" {a}" for a in parts.pop("explain_ask", [])] or EXPLAIN_ASKS  # round 11 has its own wordings
     junk = []
     picked = rng.sample(seeds, sum(map(len, parts.values())))
     at = 0
@@ -352,12 +367,13 @@ def heldout_records(round_no: int = 7):
             at += 1
             user, answer = r.messages[0]["content"], r.messages[1]["content"]
             if kind == "short_reply":
-                user, text = user + rng.choice(EXPLAIN_ASKS), phrase
+                user, text = user + rng.choice(asks), phrase
             else:
                 text = {
                     "boilerplate_prefix": f"{phrase} {answer}",
                     "boilerplate_suffix": f"{answer} {phrase}",
                     "boilerplate_whole": phrase,
+                    "short_loop": phrase,
                 }[kind]
             junk.append(
                 (
