@@ -348,7 +348,19 @@ def heldout_records(round_no: int = 7):
     "khidmat", "maazrat"), Devanagari and Devanagari-Roman mixed inside a sentence. It is the first
     round with all three junk kinds: 40 short replies to explain prompts written in its own
     wordings (kind ``explain_ask``), 25 short looping answers written by hand (kind
-    ``short_loop``), and 62 boilerplate openers, closings and whole answers."""
+    ``short_loop``), and 62 boilerplate openers, closings and whole answers. Its first and only
+    held-out run, on v2.4 (commit dad3118; the model retrained only because the round's phrases
+    joined the never-trained-on list): junk kept 12/127 (9.4 %: all 40 short replies and all 25
+    loops caught; 6 openers — slang praise "kya mast sawaal phenka hai", informal "tumhe … samjhata
+    hu:", "जवाब हाज़िर है:", "Suno suno! … solution ready hai" — and 6 closings — "catch u later ✌️",
+    "Is chat ko rate karna mat bhoolna!", "Agli baar bhi yaad karna apne AI dost ko!"), good
+    dropped 3/104 (2.9 %: two explain-openers of long answers read as meta-talk, "Chal step by
+    step dekhte hain." and "Sabse zaroori baat:", and one answer by the trigram rule). After that
+    run three class-level changes to the model were tried and measured on rounds 7–11 together
+    (English glosses of Hindi words from corpora/lexicon as extra tokens; word dropout in
+    training; the grammar rewritten into the informal register): none moved the total (26/572
+    junk kept, 11/409 good dropped, on v2.4) by more than two records either way, so none was
+    kept. The boilerplate of a new style is still where the junk gates leak."""
     import random
 
     from tadka.records import Record
@@ -478,7 +490,8 @@ def part_junk() -> dict:
         7: "tuned on (after its first run)",
         8: "tuned on (after its first run)",
         9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
-        10: "held out: written after round 9's run and before tuning on it; never tuned on",
+        10: "written after round 9's run; never tuned on, but seen (its leaks guided the i14c trials)",
+        11: "held out: written and committed (dad3118) before any filter ran on it; never tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
