@@ -281,6 +281,7 @@ GOOD_HELDOUT = {
     9: "good_heldout9.jsonl",
     10: "good_heldout10.jsonl",
     11: "good_heldout11.jsonl",
+    12: "good_heldout12.jsonl",
 }
 
 
@@ -360,7 +361,15 @@ def heldout_records(round_no: int = 7):
     (English glosses of Hindi words from corpora/lexicon as extra tokens; word dropout in
     training; the grammar rewritten into the informal register): none moved the total (26/572
     junk kept, 11/409 good dropped, on v2.4) by more than two records either way, so none was
-    kept. The boilerplate of a new style is still where the junk gates leak."""
+    kept. The boilerplate of a new style is still where the junk gates leak.
+
+    Round 12 (123 junk: 36 short replies to explain prompts in its own wordings, 25 short loops,
+    62 boilerplate; 105 good answers, corpora/junk/good_heldout12.jsonl) was written after the
+    meta-talk-about-the-exchange rule (:mod:`tadka.curate.filters.meta_exchange`) was tuned on
+    rounds 7–11, and committed before any filter ran on it, in another style again: Indian-English
+    office idiom ("do the needful", "kindly revert", "do one thing"), Bhojpuri and Haryanvi
+    flavour ("ka ho", "thaare", "ee sawaal"), shuddh-Hindi service register ("jigyasa", "prastut",
+    "samadhan"), YouTube-teacher closings, Title Case, SMS spellings, Devanagari and mixed."""
     import random
 
     from tadka.records import Record
@@ -491,7 +500,8 @@ def part_junk() -> dict:
         8: "tuned on (after its first run)",
         9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
         10: "written after round 9's run; never tuned on, but seen (its leaks guided the i14c trials)",
-        11: "held out: written and committed (dad3118) before any filter ran on it; never tuned on",
+        11: "tuned on after its one held-out run (dad3118: junk 12/127 kept, good 3/104 dropped)",
+        12: "held out: written and committed before any filter ran on it; never tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
