@@ -369,7 +369,19 @@ def heldout_records(round_no: int = 7):
     rounds 7–11, and committed before any filter ran on it, in another style again: Indian-English
     office idiom ("do the needful", "kindly revert", "do one thing"), Bhojpuri and Haryanvi
     flavour ("ka ho", "thaare", "ee sawaal"), shuddh-Hindi service register ("jigyasa", "prastut",
-    "samadhan"), YouTube-teacher closings, Title Case, SMS spellings, Devanagari and mixed."""
+    "samadhan"), YouTube-teacher closings, Title Case, SMS spellings, Devanagari and mixed. Its
+    first and only run (commit 679b18a), the held-out figure of the i14c pass: junk kept 15/123
+    (12.2 %: all 36 short replies and all 25 loops caught; 5 openers — "Greetings of the day!
+    Kindly find the requested details below.", "Pranaam! Aapke prashn ka samadhan prastut hai.",
+    "Dear Learner, aaj hum …", "Namaskaar! Aap ki jigyasa ka uttar is prakaar hai:", "Hello
+    friends, aaj ke answer mein dekhte hain ki" —, 7 closings — "Aapka din shubh ho, pranaam!",
+    "Agle video mein milte hain …", "Share this answer with your friends and family!", "Aap humein
+    comment mein bata sakte hain ki yeh kaisa laga.", "Dhanyavaad aapke dhairya ke liye …", "Bas
+    itna hi kehna tha …", "Koi aur seva ho to batayiye …" — and 3 Bhojpuri or impersonal refusals);
+    good dropped 10/105 (9.5 %): 4 by the junk gates (a "Good question," opener by the boilerplate
+    list, two first-person replies by meta-talk, one long answer by the 4-gram rule), 6 by other
+    steps (3 short replies by language ID, "katwa denge" by the profanity list as a slur, one
+    decontamination hit, an English e-mail the user asked for)."""
     import random
 
     from tadka.records import Record
