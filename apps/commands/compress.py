@@ -122,29 +122,35 @@ def command(
     cfg = resolve(ws.config["compress"], flags)
     parse_formats(cfg.formats)
     result = compress(ws, cfg, run, name=name, spin=spin, echo=(lambda line: None) if as_json else click.echo)
-    c = result.choice
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "export": str(result.path),
-                    "variant": c.name,
-                    "latency_ms": c.latency_ms,
-                    "threads": c.threads,
-                    "latency": c.kind,
-                    "ppl": c.row.get("ppl"),
-                    "size_bytes": c.row["size_bytes"],
-                    "prune": result.prune,
-                    "rule": c.rule_text(),
-                    "eval": c.row.get("eval"),
-                    "runner_up": c.runner_up["name"] if c.runner_up else None,
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(_result_summary(result), indent=2))
         return
+    _echo_choice(result)
+
+
+def _result_summary(result) -> dict:
+    """What ``--json`` prints: the export folder and the chosen variant's figures."""
+    c = result.choice
+    return {
+        "export": str(result.path),
+        "variant": c.name,
+        "latency_ms": c.latency_ms,
+        "threads": c.threads,
+        "latency": c.kind,
+        "ppl": c.row.get("ppl"),
+        "size_bytes": c.row["size_bytes"],
+        "prune": result.prune,
+        "rule": c.rule_text(),
+        "eval": c.row.get("eval"),
+        "runner_up": c.runner_up["name"] if c.runner_up else None,
+    }
+
+
+def _echo_choice(result) -> None:
+    """The two lines a person reads: what was chosen, by which rule, and the runner-up."""
     from tadka.compress.select import describe
 
+    c = result.choice
     budget = f"within {c.budget_ms:g} ms ({c.kind})" if c.budget_ms else "(no budget)"
     click.echo(
         f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
