@@ -18,7 +18,7 @@ about nothing of the task. So an edge segment is also meta-talk when all of thes
   lo.") is part of the task.
 
 Measured on the tuned rounds 7–11, the bench's round 6 and every good set (904 good records): junk
-boilerplate missed 38/610 → 21/610, good records flagged 4 → 4, shipped good 0 → 0 (bench/curate_eval.py).
+boilerplate missed 38/610 → 21/610, good records flagged 4 → 4, shipped good 0 → 0 (bench/curate_junk.py).
 """
 
 from __future__ import annotations
