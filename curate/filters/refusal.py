@@ -159,9 +159,10 @@ class RefusalFilter(Filter):
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [[cat for cat, _ in self.matches(t)] for t in turns]
         if "meta_talk" in self.categories:
+            from tadka.curate.filters.meta_exchange import is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
-            owner, lines = [], []
+            owner, segs = [], []
             for i, rec in enumerate(records):
                 if found[i]:
                     continue
@@ -170,11 +171,12 @@ class RefusalFilter(Filter):
                     if m["role"] == "user":
                         prompt = m["content"]
                     elif m["role"] in self.roles:
-                        segs = edge_segments(prompt, m["content"])
-                        owner += [i] * len(segs)
-                        lines += [line for line, _ in segs]
-            for i, p in zip(owner, meta_probabilities(lines)):
-                if p >= self.meta_threshold and "meta_talk" not in found[i]:
+                        mine = edge_segments(prompt, m["content"])
+                        owner += [i] * len(mine)
+                        segs += mine
+            probs = meta_probabilities([line for line, _ in segs])
+            for i, (line, seg), p in zip(owner, segs, probs):
+                if "meta_talk" not in found[i] and is_meta(line, seg, p, self.meta_threshold):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 
