@@ -18,7 +18,7 @@ Parts:
              7–10 edits), distinct related tasks (same domain) wrongly merged, tasks left without a record.
   seeds      the acceptance check: seeds + copies with 1–6 edits at the default threshold.
   tour       README tour: generate 300 → augment --preset phone-typing --copies 2 → curate → export.
-  junk       junk kept / good shipped records dropped (bench/curate_eval.py).
+  junk       junk kept / good shipped records dropped (bench/curate_junk.py, bench/junk_rounds.md).
   pii        tadka vs Presidio on the held-out labelled set (bench/curate_eval.py).
   ray        the local engine vs Ray with 2 workers on the same records.
 """
@@ -310,7 +310,7 @@ def part_tour() -> dict:
 
 # -- quality (bench/curate_eval.py) and Ray ------------------------------------------------------
 def part_junk() -> dict:
-    from curate_eval import part_junk as run
+    from curate_junk import part_junk as run
 
     return {"part": "junk", **run()}
 

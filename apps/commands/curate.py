@@ -6,20 +6,13 @@ import json
 
 import click
 
-from tadka.cli_options import config_option, workspace_option
+from tadka.cli_options import config_option, recipe_option, workspace_option
 from tadka.curate import config as _curate_config  # noqa: F401  (registers the `curate:` section)
 
 
 @click.command("curate")
 @workspace_option()
-@click.option(
-    "--config",
-    "-c",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Recipe YAML shaped like tadka.yaml (configs/curate/strict.yaml), over its curate section.",
-)
+@recipe_option("curate", "configs/curate/strict.yaml")
 @config_option("curate", "stage")
 @config_option("curate", "output")
 @config_option("curate", "rejects")
