@@ -41,11 +41,18 @@ def demand_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 def demand(prompt: str) -> str:
-    """What a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark)."""
+    """How much answer a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark)."""
     for level, pattern in demand_patterns():
-        if pattern.search(prompt):
+        if level in ("detail", "how") and pattern.search(prompt):
             return level
     return ""
+
+
+def asks_to_compose(prompt: str) -> bool:
+    """True when a user turn asks for a message to be written (an email, a letter, an application, a
+    WhatsApp message …: the ``compose`` row of answer_demand.tsv): the answer *is* that message, so its
+    greeting, thanks and sign-off are content, not talk about the conversation."""
+    return any(level == "compose" and pattern.search(prompt) for level, pattern in demand_patterns())
 
 
 @dataclass

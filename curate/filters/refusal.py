@@ -162,7 +162,9 @@ class RefusalFilter(Filter):
             from tadka.curate.filters.meta_exchange import is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
-            owner, segs = [], []
+            from tadka.curate.filters.length import asks_to_compose
+
+            owner, segs, composed = [], [], []
             for i, rec in enumerate(records):
                 if found[i]:
                     continue
@@ -174,9 +176,10 @@ class RefusalFilter(Filter):
                         mine = edge_segments(prompt, m["content"])
                         owner += [i] * len(mine)
                         segs += mine
+                        composed += [asks_to_compose(prompt)] * len(mine) if mine else []
             probs = meta_probabilities([line for line, _ in segs])
-            for i, (line, seg), p in zip(owner, segs, probs):
-                if "meta_talk" not in found[i] and is_meta(line, seg, p, self.meta_threshold):
+            for i, (line, seg), p, c in zip(owner, segs, probs, composed):
+                if "meta_talk" not in found[i] and is_meta(line, seg, p, self.meta_threshold, c):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 
