@@ -95,20 +95,20 @@ def _on_ring(rng: np.random.Generator, part: _Part, margin: float) -> tuple[floa
     return part.cx + rad * np.cos(ang), part.cy + rad * np.sin(ang)
 
 
-def _scratch(rng, n, xx, yy, img, part: _Part) -> None:
+def _scratch(rng, n, xx, yy, img, part: _Part, severity: float = 1.0) -> None:
     """One or two thin lines across the face: brighter (fresh metal) or darker (a groove)."""
     for _ in range(rng.integers(1, 3)):
         x0, y0 = _on_ring(rng, part, 0.1 * part.radius)
         length = rng.uniform(0.6, 1.1) * part.radius
         ang = rng.uniform(0, np.pi)
         b = (x0 + length * np.cos(ang), y0 + length * np.sin(ang))
-        width = rng.uniform(1.4, 2.2) * n / 96
+        width = rng.uniform(1.4, 2.2) * n / 96 * severity
         line = np.clip(1.0 - _segment_distance(xx, yy, (x0, y0), b) / width, 0, 1) * part.mask
-        contrast = rng.uniform(0.3, 0.5) * rng.choice([1.0, -1.0])
+        contrast = min(rng.uniform(0.3, 0.5) * severity, 0.9) * rng.choice([1.0, -1.0])
         img += (contrast * line)[..., None]
 
 
-def _dent(rng, n, xx, yy, img, part: _Part) -> None:
+def _dent(rng, n, xx, yy, img, part: _Part, severity: float = 1.0) -> None:
     """A small bowl: the side towards the light darker, the far side brighter, with a soft rim."""
     cx, cy = _on_ring(rng, part, 0.18 * part.radius)
     rx = rng.uniform(0.11, 0.15) * n
@@ -120,11 +120,11 @@ def _dent(rng, n, xx, yy, img, part: _Part) -> None:
     bowl = np.exp(-2.5 * d2) * part.mask
     light = rng.uniform(0, 2 * np.pi)
     slope = u * np.cos(light) + v * np.sin(light)
-    strength = rng.uniform(0.45, 0.65)
+    strength = rng.uniform(0.45, 0.65) * severity
     img += (strength * bowl * slope - 0.06 * bowl)[..., None]
 
 
-def _stain(rng, n, xx, yy, img, part: _Part) -> None:
+def _stain(rng, n, xx, yy, img, part: _Part, severity: float = 1.0) -> None:
     """Oil or rust: a few overlapping soft blobs, brownish, half transparent."""
     cx, cy = _on_ring(rng, part, 0.15 * part.radius)
     alpha = np.zeros((n, n))
@@ -132,7 +132,7 @@ def _stain(rng, n, xx, yy, img, part: _Part) -> None:
         bx, by = cx + rng.normal(0, 0.04 * n), cy + rng.normal(0, 0.04 * n)
         s = rng.uniform(0.03, 0.06) * n
         alpha = np.maximum(alpha, np.exp(-((xx - bx) ** 2 + (yy - by) ** 2) / (2 * s * s)))
-    alpha = alpha * part.mask * rng.uniform(0.4, 0.65)
+    alpha = alpha * part.mask * min(rng.uniform(0.4, 0.65) * severity, 0.95)
     colour = np.array([0.35, 0.24, 0.12]) * rng.uniform(0.6, 1.1)
     img[:] = img * (1 - alpha[..., None]) + colour[None, None, :] * alpha[..., None]
 
@@ -149,8 +149,9 @@ def _dust(rng, n, xx, yy, img) -> None:
 DEFECTS = {"scratch": _scratch, "dent": _dent, "stain": _stain}
 
 
-def draw(label: str, index: int, *, seed: int = 0, size: int = 96) -> np.ndarray:
-    """One frame of class ``label`` as HxWx3 uint8."""
+def draw(label: str, index: int, *, seed: int = 0, size: int = 96, severity: float = 1.0) -> np.ndarray:
+    """One frame of class ``label`` as HxWx3 uint8; ``severity`` scales how wide and strong a defect is
+    (1: small, low-contrast defects; 2: the same defects plainly visible at 64 px)."""
     if label not in CLASSES:
         raise ValueError(f"unknown demo class {label!r}; known: {', '.join(CLASSES)}")
     rng = _rng(seed, label, index)
@@ -159,7 +160,7 @@ def draw(label: str, index: int, *, seed: int = 0, size: int = 96) -> np.ndarray
     img = _belt(rng, n, xx, yy)
     part = _washer(rng, n, xx, yy, img)
     if label in DEFECTS:
-        DEFECTS[label](rng, n, xx, yy, img, part)
+        DEFECTS[label](rng, n, xx, yy, img, part, severity)
     _dust(rng, n, xx, yy, img)
     img *= rng.uniform(0.85, 1.15)  # exposure from frame to frame
     img += rng.normal(0.0, 0.008, img.shape)  # a clean camera still has a little noise
@@ -167,7 +168,7 @@ def draw(label: str, index: int, *, seed: int = 0, size: int = 96) -> np.ndarray
 
 
 def write_demo(root: str | Path, *, per_class: int = 80, size: int = 96, seed: int = 0,
-               classes: tuple[str, ...] = CLASSES) -> DemoSet:
+               classes: tuple[str, ...] = CLASSES, severity: float = 1.0) -> DemoSet:
     """Write ``root/<class>/<class>-NNNN.png`` for each class; existing files are overwritten atomically."""
     from PIL import Image
 
@@ -177,11 +178,13 @@ def write_demo(root: str | Path, *, per_class: int = 80, size: int = 96, seed: i
         raise ValueError("per_class must be at least 1")
     if not 16 <= size <= 1024:
         raise ValueError("size must be between 16 and 1024 pixels")
+    if not 0.25 <= severity <= 4:
+        raise ValueError("severity must be between 0.25 and 4")
     root = Path(root)
     for label in classes:
         folder = root / label
         folder.mkdir(parents=True, exist_ok=True)
         for i in range(per_class):
             with atomic_file(folder / f"{label}-{i:04d}.png", "wb") as f:
-                Image.fromarray(draw(label, i, seed=seed, size=size), "RGB").save(f, format="PNG", compress_level=1)
+                Image.fromarray(draw(label, i, seed=seed, size=size, severity=severity), "RGB").save(f, format="PNG", compress_level=1)
     return DemoSet(root, tuple(classes), per_class, size)
