@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.lang",
     "tadka.apps.commands.compress",
     "tadka.apps.commands.eval",
+    "tadka.apps.commands.vision",
 ]
 
 
@@ -110,7 +111,8 @@ def init(directory: str, name: str | None) -> None:
 @workspace_option
 @click.option("--stage", default=None, help="Stage to import into [import.stage: imported].")
 @click.option("--format", "fmt", default=None,
-              help="auto, openai, sharegpt, alpaca, prompt-response or tadka [import.format: auto].")
+              help="auto, openai, sharegpt, alpaca, prompt-response, tadka, or images (a CSV/JSONL of path,label; "
+                   "an image-folder tree is detected) [import.format: auto].")
 @click.option("--mode", type=click.Choice(["append", "replace"]), default=None, help="[import.mode: append].")
 @click.option("--lang", default=None, help="Language tag for rows without one [measured from the text].")
 @click.option("--max-line-mb", type=float, default=None, help="Largest single record accepted [import.max_line_mb: 8].")
@@ -129,10 +131,25 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
     from tadka.importer import import_file
 
     ws = _workspace(workspace)
+    if _import_images(ws, file, stage, fmt, mode):
+        return
     cfg = override(ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import")
     result = import_file(ws, file, cfg, lang=lang)
     click.echo(f"imported {result.read} records from {file} into '{result.stage}': "
                f"{result.added} new, {result.total} in the stage")
+
+
+def _import_images(ws, file: str, stage, fmt, mode) -> bool:
+    """An image-folder tree (or --format images for a CSV/JSONL of path,label) goes to the camera track's importer."""
+    from tadka.vision.importer import is_image_input
+
+    if not is_image_input(file, fmt or "auto"):
+        return False
+    from tadka.apps.commands.vision import report_import
+    from tadka.vision.importer import import_images
+
+    report_import(import_images(ws, file, stage=stage or "images", mode=mode or "append"), file)
+    return True
 
 
 @cli.command()
