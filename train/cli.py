@@ -80,6 +80,11 @@ def run_command(workspace: str | None, config: str | None, name: str | None, set
                           hint="run `tadka init DIR` first")
     flags = {**flag_values(params), **parse_sets(sets)}
     cfg = resolve_config(ws, name=name, config_file=config, flags=flags)
+    if cfg.task == "image-classification":
+        from tadka.train.vision.cli import run_vision
+
+        run_vision(ws, cfg, name=name, config_file=config, params=params)
+        return
     check_prerequisites(cfg)
     train(ws, cfg, name=name)
 
@@ -103,6 +108,13 @@ def _callback(workspace, config, name, sets, **params) -> None:
     run_command(workspace, config, name, sets, params)
 
 
+def vision_options() -> list[click.Option]:
+    """``--backbone``, ``--noise-preset`` … for ``--task image-classification`` (the vision section's keys)."""
+    from tadka.train.vision.cli import options
+
+    return options()
+
+
 def build_command(name: str = "train") -> click.Command:
     options = [
         click.Option(["-w", "--workspace"], type=click.Path(file_okay=False), default=None,
@@ -112,6 +124,7 @@ def build_command(name: str = "train") -> click.Command:
         click.Option(["--name"], default=None, help="Run folder name under runs/ (an existing run is resumed)."),
         click.Option(["--set", "sets"], multiple=True, help="KEY=VALUE for any train key (YAML value); repeatable."),
         *[_option(f) for f in train_fields()],
+        *vision_options(),
     ]
     return click.Command(
         name, callback=_callback, params=options, context_settings={"max_content_width": 100},

@@ -1,0 +1,69 @@
+"""The ``vision:`` section of tadka.yaml: what `tadka train --task image-classification` adds to ``train:``.
+
+``train:`` keeps what every run shares (dataset, max_steps, batch_size, learning_rate, seed, threads,
+save_every, resume, the LoRA rank …); this section names the backbone, how it is fine-tuned and the
+noise it sees. Importable without torch: the CLI builds ``--backbone``, ``--noise-preset`` … from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tadka.config import build_section, opt, section
+from tadka.errors import ConfigError
+
+BACKBONES = ("vit", "deit", "mobilevit", "mobilenet_v2", "resnet", "mobilenetv4")
+FINETUNE = ("auto", "full", "partial", "head", "lora")
+
+
+@section("vision", "`tadka train --task image-classification`: the camera track's backbone, fine-tuning and noise.")
+@dataclass
+class VisionConfig:
+    """`tadka train --task image-classification`: the camera track's backbone, fine-tuning and noise."""
+
+    backbone: Literal["vit", "deit", "mobilevit", "mobilenet_v2", "resnet", "mobilenetv4"] = opt(
+        "mobilenet_v2", "vit, deit, mobilevit, mobilenet_v2, resnet (transformers; no torchvision needed) or "
+                        "mobilenetv4 (timm: needs a torch with its matching torchvision, i.e. a GPU workstation).")
+    pretrained: str = opt("", "Weights to start from: a hub id or local folder (e.g. google/vit-base-patch16-224, "
+                              "facebook/deit-tiny-patch16-224, apple/mobilevit-xx-small, google/mobilenet_v2_1.0_224, "
+                              "timm/mobilenetv4_conv_small.e2400_r224_in1k). Empty: random init from config.")
+    arch: dict[str, Any] = opt({}, "Random init only: keys of the transformers config (hidden_size, "
+                                   "num_hidden_layers, depth_multiplier …) over the backbone's small defaults.")
+    image_size: int = opt(224, "Side of the square the images are resized to (pretrained weights expect theirs).")
+    finetune: Literal["auto", "full", "partial", "head", "lora"] = opt(
+        "auto", "full; partial (the last trainable_blocks blocks and the head); head (a linear probe); lora (PEFT "
+                "LoRA on ViT/DeiT attention, the head trained in full); auto: lora for a pretrained ViT/DeiT, else full.")
+    trainable_blocks: int = opt(2, "partial: how many of the last blocks/stages train.")
+    noise_preset: str = opt("factory-camera", "Image noise preset applied on the fly during training (see "
+                                              "`tadka augment --list`); empty: no training-time noise.")
+    noise_rate: float = opt(0.5, "Share of training images noised (each with the preset's ops, drawn per image).")
+    eval_noise_preset: str = opt("factory-camera", "Preset of the noised eval set (fixed seed); empty: clean eval only.")
+    flips: bool = opt(True, "Random flips and quarter turns in training (right for a top-down camera; off for "
+                            "pictures that have an up, such as crop leaves on a stem).")
+    eval_fraction: float = opt(0.2, "Share of each class held out for eval when the dataset is a stage "
+                                    "(a seeded stratified split; an export keeps its own split).")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def vision_fields() -> list[dataclasses.Field]:
+    return list(dataclasses.fields(VisionConfig))
+
+
+def resolve_vision(base: VisionConfig, *layers: dict[str, Any], source: str = "<command line>") -> VisionConfig:
+    merged = base.to_dict()
+    for layer in layers:
+        merged.update({k: v for k, v in layer.items() if v is not None})
+    cfg = build_section("vision", merged, file=source)
+    if cfg.image_size < 16:
+        raise ConfigError("must be at least 16", field="vision.image_size")
+    if not 0 <= cfg.noise_rate <= 1:
+        raise ConfigError("must be in [0, 1]", field="vision.noise_rate")
+    if not 0 < cfg.eval_fraction < 1:
+        raise ConfigError("must be in (0, 1)", field="vision.eval_fraction")
+    if cfg.trainable_blocks < 1:
+        raise ConfigError("must be at least 1", field="vision.trainable_blocks")
+    return cfg

@@ -1,0 +1,160 @@
+"""The images a vision run trains and evaluates on: a stage (split here, stratified and seeded) or an
+export folder (its own train/eval split), decoded once to uint8 arrays at the run's image size.
+
+Field noise is applied on the fly, per training image and step, with the augment package's image ops
+(the same presets as `tadka augment`, e.g. ``factory-camera``), so the model meets sensor grain, blur,
+JPEG and low light while it learns. The noised eval set is drawn once with a fixed seed, so every run
+(and every compressed variant) is scored on the same noisy pixels.
+
+Noise is applied at the training resolution, after the resize: cheaper than at camera resolution, and
+a blur or JPEG block at that scale is what the model's input sees on the device too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tadka.errors import ConfigError, InputError
+from tadka.records import Record
+from tadka.vision.labels import label_of
+
+
+@dataclass
+class ImageSet:
+    images: np.ndarray  # (N, S, S, 3) uint8
+    labels: np.ndarray  # (N,) int64 class indices
+    ids: list[str]
+
+
+def stratified_split(records: list[Record], eval_fraction: float, seed: int) -> tuple[list[Record], list[Record]]:
+    """Per class, a seeded hash order of ids; the first ``round(n × fraction)`` (at least 1 when a class
+    has 2+ images) go to eval. Independent of the input order, stable as a class grows."""
+    by_class: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        by_class[label_of(r)].append(r)
+    train, held = [], []
+    for label in sorted(by_class):
+        rows = sorted(by_class[label], key=lambda r: hashlib.sha1(f"{seed}\x1f{r.id}".encode()).hexdigest())
+        k = max(1, round(len(rows) * eval_fraction)) if len(rows) >= 2 else 0
+        held += rows[:k]
+        train += rows[k:]
+    return train, held
+
+
+def _read_jsonl(path: Path) -> list[Record]:
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if line.strip():
+                try:
+                    rows.append(Record.from_dict(json.loads(line)))
+                except (ValueError, TypeError, KeyError) as e:
+                    raise InputError(f"not a record: {e}", file=path, line=n, field="<json>") from None
+    return rows
+
+
+def load_records(ws, dataset: str, eval_fraction: float, seed: int) -> tuple[list[Record], list[Record], Path]:
+    """(train, eval, media root) for ``train.dataset``: a stage name, an export folder, or empty (the newest
+    stage of image-label Records)."""
+    if dataset and (Path(dataset).is_dir() or (ws.exports_dir / dataset).is_dir()) and not ws.has_stage(dataset):
+        folder = Path(dataset) if Path(dataset).is_dir() else ws.exports_dir / dataset
+        train_f, eval_f = folder / "train.jsonl", folder / "eval.jsonl"
+        if not train_f.is_file():
+            raise ConfigError("export has no train.jsonl (export with --format jsonl)", file=folder, field="train.dataset")
+        train, held = _read_jsonl(train_f), _read_jsonl(eval_f) if eval_f.is_file() else []
+        root = ws.root
+    else:
+        stage = dataset or _newest_image_stage(ws)
+        if not ws.has_stage(stage):
+            raise ConfigError(f"no stage or export {stage!r}", field="train.dataset",
+                              hint=f"stages: {', '.join(ws.stages()) or 'none'}")
+        train, held = stratified_split(list(ws.records(stage)), eval_fraction, seed)
+        root = ws.root
+    bad = next((r for r in train + held if label_of(r) is None), None)
+    if bad is not None:
+        raise ConfigError(f"record {bad.id} is not a labelled image (import images with `tadka import FOLDER`)",
+                          field="train.dataset")
+    if not held:
+        raise ConfigError("no eval images (each class needs at least 2 images)", field="train.dataset")
+    return train, held, root
+
+
+def _newest_image_stage(ws) -> str:
+    for stage in reversed(ws.stages()):
+        first = next(iter(ws.records(stage)), None)
+        if first is not None and label_of(first) is not None:
+            return stage
+    raise ConfigError("no stage of labelled images", field="train.dataset",
+                      hint="`tadka import FOLDER` (one sub-folder per class), or `tadka vision demo DIR` first")
+
+
+def decode(path: Path, size: int) -> np.ndarray:
+    """One image as (size, size, 3) uint8 RGB, squashed to the square (a camera frame keeps all its content)."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB").resize((size, size), Image.BILINEAR), dtype=np.uint8)
+
+
+def image_set(records: list[Record], root: Path, labels: list[str], size: int) -> ImageSet:
+    index = {name: i for i, name in enumerate(labels)}
+    unknown = sorted({label_of(r) for r in records} - set(index))
+    if unknown:
+        raise ConfigError(f"eval class(es) never seen in training: {', '.join(unknown[:8])}", field="train.dataset")
+    images = np.stack([decode(root / r.media["image"], size) for r in records])
+    return ImageSet(images, np.array([index[label_of(r)] for r in records], dtype=np.int64), [r.id for r in records])
+
+
+class Noiser:
+    """A preset's image ops, applied to one uint8 image with a generator seeded by (seed, key)."""
+
+    def __init__(self, preset: str, seed: int) -> None:
+        from tadka.augment.presets import build_plan
+
+        self.plan = build_plan(preset, rate=1.0, seed=seed)
+        if not self.plan.image:
+            raise ConfigError(f"preset {preset!r} has no image ops", field="vision.noise_preset",
+                              hint="factory-camera, or a list of image: ops")
+        self.preset = preset
+
+    def __call__(self, image: np.ndarray, key: str) -> np.ndarray:
+        out = image
+        for op in self.plan.pick_media("image", key):
+            out, _ = op.run(out, self.plan.media_rng(op, key))
+        return out
+
+
+def noised_copy(data: ImageSet, preset: str, seed: int) -> ImageSet:
+    """The eval set with the preset applied once per image (the same pixels for every run and variant)."""
+    noiser = Noiser(preset, seed)
+    images = np.stack([noiser(img, f"eval:{i}") for i, img in zip(data.ids, data.images)])
+    return ImageSet(images, data.labels, data.ids)
+
+
+def to_tensor(images: np.ndarray, norm: dict):
+    """uint8 (N, H, W, 3) → float32 (N, 3, H, W), normalised as the backbone expects."""
+    import torch
+
+    x = images.astype(np.float32) / 255.0
+    if norm.get("bgr"):
+        x = x[..., ::-1]
+    x = (x - np.asarray(norm["mean"], np.float32)) / np.asarray(norm["std"], np.float32)
+    return torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+
+
+def geometric(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random horizontal/vertical flips and quarter turns, per image (a top-down camera has no "up")."""
+    out = np.empty_like(images)
+    for i, img in enumerate(images):
+        if rng.random() < 0.5:
+            img = img[:, ::-1]
+        if rng.random() < 0.5:
+            img = img[::-1]
+        out[i] = np.rot90(img, int(rng.integers(0, 4)))
+    return out
