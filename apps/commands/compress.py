@@ -25,6 +25,24 @@ def _ints(value: str | None) -> list[int] | None:
         raise ConfigError(f"expected comma-separated integers, got {value!r}", field="--threads") from None
 
 
+def _compress_vision(ws, run, formats, budget_ms, threads, select_threads, name, as_json) -> bool:
+    """A vision run (runs/NAME/vision.yaml) goes to the camera track's ONNX pipeline; False otherwise."""
+    from tadka.compress.vision.pipeline import compress_vision, is_vision_run
+
+    run_dir = is_vision_run(ws, run)
+    if run_dir is None:
+        return False
+    fmts = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
+    result = compress_vision(ws, run_dir, formats=fmts, budget_ms=budget_ms or 0.0, threads=_ints(threads) or [],
+                             select_threads=select_threads or 0, name=name,
+                             echo=(lambda line: None) if as_json else click.echo)
+    if as_json:
+        click.echo(json.dumps({"export": str(result.path), "variant": result.choice["name"],
+                               "threads": result.threads, "variants": [{k: v for k, v in row.items() if k != "path"}
+                                                                       for row in result.variants]}, indent=2))
+    return True
+
+
 @click.command("compress")
 @click.option("-w", "--workspace", type=click.Path(file_okay=False), default=None,
               help="Workspace folder (default: the one containing the current folder).")
@@ -77,6 +95,8 @@ def command(workspace, run, formats, budget_ms, latency, threads, select_threads
     from tadka.compress.pipeline import compress
 
     ws = _workspace(workspace)
+    if _compress_vision(ws, run, formats, budget_ms, threads, select_threads, name, as_json):
+        return
     flags = {"formats": [f for f in formats.split(",") if f.strip()] if formats else None, "budget_ms": budget_ms,
              "latency": latency, "threads": _ints(threads), "select_threads": select_threads, "prune": prune,
              "prune_kinds": [k for k in prune_kinds.split(",") if k.strip()] if prune_kinds else None,
