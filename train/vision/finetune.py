@@ -48,9 +48,16 @@ def apply_finetune(clf: Classifier, mode: str, *, trainable_blocks: int, lora_r:
             raise ConfigError(f"LoRA is built for ViT/DeiT attention, not {clf.backbone}", field="vision.finetune",
                               hint="use full or partial for a CNN")
         from peft import LoraConfig, get_peft_model
+        from torch import nn
 
+        wanted = LORA_TARGETS[clf.backbone]  # found by looking, so a renamed layer is a clear error, not a no-op
+        found = sorted({n.rsplit(".", 1)[-1] for n, m in model.named_modules()
+                        if isinstance(m, nn.Linear) and n.rsplit(".", 1)[-1] in wanted})
+        if not found:
+            raise ConfigError(f"no attention projections named {', '.join(wanted)} in {type(model).__name__}",
+                              field="vision.finetune")
         config = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
-                            target_modules=LORA_TARGETS[clf.backbone], modules_to_save=["classifier"])
+                            target_modules=found, modules_to_save=["classifier"])
         clf.model = get_peft_model(model, config)
         return clf
     for p in model.parameters():

@@ -38,8 +38,9 @@ HF_CLASSES = {
     "mobilenet_v2": ("MobileNetV2Config", "MobileNetV2ForImageClassification"),
     "resnet": ("ResNetConfig", "ResNetForImageClassification"),
 }
-# Attention projections that LoRA adapts in ViT/DeiT (the names of their nn.Linear layers).
-LORA_TARGETS = {"vit": ["query", "value"], "deit": ["query", "value"]}
+# Attention projections that LoRA adapts in ViT/DeiT: query and value, under the names transformers 5 uses
+# (q_proj, v_proj) and the ones hub checkpoints of transformers 4 used (query, value).
+LORA_TARGETS = {"vit": ("q_proj", "v_proj", "query", "value"), "deit": ("q_proj", "v_proj", "query", "value")}
 DEFAULT_NORM = {"mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5], "bgr": False}
 
 

@@ -181,7 +181,7 @@ def train_vision(ws, cfg: TrainConfig, vcfg: VisionConfig, *, name: str | None =
             run.append_metrics(row)
             run.write_status(step=step, last_loss=row.get("loss"))
             echo(_line(row))
-        if step % cfg.save_every == 0 and step < total:
+        if step % cfg.save_every == 0 or step == total:  # the last one too: a finished run can be extended
             _save_checkpoint(run, clf, opt, step)
     return _finish(run, clf, labels, clean, noisy, step, time.time() - t0, echo, mode)
 
