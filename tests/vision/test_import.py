@@ -109,3 +109,20 @@ def test_cli_imports_a_folder_and_reports_in_lines(tmp_path):
     out = CliRunner().invoke(cli, ["import", str(tmp_path / "src"), "-w", str(ws.root)])
     assert out.exit_code == 0, out.output
     assert "4 new" in out.output and "rejected 1: empty 1" in out.output
+
+
+def test_export_of_an_image_stage_is_split_per_class(tmp_path):
+    from tadka.config import ExportConfig
+    from tadka.export import export
+
+    ws = Workspace.init(tmp_path / "ws")
+    src = tmp_path / "src"
+    write_demo(src, per_class=20, size=32, classes=("good",))
+    write_demo(src, per_class=3, size=32, classes=("dent",))
+    import_images(ws, src, stage="images")
+    r = export(ws, ExportConfig(stage="images", eval_fraction=0.2), name="v1")
+    held = [json.loads(x) for x in (r.path / "eval.jsonl").read_text().splitlines()]
+    labels = [x["messages"][1]["content"] for x in held]
+    assert labels.count("good") == 4 and labels.count("dent") == 1  # the rare class is in eval too
+    again = export(ws, ExportConfig(stage="images", eval_fraction=0.2), name="v2")
+    assert (again.path / "eval.jsonl").read_text() == (r.path / "eval.jsonl").read_text()

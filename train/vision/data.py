@@ -12,9 +12,7 @@ a blur or JPEG block at that scale is what the model's input sees on the device 
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import numpy as np
 from tadka.errors import ConfigError, InputError
 from tadka.records import Record
 from tadka.vision.labels import label_of
+from tadka.vision.split import stratified_split
 
 
 @dataclass
@@ -30,21 +29,6 @@ class ImageSet:
     images: np.ndarray  # (N, S, S, 3) uint8
     labels: np.ndarray  # (N,) int64 class indices
     ids: list[str]
-
-
-def stratified_split(records: list[Record], eval_fraction: float, seed: int) -> tuple[list[Record], list[Record]]:
-    """Per class, a seeded hash order of ids; the first ``round(n × fraction)`` (at least 1 when a class
-    has 2+ images) go to eval. Independent of the input order, stable as a class grows."""
-    by_class: dict[str, list[Record]] = defaultdict(list)
-    for r in records:
-        by_class[label_of(r)].append(r)
-    train, held = [], []
-    for label in sorted(by_class):
-        rows = sorted(by_class[label], key=lambda r: hashlib.sha1(f"{seed}\x1f{r.id}".encode()).hexdigest())
-        k = max(1, round(len(rows) * eval_fraction)) if len(rows) >= 2 else 0
-        held += rows[:k]
-        train += rows[k:]
-    return train, held
 
 
 def _read_jsonl(path: Path) -> list[Record]:
