@@ -6,7 +6,7 @@ are scored on the clean eval images and on the same images with the ``factory-ca
 once. Then the noise-trained run is compressed to ONNX fp32 / fp16 / int8 and each variant is benched by
 the export's own hil_bench.py (batch-1 latency and frames/s at 1, 2, 4 threads, peak RSS, accuracy).
 
-    python bench/vision.py                       # 150 images per class, 48 px, resnet, 300 steps
+    python bench/vision.py                       # 200 images per class, 48 px, severity 2, resnet, 500 steps
     python bench/vision.py --steps 500 --noise-rate 0.5 --backbone mobilenet_v2 --no-compress
     python bench/vision.py --out bench/results/vision-$(date +%F).json
 
@@ -49,14 +49,15 @@ def train_one(ws, args, noise_rate: float, name: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--per-class", type=int, default=150)
+    ap.add_argument("--per-class", type=int, default=200)
     ap.add_argument("--size", type=int, default=48)
-    ap.add_argument("--severity", type=float, default=3.0)
+    ap.add_argument("--severity", type=float, default=2.0)
     ap.add_argument("--backbone", default="resnet")
-    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--noise-rate", type=float, default=0.5)
+    ap.add_argument("--runs", default="none,noise", help="which runs to train: none (noise rate 0), noise, or both")
     ap.add_argument("--preset", default="factory-camera")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -76,13 +77,15 @@ def main() -> None:
         imp = import_images(ws, root / "demo", stage="images")
         print(f"demo: {imp.added} images, {args.size}px, severity {args.severity}; {args.backbone}, {args.steps} steps "
               f"of {args.batch_size}, seed {args.seed}")
-        rows = [train_one(ws, args, 0.0, "no-noise"), train_one(ws, args, args.noise_rate, "noise")]
+        wanted = {r.strip() for r in args.runs.split(",")}
+        rows = ([train_one(ws, args, 0.0, "no-noise")] if "none" in wanted else []) + \
+               ([train_one(ws, args, args.noise_rate, "noise")] if "noise" in wanted else [])
         print(f"\n{'training noise':<22} {'clean acc':>9} {'noisy acc':>9} {'wall s':>7} {'cpu s':>7}")
         for r in rows:
             label = "none" if not r["noise_rate"] else f"{args.preset} @ {r['noise_rate']:g}"
             print(f"{label:<22} {r['clean']:>9.3f} {r['noisy']:>9.3f} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f}")
         out = {"date": time.strftime("%Y-%m-%d"), "args": vars(args), "train": rows}
-        if not args.no_compress:
+        if not args.no_compress and "noise" in wanted:
             from tadka.compress.vision.pipeline import compress_vision
 
             res = compress_vision(ws, ws.runs_dir / "noise", formats=None, budget_ms=0, threads=[1, 2, 4],

@@ -21,7 +21,13 @@ def report_import(result, file: str) -> None:
 
 @click.group("vision")
 def command() -> None:
-    """The camera track: image classification data (see also `tadka train --task image-classification`)."""
+    """The camera track: image classification data (see also `tadka train --task image-classification`).
+
+    \b
+    Example:
+      tadka vision demo demo-images --per-class 200 --size 48 --severity 2
+      tadka import demo-images
+    """
 
 
 @command.command("demo")
