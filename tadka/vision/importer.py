@@ -7,7 +7,8 @@ is a user mistake: one line naming the file, the line and the field, and nothing
 that is bad (missing, empty, corrupt, truncated, too large, blank …) is a per-record failure: it goes
 to ``reports/import-<stage>-rejects.jsonl`` with its reason and the import goes on. Accepted images are
 stored by content under ``media/images/`` (so the same photo twice is one file and one Record), then
-the stage is swapped in atomically.
+the stage is swapped in atomically. Each Record's ``source`` is ``{kind: import, recipe: <where>}``, where is
+the input path (or ``file:line``) it came from, so a reviewer can find the original file.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_a_noised_copy_is_shown_beside_its_original(image_ws, monkeypatch):
     rel = (MEDIA_DIR / "copy.png").as_posix()
     Image.fromarray(noisy.astype("uint8")).save(image_ws.root / rel)
     digest = hashlib.sha1((image_ws.root / rel).read_bytes()).hexdigest()
-    copy = label_record(rel, "good", digest, source={"kind": "mixer", "parent_id": parent.id})
+    copy = label_record(rel, "good", digest, source={"kind": "augment", "parent_id": parent.id})
     copy.ops = ["image:low_light(darken=0.5)"]
     image_ws.write_stage("noised", [parent, copy])
     monkeypatch.setenv("TADKA_REVIEW_STAGE", "noised")
