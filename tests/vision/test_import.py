@@ -126,3 +126,15 @@ def test_export_of_an_image_stage_is_split_per_class(tmp_path):
     assert labels.count("good") == 4 and labels.count("dent") == 1  # the rare class is in eval too
     again = export(ws, ExportConfig(stage="images", eval_fraction=0.2), name="v2")
     assert (again.path / "eval.jsonl").read_text() == (r.path / "eval.jsonl").read_text()
+
+
+def test_saved_hf_dataset_with_image_and_classlabel_columns(tmp_path):
+    import datasets
+
+    ws = Workspace.init(tmp_path / "ws")
+    rows = {"image": [Image.fromarray(draw(c, i, size=32)) for i, c in enumerate(["good", "dent", "good"])],
+            "label": [0, 1, 0]}
+    features = datasets.Features({"image": datasets.Image(), "label": datasets.ClassLabel(names=["good", "dent"])})
+    datasets.Dataset.from_dict(rows, features=features).save_to_disk(str(tmp_path / "hf"))
+    result = import_images(ws, tmp_path / "hf", stage="hf")
+    assert result.added == 3 and class_counts(ws.records("hf")) == {"good": 2, "dent": 1}
