@@ -75,8 +75,14 @@ def build_classifier(backbone: str, labels: list[str], *, image_size: int, pretr
     label2id = {v: k for k, v in id2label.items()}
     model_cls = getattr(transformers, model_name)
     if pretrained:
-        model = model_cls.from_pretrained(pretrained, num_labels=len(labels), id2label=id2label, label2id=label2id,
-                                          ignore_mismatched_sizes=True)  # the hub head has ImageNet's 1000 classes
+        try:
+            model = model_cls.from_pretrained(pretrained, num_labels=len(labels), id2label=id2label,
+                                              label2id=label2id,
+                                              ignore_mismatched_sizes=True)  # the hub head has ImageNet's 1000 classes
+        except (OSError, ValueError) as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ConfigError(f"cannot load {pretrained!r} as a {model_name}: {first[:200]}", field="vision.pretrained",
+                              hint="a hub id (with the hub reachable) or a local folder; empty: random init") from None
         norm = _pretrained_norm(pretrained)
     else:
         values = {**SMALL[backbone], **(arch or {})}
