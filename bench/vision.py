@@ -6,7 +6,7 @@ are scored on the clean eval images and on the same images with the ``factory-ca
 once. Then the noise-trained run is compressed to ONNX fp32 / fp16 / int8 and each variant is benched by
 the export's own hil_bench.py (batch-1 latency and frames/s at 1, 2, 4 threads, peak RSS, accuracy).
 
-    python bench/vision.py                       # 200 images per class, 48 px, severity 2, resnet, 500 steps
+    python bench/vision.py                       # 250 images per class, 48 px, severity 2, resnet, 600 steps
     python bench/vision.py --steps 500 --noise-rate 0.5 --backbone mobilenet_v2 --no-compress
     python bench/vision.py --out bench/results/vision-$(date +%F).json
 
@@ -49,11 +49,11 @@ def train_one(ws, args, noise_rate: float, name: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--per-class", type=int, default=200)
+    ap.add_argument("--per-class", type=int, default=250)
     ap.add_argument("--size", type=int, default=48)
     ap.add_argument("--severity", type=float, default=2.0)
     ap.add_argument("--backbone", default="resnet")
-    ap.add_argument("--steps", type=int, default=500)
+    ap.add_argument("--steps", type=int, default=600)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--noise-rate", type=float, default=0.5)

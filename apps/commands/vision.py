@@ -43,9 +43,9 @@ def demo(directory: str, per_class: int, size: int, severity: float, seed: int) 
 
     \b
     Example:
-      tadka vision demo demo-images --per-class 150 --size 48 --severity 3
+      tadka vision demo demo-images --per-class 250 --size 48 --severity 2
       tadka import demo-images --stage images
-      tadka train --task image-classification --dataset images --backbone resnet --image-size 48 --max-steps 200
+      tadka train --task image-classification --dataset images --backbone resnet --image-size 48 --max-steps 600
       tadka compress --run NAME --budget-ms 5
     """
     from tadka.errors import ConfigError
