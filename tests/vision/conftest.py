@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 # The CI recipe: small enough for 2 cores, hard enough that a broken loop cannot pass 0.90.
-DEMO = {"per_class": 150, "size": 48, "severity": 2.0}
+DEMO = {"per_class": 250, "size": 48, "severity": 2.0}
 TRAIN_ARGS = ["--task", "image-classification", "--dataset", "images", "--backbone", "resnet", "--image-size", "48",
-              "--max-steps", "300", "--batch-size", "32", "--learning-rate", "3e-3", "--warmup", "0.1",
+              "--max-steps", "600", "--batch-size", "32", "--learning-rate", "2e-3", "--warmup", "0.1",
               "--weight-decay", "0.01", "--log-every", "50", "--save-every", "100", "--threads", "2",
               "--noise-rate", "0"]
 

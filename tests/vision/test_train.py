@@ -16,8 +16,8 @@ def test_demo_run_reaches_090_clean_in_under_3_minutes_and_reloads(vision_run):
     assert m["reload_same_predictions"] is True
     for split in ("clean", "noisy"):
         assert (vision_run.run / f"confusion-{split}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert np.array(m[f"eval_{split}_confusion"]).sum() == 160
-    assert "step 500/500 | loss" in vision_run.output and "img/s" in vision_run.output and "ETA" in vision_run.output
+        assert np.array(m[f"eval_{split}_confusion"]).sum() == 200
+    assert "step 600/600 | loss" in vision_run.output and "img/s" in vision_run.output and "ETA" in vision_run.output
     assert (vision_run.run / "checkpoints" / "last.pt").is_file()
 
 
