@@ -100,7 +100,11 @@ def command(
 
     from tadka.workspace import open_workspace
 
+    from tadka.apps.commands.vision import compress_vision_run
+
     ws = open_workspace(workspace)
+    if compress_vision_run(ws, run, formats, _ints(threads), budget_ms, select_threads, name, as_json):
+        return
     flags = {
         "formats": [f for f in formats.split(",") if f.strip()] if formats else None,
         "budget_ms": budget_ms,
