@@ -58,7 +58,7 @@ def command() -> None:
 
     \b
     Example:
-      tadka vision demo demo-images --per-class 200 --size 48 --severity 2
+      tadka vision demo demo-images --per-class 250 --size 192 --severity 2
       tadka import demo-images
     """
 
@@ -66,7 +66,13 @@ def command() -> None:
 @command.command("demo")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--per-class", type=int, default=80, show_default=True, help="Images per class.")
-@click.option("--size", type=int, default=96, show_default=True, help="Side of each image in pixels.")
+@click.option(
+    "--size",
+    type=int,
+    default=192,
+    show_default=True,
+    help="Side of each camera frame in pixels (field noise is applied at this size; train at a smaller --image-size).",
+)
 @click.option(
     "--severity",
     type=float,
@@ -81,9 +87,9 @@ def demo(directory: str, per_class: int, size: int, severity: float, seed: int) 
 
     \b
     Example:
-      tadka vision demo demo-images --per-class 250 --size 48 --severity 2
+      tadka vision demo demo-images --per-class 250 --size 192 --severity 2
       tadka import demo-images --stage images
-      tadka train --task image-classification --dataset images --backbone resnet --image-size 48 --max-steps 600
+      tadka train --task image-classification --dataset images --backbone resnet --image-size 48 --max-steps 1500
       tadka compress --run NAME --budget-ms 5
     """
     from tadka.errors import ConfigError
