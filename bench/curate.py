@@ -18,7 +18,7 @@ Parts:
              7–10 edits), distinct related tasks (same domain) wrongly merged, tasks left without a record.
   seeds      the acceptance check: seeds + copies with 1–6 edits at the default threshold.
   tour       README tour: generate 300 → augment --preset phone-typing --copies 2 → curate → export.
-  junk       junk kept / good shipped records dropped (bench/curate_eval.py).
+  junk       junk kept / good shipped records dropped (bench/curate_junk.py, bench/junk_rounds.md).
   pii        tadka vs Presidio on the held-out labelled set (bench/curate_eval.py).
   ray        the local engine vs Ray with 2 workers on the same records.
 """
@@ -310,7 +310,7 @@ def part_tour() -> dict:
 
 # -- quality (bench/curate_eval.py) and Ray ------------------------------------------------------
 def part_junk() -> dict:
-    from curate_eval import part_junk as run
+    from curate_junk import part_junk as run
 
     return {"part": "junk", **run()}
 
@@ -362,7 +362,14 @@ def main() -> None:
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--steps", default="", help=argparse.SUPPRESS)
     ap.add_argument("--write-inputs", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: bench/curate_ray.py (sharded)")
+    ap.add_argument("--records", type=int, default=None, help="records for --engine ray (100,000)")
     args = ap.parse_args()
+    if args.engine == "ray":  # the sharded engine on a 2-node local cluster vs the local engine
+        from curate_ray import run as run_sharded
+
+        print(json.dumps(run_sharded(args.records or 100_000), ensure_ascii=False), flush=True)
+        return
     if args.write_inputs:
         write_inputs(args.n, Path(args.write_inputs))
         return

@@ -185,7 +185,7 @@ def apptest_bench(root: Path, accepts: int) -> None:
 
     import tadka.apps.review
 
-    os.environ.update({"TADKA_REVIEW_WORKSPACE": str(root), "TADKA_REVIEW_STAGE": "curated"})
+    sys.argv = ["app.py", str(root), "--stage", "curated"]  # what `tadka review` hands the app after `--`
     at = AppTest.from_file(str(Path(tadka.apps.review.__file__).parent / "app.py"), default_timeout=300)
     at.query_params["reviewer"] = "bench-apptest"
     t = time.perf_counter()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tadka import subproc
+from tadka.atomic import save_png
 from tadka.compress.formats import formats, size_bytes, slug
 
 log = logging.getLogger(__name__)
@@ -227,8 +228,4 @@ def pareto_plot(report: dict[str, Any], path: Path, threads: int, kind: str = "p
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)

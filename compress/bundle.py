@@ -69,20 +69,12 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in keep if k in row}
 
 
-def card(
-    name: str,
-    choice: Choice,
-    report: dict[str, Any],
-    source: dict[str, Any],
-    model_rel: str,
-    prune: dict[str, Any] | None,
-) -> str:
-    row = choice.row
-    fam = formats.get(row["format"]).family
+def _usage(family: str, model_rel: str, threads: int) -> list[str]:
+    """The card's how-to sections: load the model in its runtime, measure it on the device, and its limits."""
     run_snippet = {
         "gguf": [
             "from llama_cpp import Llama",
-            f"llm = Llama('{model_rel}', n_ctx=2048, n_threads={choice.threads})",
+            f"llm = Llama('{model_rel}', n_ctx=2048, n_threads={threads})",
             "out = llm.create_chat_completion([{'role': 'user', 'content': 'Kal mandi kab khulegi?'}])",
             "print(out['choices'][0]['message']['content'])",
         ],
@@ -92,7 +84,42 @@ def card(
             f"session = ort.InferenceSession('{model_rel}')",
         ],
         "torch": ["from tadka.compress.torch_quant import load", f"model = load('{model_rel}')"],
-    }[fam]
+    }[family]
+    return [
+        "## Use",
+        "",
+        "```python",
+        *run_snippet,
+        "```",
+        "",
+        "## Measure it on the device",
+        "",
+        "Copy this folder (or just the model, `hil_bench.py` and `bench_inputs.json`) to the device, then:",
+        "",
+        "```sh",
+        f"python hil_bench.py --model {model_rel} --threads 1,2,4 --out device.json",
+        "```",
+        "",
+        "It needs only numpy and the runtime (`llama-cpp-python` or `onnxruntime`) and prints the same JSON "
+        "as bench.json's entry for this variant.",
+        "",
+        "## Limits",
+        "",
+        "A 135M-parameter model answers simple Hinglish questions; it is not a source of facts. Perplexity "
+        "and agreement are measured on the held-out set named in manifest.json, not on your users' data.",
+        "",
+    ]
+
+
+def card(
+    name: str,
+    choice: Choice,
+    report: dict[str, Any],
+    source: dict[str, Any],
+    model_rel: str,
+    prune: dict[str, Any] | None,
+) -> str:
+    row = choice.row
     picked = f"`{row['name']}` — {formats.get(row['format']).help} — picked by `tadka compress`: {choice.rule_text()}"
     if not choice.budget_ms:
         picked += " (no latency budget)"
@@ -133,30 +160,7 @@ def card(
             f"{prune['ppl_healed']} after a {prune['heal']['steps']}-step distillation heal.",
             "",
         ]
-    lines += [
-        "## Use",
-        "",
-        "```python",
-        *run_snippet,
-        "```",
-        "",
-        "## Measure it on the device",
-        "",
-        "Copy this folder (or just the model, `hil_bench.py` and `bench_inputs.json`) to the device, then:",
-        "",
-        "```sh",
-        f"python hil_bench.py --model {model_rel} --threads 1,2,4 --out device.json",
-        "```",
-        "",
-        "It needs only numpy and the runtime (`llama-cpp-python` or `onnxruntime`) and prints the same JSON "
-        "as bench.json's entry for this variant.",
-        "",
-        "## Limits",
-        "",
-        "A 135M-parameter model answers simple Hinglish questions; it is not a source of facts. Perplexity "
-        "and agreement are measured on the held-out set named in manifest.json, not on your users' data.",
-        "",
-    ]
+    lines += _usage(formats.get(row["format"]).family, model_rel, choice.threads)
     return "\n".join(lines)
 
 

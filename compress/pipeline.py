@@ -108,6 +108,52 @@ def _prune(
     return folder, report
 
 
+def _build_variants(
+    ws,
+    source: RunSource,
+    merged: Path,
+    root: Path,
+    names: list[str],
+    cfg: CompressConfig,
+    eval_file: Path,
+    seed: int,
+    echo: Callable[[str], None],
+) -> tuple[list[Variant], dict | None]:
+    """Every requested format of the merged model (the reference first), then, with ``cfg.prune``,
+    of the pruned and healed one; returns the variants and the prune report (None without pruning)."""
+    threads = max(cfg.threads)
+    builder = Builder(merged, root / "merged", threads=threads)
+    variants = []
+    for n in [REFERENCE, *[n for n in names if n != REFERENCE]]:
+        echo(f"build {n}")
+        path = builder.build(n)
+        variants.append(Variant(n, n, path, "merged", builder.build_seconds(n), requested=n in names))
+    prune_report = None
+    if cfg.prune:
+        tag = f"pruned{round(cfg.prune * 100)}"
+        echo(f"prune {cfg.prune:.0%} ({', '.join(cfg.prune_kinds)}), heal {cfg.heal_steps} steps")
+        pruned, prune_report = _prune(ws, source, merged, root / tag, cfg, eval_file, seed, echo)
+        pbuilder = Builder(pruned, root / tag, threads=threads)
+        for n in names:
+            echo(f"build {n}+{tag}")
+            variants.append(Variant(f"{n}+{tag}", n, pbuilder.build(n), tag, pbuilder.build_seconds(n)))
+    return variants, prune_report
+
+
+def _student_eval(ws, source: RunSource, report: dict, eval_dir: Path, echo: Callable[[str], None]) -> Path:
+    """Evaluate the benched variants on the run's eval prompts into ``eval_dir``; its summary goes
+    into ``report`` as ``student_eval``."""
+    from tadka.compress.eval_run import evaluate_bench
+
+    student = evaluate_bench(ws, source, report, eval_dir, echo)
+    report["student_eval"] = {
+        "prompts": len(student["prompts"]),
+        "seconds": student["seconds"],
+        "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"],
+    }
+    return eval_dir
+
+
 def compress(
     ws,
     cfg: CompressConfig,
@@ -145,22 +191,7 @@ def compress(
     inputs = build_inputs(merged, eval_file, cfg, seed)  # before any build: a too-short prompt fails in seconds
     inputs_path = work / "bench_inputs.json"
     write_text(inputs_path, json.dumps(inputs))
-    threads = max(cfg.threads)
-    builder = Builder(merged, root / "merged", threads=threads)
-    variants = []
-    for n in [REFERENCE, *[n for n in names if n != REFERENCE]]:
-        echo(f"build {n}")
-        path = builder.build(n)
-        variants.append(Variant(n, n, path, "merged", builder.build_seconds(n), requested=n in names))
-    prune_report = None
-    if cfg.prune:
-        tag = f"pruned{round(cfg.prune * 100)}"
-        echo(f"prune {cfg.prune:.0%} ({', '.join(cfg.prune_kinds)}), heal {cfg.heal_steps} steps")
-        pruned, prune_report = _prune(ws, source, merged, root / tag, cfg, eval_file, seed, echo)
-        pbuilder = Builder(pruned, root / tag, threads=threads)
-        for n in names:
-            echo(f"build {n}+{tag}")
-            variants.append(Variant(f"{n}+{tag}", n, pbuilder.build(n), tag, pbuilder.build_seconds(n)))
+    variants, prune_report = _build_variants(ws, source, merged, root, names, cfg, eval_file, seed, echo)
 
     report = bench(variants, inputs_path, list(cfg.threads), work, spin=spin, echo=echo)
     report.update(
@@ -171,17 +202,7 @@ def compress(
         latency=cfg.latency,
         judged_threads=judged_threads(cfg),
     )
-    eval_dir = None
-    if wants_eval(cfg):
-        from tadka.compress.eval_run import evaluate_bench
-
-        eval_dir = work / "eval"
-        student = evaluate_bench(ws, source, report, eval_dir, echo)
-        report["student_eval"] = {
-            "prompts": len(student["prompts"]),
-            "seconds": student["seconds"],
-            "max_new_tokens": student["decoding"]["greedy"]["max_new_tokens"],
-        }
+    eval_dir = _student_eval(ws, source, report, work / "eval", echo) if wants_eval(cfg) else None
     write_text(work / "bench.json", json.dumps(report, indent=2))
     pareto = pareto_plot(report, work / "pareto.png", judged_threads(cfg), cfg.latency)
     text = table(report)

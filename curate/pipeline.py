@@ -36,14 +36,12 @@ import logging
 import shutil
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from tadka.curate.memory import large_blocks_from_the_system, release_freed_memory, system_memory_pool
 from tadka.curate.spill import FileSpill, LazyTable, MemorySpill, StageSource, TableSource, aligned, rechunk
@@ -52,6 +50,7 @@ from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
 from tadka.curate.dedup.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
 from tadka.curate.dedup.sketches import ArrayStore, FileStore
+from tadka.curate.outcome import Outcome
 from tadka.curate.dedup.settle import (
     GUARD,
     Counts,
@@ -110,52 +109,6 @@ def run_table(
     return out
 
 
-@dataclass
-class Outcome:
-    """One curation: the final rows (flags and scores settled) and what happened, per step."""
-
-    rows: pa.Table  # processed rows in input order: stage schema without messages + _row + _steps + _lineage
-    curated: pa.Table  # stage schema
-    rejects: pa.Table  # stage schema: input records with their flags and scores
-    step_names: list[str]
-    processed_rejects: pa.Table | None = None  # rejected rows as the steps left them (PII redacted)
-    per_step: dict[str, dict[str, int]] = field(default_factory=dict)
-    reasons: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)  # per-record steps vs global resolve
-    lineage: dict[str, int] = field(default_factory=dict)  # copies per rule that kept or dropped them
-    rows_in: int = 0  # input rows
-
-    def messages(self, indices: Sequence[int]) -> list[list[dict]]:
-        """The processed turns of rows ``indices`` (input order), from curated or processed_rejects:
-        ``rows`` does not hold the turns twice."""
-        kept = pc.equal(pc.list_value_length(self.rows["flags"]), 0).to_numpy(zero_copy_only=False)
-        pos_kept, pos_dropped = np.cumsum(kept) - 1, np.cumsum(~kept) - 1
-        idx = np.asarray(indices, dtype=np.int64)
-        out: list = [None] * len(idx)
-        for table, mask, pos in (
-            (self.curated, kept[idx], pos_kept),
-            (self.processed_rejects, ~kept[idx], pos_dropped),
-        ):
-            where = np.flatnonzero(mask)
-            if len(where) and table is not None:
-                for k, msgs in zip(where.tolist(), table["messages"].take(pa.array(pos[idx[where]])).to_pylist()):
-                    out[k] = msgs
-        return out
-
-    def summary(self) -> dict:
-        return {
-            "input": self.rows.num_rows,
-            "curated": self.curated.num_rows,
-            "rejected": self.rejects.num_rows,
-            "per_step": self.per_step,
-            "reasons": dict(self.reasons.most_common()),
-            "lineage": self.lineage,
-            "seconds": round(self.seconds, 3),
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-        }
-
-
 ROWS_SCHEMA = pa.schema(
     [f for f in ARROW_SCHEMA if f.name != "messages"]
     + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE), pa.field("_lineage", pa.string())]
@@ -167,23 +120,27 @@ _PROCESSED_SCHEMA = pa.schema(list(ARROW_SCHEMA) + [pa.field("_row", pa.int64())
 class Sinks:
     """Where the settled rows go: curated, rejects, processed rejects and the per-row summary."""
 
-    curated: object
-    rejects: object
-    processed_rejects: object
-    rows: object
+    curated: Any  # a StageWriter, or a MemorySpill when nothing is written to disk
+    rejects: Any
+    processed_rejects: Any  # a FileSpill or a MemorySpill
+    rows: Any
 
 
 def input_lineage(source, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
     """Parents, lineage keys and depths of the input rows (from ids and ``source``, before any
     step: a redacted record gets a new id, its lineage stays the input's). Counts the rows too."""
-    own, phash, has = [], [], []
+    own: list[np.ndarray] = []
+    phash: list[np.ndarray] = []
+    has: list[np.ndarray] = []
     n = 0
     for t in source.batches():
         src = t.column("source").combine_chunks()
         o, p, h = lineage_hashes(
             t.column("id").to_pylist(), src.field("parent_id").to_pylist(), src.field("kind").to_pylist(), kinds
         )
-        own.append(o), phash.append(p), has.append(h)
+        own.append(o)
+        phash.append(p)
+        has.append(h)
         n += t.num_rows
     source.num_rows = n
     if not n:
@@ -216,7 +173,7 @@ def _settle_slice(
     """One slice of processed rows (and the same input rows): marks patched in, then split into
     (curated, rejects, processed rejects, per-row summary)."""
     n = rows.num_rows
-    local = {
+    local: dict[str, dict[int, Any]] = {
         k: {r - lo: v[r] for r in v if lo <= r < lo + n}
         for k, v in (("flags", marks.flags), ("steps", marks.steps), ("scores", marks.scores))
     }

@@ -26,11 +26,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import ClassVar, Iterable, Sequence
 
-from tadka.atomic import atomic_dir
 from tadka.curate.filters.base import Filter, StepContext, Verdict, steps
 from tadka.curate.filters.text import normalise
+
+from tadka.atomic import atomic_dir
+from tadka.config import Section, opt
 from tadka.records import Record
 
 logger = logging.getLogger(__name__)
@@ -199,9 +201,20 @@ def order_by_quality(records: Iterable[Record], reverse: bool = False) -> list[R
     return sorted(scored, key=lambda r: r.scores["quality"], reverse=not reverse) + rest
 
 
+@dataclass
+class QualityParams(Section):
+    """The ``curate.quality_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    min: float = opt(0.0, "Lowest scores.quality kept (0: only score, never drop).")
+    min_labels: int = opt(50, "Review labels (accepted/edited vs rejected) needed before the classifier is trained.")
+    model: str = opt("cache/quality", "Folder (in the workspace) of the trained fastText quality classifier.")
+
+
 @steps.register("quality")
 class QualityFilter(Filter):
     """Writes ``scores.quality``; flags ``low_quality`` under ``min`` (0 by default: score only)."""
+
+    params: ClassVar[type] = QualityParams
 
     name = "quality"
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tadka.atomic import atomic_dir
-from tadka.curate.pipeline import Outcome, reason_of
+from tadka.curate.dedup.settle import reason_of
+from tadka.curate.outcome import Outcome
 from tadka.lang import scripts
 
 CMI_BINS = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 100]

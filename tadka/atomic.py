@@ -60,6 +60,18 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         f.write(data)
 
 
+def save_png(fig, path: str | os.PathLike) -> Path:
+    """A matplotlib figure written as a PNG, atomically, then closed (plots are read by the app while runs write them)."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with atomic_file(path, "wb") as f:
+            fig.savefig(f, format="png")
+    finally:
+        plt.close(fig)
+    return Path(path)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temp folder; on success it replaces ``path`` (an existing folder is swapped out)."""

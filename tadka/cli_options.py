@@ -74,6 +74,19 @@ def workspace_option(dest: str = "workspace", help: str = WORKSPACE_HELP) -> Cal
     return click.option("-w", "--workspace", dest, type=click.Path(file_okay=False), default=None, help=help)
 
 
+def recipe_option(section: str, example: str) -> Callable:
+    """``-c/--config FILE``: a recipe YAML shaped like tadka.yaml (``configs/``), read over the section's keys
+    (defaults < tadka.yaml < recipe < flags; :func:`tadka.config.config_file_section`)."""
+    return click.option(
+        "--config",
+        "-c",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"Recipe YAML shaped like tadka.yaml ({example}), over its {section} section.",
+    )
+
+
 def config_click_option(section: str, key: str, decls: tuple[str, ...] = (), **attrs: Any) -> click.Option:
     """The same option as an object, for commands built with ``click.Command(params=…)`` (``tadka train``)."""
 

@@ -70,7 +70,10 @@ class Section:
     """
 
     def check(self: T) -> T:
+        from tadka.config_compose import check_parts
+
         check_bounds(self)
+        check_parts(self)
         self.rules()  # type: ignore[attr-defined]
         return self
 

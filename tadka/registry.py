@@ -44,6 +44,10 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._items)
 
+    def items(self) -> list[tuple[str, T]]:
+        """(name, object) in the order they were registered."""
+        return list(self._items.items())
+
     def __contains__(self, name: object) -> bool:
         return name in self._items
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from tadka.atomic import write_text
+from tadka.atomic import save_png, write_text
 from tadka.train.rundir import RunDir
 
 PACKAGES = ("tadka", "torch", "transformers", "trl", "peft", "accelerate", "datasets", "bitsandbytes", "safetensors")
@@ -54,11 +54,7 @@ def plot_loss(run: RunDir) -> Path | None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    tmp = run.root / ".loss.png.tmp"
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(run.loss_png)
-    return run.loss_png
+    return save_png(fig, run.loss_png)
 
 
 def _fmt(value: Any) -> str:

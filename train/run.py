@@ -98,7 +98,11 @@ def _stop_event(stop: threading.Event | None) -> tuple[threading.Event, Callable
     if threading.current_thread() is not threading.main_thread():
         return event, lambda: None
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: event.set())
-    return event, lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return event, restore
 
 
 def train(
@@ -241,32 +245,7 @@ def _train(
     }
     result.metrics = metrics
     cards.plot_loss(run)
-    cards.write_card(
-        run,
-        {
-            "name": run.name,
-            "state": outcome.state,
-            "config": cfg.to_dict(),
-            "base": {"spec": base.spec, "kind": base.kind, "path": base.path},
-            "teacher": {"spec": teacher.spec, "kind": teacher.kind} if teacher else None,
-            "dataset": {
-                "path": str(splits.source),
-                "data_hash": splits.data_hash,
-                "train": len(prepared.train_rows),
-                "eval": {k: len(v) for k, v in prepared.eval_rows.items()},
-                "skipped": splits.skipped,
-            },
-            "device": prepared.device.name,
-            "precision": prepared.device.precision,
-            "processes": int(os.environ.get("WORLD_SIZE", "1")),
-            "target_modules": prepared.targets,
-            "chat_template": prepared.tokenizer.chat_template,
-            "seed": seed,
-            "versions": cards.versions(),
-            "metrics": metrics,
-            "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        },
-    )
+    cards.write_card(run, _card_data(run, prepared, outcome, base, teacher, seed, metrics))
     run.write_status(
         state=outcome.state, step=outcome.step, max_steps=outcome.max_steps, finished_at=time.time(), error=None
     )
@@ -276,3 +255,31 @@ def _train(
         summary += f"; eval perplexity {before:.2f} -> {after:.2f}"
     echo(f"{summary}; {metrics['tokens_per_s']:,.0f} tok/s; run folder {run.root}")
     return result
+
+
+def _card_data(run: RunDir, prepared, outcome, base: Base, teacher: Base | None, seed: int, metrics: dict) -> dict:
+    """What the run card records: config, models, data, device, versions and the metrics."""
+    cfg, splits = prepared.cfg, prepared.splits
+    return {
+        "name": run.name,
+        "state": outcome.state,
+        "config": cfg.to_dict(),
+        "base": {"spec": base.spec, "kind": base.kind, "path": base.path},
+        "teacher": {"spec": teacher.spec, "kind": teacher.kind} if teacher else None,
+        "dataset": {
+            "path": str(splits.source),
+            "data_hash": splits.data_hash,
+            "train": len(prepared.train_rows),
+            "eval": {k: len(v) for k, v in prepared.eval_rows.items()},
+            "skipped": splits.skipped,
+        },
+        "device": prepared.device.name,
+        "precision": prepared.device.precision,
+        "processes": int(os.environ.get("WORLD_SIZE", "1")),
+        "target_modules": prepared.targets,
+        "chat_template": prepared.tokenizer.chat_template,
+        "seed": seed,
+        "versions": cards.versions(),
+        "metrics": metrics,
+        "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }

@@ -98,7 +98,7 @@ def command(
         "entities": entities,
     }
     cfg = override(config["augment"], values, "augment").check()
-    from tadka.augment.pipeline import resolved_seed, run_eval_file, run_stage
+    from tadka.augment.stage import resolved_seed, run_eval_file, run_stage
 
     if eval_file:
         n, changed, rejects = run_eval_file(eval_file, out, cfg, resolved_seed(cfg, config["project"].seed))

@@ -12,7 +12,7 @@ import json
 import click
 
 import tadka.compress.config  # noqa: F401  (registers compress:)
-from tadka.cli_options import config_option, workspace_option
+from tadka.cli_options import config_option, recipe_option, workspace_option
 
 
 def _ints(value: str | None) -> list[int] | None:
@@ -28,14 +28,7 @@ def _ints(value: str | None) -> list[int] | None:
 
 @click.command("compress")
 @workspace_option()
-@click.option(
-    "--config",
-    "-c",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Recipe YAML shaped like tadka.yaml (configs/compress/phone-edge.yaml), over its compress section.",
-)
+@recipe_option("compress", "configs/compress/phone-edge.yaml")
 @click.option("--run", "run", default=None, help="Run folder (runs/NAME) or run name.")
 @config_option("compress", "formats", type=str, help="Comma-separated formats (see --list-formats).")
 @config_option("compress", "budget_ms")
@@ -98,9 +91,8 @@ def command(
     from tadka.compress.config import resolve
     from tadka.compress.pipeline import compress
 
-    from tadka.workspace import open_workspace
-
     from tadka.apps.commands.vision import compress_vision_run
+    from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
     if compress_vision_run(ws, run, formats, _ints(threads), budget_ms, select_threads, name, as_json):
@@ -126,35 +118,50 @@ def command(
     cfg = resolve(ws.config["compress"], flags)
     parse_formats(cfg.formats)
     result = compress(ws, cfg, run, name=name, spin=spin, echo=(lambda line: None) if as_json else click.echo)
-    c = result.choice
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "export": str(result.path),
-                    "variant": c.name,
-                    "latency_ms": c.latency_ms,
-                    "threads": c.threads,
-                    "latency": c.kind,
-                    "ppl": c.row.get("ppl"),
-                    "size_bytes": c.row["size_bytes"],
-                    "prune": result.prune,
-                    "rule": c.rule_text(),
-                    "eval": c.row.get("eval"),
-                    "runner_up": c.runner_up["name"] if c.runner_up else None,
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(_result_summary(result), indent=2))
         return
-    from tadka.compress.select import describe
+    _echo_choice(result)
 
+
+def _result_summary(result) -> dict:
+    """What ``--json`` prints: the export folder and the chosen variant's figures."""
+    c = result.choice
+    return {
+        "export": str(result.path),
+        "variant": c.name,
+        "latency_ms": c.latency_ms,
+        "threads": c.threads,
+        "latency": c.kind,
+        "ppl": c.row.get("ppl"),
+        "size_bytes": c.row["size_bytes"],
+        "prune": result.prune,
+        "rule": c.rule_text(),
+        "eval": c.row.get("eval"),
+        "runner_up": c.runner_up["name"] if c.runner_up else None,
+    }
+
+
+def _echo_choice(result) -> None:
+    """The two lines a person reads: what was chosen, by which rule, and the runner-up."""
+
+    c = result.choice
     budget = f"within {c.budget_ms:g} ms ({c.kind})" if c.budget_ms else "(no budget)"
     click.echo(
         f"chose {c.name} {budget}: {c.latency_ms:.1f} ms at {c.threads} thread(s), "
         f"perplexity {c.row.get('ppl')}, {c.row['size_bytes'] / 2**20:.1f} MiB -> {result.path}"
     )
-    click.echo(
-        f"rule: {c.rule_text()}; runner-up: "
-        + (describe(c.runner_up, c.runner_up_ms) if c.runner_up else "none (no other variant qualified)")
-    )
+    click.echo(f"rule: {c.rule_text()}; runner-up: " + _runner_up(result))
+
+
+def _runner_up(result) -> str:
+    """The runner-up, or why there is none: a reference benched for comparison is not a candidate."""
+    from tadka.compress.select import describe
+
+    c = result.choice
+    if c.runner_up:
+        return describe(c.runner_up, c.runner_up_ms)
+    refs = [v["name"] for v in result.report.get("variants", []) if not v.get("requested", True)]
+    if refs:
+        return f"none among the formats asked for ({', '.join(refs)} benched as the reference, not a candidate)"
+    return "none (no other variant qualified)"

@@ -6,20 +6,13 @@ import json
 
 import click
 
-from tadka.cli_options import config_option, workspace_option
+from tadka.cli_options import config_option, recipe_option, workspace_option
 from tadka.curate import config as _curate_config  # noqa: F401  (registers the `curate:` section)
 
 
 @click.command("curate")
 @workspace_option()
-@click.option(
-    "--config",
-    "-c",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Recipe YAML shaped like tadka.yaml (configs/curate/strict.yaml), over its curate section.",
-)
+@recipe_option("curate", "configs/curate/strict.yaml")
 @config_option("curate", "stage")
 @config_option("curate", "output")
 @config_option("curate", "rejects")
@@ -33,6 +26,13 @@ from tadka.curate import config as _curate_config  # noqa: F401  (registers the 
 @click.option("--dry-run", is_flag=True, help="Count what would be kept and dropped; write nothing.")
 @click.option("--train-quality", is_flag=True, help="Retrain the quality classifier from review labels first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--input",
+    "input_shards",
+    default=None,
+    help="Parquet shards to curate instead of a stage (a glob, a folder or an fsspec URL); with --engine ray. "
+    "--output is then a folder (or URL) that gets curated/, rejects/ and summary.json.",
+)
 def command(
     workspace,
     config_file,
@@ -47,6 +47,7 @@ def command(
     dry_run,
     train_quality,
     as_json,
+    input_shards,
 ) -> None:
     """Run the configured filters and dedup over a stage; kept records go to curated/, the rest to
     rejects/ with every reason in `flags`; an HTML report with PNG histograms goes to reports/curate/.
@@ -56,12 +57,18 @@ def command(
       tadka curate
       tadka curate --stage generated --workers 4
       tadka curate --engine ray --workers 8 --steps length,language,pii,dedup,minhash
+      tadka curate --input 'shards/*.parquet' --output out/ --engine ray
     """
     from tadka.config import config_file_section, override
     from tadka.curate.pipeline import build_steps, curate, curate_table, input_stage
     from tadka.curate.filters import StepContext
     from tadka.workspace import open_workspace
 
+    if input_shards:
+        from tadka.apps.commands.curate_shards import run_sharded
+
+        run_sharded(workspace, config_file, input_shards, output, engine, workers, batch_size, steps, as_json)
+        return
     ws = open_workspace(workspace)
     flags = {
         "stage": stage,

@@ -6,12 +6,17 @@ configured the teacher is the offline ``mixer``, so the README's first run needs
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 # Light (dataclasses only): registers the generate: section, so tadka.yaml may hold it and
 # `tadka init` writes it.
 import tadka.curate.generate.config  # noqa: F401
 from tadka.cli_options import config_option, workspace_option
+
+if TYPE_CHECKING:
+    from tadka.curate.generate.pipeline import GenerateResult
 
 SHOWN_PROMPTS = 3
 
@@ -100,21 +105,29 @@ def command(
     cfg = override(ws.config["generate"], flags, "generate")
     result = generate(ws, cfg, dry_run=dry_run)
     if dry_run:
-        for i, request in enumerate(result.dry_run[:SHOWN_PROMPTS]):
-            click.echo(f"--- request {i + 1} of {len(result.dry_run)} ({result.recipe} -> {result.teacher})")
-            for m in request.messages:
-                click.echo(f"[{m['role']}]\n{m['content']}")
-        cost = result.cost_estimate
-        if cost is None:
-            note = "cost: unknown (set generate.price_in / price_out to estimate it)"
-        elif cost == 0:
-            note = "cost: none (offline)" if result.teacher == "mixer" else "cost: $0.00 (unpriced or free)"
-        else:
-            note = f"estimated cost: ${cost:.2f} before retries"
-        click.echo(
-            f"dry run: {len(result.dry_run)} requests to '{result.teacher}' with recipe '{result.recipe}'; {note}"
-        )
-        return
+        _print_dry_run(result)
+    else:
+        _print_summary(result)
+
+
+def _print_dry_run(result: GenerateResult) -> None:
+    """The first few requests as they would be sent, then their count and the cost estimate."""
+    for i, request in enumerate(result.dry_run[:SHOWN_PROMPTS]):
+        click.echo(f"--- request {i + 1} of {len(result.dry_run)} ({result.recipe} -> {result.teacher})")
+        for m in request.messages:
+            click.echo(f"[{m['role']}]\n{m['content']}")
+    cost = result.cost_estimate
+    if cost is None:
+        note = "cost: unknown (set generate.price_in / price_out to estimate it)"
+    elif cost == 0:
+        note = "cost: none (offline)" if result.teacher == "mixer" else "cost: $0.00 (unpriced or free)"
+    else:
+        note = f"estimated cost: ${cost:.2f} before retries"
+    click.echo(f"dry run: {len(result.dry_run)} requests to '{result.teacher}' with recipe '{result.recipe}'; {note}")
+
+
+def _print_summary(result: GenerateResult) -> None:
+    """What a run wrote: counts, rate, CMI in band, and a note when the inputs ran out."""
     share = f"{100 * result.in_band / result.written:.0f}%" if result.written else "-"
     click.echo(
         f"generated {result.written} records into '{result.stage}' ({result.stage_total} in the stage) "

@@ -8,8 +8,6 @@ give empty results: bad input never stops a run.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 
 import click
@@ -146,8 +144,10 @@ def metrics(file, pack: str, corpus: bool, plot: str | None) -> None:
 
 
 def _plot_cmi(cmis: list[float], path: str) -> None:
-    """CMI histogram as PNG, written to a temporary file in the same folder and renamed."""
+    """CMI histogram as PNG, written atomically."""
     import matplotlib
+
+    from tadka.atomic import save_png
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -163,13 +163,4 @@ def _plot_cmi(cmis: list[float], path: str) -> None:
     ax.set_ylabel("lines")
     ax.set_title(f"{len(cmis)} lines, {mixed} code-mixed")
     fig.tight_layout()
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cmi-", suffix=".png", dir=folder)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    save_png(fig, path)

@@ -9,16 +9,13 @@ password in review.db), and the server refuses to start until an admin account e
 from __future__ import annotations
 
 import getpass
-import json
-import os
 import sys
 import threading
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from tadka.cli_options import config_option, workspace_option
+from tadka.cli_options import config_option, flag_name, workspace_option
 from tadka.review.config import ORDERS, ReviewConfig, is_loopback  # noqa: F401  (registers review:)
 
 APP = Path(__file__).resolve().parent.parent / "review" / "app.py"
@@ -76,28 +73,11 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
       tadka review --stage curated --order uncertainty --port 8600
       tadka review users add asha --role admin && tadka review --host 0.0.0.0
     """
-    from tadka.config import override
-    from tadka.workspace import open_workspace
-
-    ws = open_workspace(workspace or workspace_opt)
-    cfg = override(
-        ws.config["review"],
-        {"stage": stage, "reviewer": reviewer, "host": host, "port": port, "order": order, "overlap": overlap},
-        "review",
-    )
-    cfg.check()
-    stage = cfg.stage or ws.latest_stage()
+    flags = {"stage": stage, "reviewer": reviewer, "host": host, "port": port, "order": order, "overlap": overlap}
+    ws, cfg, stage = resolve(workspace or workspace_opt, flags)
     ws.dataset(stage)  # a missing stage is a one-line error here, not a page in the browser
     if not is_loopback(cfg.host):
         _require_an_admin(ws, cfg.host)
-    os.environ.update(
-        {
-            "TADKA_REVIEW_WORKSPACE": str(ws.root),
-            "TADKA_REVIEW_STAGE": stage,
-            "TADKA_REVIEW_REVIEWER": cfg.reviewer,
-            "TADKA_REVIEW_CONFIG": json.dumps(asdict(cfg)),
-        }
-    )
     click.echo(
         f"tadka review: http://{cfg.host}:{cfg.port}  (workspace {ws.root}, stage '{stage}'"
         + ("" if is_loopback(cfg.host) else "; sign-in required")
@@ -107,6 +87,8 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
     threading.Thread(target=_warm, args=(ws, stage), name="tadka-review-warmup", daemon=True).start()
     from streamlit.web import cli as streamlit_cli
 
+    # The app gets the flags this command was given, after `--`, and resolves them the same way (resolve()).
+    given = [str(ws.root)] + [a for k, v in flags.items() if v is not None for a in (flag_name(k), str(v))]
     streamlit_cli.main(
         [
             "run",
@@ -127,10 +109,33 @@ def serve(workspace, workspace_opt, stage, reviewer, host, port, order, overlap)
             "false",
             "--client.toolbarMode",
             "minimal",
+            "--",
+            *given,
         ],
         prog_name="streamlit",
         standalone_mode=True,
     )
+
+
+def resolve(workspace: str | None, flags: dict) -> tuple:
+    """(workspace, review config, stage) from tadka.yaml and the flags: defaults < tadka.yaml < flags, the one
+    merge every command uses. `tadka review` calls it, and so does the app on the flags it is handed."""
+    from tadka.config import override
+    from tadka.workspace import open_workspace
+
+    ws = open_workspace(workspace)
+    cfg = override(ws.config["review"], flags, "review").check()
+    return ws, cfg, cfg.stage or ws.latest_stage()
+
+
+def app_flags(argv: list[str]) -> tuple[str | None, dict]:
+    """The workspace and flags in the app's arguments (``streamlit run app.py -- [WORKSPACE] --stage …``),
+    parsed by this command's own options, so the app takes exactly the flags `tadka review` does."""
+    ctx = serve.make_context("tadka review", list(argv))
+    params = dict(ctx.params)
+    workspace = params.pop("workspace") or params.pop("workspace_opt", None)
+    params.pop("workspace_opt", None)
+    return workspace, params
 
 
 def _require_an_admin(ws, host: str) -> None:

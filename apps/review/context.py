@@ -1,8 +1,9 @@
 """What every page of the review app shares: settings, the cached stage index, review.db, the reviewer.
 
-`tadka review` passes the workspace, stage, reviewer and the resolved ``review:`` config to the
-Streamlit process in environment variables (so the same app runs under `streamlit run` and under
-``AppTest`` in tests). The stage index is cached per stage *version* for all sessions — a new version
+`tadka review` hands the app the flags it was given as script arguments (``streamlit run app.py --
+WORKSPACE --stage curated``); the app parses them with the command's own options and resolves them with
+the same merge (defaults < tadka.yaml < flags), so `streamlit run apps/review/app.py` inside a workspace
+works too and there is no second way to pass configuration. The stage index is cached per stage *version* for all sessions — a new version
 of the stage gets a new index, an unchanged one is never re-read. Each browser session has its own
 review.db connection, so writes from two reviewers are separate transactions.
 
@@ -14,12 +15,12 @@ every audit row is then the authenticated one, and only an ``admin`` may export 
 
 from __future__ import annotations
 
-import json
-import os
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import streamlit as st
 
 from tadka.errors import TadkaError
@@ -29,11 +30,6 @@ from tadka.review.index import StageIndex
 from tadka.review.session import ReviewerState
 from tadka.review.store import ReviewStore
 from tadka.workspace import Workspace
-
-ENV_WORKSPACE = "TADKA_REVIEW_WORKSPACE"
-ENV_STAGE = "TADKA_REVIEW_STAGE"
-ENV_REVIEWER = "TADKA_REVIEW_REVIEWER"
-ENV_CONFIG = "TADKA_REVIEW_CONFIG"  # the resolved review: section as JSON (flags applied)
 
 
 @dataclass(frozen=True)
@@ -55,21 +51,24 @@ class Settings:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _settings(root: str, stage: str, reviewer: str, cfg_json: str) -> Settings:
-    ws = Workspace(root) if root else Workspace.find()
-    cfg = ReviewConfig(**json.loads(cfg_json)) if cfg_json else ws.config["review"]
-    cfg.check()
-    stage = stage or cfg.stage or ws.latest_stage()
+def _settings(argv: tuple[str, ...]) -> Settings:
+    from tadka.apps.commands.review import app_flags, resolve
+
+    try:
+        workspace, flags = app_flags(list(argv))
+    except click.ClickException as e:
+        raise TadkaError(f"app arguments {' '.join(argv)!r}: {e.format_message()}") from None
+    ws, cfg, stage = resolve(workspace, flags)
     if not ws.has_stage(stage):
         known = ", ".join(ws.stages()) or "none yet"
         raise TadkaError(f"no stage {stage!r} (stages: {known})", file=ws.data_dir, field="stage")
-    return Settings(ws.root, stage, reviewer or cfg.reviewer, cfg, ws.config.project.seed)
+    return Settings(ws.root, stage, cfg.reviewer, cfg, ws.config.project.seed)
 
 
 def settings() -> Settings:
     """The app's settings; a user mistake (no workspace, no stage) is shown as one line and stops the run."""
     try:
-        return _settings(*(os.environ.get(k, "") for k in (ENV_WORKSPACE, ENV_STAGE, ENV_REVIEWER, ENV_CONFIG)))
+        return _settings(tuple(sys.argv[1:]))
     except TadkaError as e:
         st.error(f"error: {e}")
         st.stop()

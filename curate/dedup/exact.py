@@ -12,19 +12,31 @@ flagged record ``parent_dup:<kept id>``; the kept record gets ``dup_count``.
 
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Sequence
 
 import numpy as np
 import xxhash
-
-from tadka.curate.filters.base import GlobalStep, steps
 from tadka.curate.dedup.cluster import pairs_from_keys
+from tadka.curate.filters.base import GlobalStep, steps
 from tadka.curate.filters.text import match_words
+
+from tadka.config import Section, opt
 from tadka.records import Record
+
+
+@dataclass
+class DedupParams(Section):
+    """The ``curate.dedup_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(
+        ["system", "user", "assistant"], "Turns hashed for exact dedup (after lower-casing and dropping punctuation)."
+    )
 
 
 @steps.register("dedup")
 class ExactDedup(GlobalStep):
+    params: ClassVar[type] = DedupParams
     name = "dedup"
     flag = "dup"
     width = 16

@@ -35,14 +35,16 @@ a sort order per record — the index itself, nothing per record in Python objec
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
-
-from tadka.curate.filters.base import GlobalStep, role_text, steps
 from tadka.curate.dedup.cluster import pairs_from_keys, unique_pairs
+from tadka.curate.filters.base import GlobalStep, role_text, steps
 from tadka.curate.filters.text import normalise
+
+from tadka.config import Section, opt
 from tadka.records import Record
 
 _MULT = np.uint64(0x01000193)  # FNV-32 prime: an odd multiplier for the polynomial shingle hash
@@ -101,8 +103,27 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
+@dataclass
+class MinHashParams(Section):
+    """The ``curate.minhash_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["user", "assistant"], "Turns compared for near dedup.")
+    threshold: float = opt(
+        0.5,
+        "Estimated Jaccard similarity of character-shingle sets at or above which "
+        "a record is a near-duplicate of a kept one (why 0.5: see "
+        "tadka.curate.dedup.minhash and bench/curate.py --part threshold).",
+        gt=0,
+        le=1,
+    )
+    shingle: int = opt(5, "Characters per shingle (after lower-casing and collapsing punctuation and spaces).", ge=1)
+    num_perm: int = opt(128, "MinHash permutations (more: a finer similarity estimate, slower).", ge=16)
+    seed: int = opt(1, "Seed of the MinHash permutations.")
+
+
 @steps.register("minhash")
 class MinHashDedup(GlobalStep):
+    params: ClassVar[type] = MinHashParams
     name = "minhash"
     flag = "near_dup"
 

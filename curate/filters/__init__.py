@@ -6,6 +6,8 @@ length, repetition, language, refusal, profanity, pii, decontam, judge, quality
 (:mod:`tadka.curate.dedup`, which compare records with each other).
 """
 
+from tadka.curate import dedup as _dedup  # noqa: F401,E402  (registers `dedup` and `minhash`)
+from tadka.curate import quality as _quality  # noqa: F401,E402  (registers `quality`)
 from tadka.curate.filters import (  # noqa: F401  (each registers its step)
     decontam,
     judge,
@@ -17,7 +19,16 @@ from tadka.curate.filters import (  # noqa: F401  (each registers its step)
     repetition,
 )
 from tadka.curate.filters.base import Filter, GlobalStep, Step, StepContext, steps, with_marks
-from tadka.curate import quality as _quality  # noqa: F401,E402  (registers `quality`)
-from tadka.curate import dedup as _dedup  # noqa: F401,E402  (registers `dedup` and `minhash`)
+
+
+def _plugin_steps() -> None:
+    """Steps other packages ship (entry points ``tadka.curate_steps``): importing one registers it and its keys."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="tadka.curate_steps"):
+        ep.load()
+
+
+_plugin_steps()
 
 __all__ = ["Filter", "GlobalStep", "Step", "StepContext", "steps", "with_marks"]

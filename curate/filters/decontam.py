@@ -17,12 +17,15 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import ClassVar, Iterable, Iterator, Sequence
 
 from tadka.curate.filters.base import Filter, StepContext, Verdict, steps
 from tadka.curate.filters.text import match_words
+
+from tadka.config import Section, opt
 from tadka.records import Record
 
 logger = logging.getLogger(__name__)
@@ -111,8 +114,31 @@ def _texts(path: Path) -> Iterable[str]:
     return eval_texts(path)
 
 
+@dataclass
+class DecontamParams(Section):
+    """The ``curate.decontam_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    n: int = opt(13, "Word n-gram length: a record sharing any such n-gram with an eval set is dropped.", ge=1)
+    roles: list[str] = opt(["user", "assistant"], "Turns checked for overlap.")
+    min_words: int = opt(
+        8, "Eval texts shorter than n words but at least this long are matched whole (a copied eval question)."
+    )
+    corpora: bool = opt(True, "Check against the shipped eval sets in corpora/eval/.")
+    paths: list[str] = opt(
+        [],
+        "More eval files or folders (relative to the workspace): chat JSONL, TSV with a `text` column, or plain text. "
+        "The workspace's eval/ folder and train.eval_files are always included.",
+    )
+    exports: bool = opt(
+        False,
+        "Also check against exports/*/eval.* — off by default: those splits are drawn from this data, so "
+        "every record of an earlier eval split would be dropped from the next curated set.",
+    )
+
+
 @steps.register("decontam")
 class DecontamFilter(Filter):
+    params: ClassVar[type] = DecontamParams
     name = "decontam"
 
     def __init__(

@@ -7,14 +7,27 @@ emptied by turning this step on. Flags: ``judge_low:<score name>`` for every sco
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Mapping
 
 from tadka.curate.filters.base import Filter, Verdict, steps
+
+from tadka.config import Section, opt
 from tadka.records import Record
+
+
+@dataclass
+class JudgeParams(Section):
+    """The ``curate.judge_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    min: dict[str, float] = opt({}, "Score name → lowest value kept, e.g. {judge_overall: 3.5} (flag judge_low:NAME).")
+    min_any: float = opt(-1.0, "Lowest value for every judge_* score present; -1 turns this off.")
+    required: bool = opt(False, "Drop records without any judge_* score (flag judge_missing).")
 
 
 @steps.register("judge")
 class JudgeFilter(Filter):
+    params: ClassVar[type] = JudgeParams
     name = "judge"
 
     def __init__(self, min: Mapping[str, float] | None = None, min_any: float = -1.0, required: bool = False) -> None:

@@ -24,10 +24,13 @@ language-tagged words), ``stopwords``.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Mapping, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, role_text, steps
 from tadka.curate.filters.text import match_words
+
+from tadka.config import Section, opt
 from tadka.errors import ConfigError
 from tadka.lang.pack import pack_of
 from tadka.lang.tags import SENTENCE_TAGS
@@ -84,8 +87,49 @@ def _language_name(code: str) -> str:
     return get_pack(code).name.lower()
 
 
+@dataclass
+class LanguageParams(Section):
+    """The ``curate.language_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["assistant"], "Turns whose language is checked (together, as one text).")
+    allowed: dict[str, list[str]] = opt(
+        {
+            "hi-Latn+en": ["hi-Latn"],
+            "hi-Latn": ["hi-Latn"],
+            "hi-Deva": ["hi-Deva"],
+            "hi-Deva+en": ["hi-Deva", "hi-Latn"],
+            "en": ["en"],
+            "ta-Latn+en": ["ta-Latn"],
+            "ta-Latn": ["ta-Latn"],
+            "ta-Taml": ["ta-Taml"],
+            "ta-Taml+en": ["ta-Taml", "ta-Latn"],
+        },
+        "Record lang → sentence labels (en, hi-Deva, hi-Latn, other) its text may get from sentence ID; a lang "
+        "not listed is not checked.",
+    )
+    cmi_min: float = opt(
+        0.0,
+        "Lowest Code-Mixing Index (0–100, Das & Gambäck 2014) of the checked turns for a record whose lang has "
+        "'+' (flag cmi_low). Raise it to keep only code-mixed answers: good Hinglish in corpora/ spans 0–50 "
+        "(median 27, 1st percentile 2).",
+    )
+    cmi_max: float = opt(
+        50.0,
+        "Highest CMI for such a record (flag cmi_high). Two languages cannot exceed 50; above it a third "
+        "language is mixed in. Lower it to target lightly mixed text.",
+    )
+    min_stopwords: int = opt(
+        2,
+        "Fewest Hindi function words (hai, ka, ke, nahi, mein … in Roman or Devanagari, spelling variants "
+        "included) in a hi-* record's text (flag no_hindi_stopwords; a ta-* record: Tamil ones, flag "
+        "no_tamil_stopwords); never an English stop-word rule.",
+    )
+    stopword_min_words: int = opt(6, "Texts with fewer words are not held to the stop-word rule.")
+
+
 @steps.register("language")
 class LanguageFilter(Filter):
+    params: ClassVar[type] = LanguageParams
     name = "language"
 
     def __init__(

@@ -20,12 +20,15 @@ so the limits sit far below good answers and far above the three-word replies th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.text import lower_words
+
+from tadka.config import Section, opt
 from tadka.records import Record
 
 
@@ -45,8 +48,34 @@ def demand(prompt: str) -> str:
     return ""
 
 
+@dataclass
+class LengthParams(Section):
+    """The ``curate.length_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["user", "assistant"], "Turns whose length is checked.")
+    min_chars: int = opt(2, "Shortest turn, in characters (flag turn_too_short).")
+    max_chars: int = opt(8000, "Longest turn, in characters (flag turn_too_long).")
+    min_words: int = opt(1, "Fewest words (tokens that are not punctuation, emoji or URLs) in a turn.")
+    max_words: int = opt(1500, "Most words in a turn.")
+    min_response_words: int = opt(3, "Fewest words over all assistant turns together (flag too_short).")
+    min_words_detail: int = opt(
+        15,
+        "Fewest words in an answer to a prompt that asks for detail (explain, samjhao, step by step, process, "
+        "farak …; corpora/demand/answer_demand.tsv): flag too_short_for_prompt:detail. Good shipped answers to "
+        "such prompts have 40 or more.",
+    )
+    min_words_how: int = opt(
+        6,
+        "Fewest words in an answer to a how/why prompt (kaise, kyun, how, why, kya karun): flag "
+        "too_short_for_prompt:how. 'Kal 10 baje aa jana' answers a when-question and is not held to this.",
+    )
+    min_turns: int = opt(2, "Fewest user + assistant turns (flag too_few_turns).")
+    max_turns: int = opt(40, "Most user + assistant turns (flag too_many_turns).")
+
+
 @steps.register("length")
 class LengthFilter(Filter):
+    params: ClassVar[type] = LengthParams
     name = "length"
 
     def __init__(

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import difflib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import ClassVar, Literal, Sequence
 
 from tadka.curate.filters.base import Filter, StepContext, Verdict, steps
 from tadka.curate.filters.pii_detect import (  # noqa: F401  (the public names of the pii step)
@@ -33,6 +34,8 @@ from tadka.curate.filters.pii_detect import (  # noqa: F401  (the public names o
     verhoeff_check_digit,
     verhoeff_valid,
 )
+
+from tadka.config import Section, opt
 from tadka.errors import ConfigError
 from tadka.records import Record
 
@@ -53,8 +56,32 @@ def workspace_key(root: Path) -> str:
     return key
 
 
+@dataclass
+class PiiParams(Section):
+    """The ``curate.pii_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    kinds: list[str] = opt(
+        ["email", "upi", "gstin", "dl", "card", "aadhaar", "phone", "pan", "voter", "passport", "ifsc", "vehicle"],
+        "What to look for (digits of any script count): e-mail, UPI ID, GSTIN (check character), driving licence, "
+        "card (Luhn), Aadhaar (Verhoeff), phone (+91 and bare 10-digit mobiles; not PNRs, OTPs, order ids), PAN, "
+        "voter ID (EPIC), passport, IFSC, vehicle registration.",
+    )
+    action: Literal["redact", "pseudonymize", "drop"] = opt(
+        "redact",
+        "redact (replace with [AADHAAR], [PHONE] … in a derived record), pseudonymize (a fake value of the "
+        "same format: valid checksum, same separators and digit script) or drop (flag pii:KIND).",
+    )
+    key: str = opt(
+        "",
+        "Secret for pseudonymize (the same value gets the same fake); empty: a random key kept in "
+        "the workspace at cache/pii.key.",
+    )
+    roles: list[str] = opt(["system", "user", "assistant"], "Turns searched for PII.")
+
+
 @steps.register("pii")
 class PiiFilter(Filter):
+    params: ClassVar[type] = PiiParams
     name = "pii"
 
     def __init__(

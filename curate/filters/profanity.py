@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
+
+from tadka.config import Section, opt
 from tadka.errors import ConfigError
 from tadka.records import Record
 
@@ -92,8 +95,20 @@ class Lexicon:
         return hits
 
 
+@dataclass
+class ProfanityParams(Section):
+    """The ``curate.profanity_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["user", "assistant"], "Turns searched for profanity and slurs.")
+    lists: list[str] = opt(["en", "hi_latn", "hi_deva"], "Word lists from corpora/profanity/ to use.")
+    categories: list[str] = opt(["abuse", "slur", "sexual"], "Categories of the lists to drop.")
+    extra: list[str] = opt([], "More words or phrases to drop (matched as whole words, case-insensitively).")
+    allow: list[str] = opt([], "Words from the lists to allow after all.")
+
+
 @steps.register("profanity")
 class ProfanityFilter(Filter):
+    params: ClassVar[type] = ProfanityParams
     name = "profanity"
 
     def __init__(

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
 from tadka.curate.filters.lists import read_list
 from tadka.curate.filters.text import match_words
+
+from tadka.config import Section, opt
 from tadka.errors import ConfigError
 from tadka.records import Record
 
@@ -62,8 +65,35 @@ def clean(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+@dataclass
+class RefusalParams(Section):
+    """The ``curate.refusal_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["assistant"], "Turns searched for refusals and AI boilerplate.")
+    lists: list[str] = opt(["en", "hi_latn", "hi_deva"], "Phrase lists from corpora/refusals/ to use.")
+    categories: list[str] = opt(
+        ["refusal", "ai_identity", "boilerplate", "closing", "meta_talk"],
+        "Categories to drop: refusal ('I can't help with that', 'main madad nahi kar sakta'), ai_identity ('As an "
+        "AI language model', 'main ek AI hoon'), boilerplate (knowledge-cutoff notes, 'Here is the Hinglish "
+        "translation:' and other teacher meta-talk), closing ('I hope this helps! Let me know if you have any other "
+        "questions', 'umeed hai isse madad milegi': chat-assistant sign-offs no good answer in corpora/ has), "
+        "meta_talk (an opening, closing or whole answer a small fastText model, reading it with its place in the "
+        "answer and its overlap with the prompt, takes for talk about the answer or the conversation: 'Main aapko "
+        "step by step samjhata hoon.', 'Feel free to ask follow-up questions.', 'Output:').",
+    )
+    meta_threshold: float = opt(
+        0.8,
+        "P(meta-talk) at or above which an edge of an answer is flagged "
+        "meta_talk (bench/curate.py --part junk prints the trade-off).",
+    )
+    extra: list[str] = opt(
+        [], "More patterns (Python regular expressions, matched case-insensitively as whole words), flagged refusal."
+    )
+
+
 @steps.register("refusal")
 class RefusalFilter(Filter):
+    params: ClassVar[type] = RefusalParams
     name = "refusal"
 
     def __init__(
@@ -129,9 +159,10 @@ class RefusalFilter(Filter):
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [[cat for cat, _ in self.matches(t)] for t in turns]
         if "meta_talk" in self.categories:
+            from tadka.curate.filters.meta_exchange import is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
-            owner, lines = [], []
+            owner, segs = [], []
             for i, rec in enumerate(records):
                 if found[i]:
                     continue
@@ -140,11 +171,12 @@ class RefusalFilter(Filter):
                     if m["role"] == "user":
                         prompt = m["content"]
                     elif m["role"] in self.roles:
-                        segs = edge_segments(prompt, m["content"])
-                        owner += [i] * len(segs)
-                        lines += [line for line, _ in segs]
-            for i, p in zip(owner, meta_probabilities(lines)):
-                if p >= self.meta_threshold and "meta_talk" not in found[i]:
+                        mine = edge_segments(prompt, m["content"])
+                        owner += [i] * len(mine)
+                        segs += mine
+            probs = meta_probabilities([line for line, _ in segs])
+            for i, (line, seg), p in zip(owner, segs, probs):
+                if "meta_talk" not in found[i] and is_meta(line, seg, p, self.meta_threshold):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 

@@ -37,12 +37,13 @@ Score ``repetition``: the worst share over all rules divided by its limit (above
 from __future__ import annotations
 
 from collections import Counter
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Mapping, Sequence
 
 from tadka.curate.filters.base import Filter, Verdict, steps
-
 from tadka.curate.filters.text import fresh_lower_words, lines, lower_words, paragraphs, split_sentences
 
+from tadka.config import Section, opt
 from tadka.records import Record
 
 
@@ -112,8 +113,47 @@ def repeated_sentence_share(text: str) -> float:
     return dup / total if total else 0.0
 
 
+@dataclass
+class RepetitionParams(Section):
+    """The ``curate.repetition_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
+
+    roles: list[str] = opt(["assistant"], "Turns checked for repetition, each on its own.")
+    dup_line_frac: float = opt(0.30, "Most lines that repeat an earlier line, as a share of lines (Gopher: 0.30).")
+    dup_para_frac: float = opt(0.30, "Most paragraphs that repeat an earlier one, as a share (Gopher: 0.30).")
+    dup_line_char_frac: float = opt(0.20, "Most characters in repeated lines, as a share of characters (Gopher: 0.20).")
+    dup_para_char_frac: float = opt(0.20, "Most characters in repeated paragraphs (Gopher: 0.20).")
+    min_words: int = opt(
+        40,
+        "The n-gram rules apply only to turns with at least this many words: in a short chat answer one "
+        "repeated pair ('ke liye', 'karna hai') is already a large share (Gopher documents are thousands of "
+        "words). With 40, no good Hinglish answer in corpora/ is dropped; with none, 3 of 593 are.",
+    )
+    dup_sentence_char_frac: float = opt(
+        0.20,
+        "Most characters in sentences (3+ words) that repeat an earlier sentence, at any length (a looping "
+        "short answer: 'Form bharo. Form bharo. Form bharo.').",
+    )
+    short_loop_frac: float = opt(
+        0.45,
+        "In turns of short_min_words to min_words words: most words that repeat an earlier word (1 - distinct/"
+        "total). Catches 'UPI PIN share mat karo, UPI PIN share mat karo …'; good short answers in corpora/ "
+        "stay under 0.32.",
+    )
+    short_min_words: int = opt(3, "Shortest turn the short-loop rule applies to.")
+    top_ngram_char_frac: dict[int, float] = opt(
+        {2: 0.20, 3: 0.18, 4: 0.16},
+        "n → most characters covered by the single most frequent word n-gram (Gopher's values; long Hinglish "
+        "answers stay under 0.08).",
+    )
+    dup_ngram_char_frac: dict[int, float] = opt(
+        {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10},
+        "n → most characters inside word n-grams that occur more than once (Gopher's values).",
+    )
+
+
 @steps.register("repetition")
 class RepetitionFilter(Filter):
+    params: ClassVar[type] = RepetitionParams
     name = "repetition"
 
     def __init__(

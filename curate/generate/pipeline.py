@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from dataclasses import asdict, dataclass, field
-from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any
 
 from tadka.ops import in_band
 from tadka.curate.generate.config import MIXER, MIXER_RECIPE, GenerateConfig, Resolved, resolve
+from tadka.curate.generate.inputs import (  # noqa: F401  (load_seed_tasks, seed_record, SEED_TASKS re-exported)
+    SEED_TASKS,
+    load_inputs,
+    load_seed_tasks,
+    request_stream,
+    seed_record,
+)
 from tadka.curate.generate.recipes.base import Recipe, Target, recipes
 from tadka.curate.generate.teachers.base import GenParams, Request, Result, Teacher, teachers
-from tadka.errors import ConfigError, InputError
+from tadka.errors import ConfigError
 from tadka.records import Record
 from tadka.workspace import Workspace
 
@@ -40,139 +45,12 @@ logger = logging.getLogger(__name__)
 
 FAILURES = "reports/generate-failures.jsonl"
 FLAG_OUT_OF_BAND = "cmi_out_of_band"
-SEED_TASKS = "seeds/tasks.jsonl"
 # A run stops after this many requests per record asked for (plus one batch), so inputs that
 # always fail or always give the same record cannot loop forever.
 MAX_REQUESTS_PER_RECORD = 3
 
 
 # -- inputs ------------------------------------------------------------------------------------
-def load_seed_tasks(path: str | Path | None = None, pack: str = "hi") -> list[dict]:
-    """Seed tasks (``{"id", "domain", "en": {...}, "hi_latn": {...}}`` per line), validated.
-
-    ``path=None`` reads the shipped corpora/seeds/tasks.jsonl (another pack's: tasks_<pack>.jsonl,
-    with ``<pack>_latn`` in place of ``hi_latn``). A malformed line is an InputError naming the
-    file and line, raised before any work starts.
-    """
-    if path is None:
-        shipped = SEED_TASKS if pack == "hi" else f"seeds/tasks_{pack}.jsonl"
-        where: str | Path = f"corpora/{shipped}"
-        node = files("tadka.corpora").joinpath(*shipped.split("/"))
-        text = node.read_text(encoding="utf-8") if node.is_file() else ""
-    else:
-        where = Path(path)
-        try:
-            text = where.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("file not found", file=where, field="generate.input") from None
-        except (IsADirectoryError, UnicodeDecodeError) as e:
-            raise InputError(
-                f"cannot read seed tasks: {type(e).__name__}", file=where, field="generate.input"
-            ) from None
-    tasks: list[dict] = []
-    seen: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            task = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg}", file=where, line=lineno) from None
-        _check_task(task, where, lineno, pack)
-        if task["id"] in seen:
-            raise InputError(f"duplicate id {task['id']!r}", file=where, line=lineno, field="id")
-        seen.add(task["id"])
-        tasks.append(task)
-    if not tasks:
-        raise InputError(
-            "no seed tasks",
-            file=where,
-            field="generate.input",
-            hint="one JSON object per line: {id, domain, en: {instruction, response}, hi_latn: {…}}",
-        )
-    return tasks
-
-
-def _check_task(task: Any, where, lineno: int, pack: str = "hi") -> None:
-    if not isinstance(task, dict):
-        raise InputError("expected a JSON object", file=where, line=lineno)
-    if not isinstance(task.get("id"), str) or not task["id"]:
-        raise InputError("missing or empty id", file=where, line=lineno, field="id")
-    usable = False
-    for side in ("en", f"{pack}_latn"):
-        pair = task.get(side)
-        if pair is None:
-            continue
-        if not isinstance(pair, dict):
-            raise InputError("expected {instruction, response}", file=where, line=lineno, field=side)
-        for key in ("instruction", "response"):
-            if not isinstance(pair.get(key), str):
-                raise InputError("missing or not a string", file=where, line=lineno, field=f"{side}.{key}")
-        usable = usable or bool(pair["instruction"].strip() and pair["response"].strip())
-    if not usable:
-        raise InputError(f"needs en or {pack}_latn with a non-empty instruction and response", file=where, line=lineno)
-
-
-def seed_record(task: dict, pack: str = "hi") -> Record:
-    """A seed task as a Record: its pack-frame pair (``hi_latn``, ``ta_latn``) where it has one, else
-    the English pair."""
-    side = f"{pack}_latn"
-    pair = task.get(side) if (task.get(side) or {}).get("instruction", "").strip() else task["en"]
-    lang = f"{pack}-Latn+en" if pair is task.get(side) else "en"
-    return Record(
-        messages=[
-            {"role": "user", "content": pair["instruction"] or "-"},
-            {"role": "assistant", "content": pair["response"] or "-"},
-        ],
-        lang=lang,
-        source={"kind": "seed", "seed_id": task["id"]},
-    )
-
-
-def load_inputs(
-    ws: Workspace | None, cfg: GenerateConfig, domains: list[str], pack: str = "hi"
-) -> tuple[list[Record], dict[str, dict]]:
-    """The input records and, for seed tasks, the tasks by id (recipes read both languages there);
-    ``pack`` picks the shipped seed file and the pack-frame side of each task."""
-    if cfg.input.startswith("stage:"):
-        if ws is None:
-            raise ConfigError("stage inputs need a workspace", field="generate.input")
-        if domains:
-            raise ConfigError(
-                "domains select seed tasks; a stage's records have no domain",
-                field="generate.domains",
-                hint="drop --domains, or use seed tasks as input",
-            )
-        records = list(ws.records(cfg.input.removeprefix("stage:")))
-        if not records:
-            raise InputError(f"stage {cfg.input.removeprefix('stage:')!r} is empty", field="generate.input")
-        return records, {}
-    path = None
-    if cfg.input:
-        path = Path(cfg.input)
-        if not path.is_absolute() and ws is not None and not path.exists():
-            path = ws.root / path
-    tasks = load_seed_tasks(path, pack)
-    if domains:
-        known = sorted({t.get("domain", "") for t in tasks} - {""})
-        unknown = [d for d in domains if d not in known]
-        if unknown:
-            raise ConfigError(f"unknown domain {unknown[0]!r} (known: {', '.join(known)})", field="generate.domains")
-        tasks = [t for t in tasks if t.get("domain") in domains]
-    return [seed_record(t, pack) for t in tasks], {t["id"]: t for t in tasks}
-
-
-def request_stream(inputs: list[Record], seed: int) -> Iterator[tuple[Record, int]]:
-    """(input, k) forever: a seeded shuffle of the inputs, then round k = 0, 1, 2 …"""
-    order = list(inputs)
-    random.Random(f"{seed}:generate:order").shuffle(order)
-    k = 0
-    while True:
-        for record in order:
-            yield record, k
-        k += 1
-
-
 def _project_pack(ws: Workspace | None) -> str:
     """The language pack the workspace's ``project.lang`` names ("ta-Latn+en" → "ta"; default "hi")."""
     from tadka.lang.pack import pack_of
@@ -252,7 +130,7 @@ class FailureLog:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.count = 0
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def add(self, step: str, reason: str, request: Request | None = None, raw: str | None = None, **extra: Any) -> None:
         self.count += 1
@@ -308,17 +186,7 @@ def generate(
     params = GenParams(temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens, seed=run.seed)
     result = GenerateResult(requested=cfg.n, stage=cfg.stage, teacher=run.teacher, recipe=run.recipe)
     if dry_run:
-        stream = request_stream(inputs, run.seed)
-        result.dry_run = [recipe.prompt(*next(stream)) for _ in range(cfg.n)]
-        own = teacher is None
-        teacher = teacher or make_teacher(run.teacher, cfg, ws)
-        try:
-            estimate = getattr(teacher, "estimate_cost", None)
-            result.cost_estimate = estimate(result.dry_run, params) if callable(estimate) else None
-        finally:
-            if own:
-                teacher.close()
-        return result
+        return _dry_run(result, run, cfg, ws, inputs, recipe, params, teacher)
     if tagger is None:
         from tadka.curate.generate.mixer.codemixer import default_tagger
 
@@ -344,22 +212,35 @@ def generate(
         result.in_band = sum(FLAG_OUT_OF_BAND not in r.flags for r in kept)
         result.flagged = len(kept) - result.in_band
         if ws is not None and write and kept:
-            result.stage_total = ws.write_stage(
-                cfg.stage,
-                kept,
-                mode="append",
-                meta={
-                    "generate": {
-                        **asdict(cfg),
-                        "teacher": run.teacher,
-                        "recipe": run.recipe,
-                        "seed": run.seed,
-                        "cmi": list(run.band),
-                    }
-                },
-            )
+            resolved = {"teacher": run.teacher, "recipe": run.recipe, "seed": run.seed, "cmi": list(run.band)}
+            meta = {"generate": {**asdict(cfg), **resolved}}
+            result.stage_total = ws.write_stage(cfg.stage, kept, mode="append", meta=meta)
         result.seconds = time.perf_counter() - start
     result.records = kept
+    return result
+
+
+def _dry_run(
+    result: GenerateResult,
+    run: Resolved,
+    cfg: GenerateConfig,
+    ws: Workspace | None,
+    inputs: list[Record],
+    recipe: Recipe,
+    params: GenParams,
+    teacher: Teacher | None,
+) -> GenerateResult:
+    """The first ``cfg.n`` requests of the stream, unsent, and the teacher's cost estimate for them."""
+    stream = request_stream(inputs, run.seed)
+    result.dry_run = [recipe.prompt(*next(stream)) for _ in range(cfg.n)]
+    own = teacher is None
+    teacher = teacher or make_teacher(run.teacher, cfg, ws)
+    try:
+        estimate = getattr(teacher, "estimate_cost", None)
+        result.cost_estimate = estimate(result.dry_run, params) if callable(estimate) else None
+    finally:
+        if own:
+            teacher.close()
     return result
 
 

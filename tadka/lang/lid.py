@@ -26,6 +26,7 @@ Each distinct token gets an *entry* once (memoised): its tag, and how final that
    on each side and the balance of the whole sentence (weights fitted on the tagged corpus), so
    "aap **to** jaante ho" is Hindi and "go **to** school" English.
 
+Steps 4 and 5 read the whole line, so they live in :mod:`tadka.lang.lid_context`.
 Tokens are tagged through a per-word memo (bounded), so a large corpus costs one dictionary
 lookup per token after the first few thousand sentences; lines without capitals skip step 4.
 """
@@ -39,6 +40,7 @@ from functools import cached_property
 
 from tadka.lang import frequency, scripts
 from tadka.lang.ftmodel import ModelSpec, load_or_train
+from tadka.lang.lid_context import resolve_line
 from tadka.lang.lid_data import LidData, training_code_version
 from tadka.lang.lid_entry import (
     CAPITAL,
@@ -55,8 +57,6 @@ from tadka.lang.lid_entry import (
     UPPER,
     Entry,
     cap_of,
-    casing_informative,
-    opens_sentence,
 )
 from tadka.lang.lid_weights import (  # the weights, chosen by cross-validation
     ACRONYM_HINDI_MAX,
@@ -75,9 +75,7 @@ from tadka.lang.lid_weights import (  # the weights, chosen by cross-validation
     NO_EVIDENCE_HINDI,
     UNKNOWN_SURE,
     WEAK_HINDI_BONUS,
-    W_SENTENCE,
     logit,
-    side_evidence,
 )
 from tadka.lang.pack import LanguagePack
 from tadka.lang.tags import EN, MIXED, NE, OTHER, UNIV
@@ -380,7 +378,7 @@ class WordTagger:
             entries = [memo.get(t) or self._entry_now(t) for t in tokens]
         tags = [e[0] for e in entries]
         if any([e[1] for e in entries]):  # noqa: C419 (a list is faster than a generator here)
-            self._resolve(entries, tags, [i for i, e in enumerate(entries) if e[1]], tokens)
+            resolve_line(entries, tags, [i for i, e in enumerate(entries) if e[1]], tokens, self.own)
         return entries, tags
 
     def entries_of(self, tokens: Sequence[str]) -> list[Entry]:
@@ -403,49 +401,6 @@ class WordTagger:
         """Tag many token lists (see :meth:`learn_batch`)."""
         self.learn_batch(token_lists)
         return [self.tag_tokens(toks) for toks in token_lists]
-
-    def _resolve(self, entries: list[Entry], tags: list[str], pending: list[int], tokens: Sequence[str] = ()) -> None:
-        """Decide the OPEN and CAPITAL tokens of one line (which may hold several sentences)."""
-        own = self.own
-        context: list[int] = []
-        informative: bool | None = None
-        first_word = -1
-        for i in pending:
-            e = entries[i]
-            if e[1] == CAPITAL:
-                if informative is None:
-                    first_word = next((j for j, t in enumerate(tags) if t != UNIV), 0)
-                    informative = casing_informative(entries, tags, tokens, first_word)
-                decided = None
-                if informative:
-                    opens = i == first_word or opens_sentence(tokens, tags, i)
-                    decided = e[4] if opens else e[8]
-                if decided is not None:
-                    tags[i] = decided
-                    continue
-                tags[i] = e[0]
-                if e[9] != OPEN:
-                    continue
-            context.append(i)
-        if not context:
-            return
-        # Hindi and English words whose tag is final (counted in C, then the undecided taken out)
-        fixed_hi, fixed_en = tags.count(own), tags.count(EN)
-        for i in context:
-            if tags[i] == own:
-                fixed_hi -= 1
-            elif tags[i] == EN:
-                fixed_en -= 1
-        balance = W_SENTENCE * (fixed_hi - fixed_en) / (fixed_hi + fixed_en + 1)
-        n = len(entries)
-        for i in context:
-            score = (
-                entries[i][2]
-                + balance
-                + side_evidence(tags, entries, i, -1, n, own)
-                + side_evidence(tags, entries, i, 1, n, own)
-            )
-            tags[i] = own if score >= 0 else EN
 
 
 def _plain(token: str) -> str:

@@ -60,6 +60,15 @@ def paths(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+MAX_RANKED_WORD = 40  # longer "words" are pasted blobs: kept as they are, never ranked
+
+
+def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+
+
 @dataclass
 class LanguagePack:
     """Base class; subclasses implement the two word-level transliterations."""
@@ -102,11 +111,47 @@ class LanguagePack:
         """The pack's bilingual lexicon (columns ``<code>_latn`` and ``<code>_<script>``) and variants."""
         return load_lexicon(self.bilingual, self.variants, f"{self.code}_latn", f"{self.code}_{self.script.lower()}")
 
-    # --- word level, implemented by each pack ---
+    # word memos (a corpus repeats its words; bounded like the tagger's)
+    _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # --- word level: memoised here, the script work in each pack's hooks ---
     def romanize_word(self, word: str) -> str:
-        raise NotImplementedError
+        """One native-script word → the Roman spelling people type ("समझना" → "samajhna")."""
+        hit = self._to_roman.get(word)
+        if hit is None:
+            hit = self.romanize_new(word)
+            _remember(self._to_roman, word, hit)
+        return hit
 
     def native_word(self, word: str) -> str:
+        """One Roman word → native script: the best-ranked real word of the pack it can spell
+        (:mod:`tadka.lang.native_index`: wordfreq's list and the lexicon, ranked by frequency and
+        closeness of spelling), else the pack's rules (:meth:`native_rules`)."""
+        hit = self._to_native.get(word)
+        if hit is None:
+            hit = self._native_word(word.lower())
+            _remember(self._to_native, word, hit)
+        return hit
+
+    def _native_word(self, w: str) -> str:
+        from tadka.lang.tokenize import deelongate
+
+        w = deelongate(w)
+        if not w.isascii() or not any(ch.isalpha() for ch in w):
+            return w
+        if "-" in w.strip("-"):  # khana-peena, dheere-dheere: word by word
+            return "-".join(self._native_word(part) if part else part for part in w.split("-"))
+        if len(w) > MAX_RANKED_WORD:  # no word is this long: a pasted blob, kept as it is
+            return w
+        return self.native_index.transliterate(self, w) or self.native_rules(w)
+
+    def romanize_new(self, word: str) -> str:
+        """:meth:`romanize_word` without the memo: the pack's own romaniser."""
+        raise NotImplementedError
+
+    def native_rules(self, roman: str) -> str:
+        """A Roman word → native script by the pack's rules alone (the fallback of :meth:`native_word`)."""
         raise NotImplementedError
 
     def roman_key(self, word: str) -> str:

@@ -11,17 +11,16 @@ process killed mid-way loses at most the write it had not committed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Iterator
 
 from tadka.errors import ConflictError, InputError, TadkaError
 from tadka.records import Record, validate_messages
 from tadka.review.merge import Merge, merge_turns
-from tadka.review.reads import Item, ReviewReads, TextVersion  # noqa: F401  (Item is part of this API)
+from tadka.review.annotations import ReviewAnnotations
+from tadka.review.reads import Item, TextVersion  # noqa: F401  (Item is part of this API)
 
 EDIT_KINDS = ("edit", "merge", "resolve", "restore")
 
@@ -71,56 +70,11 @@ def _plain(messages: list[dict]) -> list[dict]:
     return [{"role": m["role"], "content": m["content"]} for m in messages]
 
 
-class ReviewStore(ReviewReads):
-    """Reads (:class:`ReviewReads`) and writes of review.db for one user of the app."""
+class ReviewStore(ReviewAnnotations):
+    """Reads and writes of review.db for one user of the app: the unversioned writes (tags, notes,
+    claims) are :class:`~tadka.review.annotations.ReviewAnnotations`'s; the versioned ones are here."""
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; BEGIN IMMEDIATE takes the write lock up front, so a read-then-write
-        decision inside it cannot race another writer."""
-        with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-
-    # -- writes --------------------------------------------------------------------------------
-    def add_reviewer(self, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise InputError("a reviewer needs a name", field="reviewer")
-        with self._tx() as c:
-            added = c.execute("INSERT OR IGNORE INTO reviewers(name, created_at) VALUES (?, ?)", (name, time.time()))
-            if added.rowcount:
-                self._audit(c, name, None, "join", None, "ok", None)
-
-    @staticmethod
-    def _audit(
-        c: sqlite3.Connection,
-        reviewer: str | None,
-        record_id: str | None,
-        action: str,
-        base_version: int | None,
-        outcome: str,
-        detail: dict | None,
-    ) -> None:
-        c.execute(
-            "INSERT INTO audit(ts, reviewer, record_id, action, base_version, outcome, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                time.time(),
-                reviewer,
-                record_id,
-                action,
-                base_version,
-                outcome,
-                json.dumps(detail, ensure_ascii=False) if detail is not None else None,
-            ),
-        )
-
+    # -- versioned writes ----------------------------------------------------------------------
     def _load(self, c: sqlite3.Connection, record_id: str) -> Item:
         return self._row_item(record_id, c.execute("SELECT * FROM items WHERE record_id = ?", (record_id,)).fetchone())
 
@@ -437,67 +391,3 @@ class ReviewStore(ReviewReads):
     @staticmethod
     def _stage_of(c: sqlite3.Connection, record_id: str) -> str:
         return c.execute("SELECT stage FROM items WHERE record_id = ?", (record_id,)).fetchone()[0]
-
-    def add_tag(self, record_id: str, tag: str, *, reviewer: str) -> bool:
-        tag = " ".join(tag.split())
-        if not tag:
-            raise InputError("empty tag", field="tag")
-        with self._tx() as c:
-            added = (
-                c.execute(
-                    "INSERT OR IGNORE INTO tags(record_id, tag, reviewer, created_at) VALUES (?, ?, ?, ?)",
-                    (record_id, tag, reviewer, time.time()),
-                ).rowcount
-                > 0
-            )
-            if added:
-                self._audit(c, reviewer, record_id, "tag", None, "ok", {"tag": tag})
-        return added
-
-    def remove_tag(self, record_id: str, tag: str, *, reviewer: str) -> bool:
-        with self._tx() as c:
-            removed = c.execute("DELETE FROM tags WHERE record_id = ? AND tag = ?", (record_id, tag)).rowcount > 0
-            if removed:
-                self._audit(c, reviewer, record_id, "untag", None, "ok", {"tag": tag})
-        return removed
-
-    def add_note(self, record_id: str, text: str, *, reviewer: str) -> int:
-        if not text.strip():
-            raise InputError("empty note", field="note")
-        with self._tx() as c:
-            note_id = c.execute(
-                "INSERT INTO notes(record_id, reviewer, text, created_at) VALUES (?, ?, ?, ?)",
-                (record_id, reviewer, text.strip(), time.time()),
-            ).lastrowid
-            self._audit(c, reviewer, record_id, "note", None, "ok", {"note_id": note_id, "text": text.strip()})
-        return int(note_id)  # type: ignore[arg-type]  # an INSERT always sets lastrowid
-
-    def delete_note(self, note_id: int, *, reviewer: str) -> bool:
-        """Remove a note (its text stays in the audit log)."""
-        with self._tx() as c:
-            row = c.execute("SELECT record_id, text FROM notes WHERE id = ?", (note_id,)).fetchone()
-            if row is None:
-                return False
-            c.execute("DELETE FROM notes WHERE id = ?", (note_id,))
-            self._audit(
-                c, reviewer, row["record_id"], "delete-note", None, "ok", {"note_id": note_id, "text": row["text"]}
-            )
-        return True
-
-    def claim(self, record_id: str, reviewer: str, seconds: float) -> bool:
-        """Hold a record on one reviewer's screen for a while; False if another reviewer holds it."""
-        now = time.time()
-        with self._tx() as c:
-            return (
-                c.execute(
-                    "INSERT INTO claims(record_id, reviewer, expires_at) VALUES (?, ?, ?) ON CONFLICT(record_id) DO UPDATE"
-                    " SET reviewer = excluded.reviewer, expires_at = excluded.expires_at"
-                    " WHERE claims.reviewer = excluded.reviewer OR claims.expires_at <= ?",
-                    (record_id, reviewer, now + seconds, now),
-                ).rowcount
-                > 0
-            )
-
-    def release(self, record_id: str, reviewer: str) -> None:
-        with self._tx() as c:
-            c.execute("DELETE FROM claims WHERE record_id = ? AND reviewer = ?", (record_id, reviewer))

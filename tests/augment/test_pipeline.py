@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from tadka.apps.cli import cli
 from tadka.augment.augment_config import ENTITY_MODES, PRESET_NAMES, AugmentConfig, check_augment_config
-from tadka.augment.pipeline import augment_records, noisy_eval, read_eval_records
+from tadka.augment.pipeline import augment_records, noisy_eval
+from tadka.augment.stage import read_eval_records
 from tadka.augment.presets import PRESETS, build_plan, kind_of
 from tadka.augment.text.protect import ENTITY_MODES as PROTECT_MODES
 from tadka.config import build_section, render_template

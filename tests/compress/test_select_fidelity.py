@@ -71,3 +71,18 @@ def test_chrf_rule_without_any_eval_is_one_line():
     bare = {"variants": [row("gguf:q8_0", 10.3, 9.0, 200.0, 138)]}
     with pytest.raises(BudgetError, match="no variant was benched and evaluated \\(chrF\\) successfully"):
         choose(bare, 100, threads=4, rule="chrf")
+
+
+def test_the_cli_says_why_there_is_no_runner_up():
+    """The reference (torch:fp32, benched for comparison) is named, not silently left out."""
+    from types import SimpleNamespace
+
+    from tadka.apps.commands.compress import _runner_up
+
+    alone = choose(REPORT, 10, threads=4, min_fidelity=0.85)
+    line = _runner_up(SimpleNamespace(choice=alone, report=REPORT))
+    assert line == "none among the formats asked for (torch:fp32 benched as the reference, not a candidate)"
+    pair = choose(REPORT, 15, threads=4, min_fidelity=0.85)
+    assert _runner_up(SimpleNamespace(choice=pair, report=REPORT)) == describe(pair.runner_up, pair.runner_up_ms)
+    without_ref = {"variants": [v for v in REPORT["variants"] if v.get("requested", True)]}
+    assert _runner_up(SimpleNamespace(choice=alone, report=without_ref)) == "none (no other variant qualified)"

@@ -49,3 +49,19 @@ def test_a_writer_killed_mid_write(tmp_path, how):
     assert json.loads(path.read_text()) == {"version": 1}
     left = [p.name for p in tmp_path.iterdir() if p != path]
     assert all(name.startswith(".tmp-bench.json.") for name in left)  # hidden, never read as the file
+
+
+def test_save_png_writes_a_whole_png_and_closes_the_figure(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tadka.atomic import save_png
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    out = save_png(fig, tmp_path / "plots" / "loss.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)
+    assert [p.name for p in out.parent.iterdir()] == ["loss.png"]  # no temp file left beside it

@@ -274,7 +274,7 @@ def test_stats_token_budget_under_a_student_tokenizer(ws, tmp_path):
 
 def test_stage_writer_streams_a_stage_datasets_reads_and_swaps_it_in_atomically(ws):
     from tadka.records import ARROW_SCHEMA, to_table
-    from tadka.workspace import hf_features
+    from tadka.stage_writer import hf_features
 
     assert hf_features(ARROW_SCHEMA) == datasets.Features.from_arrow_schema(ARROW_SCHEMA).to_dict()
     ws.write_stage("curated", _records(3, "purana"))

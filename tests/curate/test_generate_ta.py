@@ -22,7 +22,7 @@ from tadka.workspace import Workspace
 
 @pytest.fixture(autouse=True)
 def private_model_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("TADKA_CACHE", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
+    monkeypatch.setenv("TADKA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "tadka-cache"))
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,9 @@ def image_ws(tmp_path, monkeypatch):
     ws = Workspace.init(tmp_path / "ws")
     write_demo(tmp_path / "src", per_class=2, size=32, classes=("good", "scratch", "dent"))
     import_images(ws, tmp_path / "src", stage="images")
-    monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
-    monkeypatch.setenv("TADKA_REVIEW_STAGE", "images")
-    monkeypatch.delenv("TADKA_REVIEW_REVIEWER", raising=False)
-    monkeypatch.delenv("TADKA_REVIEW_CONFIG", raising=False)
+    from tests.apps.review.conftest import app_args
+
+    app_args(monkeypatch, str(ws.root), "--stage", "images")  # what `tadka review` hands the app after `--`
     return ws
 
 
@@ -81,7 +80,9 @@ def test_a_noised_copy_is_shown_beside_its_original(image_ws, monkeypatch):
     copy = label_record(rel, "good", digest, source={"kind": "augment", "parent_id": parent.id})
     copy.ops = ["image:low_light(darken=0.5)"]
     image_ws.write_stage("noised", [parent, copy])
-    monkeypatch.setenv("TADKA_REVIEW_STAGE", "noised")
+    from tests.apps.review.conftest import app_args
+
+    app_args(monkeypatch, str(image_ws.root), "--stage", "noised")
     at = _open()
     if _shown(at) == parent.id:
         at.button(key="q_skip").click().run()

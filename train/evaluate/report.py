@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tadka.atomic import write_text
+from tadka.atomic import save_png, write_text
 
 # (key in the headline, column title, format) — the table's columns, in order
 COLUMNS = (
@@ -175,11 +175,7 @@ def _bar_chart(title: str, series: list[tuple[str, str]], rows: list[tuple[str, 
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)
 
 
 def charts(report: dict[str, Any], folder: Path) -> list[Path]:

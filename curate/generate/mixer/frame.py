@@ -18,252 +18,41 @@ in their ops so that reviewers can find them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from tadka.curate.generate.mixer.frame_words import (
+    ADVERB_KEEP,
+    AUX,
+    COMMON_VERBS,
+    CONJUNCTIONS,
+    DETERMINERS,
+    IRREGULAR_PAST,
+    MODALS,
+    NEGATION,
+    OBJECT_PRONOUNS,
+    POSTPOSITIONS,
+    QUESTION_WORDS,
+    SUBJECTS,
+    verb_lemma,
+)
 from tadka.curate.generate.mixer.lexicon import KARNA_VERBS, MixLexicon
 
 _TOKEN = re.compile(r"https?://\S+|[\w'’.-]*\w|[^\w\s]")
 _SENT_END = re.compile(r"(?<=[.?!])\s+")
 
-SUBJECTS = {
-    "i": ("main", 1),
-    "you": ("aap", 2),
-    "we": ("hum", 3),
-    "they": ("woh", 3),
-    "he": ("woh", 0),
-    "she": ("woh", 0),
-    "it": ("yeh", 0),
-    "this": ("yeh", 0),
-    "that": ("woh", 0),
-    "people": ("log", 3),
-    "everyone": ("sab", 3),
-}
-OBJECT_PRONOUNS = {
-    "me": "mujhe",
-    "him": "use",
-    "her": "use",
-    "them": "unhe",
-    "it": "ise",
-    "us": "hume",
-    "you": "aapko",
-    "this": "ise",
-    "that": "use",
-}
-DETERMINERS = {
-    "the": None,
-    "a": None,
-    "an": None,
-    "your": "apna",
-    "my": "mera",
-    "our": "hamara",
-    "their": "unka",
-    "his": "uska",
-    "her": "uska",
-    "its": "iska",
-    "this": "yeh",
-    "that": "woh",
-    "these": "ye",
-    "those": "woh",
-    "all": "sab",
-    "some": "kuch",
-    "any": "koi bhi",
-    "every": "har",
-    "each": "har",
-    "many": "kai",
-    "more": "zyada",
-    "most": "zyadatar",
-    "no": "koi nahi",
-    "other": "dusre",
-    "another": "ek aur",
-    "both": "dono",
-    "few": "kuch",
-    "same": "wahi",
-}
-POSTPOSITIONS = {
-    "in": "mein",
-    "into": "mein",
-    "inside": "ke andar",
-    "within": "ke andar",
-    "on": "pe",
-    "at": "pe",
-    "to": "ko",
-    "from": "se",
-    "with": "ke saath",
-    "for": "ke liye",
-    "by": "se",
-    "about": "ke baare mein",
-    "before": "se pehle",
-    "after": "ke baad",
-    "under": "ke tahat",
-    "near": "ke paas",
-    "without": "ke bina",
-    "through": "ke zariye",
-    "during": "ke dauraan",
-    "like": "jaise",
-    "until": "tak",
-    "till": "tak",
-    "between": "ke beech",
-    "against": "ke khilaaf",
-    "per": "per",
-    "via": "se",
-    "than": "se",
-    "over": "se zyada",
-    "across": "mein",
-}
-CONJUNCTIONS = {
-    "and": "aur",
-    "or": "ya",
-    "but": "lekin",
-    "so": "to",
-    "because": "kyunki",
-    "if": "agar",
-    "when": "jab",
-    "while": "jab",
-    "unless": "jab tak nahi",
-    "then": "phir",
-    "also": "bhi",
-    "otherwise": "warna",
-    "since": "kyunki",
-}
-QUESTION_WORDS = {
-    "how": "kaise",
-    "what": "kya",
-    "where": "kahan",
-    "when": "kab",
-    "why": "kyun",
-    "which": "kaunsa",
-    "who": "kaun",
-    "whom": "kisko",
-}
-MODALS = {
-    "can": "sak",
-    "could": "sak",
-    "should": "chahiye",
-    "must": "chahiye",
-    "will": "will",
-    "would": "will",
-    "may": "sak",
-    "might": "sak",
-    "shall": "will",
-}
-AUX = {"do", "does", "did", "is", "are", "am", "was", "were", "be", "been", "has", "have", "had"}
-NEGATION = {
-    "not",
-    "never",
-    "don't",
-    "doesn't",
-    "didn't",
-    "can't",
-    "cannot",
-    "won't",
-    "shouldn't",
-    "isn't",
-    "aren't",
-    "n't",
-}
-ADVERB_KEEP = {
-    "also": "bhi",
-    "only": "sirf",
-    "always": "hamesha",
-    "never": "kabhi",
-    "usually": "aam taur pe",
-    "often": "aksar",
-    "first": "pehle",
-    "then": "phir",
-    "again": "phir se",
-    "now": "abhi",
-    "today": "aaj",
-    "immediately": "turant",
-    "directly": "seedha",
-    "very": "bahut",
-    "too": "bhi",
-    "please": "please",
-    "just": "bas",
-    "even": "bhi",
-    "already": "pehle se",
-    "still": "abhi bhi",
-}
-# Frequent English verbs that are not in the lexicon's English column or the "karna" list.
-COMMON_VERBS = frozenset(
-    """
-be do have get go come make take give keep find know need want ask tell say see look help put let move show
-buy sell eat drink bring carry read write learn study work live stay leave reach wait pay use call
-publish provide affect release include allow require offer receive depend contain protect prevent
-cause increase reduce happen become seem mean expect hold begin continue improve give lose spend
-grow produce protect replace respond serve suffer treat visit watch wear win wish worry feel
-""".split()
-)
-IRREGULAR_PAST = {
-    "sent": "send",
-    "got": "get",
-    "gave": "give",
-    "given": "give",
-    "took": "take",
-    "taken": "take",
-    "made": "make",
-    "went": "go",
-    "gone": "go",
-    "came": "come",
-    "paid": "pay",
-    "bought": "buy",
-    "sold": "sell",
-    "told": "tell",
-    "said": "say",
-    "kept": "keep",
-    "found": "find",
-    "left": "leave",
-    "brought": "bring",
-    "known": "know",
-    "knew": "know",
-    "chosen": "choose",
-    "chose": "choose",
-    "written": "write",
-    "wrote": "write",
-    "done": "do",
-    "did": "do",
-    "seen": "see",
-    "saw": "see",
-    "held": "hold",
-    "lost": "lose",
-    "spent": "spend",
-    "grown": "grow",
-    "worn": "wear",
-    "won": "win",
-    "felt": "feel",
-    "began": "begin",
-    "begun": "begin",
-    "became": "become",
-    "meant": "mean",
-    "put": "put",
-    "let": "let",
-    "read": "read",
-    "set": "set",
-    "cut": "cut",
-    "shut": "shut",
-}
+
+@dataclass
+class _VerbGroup:
+    """What a clause's modals, auxiliaries and negation say about its verb."""
+
+    modal: str = ""  # "sak" (can), "chahiye" (should), "will"
+    aux: str = ""  # the English auxiliary as written ("is", "did", "have", "be" …)
+    neg: bool = False
 
 
-def _lemma(word: str, verbs: set[str]) -> str | None:
-    """The base form of an English verb form ("checks", "checked", "checking" → "check"), or None."""
-    w = word.lower().replace("’", "'")
-    if w in IRREGULAR_PAST:
-        return IRREGULAR_PAST[w]
-    candidates = [w]
-    if w.endswith("ing"):
-        candidates += [w[:-3], w[:-3] + "e", w[:-4] if len(w) > 5 and w[-4] == w[-5] else w[:-3]]
-    if w.endswith("ed"):
-        candidates += [w[:-2], w[:-1], w[:-3] if len(w) > 4 and w[-3] == w[-4] else w[:-2]]
-        if w.endswith("ied"):
-            candidates.append(w[:-3] + "y")
-    if w.endswith("es"):
-        candidates += [w[:-2], w[:-1]]
-    if w.endswith("ies"):
-        candidates.append(w[:-3] + "y")
-    if w.endswith("s"):
-        candidates.append(w[:-1])
-    for c in candidates:
-        if c in verbs:
-            return c
-    return None
+def _is_verb_group_word(w: str) -> bool:
+    """A modal, auxiliary or negation: a word of the verb group before the main verb."""
+    return w in MODALS or w in AUX or w in NEGATION or w.endswith("n't")
 
 
 class _Frame:
@@ -336,16 +125,18 @@ class _Frame:
         while i < len(words):
             lw = words[i].lower()
             nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-            if lw == "to" and _lemma(nxt, self.verbs) and nxt not in DETERMINERS:
+            if lw == "to" and verb_lemma(nxt, self.verbs) and nxt not in DETERMINERS:
                 rest = words[i + 2 :]
                 obj, phrases, inner = self.complements(rest)
-                pre_verb = inner + phrases + obj + self.verb(_lemma(nxt, self.verbs), "ne") + ["ke", "liye"] + pre_verb
+                pre_verb = (
+                    inner + phrases + obj + self.verb(verb_lemma(nxt, self.verbs), "ne") + ["ke", "liye"] + pre_verb
+                )
                 break
-            if lw in ("by", "after", "before") and nxt.endswith("ing") and _lemma(nxt, self.verbs):
+            if lw in ("by", "after", "before") and nxt.endswith("ing") and verb_lemma(nxt, self.verbs):
                 rest = words[i + 2 :]
                 obj, phrases, inner = self.complements(rest)
                 tail = {"by": ["karke"], "after": ["karne", "ke", "baad"], "before": ["karne", "se", "pehle"]}[lw]
-                verb = self.verb(_lemma(nxt, self.verbs), "")
+                verb = self.verb(verb_lemma(nxt, self.verbs), "")
                 pre_verb = (
                     inner + phrases + obj + verb[:-1] + tail + pre_verb
                     if verb[-1] == "kar"
@@ -377,7 +168,7 @@ class _Frame:
                 and (
                     low[i] in ("which", "who", "if", "because", "unless", "although", "though", "while")
                     or low[i] in ("and", "but", "or")
-                    and nxt == _lemma(nxt, self.verbs)
+                    and nxt == verb_lemma(nxt, self.verbs)
                     and nxt not in DETERMINERS
                     and nxt not in SUBJECTS
                     and nxt
@@ -394,7 +185,7 @@ class _Frame:
         w = low[i]
         if w in SUBJECTS or w in DETERMINERS or w in POSTPOSITIONS or w in CONJUNCTIONS or w.endswith("ing"):
             return None
-        lemma = _lemma(w, self.verbs)
+        lemma = verb_lemma(w, self.verbs)
         if lemma is None:
             return None
         prev = low[i - 1] if i else ""
@@ -410,29 +201,50 @@ class _Frame:
             return lead
         if low in (["no"], ["yes"], ["okay"], ["ok"]):
             return lead + [{"no": "nahi", "yes": "haan"}.get(low[0], "theek hai")]
-        qword = ""
-        if low[0] in QUESTION_WORDS:
-            qword = QUESTION_WORDS[low[0]]
-            words, low = words[1:], low[1:]
-            if low and low[0] in ("much", "many", "often", "long"):
-                qword = {"much": "kitna", "many": "kitne", "often": "kitni baar", "long": "kitne din"}[low[0]]
-                words, low = words[1:], low[1:]
-        subject: list[str] = []
-        i = 0
-        while i < len(low) and not (
-            low[i] in MODALS
-            or low[i] in AUX
-            or low[i] in NEGATION
-            or low[i].endswith("n't")
-            or (subject or i == 0)
-            and self._finite(low, i)
-        ):
-            subject.append(words[i])
+        qword, words, low = _question_word(words, low)
+        i = 0  # the subject runs up to the first modal, auxiliary, negation or verb
+        while i < len(low) and not (_is_verb_group_word(low[i]) or self._finite(low, i)):
             i += 1
+        subject = words[:i]
         if i == len(low):  # no verb: a noun phrase or a fragment
             return lead + self.noun_phrase(subject) + ([qword, "hai"] if qword else [])
+        group, i, subject = self._verb_group(words, low, i, subject)
+        subj, person = self._subject(subject)
+        word = low[i] if i < len(low) else ""
+        lemma = verb_lemma(word, self.verbs) if word and word not in DETERMINERS else None
+        rest = words[i + 1 :] if lemma else words[i:]
+        obj, phrases, pre = self.complements(rest)
+        body = pre + phrases + obj
+        head = lead + (["kya"] if question and not qword and not lead else [])
+        asked = [qword] if qword else []
+        nahi = ["nahi"] if group.neg else []
+        if lemma is None or lemma == "be":
+            copula = {"was": "tha", "were": "the"}.get(group.aux, "hain" if person in (2, 3) else "hai")
+            if group.modal == "sak":
+                copula = "ho sakta hai"
+            return head + subj + body + asked + nahi + copula.split()
+        if lemma in ("have", "has") and not group.modal and not group.aux:
+            owner = {"main": "mere paas", "aap": "aapke paas", "hum": "hamare paas"}.get(subj[0] if subj else "", "")
+            return head + (owner.split() if owner else subj) + body + nahi + ["hai"]
+        if lemma == "need" and not group.modal and not rest[:1] == ["to"]:
+            dative = {"main": "mujhe", "aap": "aapko", "hum": "hume"}.get(subj[0] if subj else "", "")
+            return head + (dative.split() if dative else subj) + body + nahi + ["chahiye"]
+        if not subject and not group.modal and group.aux in ("", "do") and not question and not qword:  # a command
+            return lead + body + (["mat"] if group.neg else []) + self.verb(lemma, "o")
+        vp = self.verb_phrase(lemma, word, group.modal, group.aux, person, question)
+        if group.modal == "chahiye" and subj:
+            subj = [{"main": "mujhe", "aap": "aapko", "hum": "hume"}.get(subj[0], subj[0])] + subj[1:]
+        if question and not subj and not qword:
+            subj = ["aap"]
+        return head + subj + body + asked + nahi + vp
+
+    def _verb_group(
+        self, words: list[str], low: list[str], i: int, subject: list[str]
+    ) -> tuple[_VerbGroup, int, list[str]]:
+        """The modal, auxiliary and negation from ``low[i]`` on; the index of the main verb after them;
+        and the subject, which in a question sits among them ("can you …", "do I …")."""
         modal, aux, neg = "", "", False
-        while i < len(low) and (low[i] in MODALS or low[i] in AUX or low[i] in NEGATION or low[i].endswith("n't")):
+        while i < len(low) and _is_verb_group_word(low[i]):
             w = low[i]
             after = low[i + 1] if i + 1 < len(low) else ""
             if w in ("do", "does", "did", "have", "has", "had") and not (
@@ -440,7 +252,7 @@ class _Frame:
                 or after in NEGATION
                 or after in AUX
                 or after.endswith(("ed", "ing"))
-                or _lemma(after, self.verbs)
+                or verb_lemma(after, self.verbs)
                 and after not in DETERMINERS
             ):
                 break  # "do" and "have" as the main verb ("What should I do?", "I have a card")
@@ -458,53 +270,14 @@ class _Frame:
             if not subject and i < len(low) and low[i] in SUBJECTS:
                 subject = [words[i]]
                 i += 1
+        return _VerbGroup(modal, aux, neg), i, subject
+
+    def _subject(self, subject: list[str]) -> tuple[list[str], int]:
+        """The subject in Hindi and its person (0 third singular, 1 "I", 2 "you", 3 plural)."""
         if subject and subject[0].lower() in SUBJECTS:
             subj_hi, person = SUBJECTS[subject[0].lower()]
-            subj = [subj_hi] + self.noun_phrase(subject[1:])
-        else:
-            subj = self.noun_phrase(subject)
-            person = 3 if subject and subject[-1].lower().endswith("s") else 0
-        word = low[i] if i < len(low) else ""
-        lemma = _lemma(word, self.verbs) if word and word not in DETERMINERS else None
-        rest = words[i + 1 :] if lemma else words[i:]
-        obj, phrases, pre = self.complements(rest)
-        head = lead + (["kya"] if question and not qword and not lead else [])
-        if lemma is None or lemma == "be":
-            copula = {"was": "tha", "were": "the"}.get(aux, "hain" if person in (2, 3) else "hai")
-            if modal == "sak":
-                copula = "ho sakta hai"
-            return (
-                head
-                + subj
-                + pre
-                + phrases
-                + obj
-                + ([qword] if qword else [])
-                + (["nahi"] if neg else [])
-                + copula.split()
-            )
-        if lemma in ("have", "has") and not modal and not aux:
-            owner = {"main": "mere paas", "aap": "aapke paas", "hum": "hamare paas"}.get(subj[0] if subj else "", "")
-            return head + (owner.split() if owner else subj) + pre + phrases + obj + (["nahi"] if neg else []) + ["hai"]
-        if lemma == "need" and not modal and not rest[:1] == ["to"]:
-            dative = {"main": "mujhe", "aap": "aapko", "hum": "hume"}.get(subj[0] if subj else "", "")
-            return (
-                head
-                + (dative.split() if dative else subj)
-                + pre
-                + phrases
-                + obj
-                + (["nahi"] if neg else [])
-                + ["chahiye"]
-            )
-        if not subject and not modal and aux in ("", "do") and not question and not qword:  # a command
-            return lead + pre + phrases + obj + (["mat"] if neg else []) + self.verb(lemma, "o")
-        vp = self.verb_phrase(lemma, word, modal, aux, person, question)
-        if modal == "chahiye" and subj:
-            subj = [{"main": "mujhe", "aap": "aapko", "hum": "hume"}.get(subj[0], subj[0])] + subj[1:]
-        if question and not subj and not qword:
-            subj = ["aap"]
-        return head + subj + pre + phrases + obj + ([qword] if qword else []) + (["nahi"] if neg else []) + vp
+            return [subj_hi] + self.noun_phrase(subject[1:]), person
+        return self.noun_phrase(subject), 3 if subject and subject[-1].lower().endswith("s") else 0
 
     def verb_phrase(self, lemma: str, word: str, modal: str, aux: str, person: int, question: bool) -> list[str]:
         """The Hindi verb group for an English one (masculine forms; person 0 is third singular)."""
@@ -610,3 +383,15 @@ def _leading(words: list[str], low: list[str]) -> tuple[list[str], list[str], li
         lead.append("jo")
         words, low = words[1:], low[1:]
     return lead, words, low
+
+
+def _question_word(words: list[str], low: list[str]) -> tuple[str, list[str], list[str]]:
+    """A leading question word in Hindi ("how much" → "kitna"), and the words of the clause after it."""
+    qword = ""
+    if low and low[0] in QUESTION_WORDS:
+        qword = QUESTION_WORDS[low[0]]
+        words, low = words[1:], low[1:]
+        if low and low[0] in ("much", "many", "often", "long"):
+            qword = {"much": "kitna", "many": "kitne", "often": "kitni baar", "long": "kitne din"}[low[0]]
+            words, low = words[1:], low[1:]
+    return qword, words, low

@@ -46,60 +46,24 @@ mil milta milti milte mila mili mile milega milegi milenge milna milne
 # Suffixes of a Hindi verb stem, with the matching form of "karna" (the light verb that carries
 # them once the stem is replaced by an English verb: "kholo" → "open karo"). Bare perfective
 # forms (-a/-i/-e) are left out on purpose: "becha", "kamai", "dekhe" are too often other words.
+# The suffix pairs read better as a dense table than one per line.
+# fmt: off
 VERB_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("iyega", "kariyega"),
-    ("iye", "kariye"),
-    ("ie", "kariye"),
-    ("enge", "karenge"),
-    ("ega", "karega"),
-    ("egi", "karegi"),
-    ("oge", "karoge"),
-    ("ogi", "karogi"),
-    ("unga", "karunga"),
-    ("ungi", "karungi"),
-    ("yein", "karein"),
-    ("yen", "karein"),
-    ("ein", "karein"),
-    ("en", "karein"),
-    ("un", "karun"),
-    ("na", "karna"),
-    ("ne", "karne"),
-    ("ni", "karni"),
-    ("ta", "karta"),
-    ("ti", "karti"),
-    ("te", "karte"),
-    ("kar", "karke"),
-    ("ke", "karke"),
-    ("o", "karo"),
+    ("iyega", "kariyega"), ("iye", "kariye"), ("ie", "kariye"), ("enge", "karenge"), ("ega", "karega"),
+    ("egi", "karegi"), ("oge", "karoge"), ("ogi", "karogi"), ("unga", "karunga"), ("ungi", "karungi"),
+    ("yein", "karein"), ("yen", "karein"), ("ein", "karein"), ("en", "karein"), ("un", "karun"),
+    ("na", "karna"), ("ne", "karne"), ("ni", "karni"), ("ta", "karta"), ("ti", "karti"),
+    ("te", "karte"), ("kar", "karke"), ("ke", "karke"), ("o", "karo"),
 )
 # The reverse: a form of "karna" → the suffix a Hindi verb stem takes in its place.
 KAR_SUFFIX: dict[str, str] = {
-    "karo": "o",
-    "karna": "na",
-    "karne": "ne",
-    "karni": "ni",
-    "karta": "ta",
-    "karti": "ti",
-    "karte": "te",
-    "karenge": "enge",
-    "karega": "ega",
-    "karegi": "egi",
-    "karoge": "oge",
-    "karogi": "ogi",
-    "karun": "un",
-    "karu": "un",
-    "karoon": "un",
-    "karunga": "unga",
-    "karungi": "ungi",
-    "karein": "en",
-    "karen": "en",
-    "kariye": "iye",
-    "kariyega": "iyega",
-    "karke": "kar",
-    "kar": "",
-    "kiya": "a",
+    "karo": "o", "karna": "na", "karne": "ne", "karni": "ni", "karta": "ta", "karti": "ti",
+    "karte": "te", "karenge": "enge", "karega": "ega", "karegi": "egi", "karoge": "oge", "karogi": "ogi",
+    "karun": "un", "karu": "un", "karoon": "un", "karunga": "unga", "karungi": "ungi", "karein": "en",
+    "karen": "en", "kariye": "iye", "kariyega": "iyega", "karke": "kar", "kar": "", "kiya": "a",
     "kiye": "e",
 }
+# fmt: on
 KAR_FORMS = frozenset(KAR_SUFFIX)
 
 # English verbs that Hinglish speakers really put before "karna" ("check karo", "book kiya",
@@ -250,46 +214,70 @@ def build_lexicon(
             for s in spellings:
                 lex.hi_function.update(s.split())
             continue
-        first = spellings[0]
         if pos in CONTENT_POS:
-            if " " not in en_key:
-                lex.en_content.setdefault(en_key.lower(), []).append(HiSense(first, deva, pos))
-            elif len(en_key.split()) == 2:
-                lex.en_content.setdefault(en_key.lower(), []).append(HiSense(first, deva, pos))
-            if pos in ("noun", "adj") and " " not in en_key:
-                for s in spellings:
-                    if " " not in s:
-                        lex.hi_content.setdefault(s, []).append((en_key.lower(), pos))
-            for s in spellings:
-                words = s.split()
-                if 2 <= len(words) <= 3 and len(en_key.split()) == 1 and not LIGHT_VERB_FORMS.intersection(words):
-                    phrases.append((phrase_key(words), en_key.lower(), pos))
+            phrases += _add_content(lex, en_key, pos, spellings, deva)
         elif pos == "verb":
-            for s in spellings:
-                parts = s.split()
-                if len(parts) == 2 and parts[1].endswith("na"):
-                    lex.verb_nouns.setdefault(parts[0], set()).add(parts[1][:-2])
-            if " " in en_key:
-                continue
-            words = first.split()
-            if len(words) == 1 and first.endswith("na") and len(first) > 3:
-                lex.en_verbs.setdefault(en_key, []).append(HiSense(first[:-2], deva, "stem"))
-                for s in spellings:
-                    if " " not in s and s.endswith("na"):
-                        lex.hi_verbs.setdefault(s[:-2], []).append(en_key)
-            elif len(words) == 2 and words[1] == conjunct:
-                lex.en_verbs.setdefault(en_key, []).append(
-                    HiSense(words[0], deva.split()[0] if deva else "", "conjunct")
-                )
-                for s in spellings:
-                    parts = s.split()
-                    if len(parts) == 2 and parts[1] in ("karna", "krna", conjunct):
-                        lex.hi_conjunct.setdefault(parts[0], []).append(en_key)
+            _add_verb(lex, en_key, spellings, deva, conjunct)
     # A phrase that holds a postposition or a particle ("aam taur par", "baad mein") stays Hindi:
     # swapping it whole would take a function word with it.
     for key, en, pos in phrases:
         if not any(w in lex.hi_function for w in key):
             lex.hi_phrases.setdefault(key, []).append((en, pos))
+    _add_variants(lex, variant_rows)
+    # A light-verb stem ("kar", "ho", "ja", "le", "de") is grammar, whatever the lexicon says it means.
+    for stem in ("kar", "ho", "ja", "jaa", "le", "de", "sak", "rah", "reh", "pa", "paa", "lag", "chuk", "rakh"):
+        lex.hi_verbs.pop(stem, None)
+    return lex
+
+
+def _add_content(
+    lex: MixLexicon, en_key: str, pos: str, spellings: list[str], deva: str
+) -> list[tuple[tuple[str, ...], str, str]]:
+    """A noun, adjective or adverb row into the content tables; returns its multi-word Hindi
+    spellings as phrase candidates (kept only if they hold no function word, once all rows are read)."""
+    first = spellings[0]
+    if " " not in en_key:
+        lex.en_content.setdefault(en_key.lower(), []).append(HiSense(first, deva, pos))
+    elif len(en_key.split()) == 2:
+        lex.en_content.setdefault(en_key.lower(), []).append(HiSense(first, deva, pos))
+    if pos in ("noun", "adj") and " " not in en_key:
+        for s in spellings:
+            if " " not in s:
+                lex.hi_content.setdefault(s, []).append((en_key.lower(), pos))
+    phrases = []
+    for s in spellings:
+        words = s.split()
+        if 2 <= len(words) <= 3 and len(en_key.split()) == 1 and not LIGHT_VERB_FORMS.intersection(words):
+            phrases.append((phrase_key(words), en_key.lower(), pos))
+    return phrases
+
+
+def _add_verb(lex: MixLexicon, en_key: str, spellings: list[str], deva: str, conjunct: str) -> None:
+    """A verb row into the verb tables: a one-word Hindi verb ("kholna") gives a stem, an
+    "X karna" verb (``conjunct``) a conjunct sense; "X hona/dena" nouns are remembered as idioms."""
+    for s in spellings:
+        parts = s.split()
+        if len(parts) == 2 and parts[1].endswith("na"):
+            lex.verb_nouns.setdefault(parts[0], set()).add(parts[1][:-2])
+    if " " in en_key:
+        return
+    first = spellings[0]
+    words = first.split()
+    if len(words) == 1 and first.endswith("na") and len(first) > 3:
+        lex.en_verbs.setdefault(en_key, []).append(HiSense(first[:-2], deva, "stem"))
+        for s in spellings:
+            if " " not in s and s.endswith("na"):
+                lex.hi_verbs.setdefault(s[:-2], []).append(en_key)
+    elif len(words) == 2 and words[1] == conjunct:
+        lex.en_verbs.setdefault(en_key, []).append(HiSense(words[0], deva.split()[0] if deva else "", "conjunct"))
+        for s in spellings:
+            parts = s.split()
+            if len(parts) == 2 and parts[1] in ("karna", "krna", conjunct):
+                lex.hi_conjunct.setdefault(parts[0], []).append(en_key)
+
+
+def _add_variants(lex: MixLexicon, variant_rows: list[dict[str, str]]) -> None:
+    """Spelling variants ("nahi" → "nahin", "nhi") share their canonical word's entries."""
     for row in variant_rows:
         canonical = row.get("canonical", "").strip().lower()
         for v in _split(row.get("variants", "")):
@@ -301,10 +289,6 @@ def build_lexicon(
                 lex.hi_function.add(v)
             if canonical in lex.deva:
                 lex.deva.setdefault(v, lex.deva[canonical])
-    # A light-verb stem ("kar", "ho", "ja", "le", "de") is grammar, whatever the lexicon says it means.
-    for stem in ("kar", "ho", "ja", "jaa", "le", "de", "sak", "rah", "reh", "pa", "paa", "lag", "chuk", "rakh"):
-        lex.hi_verbs.pop(stem, None)
-    return lex
 
 
 @lru_cache(maxsize=4)

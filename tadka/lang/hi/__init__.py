@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from tadka.lang import resources, scripts
@@ -11,12 +11,10 @@ from tadka.lang.hi.devanagari import devanagari_lattice, devanagari_rules
 from tadka.lang.hi.romanize import romanize_word as _romanize_word
 from tadka.lang.hi.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
 from tadka.lang.pack import LanguagePack, packs
-from tadka.lang.tokenize import deelongate, normalize_indic
+from tadka.lang.tokenize import normalize_indic
 
 #: Zipf points an abusive word or slur loses as the reading of a Roman spelling.
 PROFANE_PRIOR = 4.0
-#: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
-MAX_RANKED_WORD = 40
 _DANDA_DIGITS = str.maketrans({"\u0964": ".", "\u0965": ".", **{chr(0x0966 + i): str(i) for i in range(10)}})
 
 
@@ -26,10 +24,6 @@ class HindiPack(LanguagePack):
     name: str = "Hindi"
     script: str = scripts.DEVA
     profanity: str = "profanity/hi_deva.tsv"  # never chosen by ranking (see native_prior)
-
-    # word memos (a corpus repeats its words; bounded like the tagger's)
-    _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def _known(self) -> frozenset[str]:
@@ -46,37 +40,16 @@ class HindiPack(LanguagePack):
     def _lookup(self, word: str) -> str | None:
         return COMMON.get(word) or self.lexicon.native_to_roman.get(word)
 
-    def romanize_word(self, word: str) -> str:
+    def romanize_new(self, word: str) -> str:
         """One Devanagari word → the Roman spelling people type ("समझना" → "samajhna")."""
-        hit = self._to_roman.get(word)
-        if hit is None:
-            hit = _romanize_word(normalize_indic(word), self._lookup, self._known)
-            _remember(self._to_roman, word, hit)
-        return hit
+        return _romanize_word(normalize_indic(word), self._lookup, self._known)
 
     def romanize(self, text: str) -> str:
         """Devanagari in ``text`` → Roman; dandas become full stops, Devanagari digits ASCII."""
         return super().romanize(text).translate(_DANDA_DIGITS)
 
-    def native_word(self, word: str) -> str:
-        """One Roman Hindi word → Devanagari: the best-ranked real Hindi word it can spell
-        (:mod:`tadka.lang.native_index`: wordfreq's Hindi list and the lexicon, ranked by frequency
-        and closeness of spelling), else the rules."""
-        hit = self._to_native.get(word)
-        if hit is None:
-            hit = self._native_word(word.lower())
-            _remember(self._to_native, word, hit)
-        return hit
-
-    def _native_word(self, w: str) -> str:
-        w = deelongate(w)
-        if not w.isascii() or not any(ch.isalpha() for ch in w):
-            return w
-        if "-" in w.strip("-"):  # khana-peena, dheere-dheere: word by word
-            return "-".join(self._native_word(part) if part else part for part in w.split("-"))
-        if len(w) > MAX_RANKED_WORD:  # no word is this long: a pasted blob, kept as it is
-            return w
-        return self.native_index.transliterate(self, w) or devanagari_rules(w)
+    def native_rules(self, roman: str) -> str:
+        return devanagari_rules(roman)
 
     def native_lattice(self, roman: str) -> list[list[tuple[str, float]]]:
         return devanagari_lattice(roman)
@@ -121,12 +94,6 @@ class HindiPack(LanguagePack):
         yield from super().curated_pairs()
         for deva, roman in COMMON.items():
             yield roman, normalize_indic(deva)
-
-
-def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
 
 
 packs.register("hi")(HindiPack())

@@ -17,10 +17,8 @@ from tadka.lang.pack import LanguagePack, LidFiles, packs
 from tadka.lang.ta.lattice import tamil_lattice, tamil_rules
 from tadka.lang.ta.romanize import romanize_word as _romanize_word
 from tadka.lang.ta.spelling import distance_form, native_prior, roman_key, roman_skeleton, roman_spellings
-from tadka.lang.tokenize import deelongate, normalize_indic
+from tadka.lang.tokenize import normalize_indic
 
-#: Longer Roman "words" (pasted hashes, keyboard mashing) skip candidate search and ranking.
-MAX_RANKED_WORD = 40
 _DIGITS = str.maketrans({chr(0x0BE6 + i): str(i) for i in range(10)})
 
 
@@ -64,40 +62,16 @@ class TamilPack(LanguagePack):
         'pannaadheenga"). Use common spellings (enna, epdi, romba, illa, vandhu), never ISO 15919.'
     )
 
-    _to_roman: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _to_native: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def romanize_word(self, word: str) -> str:
+    def romanize_new(self, word: str) -> str:
         """One Tamil word → the Roman spelling people type ("வணக்கம்" → "vanakkam")."""
-        hit = self._to_roman.get(word)
-        if hit is None:
-            hit = _romanize_word(normalize_indic(word), self.lexicon.native_to_roman.get)
-            _remember(self._to_roman, word, hit)
-        return hit
+        return _romanize_word(normalize_indic(word), self.lexicon.native_to_roman.get)
 
     def romanize(self, text: str) -> str:
         """Tamil in ``text`` → Roman; Tamil digits become ASCII."""
         return super().romanize(text).translate(_DIGITS)
 
-    def native_word(self, word: str) -> str:
-        """One Roman Tamil word → Tamil script: the best-ranked real Tamil word it can spell
-        (wordfreq's Tamil list and the lexicon, ranked by frequency and closeness of spelling), else
-        the character model's best spelling by the rules."""
-        hit = self._to_native.get(word)
-        if hit is None:
-            hit = self._native_word(word.lower())
-            _remember(self._to_native, word, hit)
-        return hit
-
-    def _native_word(self, w: str) -> str:
-        w = deelongate(w)
-        if not w.isascii() or not any(ch.isalpha() for ch in w):
-            return w
-        if "-" in w.strip("-"):
-            return "-".join(self._native_word(part) if part else part for part in w.split("-"))
-        if len(w) > MAX_RANKED_WORD:
-            return w
-        return self.native_index.transliterate(self, w) or tamil_rules(w)
+    def native_rules(self, roman: str) -> str:
+        return tamil_rules(roman)
 
     def native_lattice(self, roman: str) -> list[list[tuple[str, float]]]:
         return tamil_lattice(roman)
@@ -117,12 +91,6 @@ class TamilPack(LanguagePack):
 
     def native_prior(self, native: str) -> float:
         return native_prior(native)
-
-
-def _remember(memo: dict[str, str], key: str, value: str, limit: int = 200_000) -> None:
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
 
 
 packs.register("ta")(TamilPack())

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import sys
 import wave
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 import tadka.apps.review
 from tadka.records import Record
-from tadka.review.config import ReviewConfig
 from tadka.workspace import Workspace
 
 APP = Path(tadka.apps.review.__file__).parent / "app.py"
@@ -63,10 +61,7 @@ def make_records(root: Path) -> list[Record]:
 def review_ws(tmp_path, monkeypatch) -> Workspace:
     ws = Workspace.init(tmp_path / "ws")
     ws.write_stage("curated", make_records(ws.root))
-    monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
-    monkeypatch.setenv("TADKA_REVIEW_STAGE", "curated")
-    monkeypatch.delenv("TADKA_REVIEW_REVIEWER", raising=False)
-    monkeypatch.delenv("TADKA_REVIEW_CONFIG", raising=False)
+    app_args(monkeypatch, str(ws.root), "--stage", "curated")
     return ws
 
 
@@ -75,8 +70,15 @@ def records(review_ws) -> list[Record]:
     return list(review_ws.records("curated"))
 
 
+def app_args(monkeypatch, *args: str) -> None:
+    """What `tadka review` hands the app after `--` (the app reads sys.argv, as under `streamlit run`)."""
+    monkeypatch.setattr(sys, "argv", [str(APP), *args])
+
+
 def set_config(monkeypatch, **changes) -> None:
-    monkeypatch.setenv("TADKA_REVIEW_CONFIG", json.dumps(asdict(ReviewConfig(**changes))))
+    """Flags given to `tadka review` (``host="0.0.0.0"`` → ``--host 0.0.0.0``), on top of the fixture's."""
+    extra = [a for k, v in changes.items() for a in ("--" + k.replace("_", "-"), str(v))]
+    monkeypatch.setattr(sys, "argv", [*sys.argv, *extra])
 
 
 def open_app(reviewer: str | None = "asha", page: str | None = None):

@@ -12,7 +12,7 @@ from tadka.review.agreement import agreement
 from tadka.apps.cli import cli
 from tadka.review.store import ReviewStore
 
-from .conftest import click, open_app, shown_id
+from .conftest import app_args, click, open_app, shown_id
 
 BROWSE, DASHBOARD, EXPORT = "views/browse.py", "views/dashboard.py", "views/export.py"
 
@@ -240,8 +240,7 @@ def test_queue_says_which_order_it_uses_without_quality_scores(tmp_path, monkeyp
             for i in range(3)
         ],
     )
-    monkeypatch.setenv("TADKA_REVIEW_WORKSPACE", str(ws.root))
-    monkeypatch.setenv("TADKA_REVIEW_STAGE", "imported")
+    app_args(monkeypatch, str(ws.root), "--stage", "imported")
     at = open_app()
     assert at.selectbox(key="q_order").value == "stage" and "quality" not in at.selectbox(key="q_order").options
     assert any("No record of this stage has a quality score" in c.value for c in at.sidebar.caption)
