@@ -74,5 +74,8 @@ def vision_run(tmp_path_factory, vision_stack) -> VisionRun:
     out = runner.invoke(cli, ["train", "-w", str(ws.root), "--name", "demo", *TRAIN_ARGS])
     assert out.exit_code == 0, out.output
     wall, cpu = time.monotonic() - start, time.process_time() - cpu
-    print(f"\nvision acceptance run: {wall:.1f} s wall, {cpu:.1f} s CPU (demo, import, train, eval, save, reload)")
+    line = next((x[x.index("eval accuracy:") :] for x in out.output.splitlines() if "eval accuracy:" in x), "")
+    print(
+        f"\nvision acceptance run: {wall:.1f} s wall, {cpu:.1f} s CPU (demo, import, train, eval, save, reload); {line}"
+    )
     return VisionRun(ws, ws.runs_dir / "demo", imported.output + out.output, wall, cpu)
