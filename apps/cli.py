@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "tadka.apps.commands.lang",
     "tadka.apps.commands.compress",
     "tadka.apps.commands.eval",
+    "tadka.apps.commands.vision",
 ]
 
 
@@ -112,6 +113,8 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
+    if _import_images(ws, file, stage, fmt or ws.config["import"].format, mode):
+        return
     cfg = override(
         ws.config["import"], {"stage": stage, "format": fmt, "mode": mode, "max_line_mb": max_line_mb}, "import"
     )
@@ -120,6 +123,19 @@ def import_(file: str, workspace: str | None, stage, fmt, mode, lang, max_line_m
         f"imported {result.read} records from {file} into '{result.stage}': "
         f"{result.added} new, {result.total} in the stage"
     )
+
+
+def _import_images(ws, file: str, stage, fmt, mode) -> bool:
+    """An image-folder tree (or --format images for a CSV/JSONL of path,label) goes to the camera track's importer."""
+    from tadka.vision.importer import is_image_input
+
+    if not is_image_input(file, fmt or "auto"):
+        return False
+    from tadka.apps.commands.vision import report_import
+    from tadka.vision.importer import import_images
+
+    report_import(import_images(ws, file, stage=stage or "images", mode=mode or "append"), file)
+    return True
 
 
 @cli.command()

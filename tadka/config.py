@@ -155,7 +155,11 @@ class ProjectConfig(Section):
 @dataclass
 class ImportConfig(Section):
     stage: str = opt("imported", "Stage that imported records go to.")
-    format: str = opt("auto", "auto, openai, sharegpt, alpaca, prompt-response or tadka.")
+    format: str = opt(
+        "auto",
+        "auto, openai, sharegpt, alpaca, prompt-response, tadka, or images (a CSV/JSONL of path,label; "
+        "an image-folder tree is detected).",
+    )
     mode: typing.Literal["append", "replace"] = opt(
         "append", "append (skip records whose id is already there) or replace."
     )
@@ -164,9 +168,9 @@ class ImportConfig(Section):
     def rules(self) -> None:
         from tadka.records.formats import FORMATS
 
-        if self.format != "auto" and self.format not in FORMATS:
+        if self.format not in ("auto", "images") and self.format not in FORMATS:
             raise ConfigError(
-                f"unknown format {self.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}"
+                f"unknown format {self.format!r}", field="import.format", hint=f"auto, {', '.join(FORMATS)}, images"
             )
 
 

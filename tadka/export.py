@@ -73,6 +73,16 @@ def selected_records(ws: Workspace, cfg: ExportConfig, skipped: dict[str, int]) 
         yield rec
 
 
+def _stratified_if_labelled(train: list[Record], held: list[Record], fraction: float, seed: int):
+    """Image-label stages (the camera track) are split per class, so a rare class is never missing from eval."""
+    from tadka.vision.labels import is_label_stage
+    from tadka.vision.split import stratified_split
+
+    if not is_label_stage(train + held):
+        return train, held
+    return stratified_split(train + held, fraction, seed)
+
+
 def export(
     ws: Workspace, cfg: ExportConfig, out: str | Path | None = None, name: str | None = None, *, overwrite: bool = False
 ) -> ExportResult:
@@ -99,6 +109,7 @@ def export(
     for rec in selected_records(ws, ExportConfig(**{**cfg.__dict__, "stage": stage}), skipped):
         (held if in_eval(rec.id, cfg.eval_fraction, seed) else train).append(rec)
         digest.update(rec.id.encode())
+    train, held = _stratified_if_labelled(train, held, cfg.eval_fraction, seed)
     suffix = {"jsonl": ".jsonl", "parquet": ".parquet", "hf": ""}[cfg.format]
     writer = {"jsonl": write_jsonl, "parquet": write_parquet, "hf": write_hf}[cfg.format]
     result = ExportResult(

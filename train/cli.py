@@ -73,6 +73,11 @@ def run_command(
     ws = open_workspace(workspace)
     flags = {**flag_values(params), **parse_sets(sets)}
     cfg = resolve_config(ws, name=name, config_file=config, flags=flags)
+    if cfg.task == "image-classification":
+        from tadka.train.vision.cli import run_vision
+
+        run_vision(ws, cfg, name=name, config_file=config, params=params)
+        return
     check_prerequisites(cfg)
     train(ws, cfg, name=name)
 
@@ -103,6 +108,13 @@ def _workspace_param() -> click.Option:
     return holder.__click_params__[0]  # type: ignore[attr-defined]
 
 
+def vision_options() -> list[click.Option]:
+    """``--backbone``, ``--noise-preset`` … for ``--task image-classification`` (the vision section's keys)."""
+    from tadka.train.vision.cli import options
+
+    return options()
+
+
 def build_command(name: str = "train") -> click.Command:
     options = [
         _workspace_param(),
@@ -115,6 +127,7 @@ def build_command(name: str = "train") -> click.Command:
         click.Option(["--name"], default=None, help="Run folder name under runs/ (an existing run is resumed)."),
         click.Option(["--set", "sets"], multiple=True, help="KEY=VALUE for any train key (YAML value); repeatable."),
         *[_option(f) for f in train_fields()],
+        *vision_options(),
     ]
     return click.Command(
         name,

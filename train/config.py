@@ -121,6 +121,11 @@ class TrainConfig(Section):
     gkd_lmbda: float = opt(0.5, "gkd: share of steps trained on the student's own samples (on-policy).")
     gkd_beta: float = opt(0.5, "gkd: generalized JSD interpolation (0: forward KL, 1: reverse KL).")
     gkd_max_new_tokens: int = opt(64, "gkd: tokens the student samples per on-policy step.")
+    task: Literal["chat", "image-classification"] = opt(
+        "chat",
+        "chat (SFT/distillation of a language model) or image-classification (the camera track: "
+        "the vision section names the backbone and the noise; docs/vision.md).",
+    )
 
     def rules(self) -> None:
         """Cross-key rules that a single key's type or bounds cannot say; raised before any model is loaded."""

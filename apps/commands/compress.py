@@ -91,9 +91,12 @@ def command(
     from tadka.compress.config import resolve
     from tadka.compress.pipeline import compress
 
+    from tadka.apps.commands.vision import compress_vision_run
     from tadka.workspace import open_workspace
 
     ws = open_workspace(workspace)
+    if compress_vision_run(ws, run, formats, _ints(threads), budget_ms, select_threads, name, as_json):
+        return
     flags = {
         "formats": [f for f in formats.split(",") if f.strip()] if formats else None,
         "budget_ms": budget_ms,

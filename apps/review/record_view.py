@@ -110,6 +110,17 @@ def show_turn_diffs(old: Record, new: Record, *, only_changed: bool = True) -> i
     return changed
 
 
+def _beside(original: str, copy: str) -> None:
+    """The original image and its noised copy side by side (paths relative to the workspace)."""
+    from tadka.apps.review import context
+
+    root = context.settings().root
+    left, right = st.columns(2)
+    for col, rel, caption in ((left, original, "original"), (right, copy, "noised copy")):
+        if Path(root, rel).is_file():
+            col.image(str(Path(root, rel)), caption=f"{caption}: {rel}", width="stretch")
+
+
 def show_parent_diff(record: Record, parent: Record | None) -> None:
     """An augmented copy against the record it was made from."""
     parent_id = record.source.get("parent_id")
@@ -118,5 +129,7 @@ def show_parent_diff(record: Record, parent: Record | None) -> None:
         return
     with st.expander(f"Noised copy of `{parent.id}`: what its ops changed", expanded=True):
         show_ops([op for op in record.ops if op not in parent.ops])
+        if parent.media.get("image") and record.media.get("image"):
+            _beside(parent.media["image"], record.media["image"])
         if not show_turn_diffs(parent, record):
             st.caption("the text is the same as the parent's (only media changed)")

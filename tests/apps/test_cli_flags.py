@@ -47,8 +47,8 @@ def test_no_config_default_is_typed_by_hand_in_the_cli():
     import re
 
     root = Path(__file__).resolve().parents[2]
-    pattern = re.compile(r"\[(project|import|generate|augment|curate|review|export|train|compress|eval)\.\w+")
-    sources = [*sorted((root / "apps").rglob("*.py")), root / "train" / "cli.py"]
+    pattern = re.compile(r"\[(project|import|generate|augment|curate|review|export|train|compress|eval|vision)\.\w+")
+    sources = [*sorted((root / "apps").rglob("*.py")), root / "train" / "cli.py", root / "train" / "vision" / "cli.py"]
     found = []
     for path in sources:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

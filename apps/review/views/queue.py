@@ -265,6 +265,10 @@ def _body() -> None:
         st.button("Load their version", key="q_reload", shortcut="L", on_click=act.reload)
     _record(slot, original, live, current, blind)
     mode = ss.get("q_mode")
+    if mode is None:
+        from tadka.apps.review import label_panel  # image-label records: relabel with 1-9
+
+        label_panel.render(current)
     if mode == "reject":
         _reject_panel()
     elif mode == "edit":

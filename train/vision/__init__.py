@@ -1,0 +1,1 @@
+"""Image classification for the camera track (extra ``vision``): backbones, fine-tuning, the run loop."""
