@@ -41,33 +41,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WORDS = (
-    "mandi",
-    "bhav",
-    "aaj",
-    "kya",
-    "hai",
-    "UPI",
-    "PIN",
-    "kabhi",
-    "share",
-    "mat",
-    "karo",
-    "train",
-    "ka",
-    "PNR",
-    "status",
-    "check",
-    "karne",
-    "ke",
-    "liye",
-    "app",
-    "kholo",
-    "bahut",
-    "accha",
-    "nahi",
-    "weather",
-)
+from records import WORDS  # noqa: E402  (bench/ is on sys.path: the same chat words as bench/records.py)
+
 # The next record is on screen once its container (keyed by id) is the only one and shows its turns.
 SHOWN_JS = """(prev) => {
   const els = document.querySelectorAll('[class*="st-key-rec-"]');

@@ -87,23 +87,27 @@ def _language_name(code: str) -> str:
     return get_pack(code).name.lower()
 
 
+#: Record lang → the sentence labels its text may get (the default of ``curate.language_allowed``).
+ALLOWED: dict[str, list[str]] = {
+    "hi-Latn+en": ["hi-Latn"],
+    "hi-Latn": ["hi-Latn"],
+    "hi-Deva": ["hi-Deva"],
+    "hi-Deva+en": ["hi-Deva", "hi-Latn"],
+    "en": ["en"],
+    "ta-Latn+en": ["ta-Latn"],
+    "ta-Latn": ["ta-Latn"],
+    "ta-Taml": ["ta-Taml"],
+    "ta-Taml+en": ["ta-Taml", "ta-Latn"],
+}
+
+
 @dataclass
 class LanguageParams(Section):
     """The ``curate.language_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""
 
     roles: list[str] = opt(["assistant"], "Turns whose language is checked (together, as one text).")
     allowed: dict[str, list[str]] = opt(
-        {
-            "hi-Latn+en": ["hi-Latn"],
-            "hi-Latn": ["hi-Latn"],
-            "hi-Deva": ["hi-Deva"],
-            "hi-Deva+en": ["hi-Deva", "hi-Latn"],
-            "en": ["en"],
-            "ta-Latn+en": ["ta-Latn"],
-            "ta-Latn": ["ta-Latn"],
-            "ta-Taml": ["ta-Taml"],
-            "ta-Taml+en": ["ta-Taml", "ta-Latn"],
-        },
+        ALLOWED,
         "Record lang → sentence labels (en, hi-Deva, hi-Latn, other) its text may get from sentence ID; a lang "
         "not listed is not checked.",
     )
@@ -142,24 +146,7 @@ class LanguageFilter(Filter):
         stopword_min_words: int = 6,
     ) -> None:
         self.roles = tuple(roles)
-        self.allowed = {
-            k: tuple(v)
-            for k, v in (
-                allowed
-                if allowed is not None
-                else {
-                    "hi-Latn+en": ["hi-Latn"],
-                    "hi-Latn": ["hi-Latn"],
-                    "hi-Deva": ["hi-Deva"],
-                    "hi-Deva+en": ["hi-Deva", "hi-Latn"],
-                    "en": ["en"],
-                    "ta-Latn+en": ["ta-Latn"],
-                    "ta-Latn": ["ta-Latn"],
-                    "ta-Taml": ["ta-Taml"],
-                    "ta-Taml+en": ["ta-Taml", "ta-Latn"],
-                }
-            ).items()
-        }
+        self.allowed = {k: tuple(v) for k, v in (allowed if allowed is not None else ALLOWED).items()}
         for lang, labels in self.allowed.items():
             bad = [x for x in labels if x not in SENTENCE_TAGS]
             if bad:
