@@ -89,12 +89,17 @@ _KEYS_JS = """<script>
       }, 1200);
     });
   }
+  // The box to focus may not be on the page yet (Streamlit loads a widget's code on first use, and a
+  // busy machine renders late): look again every 80 ms for up to 5 s.
   const focus = %s;
-  if (focus) setTimeout(() => {
-    const all = document.querySelectorAll(focus);
+  let left = 60;
+  const tryFocus = () => {
+    const all = focus ? document.querySelectorAll(focus) : [];
     const el = all[all.length - 1];
     if (el) { el.focus(); if (el.setSelectionRange) el.setSelectionRange(el.value.length, el.value.length); }
-  }, 80);
+    else if (focus && --left > 0) setTimeout(tryFocus, 80);
+  };
+  if (focus) setTimeout(tryFocus, 80);
 })();
 </script>"""
 

@@ -6,6 +6,7 @@ fails. The local engine (``curate_records``) is the reference on the same record
 """
 
 import json
+import logging
 import random
 
 import pyarrow as pa
@@ -40,6 +41,9 @@ def cluster():
     finally:
         ray.shutdown()
         local.close()
+        # Ray Data's usage poller is a daemon thread that outlives the cluster and logs a failed Prometheus
+        # query every 10 s at DEBUG: quiet it, else every later failing test's report fills with them.
+        logging.getLogger("ray.data._internal.usage").setLevel(logging.WARNING)
 
 
 def _read(folder) -> pa.Table:

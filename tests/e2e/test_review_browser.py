@@ -82,7 +82,7 @@ def test_keyboard_accept_reject_edit_undo_and_every_page(browser, server):
     page.keyboard.press("2")
     r2 = record_on_screen(page, other_than=r1)
     page.keyboard.press("e")
-    page.wait_for_function(EDIT_FOCUSED)
+    page.wait_for_function(EDIT_FOCUSED, timeout=60_000)
     page.keyboard.type(" Shukriya!")
     shot(page, "review-queue-edit.png")
     page.keyboard.press("Control+Enter")
