@@ -13,7 +13,10 @@ Parts:
              and as datatrove JSONL. In a fresh process pinned to one core: `curate()` on the workspace —
              the default pipeline (every step, MinHash included), the default without MinHash, and the
              steps datatrove also runs (length, repetition, minhash); records per CPU-second and peak RSS
-             of that process. Then datatrove's offline pipeline on the same records (bench/peers/).
+             of that process. Then the default pipeline as `tadka curate` runs it (`workers: 0`, worker
+             processes on every usable core): records per second of wall time, CPU of the parent and
+             its workers, the parent's and the largest worker's peak RSS. Then datatrove's offline
+             pipeline on the same records (bench/peers/).
   threshold  425 seed tasks + copies with 1–10 character edits; per threshold: copies removed (1–6 and
              7–10 edits), distinct related tasks (same domain) wrongly merged, tasks left without a record.
   seeds      the acceptance check: seeds + copies with 1–6 edits at the default threshold.
@@ -89,38 +92,44 @@ def write_inputs(n: int, folder: Path) -> None:
             f.write(json.dumps({"id": r.id, "text": r.text()}, ensure_ascii=False) + "\n")
 
 
-def child_curate(ws_path: str, steps: list[str]) -> None:
-    """In a fresh process on one core: `curate()` over the workspace; prints the figures."""
-    pin()
+def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
+    """In a fresh process: `curate()` over the workspace; prints the figures. One worker: pinned to one
+    core (the per-core figure); 0: the default, worker processes on every usable core."""
+    if workers == 1:
+        pin()
     from tadka.curate.config import CurateConfig
     from tadka.curate.pipeline import curate
+    from tadka.executor import usable_cores
     from tadka.workspace import Workspace
 
     ws = Workspace(Path(ws_path))
     n = json.loads((ws.stage_path("imported") / "tadka_stage.json").read_text())["rows"]  # (no datasets import)
     t, c = time.perf_counter(), time.process_time()
-    result = curate(ws, CurateConfig(steps=steps, report=False))
+    result = curate(ws, CurateConfig(steps=steps, report=False, workers=workers))
     secs, cpu = time.perf_counter() - t, time.process_time() - c
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, reaped when their pool closed
+    cpu += kids.ru_utime + kids.ru_stime
     out = result.outcome
-    print(
-        json.dumps(
-            {
-                "steps": steps,
-                "records": n,
-                "seconds": round(secs, 2),
-                "cpu_s": round(cpu, 2),
-                "records_per_cpu_s": round(n / cpu),
-                "kept": out.curated.num_rows,
-                "peak_rss_mb": round(peak_mb()),
-                "timings": out.timings,
-            }
-        )
-    )
+    figures = {
+        "steps": steps,
+        "records": n,
+        "workers": workers or usable_cores(),
+        "seconds": round(secs, 2),
+        "records_per_s": round(n / secs),
+        "cpu_s": round(cpu, 2),
+        "records_per_cpu_s": round(n / cpu),
+        "kept": out.curated.num_rows,
+        "peak_rss_mb": round(peak_mb()),
+        "timings": out.timings,
+    }
+    if workers != 1:  # each worker's RSS counts the pages it shares with the parent it was forked from
+        figures["largest_worker_peak_rss_mb"] = round(kids.ru_maxrss / 1024)
+    print(json.dumps(figures))
 
 
-def _run_child(ws: Path, steps: list[str]) -> dict:
+def _run_child(ws: Path, steps: list[str], workers: int = 1) -> dict:
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", str(ws), "--steps", ",".join(steps)],
+        [sys.executable, __file__, "--child", str(ws), "--steps", ",".join(steps), "--workers", str(workers)],
         capture_output=True,
         text=True,
         timeout=3600,
@@ -145,6 +154,7 @@ def part_speed(n: int) -> dict:
             "input": "synthetic Hinglish chats, 5 % planted near-duplicates (tests/curate/synth.py)",
         }
         out["tadka_default"] = _run_child(tmp / "ws", CurateConfig().steps)
+        out["tadka_default_every_core"] = _run_child(tmp / "ws", CurateConfig().steps, workers=0)
         out["tadka_default_without_minhash"] = _run_child(tmp / "ws", NO_MINHASH)
         out["tadka_like_datatrove"] = _run_child(tmp / "ws", LIKE_DATATROVE)
         python = PEERS / "datatrove" / "bin" / "python"
@@ -361,6 +371,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=None, help="records for speed (50,000) and ray (20,000)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--steps", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--write-inputs", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: bench/curate_ray.py (sharded)")
     ap.add_argument("--records", type=int, default=None, help="records for --engine ray (100,000)")
@@ -374,7 +385,7 @@ def main() -> None:
         write_inputs(args.n, Path(args.write_inputs))
         return
     if args.child:
-        child_curate(args.child, args.steps.split(","))
+        child_curate(args.child, args.steps.split(","), args.workers)
         return
     parts = PARTS if args.part == "all" else (args.part,)
     for part in parts:

@@ -112,6 +112,11 @@ class BatchProcessor:
         self.filters = [s for s in step_list if isinstance(s, Filter)]
         self.globals = [s for s in step_list if isinstance(s, GlobalStep)]
 
+    def warm(self) -> None:
+        """Load every step's models and tables now (before worker processes are forked from here)."""
+        for s in (*self.filters, *self.globals):
+            s.ensure_setup()
+
     def schema(self) -> pa.Schema:
         extra = [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE)]
         extra += [pa.field(f"_sk_{g.name}", pa.binary()) for g in self.globals]

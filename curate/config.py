@@ -52,7 +52,9 @@ class CurateRun(Section):
         "local (this process, or --workers processes) or ray (Ray tasks; extra `ray`): "
         "tadka.executor runs the batches either way.",
     )
-    workers: int = opt(1, "Processes for the per-record steps (worker processes, or Ray workers).", ge=1)
+    workers: int = opt(
+        0, "Processes for the per-record steps (worker processes, or Ray workers); 0: every usable core.", ge=0
+    )
     batch_size: int = opt(1000, "Records per batch handed to a worker.", ge=1)
     report: bool = opt(True, "Write reports/curate/ (HTML page, PNG histograms, summary.json) after the run.")
     report_examples: int = opt(3, "Examples shown per reject reason in the report.")

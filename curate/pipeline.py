@@ -38,7 +38,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -87,28 +87,6 @@ def build_steps(cfg: CurateConfig, ctx: StepContext | None = None) -> list[Step]
 
 
 # -- where it runs ------------------------------------------------------------------------------
-def run_table(
-    table: pa.Table, step_list: Sequence[Step], engine: str = "local", workers: int = 1, batch_size: int = 1000
-) -> pa.Table:
-    """Every per-record step and sketch over ``table`` (stage schema + ``_row``), rows back in input order.
-
-    The batches go through :class:`tadka.executor.Executor`: in this process, in ``workers`` processes
-    (``local`` with workers > 1), or on Ray (``ray``); results come back in input order either way."""
-    from tadka.executor import Executor
-
-    proc = BatchProcessor(step_list)
-    batches = [pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_size)]
-    backend = "ray" if engine == "ray" else "processes"
-    parts = [p for p in Executor(backend, workers).map(proc, batches) if p.num_rows]
-    out = pa.concat_tables(parts) if parts else proc.schema().empty_table()
-    if out.num_rows != table.num_rows:
-        raise RuntimeError(f"curate engine {engine!r} returned {out.num_rows} rows for {table.num_rows}")
-    order = out["_row"].to_numpy()
-    if len(order) and (np.diff(order) < 0).any():  # other engines may return batches in any order
-        out = out.sort_by("_row")
-    return out
-
-
 ROWS_SCHEMA = pa.schema(
     [f for f in ARROW_SCHEMA if f.name != "messages"]
     + [pa.field("_row", pa.int64()), pa.field("_steps", _FLAGS_TYPE), pa.field("_lineage", pa.string())]
@@ -148,22 +126,32 @@ def input_lineage(source, kinds: Sequence[str] = LINEAGE_KINDS) -> Lineage:
     return lineage_from_hashes(np.concatenate(own), np.concatenate(phash), np.concatenate(has))
 
 
-def _processed(source, proc: BatchProcessor, step_list, engine: str, workers: int, batch_size: int):
-    """The processed rows in input order, as tables (the local engine a batch at a time)."""
+def _numbered(source, batch_size: int) -> Iterator[pa.Table]:
+    """The input a batch at a time, each row with its input position in ``_row``."""
+    at = 0
+    for t in rechunk(source.batches(), batch_size):
+        yield t.append_column("_row", pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
+        at += t.num_rows
+
+
+def _processed(source, proc: BatchProcessor, engine: str, workers: int, batch_size: int) -> Iterator[pa.Table]:
+    """The processed rows in input order, a batch at a time, whatever the engine: in this process, in
+    ``workers`` processes (0: every usable core) or on Ray, through :class:`tadka.executor.Executor`,
+    which reads the input only a few batches ahead of the results."""
+    from tadka.executor import Executor, usable_cores
     from tadka.progress import bar
 
-    if engine != "local" or workers > 1:
-        table = source.table()
-        table = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-        out = run_table(table, step_list, engine, workers, batch_size)
-        yield from (pa.Table.from_batches([b]) for b in out.to_batches(max_chunksize=batch_size))
-        return
-    at = 0
+    n_batches = -(-source.num_rows // batch_size)
+    workers = min(workers or usable_cores(), max(n_batches, 1))
+    if engine == "local" and workers == 1:
+        results: Iterable[pa.Table] = map(proc, _numbered(source, batch_size))
+    else:
+        if engine == "local":
+            proc.warm()  # the worker processes are forked from here and inherit the loaded models
+        results = Executor("ray" if engine == "ray" else "processes", workers).map(proc, _numbered(source, batch_size))
     with bar(desc="curate", total=source.num_rows) as b:
-        for t in rechunk(source.batches(), batch_size):
-            t = t.append_column("_row", pa.array(np.arange(at, at + t.num_rows, dtype=np.int64)))
-            yield proc(t)
-            at += t.num_rows
+        for t in results:
+            yield t
             b.update(t.num_rows)
 
 
@@ -220,7 +208,7 @@ def _curate(
     flagged = np.zeros(n, bool)
     id_parts: list[pa.ChunkedArray] = []
     at = 0
-    for t in _processed(source, proc, step_list, engine, workers, batch_size):
+    for t in _processed(source, proc, engine, workers, batch_size):
         m = t.num_rows
         for g in globals_:
             matrix, ok = sketch_rows(t.column(f"_sk_{g.name}"), g.width)

@@ -21,7 +21,7 @@ import importlib.util
 import multiprocessing as mp
 import os
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator, Literal, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Literal, Sized, TypeVar
 
 from tadka.errors import ConfigError, MissingExtra
 
@@ -35,6 +35,14 @@ _INSTALLED: dict[str, Any] = {}
 
 def ray_available() -> bool:
     return importlib.util.find_spec("ray") is not None
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity mask where the platform has one: a container or
+    `taskset` limits it below os.cpu_count())."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _install(fn: Callable, initializer: Callable | None, initargs: tuple) -> None:
@@ -68,12 +76,15 @@ class Executor:
         self.workers = workers
 
     def map(
-        self, fn: Callable[[T], R], items: Sequence[T], *, initializer: Callable | None = None, initargs: tuple = ()
+        self, fn: Callable[[T], R], items: Iterable[T], *, initializer: Callable | None = None, initargs: tuple = ()
     ) -> Iterator[R]:
-        """``fn(item)`` for every item, yielded in the order of ``items``."""
+        """``fn(item)`` for every item, yielded in the order of ``items``.
+
+        ``items`` may be a generator: the process and Ray backends take at most 2 x workers items ahead
+        of the results, so a stage read a batch at a time is never held whole."""
         if self.engine == "ray":
             return self._map_ray(fn, items, initializer, initargs)
-        if self.engine == "local" or self.workers == 1 or len(items) <= 1:
+        if self.engine == "local" or self.workers == 1 or (isinstance(items, Sized) and len(items) <= 1):
             return self._map_local(fn, items, initializer, initargs)
         return self._map_processes(fn, items, initializer, initargs)
 
@@ -83,14 +94,21 @@ class Executor:
             initializer(*initargs)
         return map(fn, items)
 
-    def _map_processes(self, fn: Callable, items: Sequence, initializer: Callable | None, initargs: tuple) -> Iterator:
+    def _map_processes(self, fn: Callable, items: Iterable, initializer: Callable | None, initargs: tuple) -> Iterator:
+        # apply_async with a window rather than Pool.imap: imap's feeder thread reads the whole input
+        # ahead of the workers, which would put a whole stage in memory.
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        with mp.get_context(method).Pool(
-            min(self.workers, len(items)), initializer=_install, initargs=(fn, initializer, initargs)
-        ) as pool:
-            yield from pool.imap(_apply, items)
+        workers = min(self.workers, len(items)) if isinstance(items, Sized) else self.workers
+        with mp.get_context(method).Pool(workers, initializer=_install, initargs=(fn, initializer, initargs)) as pool:
+            pending: deque = deque()
+            for item in items:
+                pending.append(pool.apply_async(_apply, (item,)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
 
-    def _map_ray(self, fn: Callable, items: Sequence, initializer: Callable | None, initargs: tuple) -> Iterator:
+    def _map_ray(self, fn: Callable, items: Iterable, initializer: Callable | None, initargs: tuple) -> Iterator:
         import ray
 
         started = False

@@ -11,6 +11,7 @@ or a per-row array of the corpus. Output layout (``output`` appears only when th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ from tadka.curate.sharded.process import part_name, process_shards
 from tadka.curate.sharded.settle import merge, settle_shard
 from tadka.curate.sharded.shards import OutputFolder, check_shards, filesystem, list_shards, read_arrow
 from tadka.errors import InputError, MissingExtra, TadkaError
+from tadka.executor import usable_cores
 
 SCRATCH = "_scratch"
 #: Rows per shard under which per-shard arrays fall below Ray's inline limit (100 KiB) and are kept in
@@ -120,9 +122,18 @@ def _connect(workers: int) -> bool:
         return False
     kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
     if not os.environ.get("RAY_ADDRESS"):
-        kwargs["num_cpus"] = workers
+        kwargs["num_cpus"] = workers or usable_cores()
     ray.init(**kwargs)
     return True
+
+
+def _workers(cfg: CurateConfig) -> CurateConfig:
+    """``workers: 0`` (the default) made concrete once Ray is up: every CPU of the cluster."""
+    if cfg.workers:
+        return cfg
+    import ray
+
+    return dataclasses.replace(cfg, workers=max(1, int(ray.cluster_resources().get("CPU", 1))))
 
 
 def _tadka_error(exc: BaseException) -> TadkaError | None:
@@ -162,6 +173,7 @@ def curate_shards(
     started = False
     try:
         started = _connect(cfg.workers)
+        cfg = _workers(cfg)
         summary = _run(urls, offsets, step_list, cfg, folder, parts or default_parts(int(offsets[-1]), cfg.workers))
         _write_summary(folder, summary, cfg.report)
         folder.commit(SCRATCH)

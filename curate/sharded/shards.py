@@ -34,10 +34,17 @@ def filesystem(url: str):
     return fs, path
 
 
+def _is_local(fs) -> bool:
+    proto = fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
+    return proto in ("file", "local")
+
+
 def _unstrip(fs, path: str) -> str:
     """A path as a URL other processes can open (the protocol put back for remote filesystems)."""
+    if _is_local(fs):
+        return path
     proto = fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
-    return path if proto in ("file", "local") else f"{proto}://{path}"
+    return f"{proto}://{path}"
 
 
 def list_shards(pattern: str) -> list[str]:
@@ -172,14 +179,22 @@ class OutputFolder:
     def url(self, *parts: str) -> str:
         return "/".join([self.work, *parts])
 
-    def commit(self, scratch: str) -> None:
-        """Remove the scratch folder, then move the work folder into place."""
+    def commit(self, scratch: str, marker: str = "summary.json") -> None:
+        """Remove the scratch folder, then put the work folder in place: one rename on a local disk; on an
+        object store (no folders, no rename) a copy of each file with ``marker`` last, so that a reader who
+        waits for the marker never reads a half-copied output, then the work files are deleted."""
         fs, work = filesystem(self.work)
         _, final = filesystem(self.final)
         fs.rm(filesystem(self.url(scratch))[1], recursive=True)
-        if fs.exists(final):
-            fs.rmdir(final)  # empty (checked at create)
-        fs.mv(work, final, recursive=True)
+        if _is_local(fs):
+            if fs.exists(final):
+                fs.rmdir(final)  # empty (checked at create)
+            fs.mv(work, final, recursive=True)
+            return
+        files = sorted(fs.find(work), key=lambda p: (p.rsplit("/", 1)[-1] == marker, p))
+        for path in files:
+            fs.copy(path, final + path[len(work) :])
+        fs.rm(work, recursive=True)
 
     def abort(self) -> None:
         fs, work = filesystem(self.work)
