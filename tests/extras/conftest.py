@@ -41,6 +41,8 @@ NEEDS = {
     "llama_venv": "llama",
     "audio_venv": "audio",
     "image_venv": "image",
+    "vision_venv": "vision",
+    "cloud_venv": "cloud",
 }
 _wanted: list[str] = []
 
@@ -131,6 +133,16 @@ def audio_venv(venvs) -> Venv:
 @pytest.fixture(scope="session")
 def image_venv(venvs) -> Venv:
     return _venv(venvs, "image")
+
+
+@pytest.fixture(scope="session")
+def vision_venv(venvs) -> Venv:
+    return _venv(venvs, "vision")
+
+
+@pytest.fixture(scope="session")
+def cloud_venv(venvs) -> Venv:
+    return _venv(venvs, "cloud")
 
 
 @dataclass

