@@ -95,18 +95,35 @@ class Executor:
         return map(fn, items)
 
     def _map_processes(self, fn: Callable, items: Iterable, initializer: Callable | None, initargs: tuple) -> Iterator:
-        # apply_async with a window rather than Pool.imap: imap's feeder thread reads the whole input
-        # ahead of the workers, which would put a whole stage in memory.
+        # Submitted through a window rather than Pool.imap, whose feeder thread reads the whole input ahead
+        # of the workers (a whole stage in memory); concurrent.futures rather than multiprocessing.Pool
+        # because a worker that dies (the kernel's OOM killer) breaks the pool with an error instead of
+        # leaving its task unanswered forever.
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         workers = min(self.workers, len(items)) if isinstance(items, Sized) else self.workers
-        with mp.get_context(method).Pool(workers, initializer=_install, initargs=(fn, initializer, initargs)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=mp.get_context(method), initializer=_install, initargs=(fn, initializer, initargs)
+        ) as pool:
             pending: deque = deque()
-            for item in items:
-                pending.append(pool.apply_async(_apply, (item,)))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+            try:
+                for item in items:
+                    pending.append(pool.submit(_apply, item))
+                    if len(pending) >= 2 * workers:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            except BrokenProcessPool:
+                raise ConfigError(
+                    "a worker process died (killed, or out of memory?)",
+                    field="workers",
+                    hint="fewer workers or a smaller batch size",
+                ) from None
+            finally:
+                for f in pending:
+                    f.cancel()
 
     def _map_ray(self, fn: Callable, items: Iterable, initializer: Callable | None, initargs: tuple) -> Iterator:
         import ray

@@ -39,3 +39,29 @@ def test_bad_engine_or_worker_count_is_a_config_error():
         Executor("threads")
     with pytest.raises(ConfigError, match="at least 1"):
         Executor("processes", 0)
+
+
+def _die_on_three(item: int) -> int:
+    if item == 3:
+        os.kill(os.getpid(), 9)  # what the kernel's OOM killer does to a worker
+    return item
+
+
+def test_a_worker_that_dies_is_a_one_line_error_not_a_hang():
+    with pytest.raises(ConfigError, match="worker process died") as err:
+        list(Executor("processes", 2).map(_die_on_three, range(8)))
+    assert "\n" not in str(err.value)
+
+
+def test_a_generator_is_read_only_a_window_ahead_of_the_results():
+    taken: list[int] = []
+
+    def items():
+        for i in range(50):
+            taken.append(i)
+            yield i
+
+    results = Executor("processes", 2).map(_work, items(), initializer=_set_offset, initargs=(0,))
+    first = next(results)
+    assert first[0] == 0 and len(taken) <= 5  # 2 x workers in flight, and the one that let the first out
+    assert [r[0] for r in results] == list(range(1, 50))
