@@ -92,6 +92,46 @@ def write_inputs(n: int, folder: Path) -> None:
             f.write(json.dumps({"id": r.id, "text": r.text()}, ensure_ascii=False) + "\n")
 
 
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            return next((int(x.split()[1]) for x in f if x.startswith("Pss:")), 0) / 1024
+    except OSError:
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            out += [int(x) for x in task.read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+class PssPeak:
+    """The largest sum of PSS over this process and its children, sampled every 0.2 s: what a forked worker
+    shares with its parent is counted once (split between them), unlike RSS."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak, self._stop = 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, sum(_pss_mb(p) for p in [me, *_children(me)]))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
 def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
     """In a fresh process: `curate()` over the workspace; prints the figures. One worker: pinned to one
     core (the per-core figure); 0: the default, worker processes on every usable core."""
@@ -104,9 +144,11 @@ def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
 
     ws = Workspace(Path(ws_path))
     n = json.loads((ws.stage_path("imported") / "tadka_stage.json").read_text())["rows"]  # (no datasets import)
+    pss = PssPeak() if workers != 1 and Path("/proc/self/smaps_rollup").exists() else None
     t, c = time.perf_counter(), time.process_time()
     result = curate(ws, CurateConfig(steps=steps, report=False, workers=workers))
     secs, cpu = time.perf_counter() - t, time.process_time() - c
+    pss_peak = pss.stop() if pss else None
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, reaped when their pool closed
     cpu += kids.ru_utime + kids.ru_stime
     out = result.outcome
@@ -124,6 +166,8 @@ def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
     }
     if workers != 1:  # each worker's RSS counts the pages it shares with the parent it was forked from
         figures["largest_worker_peak_rss_mb"] = round(kids.ru_maxrss / 1024)
+        if pss_peak is not None:
+            figures["peak_pss_all_processes_mb"] = round(pss_peak)
     print(json.dumps(figures))
 
 
