@@ -16,9 +16,11 @@ about nothing of the task. So an edge segment is also meta-talk when all of thes
   the "Help ke liye dhanyavaad." closing an email the user asked for is the email's own);
 - it holds a word about the exchange (corpora/junk/exchange_words.tsv: English, Roman Hindi and
   Devanagari, with SMS spellings);
-- the model gives it at least :data:`EXCHANGE_MIN_P` (0.1): a word about the exchange in a sentence
+- the model gives it at least :data:`EXCHANGE_MIN_P` (0.2): a word about the exchange in a sentence
   the model reads as plainly good ("Madad ke liye dhanyavaad.", "Doubt ho to station staff se puchh
-  lo.") is part of the task.
+  lo.") is part of the task. It was 0.1 until grammar v3 (bench/junk_rounds.md) moved the model's
+  scores of plain content sentences up: at 0.1 the README tour lost a seed task's answers ("… wheelchair
+  ki madad bhi maangi ja sakti hai.", P 0.19).
 
 Measured on the tuned rounds 7–11, the bench's round 6 and every good set (904 good records): junk
 boilerplate missed 38/610 → 21/610, good records flagged 4 → 4, shipped good 0 → 0 (bench/curate_junk.py).
@@ -36,7 +38,7 @@ from importlib.resources import files
 from tadka.curate.filters.text import normal_words
 
 #: The least P(meta) a segment about the exchange needs (see the module docstring).
-EXCHANGE_MIN_P = 0.1
+EXCHANGE_MIN_P = 0.2
 _EDGES = ("^f", "^l")
 _OFF_TOPIC = ("^o0",)
 _FEW_SHARED = ("^r0",)
