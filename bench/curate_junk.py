@@ -110,6 +110,7 @@ GOOD_HELDOUT = {
     10: "good_heldout10.jsonl",
     11: "good_heldout11.jsonl",
     12: "good_heldout12.jsonl",
+    13: "good_heldout13.jsonl",
 }
 
 
@@ -253,6 +254,7 @@ def part_junk() -> dict:
         10: "written after round 9's run; never tuned on, but seen (its leaks guided the i14c trials)",
         11: "tuned on after its one held-out run (dad3118: junk 12/127 kept, good 3/104 dropped)",
         12: "held out: written and committed before any filter ran on it; never tuned on",
+        13: "held out: written and committed before any filter ran on it; never tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
