@@ -78,9 +78,10 @@ class Exploding(Filter):
 
 def test_a_failing_step_rejects_the_record_and_the_run_goes_on():
     recs = [chat("Theek hai, boom ho gaya."), chat("Sab theek hai bhai, chinta mat karo.")]
-    out = curate_table(to_table(recs), [Exploding()], batch_size=10)
-    assert out.rejects["flags"].to_pylist() == [["error:exploding"]]
-    assert out.curated.num_rows == 1 and out.per_step["exploding"]["flagged"] == 1
+    for workers, batch_size in ((1, 10), (2, 1)):  # in this process, and in worker processes
+        out = curate_table(to_table(recs), [Exploding()], batch_size=batch_size, workers=workers)
+        assert out.rejects["flags"].to_pylist() == [["error:exploding"]]
+        assert out.curated.num_rows == 1 and out.per_step["exploding"]["flagged"] == 1
 
 
 def test_ids_stay_unique_without_a_dedup_step():
