@@ -103,18 +103,16 @@ def child_local(folder: Path) -> None:
 def child_driver(folder: Path, address: str, workers: int) -> None:
     """The Ray engine's driver, alone in its process so that its peak RSS is its own."""
     import pyarrow.parquet as pq
-    import ray
 
     from tadka.curate.config import CurateConfig
     from tadka.curate.filters import StepContext
     from tadka.curate.sharded.run import curate_shards
 
-    ray.init(address=address, log_to_driver=False, configure_logging=False)
+    os.environ["RAY_ADDRESS"] = address  # curate_shards connects as `tadka curate --engine ray` does
     t = time.perf_counter()
     cfg = CurateConfig(report=False, workers=workers)
     res = curate_shards(str(folder / "shards"), str(folder / "out"), cfg, StepContext(root=folder / "ws"))
     secs = time.perf_counter() - t
-    ray.shutdown()
     ids = [
         i
         for p in sorted((folder / "out" / "curated").glob("*.parquet"))

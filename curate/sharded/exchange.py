@@ -12,6 +12,13 @@ numpy arrays of a few bytes per row, and a stage is a handful of tasks per parti
 pool to start, so a stage costs milliseconds of scheduling on a small cluster; the order inside a
 partition is fixed by sorting, never by arrival, which keeps the answer identical to the local
 engine's. Objects returned by a task are owned by the driver, so they outlive the task.
+
+Every task here runs with ``RAY_max_direct_call_object_size=0`` (:data:`RUNTIME_ENV`): its results go to
+the object store, whatever their size. By default Ray returns a result under 100 KiB inline to its owner
+— the driver — which then holds it and serves it to every task that reads it: with 40 shards of 5k rows
+the per-shard arrays (lineage links, states) are just under that limit, every settle and lineage task
+read all 40 of them through the driver, and the driver grew to 684 MB (flat at ~270 MB now, measured
+in docs/scale.md).
 """
 
 from __future__ import annotations
@@ -21,11 +28,15 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 
+#: Merged by Ray with the job's own runtime env (a task's ``env_vars`` add to the job's).
+RUNTIME_ENV = {"env_vars": {"RAY_max_direct_call_object_size": "0"}}
+
+
 def remote(fn: Callable, num_returns: int = 1):
-    """``fn`` as a Ray task (one CPU) returning ``num_returns`` objects."""
+    """``fn`` as a Ray task (one CPU) returning ``num_returns`` objects, all in the object store."""
     import ray
 
-    return ray.remote(num_cpus=1, num_returns=num_returns, max_retries=1)(fn)
+    return ray.remote(num_cpus=1, num_returns=num_returns, max_retries=1, runtime_env=RUNTIME_ENV)(fn)
 
 
 def _call(fn: Callable, parts: int | None, n_pieces: int, *args: Any):
