@@ -135,6 +135,8 @@ def child_driver(folder: Path, address: str, workers: int) -> None:
 def _kind(argv: list[str], name: str) -> str:
     """What a cluster process is: a Ray worker (task or actor), or which daemon."""
     line = " ".join(argv)
+    if argv and argv[0].rsplit("/", 1)[-1] == "raylet":  # its command line names default_worker.py too
+        return "raylet"
     if argv and argv[0].startswith("ray::") and "Agent" not in argv[0]:
         return "worker"
     if "default_worker.py" in line:
