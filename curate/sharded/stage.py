@@ -114,8 +114,11 @@ def curate_stage(ws, cfg: CurateConfig) -> StageRun:
     from tadka.curate.filters import StepContext
     from tadka.curate.pipeline import input_stage
     from tadka.curate.sharded.run import curate_shards
-    from tadka.errors import ConfigError
+    from tadka.errors import ConfigError, MissingExtra
+    from tadka.executor import ray_available
 
+    if not ray_available():  # before the stage is copied into shards
+        raise MissingExtra("ray", "ray", "curate --engine ray")
     stage = input_stage(ws, cfg)
     if stage in (cfg.output, cfg.rejects):
         raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
