@@ -103,18 +103,16 @@ def child_local(folder: Path) -> None:
 def child_driver(folder: Path, address: str, workers: int) -> None:
     """The Ray engine's driver, alone in its process so that its peak RSS is its own."""
     import pyarrow.parquet as pq
-    import ray
 
     from tadka.curate.config import CurateConfig
     from tadka.curate.filters import StepContext
     from tadka.curate.sharded.run import curate_shards
 
-    ray.init(address=address, log_to_driver=False, configure_logging=False)
+    os.environ["RAY_ADDRESS"] = address  # curate_shards connects as `tadka curate --engine ray` does
     t = time.perf_counter()
     cfg = CurateConfig(report=False, workers=workers)
     res = curate_shards(str(folder / "shards"), str(folder / "out"), cfg, StepContext(root=folder / "ws"))
     secs = time.perf_counter() - t
-    ray.shutdown()
     ids = [
         i
         for p in sorted((folder / "out" / "curated").glob("*.parquet"))
@@ -137,6 +135,8 @@ def child_driver(folder: Path, address: str, workers: int) -> None:
 def _kind(argv: list[str], name: str) -> str:
     """What a cluster process is: a Ray worker (task or actor), or which daemon."""
     line = " ".join(argv)
+    if argv and argv[0].rsplit("/", 1)[-1] == "raylet":  # its command line names default_worker.py too
+        return "raylet"
     if argv and argv[0].startswith("ray::") and "Agent" not in argv[0]:
         return "worker"
     if "default_worker.py" in line:

@@ -91,6 +91,12 @@ def command(
             if found
             else f"quality classifier: not trained (needs {cfg.quality_min_labels} review labels)"
         )
+    if cfg.engine == "ray" and not dry_run:  # the sharded engine: the driver never holds the stage
+        from tadka.curate.sharded.stage import curate_stage
+
+        run = curate_stage(ws, cfg)
+        _print(run.stage, cfg, run, run.report, as_json)
+        return
     if dry_run:
         src = input_stage(ws, cfg)
         outcome = curate_table(

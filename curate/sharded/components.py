@@ -30,12 +30,12 @@ DECISION_COLS = ("row", "state", "by", "sim", "count")
 DECISION_TYPES = {"row": np.int64, "state": np.int8, "by": np.int64, "sim": np.float32, "count": np.int64}
 
 
-def _parent_links(state: dict, lin: dict, name: str, lo: int, shards: int, offsets: np.ndarray) -> list[dict]:
+def _parent_links(state: dict, lin: dict, name: str, lo: int, parts: int, offsets: np.ndarray) -> list[dict]:
     """Each live copy's link to its parent, sent to the parent's shard (which knows if it is live)."""
     live = state[f"ok_{name}"] & ~state["flagged"]
     child = np.flatnonzero(live & (lin["parent"] >= 0))
     parent = lin["parent"][child]
-    return ex.split_by({"child": lo + child, "parent": parent}, ex.owner_of(parent, offsets), shards)
+    return ex.by_owner({"child": lo + child, "parent": parent}, parent, offsets, parts)
 
 
 def _live_parent_edges(name: str):
@@ -129,7 +129,7 @@ def _with_keeper_id(offsets: np.ndarray):
     def at_owner(pieces: list[dict], ids: dict, lo: int, parts: int) -> list[dict]:
         d = ex.concat(pieces, DECISION_COLS, DECISION_TYPES)
         d["kid"] = ids["id"].take(d["by"] - lo).to_numpy(zero_copy_only=False).astype(object)
-        return ex.split_by(d, ex.owner_of(d["row"], offsets), parts)
+        return ex.by_owner(d, d["row"], offsets, parts)
 
     return at_owner
 
@@ -138,8 +138,8 @@ def decide(step, states, lins, ids, pair_refs, offsets: np.ndarray, parts: int) 
     """Per shard, a ref to the decisions of ``step`` for its rows (claimed rows with their keeper's
     row and id; kept rows with a cluster)."""
     shards = len(states)
-    inputs = [(states[i], lins[i], step.name, int(offsets[i]), shards, offsets) for i in range(shards)]
-    links = ex.scatter(_parent_links, inputs, shards)
+    inputs = [(states[i], lins[i], step.name, int(offsets[i]), parts, offsets) for i in range(shards)]
+    links = ex.to_owners(ex.scatter(_parent_links, inputs, parts), "parent", offsets, parts)
     from_parents = ex.via_owners(links, states, offsets, _live_parent_edges(step.name), parts)
     from_pairs = ex.scatter(_pair_edges, [(r, parts) for r in pair_refs], parts)
     graphs = [ex.reduce(_graph, ex.column(from_parents, p) + ex.column(from_pairs, p)) for p in range(parts)]
@@ -156,6 +156,6 @@ def decide(step, states, lins, ids, pair_refs, offsets: np.ndarray, parts: int) 
         ex.reduce(_assign, ex.column(nodes, q) + ex.column(pairs, q), shards, offsets, parts=shards)
         for q in range(parts)
     ]
-    named = ex.via_owners(decided, ids, offsets, _with_keeper_id(offsets), shards)
+    named = ex.to_owners(ex.via_owners(decided, ids, offsets, _with_keeper_id(offsets), parts), "row", offsets, parts)
     cols, types = (*DECISION_COLS, "kid"), {**DECISION_TYPES, "kid": object}
     return [ex.reduce(lambda pieces: ex.concat(pieces, cols, types), ex.column(named, i)) for i in range(shards)]

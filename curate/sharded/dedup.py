@@ -93,7 +93,7 @@ def _with_first(step, offsets: np.ndarray):
         a, b = code // total, code % total
         if not is_near(step):
             return ex.split_by({"a": a, "b": b, "sim": np.ones(len(a), np.float32)}, a % parts, parts)
-        return ex.split_by({"a": a, "b": b, "sig_a": sk["sk"][a - lo]}, ex.owner_of(b, offsets), parts)
+        return ex.by_owner({"a": a, "b": b, "sig_a": sk["sk"][a - lo]}, b, offsets, parts)
 
     return at_owner
 
@@ -156,6 +156,8 @@ def confirmed_pairs(step, states: list, lins: list, sks: list, offsets: np.ndarr
         if exact:
             rounds.append(ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), parts))
         else:
-            at_b = ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), shards)
+            at_b = ex.to_owners(
+                ex.via_owners(buckets, sks, offsets, _with_first(step, offsets), parts), "b", offsets, parts
+            )
             rounds.append(ex.via_owners(at_b, sks, offsets, _compare(step), parts))
     return [ex.reduce(_unique_pairs, [piece for r in rounds for piece in ex.column(r, p)]) for p in range(parts)]

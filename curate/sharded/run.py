@@ -35,10 +35,6 @@ from tadka.errors import InputError, MissingExtra, TadkaError
 from tadka.executor import usable_cores
 
 SCRATCH = "_scratch"
-#: Rows per shard under which per-shard arrays fall below Ray's inline limit (100 KiB) and are kept in
-#: the owner's — the driver's — memory: measured 572 MB driver RSS at 200k records in 5k-row shards,
-#: 238 MB (flat) in 20k-row shards.
-SMALL_SHARD = 20_000
 logger = logging.getLogger(__name__)
 
 
@@ -162,13 +158,6 @@ def curate_shards(
     urls = list_shards(pattern)
     rows = check_shards(urls)  # a bad shard stops the run here, before anything is written
     offsets = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
-    if len(urls) > 8 and offsets[-1] / len(urls) < SMALL_SHARD:
-        logger.warning(
-            "shards average %d rows: under %d, Ray keeps each shard's per-row arrays (< 100 KiB) in the "
-            "driver's memory; fewer, larger shards keep the driver flat (docs/scale.md)",
-            offsets[-1] // len(urls),
-            SMALL_SHARD,
-        )
     folder = OutputFolder.create(output)
     started = False
     try:

@@ -160,3 +160,35 @@ def test_bad_shards_are_named_and_nothing_is_written(cluster, tmp_path):
     with pytest.raises(InputError, match=r"^\S*shard-0001\.parquet: unreadable shard \(OSError"):
         curate_shards(str(tmp_path / "in"), str(tmp_path / "out"), cfg)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no output, no work folder left
+
+
+def test_workspace_stage_through_the_sharded_engine(cluster, tmp_path):
+    """`tadka curate --engine ray` without --input: the stage goes to Ray as shards, never whole through
+    the driver; the curated and rejects stages are the local engine's, and the report is written."""
+    from click.testing import CliRunner
+
+    from tadka.apps.cli import cli
+    from tadka.curate.sharded import stage as staged
+    from tadka.workspace import Workspace
+
+    recs = corpus(700)
+    local = curate_records(recs, CurateConfig(steps=STEPS, batch_size=97))
+    ws = Workspace.init(tmp_path / "ws")
+    ws.write_stage("imported", recs)
+    staged.SHARD_ROWS, before = 256, staged.SHARD_ROWS  # 3 shards
+    try:
+        args = ["curate", "-w", str(ws.root), "--engine", "ray", "--steps", ",".join(STEPS), "--batch-size", "97"]
+        result = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)
+    finally:
+        staged.SHARD_ROWS = before
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["stage"] == "imported" and summary["input"] == len(recs)
+    assert ws.stage_table("curated")["id"].to_pylist() == local.curated["id"].to_pylist()
+    rejects = ws.stage_table("rejects")
+    assert rejects["id"].to_pylist() == local.rejects["id"].to_pylist()
+    assert rejects["flags"].to_pylist() == local.rejects["flags"].to_pylist()
+    assert summary["per_step"] == json.loads(json.dumps(local.per_step))
+    report = ws.root / "reports" / "curate"
+    assert {"index.html", "summary.json", "steps.png", "cmi.png"} <= {p.name for p in report.iterdir()}
+    assert not list((ws.root / "cache").glob(".curate-ray-*"))  # the shards and scratch are gone
