@@ -92,27 +92,9 @@ def write_inputs(n: int, folder: Path) -> None:
             f.write(json.dumps({"id": r.id, "text": r.text()}, ensure_ascii=False) + "\n")
 
 
-def _pss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-            return next((int(x.split()[1]) for x in f if x.startswith("Pss:")), 0) / 1024
-    except OSError:
-        return 0.0
-
-
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            out += [int(x) for x in task.read_text().split()]
-        except OSError:
-            continue
-    return out
-
-
 class PssPeak:
-    """The largest sum of PSS over this process and its children, sampled every 0.2 s: what a forked worker
-    shares with its parent is counted once (split between them), unlike RSS."""
+    """The largest sum of PSS over this process and its children (psutil), sampled every 0.2 s: what a
+    forked worker shares with its parent is counted once (split between them), unlike RSS."""
 
     def __init__(self) -> None:
         import threading
@@ -122,9 +104,17 @@ class PssPeak:
         self._thread.start()
 
     def _run(self) -> None:
-        me = os.getpid()
+        import psutil
+
+        me = psutil.Process()
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, sum(_pss_mb(p) for p in [me, *_children(me)]))
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+            self.peak = max(self.peak, total / 2**20)
 
     def stop(self) -> float:
         self._stop.set()

@@ -328,6 +328,20 @@ def input_stage(ws, cfg: CurateConfig) -> str:
     )
 
 
+def checked_stage(ws, cfg: CurateConfig) -> str:
+    """The input stage (:func:`input_stage`), once the output and rejects stages are known to differ
+    from it and from each other, and the stage is readable."""
+    from tadka.errors import ConfigError
+
+    stage = input_stage(ws, cfg)
+    if stage in (cfg.output, cfg.rejects):
+        raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
+    if cfg.output == cfg.rejects:
+        raise ConfigError("the output and rejects stages must differ", field="curate.rejects")
+    ws.stage_files(stage)  # a missing or unreadable stage fails here, before any work
+    return stage
+
+
 def curate(ws, cfg: CurateConfig) -> CurateResult:
     """Curate a workspace stage into ``cfg.output`` and ``cfg.rejects``, then write the report.
 
@@ -336,15 +350,8 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
     removed at the end. On any error neither stage changes."""
     import dataclasses
 
-    from tadka.errors import ConfigError
-
-    stage = input_stage(ws, cfg)
-    if stage in (cfg.output, cfg.rejects):
-        raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
-    if cfg.output == cfg.rejects:
-        raise ConfigError("the output and rejects stages must differ", field="curate.rejects")
+    stage = checked_stage(ws, cfg)
     step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
-    ws.stage_files(stage)  # a missing or unreadable stage fails here, before any work
     large_blocks_from_the_system()
     spill_dir = ws.root / "cache" / f".curate-{uuid.uuid4().hex[:12]}"
     spill_dir.mkdir(parents=True)

@@ -202,6 +202,37 @@ def render_html(summary: dict) -> str:
     return "\n".join(parts)
 
 
+def report_page(
+    stage: str,
+    cfg: dict,
+    *,
+    engine: str,
+    seconds: float,
+    counts: dict,
+    per_step: dict,
+    reasons: dict,
+    lineage: dict,
+    examples: dict,
+    distributions: dict,
+) -> dict:
+    """What summary.json holds and index.html shows, for either engine (the sharded one has no examples)."""
+    return {
+        "stage": stage,
+        "output": cfg.get("output", "curated"),
+        "rejects": cfg.get("rejects", "rejects"),
+        "engine": engine,
+        "written_at": time.time(),
+        "seconds": seconds,
+        "counts": counts,
+        "per_step": per_step,
+        "reasons": reasons,
+        "lineage": lineage,
+        "examples": examples,
+        "distributions": distributions,
+        "config": cfg,
+    }
+
+
 def write_report(
     folder: Path,
     outcome: Outcome,
@@ -215,25 +246,22 @@ def write_report(
     """Write the report folder atomically; returns the path of index.html."""
     dist = distributions(outcome, sample)
     cfg = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else (config or {})
-    summary = {
-        "stage": stage,
-        "output": cfg.get("output", "curated"),
-        "rejects": cfg.get("rejects", "rejects"),
-        "engine": engine or cfg.get("engine", "local"),
-        "written_at": time.time(),
-        "seconds": outcome.seconds,
-        "counts": {
+    summary = report_page(
+        stage,
+        cfg,
+        engine=engine or cfg.get("engine", "local"),
+        seconds=outcome.seconds,
+        counts={
             "input": outcome.rows.num_rows,
             "curated": outcome.curated.num_rows,
             "rejected": outcome.rejects.num_rows,
         },
-        "per_step": outcome.per_step,
-        "reasons": dict(outcome.reasons.most_common()),
-        "lineage": outcome.lineage,
-        "examples": examples(outcome, examples_per_reason),
-        "distributions": dist,
-        "config": cfg,
-    }
+        per_step=outcome.per_step,
+        reasons=dict(outcome.reasons.most_common()),
+        lineage=outcome.lineage,
+        examples=examples(outcome, examples_per_reason),
+        distributions=dist,
+    )
     folder = Path(folder)
     with atomic_dir(folder) as tmp:
         steps = list(outcome.per_step)

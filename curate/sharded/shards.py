@@ -34,17 +34,17 @@ def filesystem(url: str):
     return fs, path
 
 
+def _protocol(fs) -> str:
+    return fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
+
+
 def _is_local(fs) -> bool:
-    proto = fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
-    return proto in ("file", "local")
+    return _protocol(fs) in ("file", "local")
 
 
 def _unstrip(fs, path: str) -> str:
     """A path as a URL other processes can open (the protocol put back for remote filesystems)."""
-    if _is_local(fs):
-        return path
-    proto = fs.protocol[0] if isinstance(fs.protocol, (tuple, list)) else fs.protocol
-    return f"{proto}://{path}"
+    return path if _is_local(fs) else f"{_protocol(fs)}://{path}"
 
 
 def list_shards(pattern: str) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,23 +83,20 @@ def _copy_parts(folder: Path, writer) -> None:
 def _report(ws, out: Path, summary: dict, stage: str, cfg: CurateConfig) -> Path:
     """reports/curate/: the sharded run's charts and summary, and the local report's HTML page."""
     from tadka.atomic import atomic_dir
-    from tadka.curate.report import render_html
+    from tadka.curate.report import render_html, report_page
 
-    page = {
-        "stage": stage,
-        "output": cfg.output,
-        "rejects": cfg.rejects,
-        "engine": "ray (sharded)",
-        "written_at": time.time(),
-        "seconds": summary["seconds"],
-        "counts": {k: summary[k] for k in ("input", "curated", "rejected")},
-        "per_step": summary["per_step"],
-        "reasons": summary["reasons"],
-        "lineage": summary["lineage"],
-        "examples": {},
-        "distributions": summary["distributions"],
-        "config": dataclasses.asdict(cfg),
-    }
+    page = report_page(
+        stage,
+        dataclasses.asdict(cfg),
+        engine="ray (sharded)",
+        seconds=summary["seconds"],
+        counts={k: summary[k] for k in ("input", "curated", "rejected")},
+        per_step=summary["per_step"],
+        reasons=summary["reasons"],
+        lineage=summary["lineage"],
+        examples={},
+        distributions=summary["distributions"],
+    )
     with atomic_dir(ws.root / "reports" / "curate") as tmp:
         for png in sorted((out / "report").glob("*.png")):
             shutil.copy(png, tmp / png.name)
@@ -112,19 +108,14 @@ def _report(ws, out: Path, summary: dict, stage: str, cfg: CurateConfig) -> Path
 def curate_stage(ws, cfg: CurateConfig) -> StageRun:
     """Curate the workspace's input stage on Ray through the sharded engine (module docstring)."""
     from tadka.curate.filters import StepContext
-    from tadka.curate.pipeline import input_stage
+    from tadka.curate.pipeline import checked_stage
     from tadka.curate.sharded.run import curate_shards
-    from tadka.errors import ConfigError, MissingExtra
+    from tadka.errors import MissingExtra
     from tadka.executor import ray_available
 
     if not ray_available():  # before the stage is copied into shards
         raise MissingExtra("ray", "ray", "curate --engine ray")
-    stage = input_stage(ws, cfg)
-    if stage in (cfg.output, cfg.rejects):
-        raise ConfigError(f"cannot curate stage {stage!r} into itself", field="curate.stage")
-    if cfg.output == cfg.rejects:
-        raise ConfigError("the output and rejects stages must differ", field="curate.rejects")
-    ws.stage_files(stage)  # a missing stage fails here, before any work
+    stage = checked_stage(ws, cfg)
     work = ws.root / "cache" / f".curate-ray-{uuid.uuid4().hex[:12]}"
     try:
         write_shards(ws, stage, work / "shards")

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 from tadka import subproc
 
@@ -121,3 +122,26 @@ class LocalCluster:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         self.procs.clear()
+
+
+@contextlib.contextmanager
+def connected(cpus_per_node: int = 1) -> Iterator[LocalCluster]:
+    """A started two-node cluster with this process connected to it as the driver; both torn down after.
+
+    Ray Data's usage poller is a daemon thread that outlives the cluster and logs a failed Prometheus
+    query every 10 s at DEBUG: it is quieted at the end, else every later failing test's report fills
+    with them."""
+    import logging
+
+    import ray
+
+    local = LocalCluster(cpus_per_node=cpus_per_node)
+    try:
+        local.start()
+        ray.init(address=local.address, log_to_driver=False, configure_logging=False)
+        local.wait_for_nodes(2)
+        yield local
+    finally:
+        ray.shutdown()
+        local.close()
+        logging.getLogger("ray.data._internal.usage").setLevel(logging.WARNING)

@@ -6,7 +6,6 @@ fails. The local engine (``curate_records``) is the reference on the same record
 """
 
 import json
-import logging
 import random
 
 import pyarrow as pa
@@ -28,22 +27,10 @@ STEPS = ["length", "repetition", "language", "refusal", "profanity", "pii", "ded
 
 @pytest.fixture(scope="module")
 def cluster():
-    import ray
+    from tests.curate.ray_cluster import connected
 
-    from tests.curate.ray_cluster import LocalCluster
-
-    local = LocalCluster(cpus_per_node=1)
-    try:
-        local.start()
-        ray.init(address=local.address, log_to_driver=False, configure_logging=False)
-        local.wait_for_nodes(2)
+    with connected() as local:
         yield local
-    finally:
-        ray.shutdown()
-        local.close()
-        # Ray Data's usage poller is a daemon thread that outlives the cluster and logs a failed Prometheus
-        # query every 10 s at DEBUG: quiet it, else every later failing test's report fills with them.
-        logging.getLogger("ray.data._internal.usage").setLevel(logging.WARNING)
 
 
 def _read(folder) -> pa.Table:

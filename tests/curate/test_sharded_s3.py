@@ -53,20 +53,11 @@ def s3():
 
 
 @pytest.fixture(scope="module")
-def cluster(s3):
-    import ray
+def cluster(s3):  # after s3: the nodes inherit the endpoint from the environment
+    from tests.curate.ray_cluster import connected
 
-    from tests.curate.ray_cluster import LocalCluster
-
-    local = LocalCluster(cpus_per_node=1)
-    try:
-        local.start()
-        ray.init(address=local.address, log_to_driver=False, configure_logging=False)
-        local.wait_for_nodes(2)
+    with connected() as local:
         yield local
-    finally:
-        ray.shutdown()
-        local.close()
 
 
 def test_shards_in_and_out_of_s3_give_the_local_engines_ids(s3, cluster, tmp_path):
