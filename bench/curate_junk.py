@@ -164,7 +164,17 @@ def heldout_records(round_no: int = 7):
     return junk, good
 
 
-_JUNK_FLAGS = ("too_", "turn_too", "repetition", "refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
+_JUNK_FLAGS = (
+    "too_",
+    "off_topic",
+    "turn_too",
+    "repetition",
+    "refusal",
+    "ai_identity",
+    "boilerplate",
+    "closing",
+    "meta_talk",
+)
 
 
 def _gate(flag: str) -> str:
@@ -233,6 +243,7 @@ def part_junk() -> dict:
     off = {
         "length_min_words_detail": 0,
         "length_min_words_how": 0,
+        "length_max_words_off_topic": 0,
         "repetition_dup_sentence_char_frac": 1.0,
         "repetition_short_loop_frac": 1.0,
     }

@@ -47,6 +47,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from tadka.curate.filters.text import match_words, normal_words, normalise, split_sentences
+from tadka.curate.filters.topic_words import canonical_words, common_words
 
 META, OK = "__label__meta", "__label__ok"
 PARAMS = {
@@ -60,6 +61,7 @@ PARAMS = {
     "minCount": 1,
     "loss": "softmax",
 }
+_CODE = ("meta_talk.py", "topic_words.py")
 SOURCES = (
     "junk/junk_parts.tsv",
     "junk/meta_grammar.tsv",
@@ -67,55 +69,59 @@ SOURCES = (
     "samples/hinglish_chat.jsonl",
     "lid/hi_deva.txt",
     "lid/hi_latn.txt",
+    "noise_tables/sms.tsv",
+    "lexicon/variants.tsv",
 )
 #: A lead-in that ends in a colon: "Output: …", "Hinglish translation neeche hai: …", "Here's the
 #: response you asked for in Roman Hindi: …" (up to 12 words: a lead-in written as a whole clause
 #: runs into the answer's first sentence, and read with it the answer's words drown it).
 _LABEL = re.compile(r"^([^.!?।:\n]{1,90}):\s+(?=\S)")
-_LABEL_SPACES = 12
+_LABEL_SPACES = 16
+_LEAD_SENTENCES = 2  # sentences read before a colon lead-in ("Namaste! Main Riya hoon. Jawab neeche hai: …")
+_LEAD_WORDS = 8  # … each shorter than this
 _EDGE = 400  # characters read at each end of a long turn
 _WORDS = 24  # words of a segment the model reads
 _ENDS = {":": "c", "?": "q", "!": "x"}  # how a segment ends: colon, question, exclamation (else "d")
 _SHORT = 6  # an edge sentence this short is read alone and with its neighbour ("No problem at all! Here you go: …")
-#: Words that carry no topic: function words of both languages and the words of asking itself, so
-#: that "Main aapko step by step samjhata hoon" shares nothing with "Step by step samjhao".
-_COMMON = frozenset(
-    """
-the and for are you your yours with this that these those have has had will would could should can
-what when where which who whom how why from into about there here then than them they their our
-ours we us me my mine i am is was were be been being do does did done not no yes just also very
-please plz kindly thanks thank sure okay ok also only more most some any all each every
-explain detail details step steps simple simply easy short brief quick answer question query
-samjhao samjhaiye samjha samjhana batao bataiye bata batana kaise kya kyun kyon karo kariye kijiye
-karna karein chahiye hain hoga hogi honge wala wali wale liye mein main mujhe mera meri mere aap
-aapka aapki aapke aapko tum tumhe tumhara apna apni apne hum hame yeh woh iska uska isko usko
-""".split()
-)
-
-
 #: Where a lead-in runs into the answer with no sentence end: a spaced dash ("… short me bata deta
 #: hu - AC ko …"), an emoji ("Here we go 🚀 Shuru …"); markdown emphasis around a label
 #: ("**Jawab:** …") is dropped so that the label reads as one.
 _SEPARATOR = re.compile(r"\s[-–—]+\s|(?<=[\u2600-\u27bf\u2b50\U0001f300-\U0001faff])\s+")
 
 
+#: A markdown heading mark ("## Jawab ##", "# Steps"): a line break, so that the heading reads as a
+#: segment of its own (a "#" glued to a word — "#45821", "#blessed" — is not one).
+_HEADING = re.compile(r"(?:^|\s)#{1,6}(?=\s|$)")
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a turn as this model reads them (also cut at the separators above)."""
     if "**" in text or "__" in text:
         text = text.replace("**", "").replace("__", "")
+    if "#" in text:
+        text = _HEADING.sub("\n", text)
     if not text.isascii() or " -" in text:
         text = _SEPARATOR.sub("\n", text)
     return split_sentences(text)
 
 
-@lru_cache(maxsize=1)
-def _common() -> frozenset[str]:
-    from tadka.curate.filters.language import HINDI_STOPWORDS
-
-    return _COMMON | HINDI_STOPWORDS
-
-
 _BUCKETS = ("0", "1", "2")
+
+
+def _lead_in(head: list[str]) -> str | None:
+    """A lead-in that ends in a colon, with the short sentences before it: "Output:", "Sure! Here you
+    go:", "Kem cho! Majama? Aa gaya tamaaro jawab:", "Aapka ticket ban gaya hai. Resolution neeche hai:"
+    (up to :data:`_LEAD_SENTENCES` sentences before the label, each under :data:`_LEAD_WORDS` words)."""
+    before: list[str] = []
+    for sent in head[: _LEAD_SENTENCES + 1]:
+        if ":" in sent[:91]:
+            label = _LABEL.match(sent)
+            if label and label.group(1).count(" ") < _LABEL_SPACES:
+                return " ".join([*before, label.group(0).strip()])
+        if sent.count(" ") >= _LEAD_WORDS - 1:
+            return None
+        before.append(sent)
+    return None
 
 
 def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
@@ -133,25 +139,22 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
         picked.append(("o", head[0]))
     else:
         first, last = head[0], tail[-1]
-        if ":" in first[:91]:
-            label = _LABEL.match(first)
-            if label and label.group(1).count(" ") < _LABEL_SPACES:
-                picked.append(("f", label.group(0).strip()))
+        lead_in = _lead_in(head)
+        if lead_in:
+            picked.append(("f", lead_in))
         if first.count(" ") < _SHORT - 1 and len(head) > 1:
             picked.append(("f", first))
-            if ":" in head[1][:91]:
-                label = _LABEL.match(head[1])  # "Sure! Here you go: …"
-                if label and label.group(1).count(" ") < _LABEL_SPACES:
-                    picked.append(("f", f"{first} {label.group(0).strip()}"))
             first = f"{first} {head[1]}"
         picked.append(("f", first))
         if last.count(" ") < _SHORT - 1 and len(tail) > 1:
             picked.append(("l", last))
             last = f"{tail[-2]} {last}"
+        elif len(tail) > 2 and tail[-2].count(" ") < _SHORT - 1:  # "… Aavjo! Kuch aur kaam ho to yaad karna."
+            picked.append(("l", f"{tail[-2]} {last}"))
         picked.append(("l", last))
     # Context tokens, from the memoised word views of the prompt and the answer and the normalised
     # segment (its words are the answer's first or last words, so "the rest" is a slice).
-    common = _common()
+    common = common_words()
     p_words, a_words = match_words(prompt), match_words(answer)
     p_content = set(p_words).difference(common)
     n_p, n_a = len(p_words), len(a_words)
@@ -169,7 +172,7 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
         out.append(
             (
                 f"^{pos} {head_tokens} ^o{_BUCKETS[min(shared, 2)]} ^r{_BUCKETS[min(rest, 2)]} "
-                f"^{_ENDS.get(seg[-1:], 'd')} {' '.join(words)}",
+                f"^{_ENDS.get(seg[-1:], 'd')} {' '.join(canonical_words(words))}",
                 seg,
             )
         )
@@ -323,8 +326,10 @@ def model():
     by a hash of its corpora and settings; the loaded model holds only its weights."""
     from tadka.lang.ftmodel import ModelSpec, load_or_train
 
-    # the version is this module's own text: a change in how segments or tokens are made retrains
-    code = hashlib.sha1(files("tadka.curate.filters").joinpath("meta_talk.py").read_bytes()).hexdigest()[:12]
+    # the version is the text of this module and of the word readings it uses: a change in how
+    # segments or tokens are made retrains
+    here = files("tadka.curate.filters")
+    code = hashlib.sha1(b"".join(here.joinpath(f).read_bytes() for f in _CODE)).hexdigest()[:12]
     spec = ModelSpec("meta-talk", SOURCES, tuple(sorted(PARAMS.items())), version=code, quantize_cutoff=None)
     return load_or_train(spec, training_lines)
 

@@ -85,7 +85,8 @@ def test_answer_length_follows_what_the_prompt_asks():
         {"role": "assistant", "content": "Kal 10 baje."},
     ]
     assert f.keep(Record(messages=turns)) is True
-    assert LengthFilter(min_words_detail=0, min_words_how=0).keep(chat("Haan ji bilkul.", user=explain[0])) is True
+    off = LengthFilter(min_words_detail=0, min_words_how=0, max_words_off_topic=0)
+    assert off.keep(chat("Haan ji bilkul.", user=explain[0])) is True
 
 
 def test_good_shipped_answers_are_long_enough_for_their_prompts():
@@ -101,3 +102,22 @@ def test_good_shipped_answers_are_long_enough_for_their_prompts():
         for line in root.joinpath("samples", name).read_text(encoding="utf-8").splitlines():
             recs.append(Record(messages=json.loads(line)["messages"]))
     assert [r.messages for r in recs if LengthFilter().keep(r) is not True] == []
+
+
+def test_an_answer_to_an_explain_prompt_must_name_its_topic():
+    """Seen in held-out junk round 13: a plan upsell sent as the whole answer to "Legal notice kya hota
+    hai, explain karo" is long enough for the prompt and names nothing it asked about."""
+    f = LengthFilter()
+    upsell = "Yeh feature sirf Premium members ke liye hai. Upgrade karne ke liye yahan tap karein."
+    assert f.keep(chat(upsell, user="Legal notice kya hota hai, explain karo.")) == (
+        False,
+        "off_topic_for_prompt:detail",
+    )
+    # an answer that names the topic, in another form of the word, is an answer
+    answer = "Notices tab bheje jaate hain jab koi paisa ya kaam baaki ho, aur jawab dene ka samay diya jata hai."
+    assert f.keep(chat(answer, user="Legal notice kya hota hai, explain karo.")) is True
+    # a prompt of only asking words names no topic to share; a how-prompt is not held to it
+    assert f.keep(chat(upsell, user="Process samjhao")) is True
+    assert (
+        f.keep(chat("Bas aaram karo aur paani piyo, do din mein theek ho jaoge.", user="Bukhar kyun aata hai?")) is True
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from tadka.curate.filters.meta_exchange import about_exchange, exchange_words
 from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 from tadka.curate.filters.refusal import RefusalFilter
+from tadka.curate.filters.topic_words import canonical_words
 from tests.curate.synth import chat
 
 PROMPT = "Gas cylinder ki booking kaise karein?"
@@ -22,8 +23,8 @@ def _segments(answer: str):
 
 
 def test_exchange_words_cover_three_scripts():
-    words = exchange_words()
-    assert {"answer", "jawab", "जवाब", "sawaal", "chat"} <= words
+    words = exchange_words()  # as the model reads words: one spelling each ("jawab" → "jawaab", "ans" → "answer")
+    assert set(canonical_words(["answer", "jawab", "जवाब", "sawaal", "chat", "ans", "qstn"])) <= words
 
 
 def test_closing_about_the_exchange_is_flagged():
@@ -60,3 +61,48 @@ def test_the_closing_of_a_message_the_user_asked_for_is_the_message():
     # the same closing after a question that asks for no message is still talk about the exchange
     verdict = RefusalFilter().keep(chat(f"{ANSWER} Is jawab pe apni rai comment mein zaroor likhna!", user=PROMPT))
     assert verdict is not True and "meta_talk" in verdict[1]
+
+
+LONG_ANSWER = (
+    "Sabse pehle gas agency ke IVRS number pe registered mobile se call karo ya company ki app kholo aur "
+    "booking ka option chuno. Booking ke baad SMS mein order number aata hai, use sambhal ke rakho. Delivery "
+    "aam taur pe do se teen din mein hoti hai, aur delivery ke waqt cylinder ki seal aur weight check kar lena."
+)
+
+
+def test_a_farewell_after_a_long_answer_is_talk_about_the_exchange():
+    """A farewell leaves the conversation: after a long answer it is the teacher's sign-off, in any of the
+    ways people say it; in a short reply to a person it is the reply's own."""
+    f = RefusalFilter()
+    for closing in ("Theek hai ji, ab hum chalte hain, khuda hafiz!", "Chalo bye, phir milenge dost."):
+        verdict = f.keep(chat(f"{LONG_ANSWER} {closing}", user=PROMPT))
+        assert verdict is not True and "meta_talk" in verdict[1], closing
+    reply = "Haan ji, kal 11 baje pahunch jaunga. Shukriya, khuda hafiz."
+    assert f.keep(chat(reply, user="Kal ki meeting confirm hai na?")) is True
+
+
+def test_sms_spellings_read_as_the_words_they_spell():
+    """ "ur qstn ka ans nichhe h" is "your question ka answer neeche hai": the lead-in about the answer is
+    flagged in SMS spelling as in full."""
+    f = RefusalFilter()
+    for lead in ("hello ji, ur qstn ka ans nichhe h, dhyan se padho:", "Namaste! Aapke sawaal ka jawab neeche hai:"):
+        verdict = f.keep(chat(f"{lead} {LONG_ANSWER}", user=PROMPT))
+        assert verdict is not True and "meta_talk" in verdict[1], lead
+    # a lead-in about the task itself is content
+    content = "Booking ke liye ye teen kaam karo:"
+    assert f.keep(chat(f"{content} {LONG_ANSWER}", user=PROMPT)) is True
+
+
+def test_a_lead_in_after_short_greetings_is_read_with_them():
+    segs = [seg for _, seg in edge_segments(PROMPT, f"Hello ji! Kaise ho? Yeh raha aapka jawab: {LONG_ANSWER}")]
+    assert "Hello ji! Kaise ho? Yeh raha aapka jawab:" in segs
+
+
+def test_the_signature_of_a_notice_the_user_asked_for_is_kept():
+    notice = (
+        "SOOCHNA: Kal Holi ke karan dukaan band rahegi. Parson se dukaan roz ki tarah subah 9 baje khulegi. "
+        "Aadesh se, Prabandhak, Sharma Kirana Store"
+    )
+    assert (
+        RefusalFilter().keep(chat(notice, user="Dukaan ke bahar lagane ke liye notice likh do, kal Holi hai")) is True
+    )
