@@ -265,7 +265,7 @@ def part_junk() -> dict:
         10: "tuned on (grammar v3, 2026-12-06; before: its leaks guided the i14c trials)",
         11: "tuned on after its one held-out run (dad3118: junk 12/127 kept, good 3/104 dropped)",
         12: "tuned on by grammar v3 after its one held-out run (679b18a: junk 15/123 kept, good 10/105 dropped)",
-        13: "held out: written and committed before any filter ran on it; never tuned on",
+        13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
