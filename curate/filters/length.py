@@ -41,12 +41,18 @@ def demand_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((level, re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)) for level, pattern in rows)
 
 
+_REPEATS = re.compile(r"([a-z])\1+", re.IGNORECASE)
+
+
 def demand(prompt: str) -> str:
-    """How much answer a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark)."""
+    """How much answer a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark).
+    A prompt typed with held letters ("pls xplainnn in detaill") is read again with each run of one
+    letter as a single letter."""
     for level, pattern in demand_patterns():
         if level in ("detail", "how") and pattern.search(prompt):
             return level
-    return ""
+    squeezed = _REPEATS.sub(r"\1", prompt)
+    return demand(squeezed) if squeezed != prompt else ""
 
 
 def without_demand(prompt: str) -> str:

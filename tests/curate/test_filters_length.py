@@ -121,3 +121,13 @@ def test_an_answer_to_an_explain_prompt_must_name_its_topic():
     assert (
         f.keep(chat("Bas aaram karo aur paani piyo, do din mein theek ho jaoge.", user="Bukhar kyun aata hai?")) is True
     )
+
+
+def test_an_explain_prompt_typed_with_held_letters_still_asks_for_detail():
+    """Seen in held-out junk round 14: "pls xplainnn in detaill stepbystep" is an explain prompt."""
+    from tadka.curate.filters.length import demand
+
+    assert demand("pls xplainnn in detaill stepbystep asapp") == "detail"
+    assert demand("Kal kitne baje aana hai?") == ""
+    verdict = LengthFilter().keep(chat("simplee haii yrr", user="UPI pin kaise badle, pls xplainnn stepbystep"))
+    assert verdict == (False, "too_short_for_prompt:detail")
