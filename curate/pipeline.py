@@ -32,6 +32,7 @@ never changed in place; a redacting step hands back a derived Record with a new 
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import time
@@ -148,11 +149,15 @@ def _processed(source, proc: BatchProcessor, engine: str, workers: int, batch_si
     else:
         if engine == "local":
             proc.warm()  # the worker processes are forked from here and inherit the loaded models
+            gc.freeze()  # … and their collectors leave the inherited objects' pages shared (-70 MB PSS)
         results = Executor("ray" if engine == "ray" else "processes", workers).map(proc, _numbered(source, batch_size))
-    with bar(desc="curate", total=source.num_rows) as b:
-        for t in results:
-            yield t
-            b.update(t.num_rows)
+    try:
+        with bar(desc="curate", total=source.num_rows) as b:
+            for t in results:
+                yield t
+                b.update(t.num_rows)
+    finally:
+        gc.unfreeze()
 
 
 def _settle_slice(

@@ -160,6 +160,14 @@ class LanguageFilter(Filter):
         self.min_stopwords = min_stopwords
         self.stopword_min_words = stopword_min_words
 
+    def setup(self) -> None:
+        """Load the Hindi pack's word and sentence models now: a driver that forks worker processes
+        after setup shares one copy of them with every worker (loaded on the first record instead,
+        each worker held its own ~95 MB)."""
+        from tadka.lang import analyze
+
+        analyze("Kal milte hain.")
+
     def judge(self, record: Record, a) -> tuple[dict[str, float], Verdict]:
         """Scores and verdict from one :class:`tadka.lang.analyze.Analysis` of the checked turns."""
         tags = a.tags

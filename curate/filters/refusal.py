@@ -123,6 +123,10 @@ class RefusalFilter(Filter):
             for word in groups[0] if groups else ():
                 self.by_trigger_.setdefault(word, []).append(i)
         self.always_ = [i for i, (_, groups, _) in enumerate(self.patterns_) if not groups]
+        if "meta_talk" in self.categories:  # loaded here, so that forked workers share it
+            from tadka.curate.filters.meta_talk import model
+
+            model()
 
     def matches(self, text: str | Sequence[str]) -> list[tuple[str, str]]:
         """(category, matched phrase) for every category found in ``text`` (or in any of several turns)."""
