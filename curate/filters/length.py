@@ -41,17 +41,17 @@ def demand_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((level, re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)) for level, pattern in rows)
 
 
-_REPEATS = re.compile(r"([a-z])\1+", re.IGNORECASE)
+_REPEATS = re.compile(r"([a-z])\1{2,}|([a-z])\2\b", re.IGNORECASE)  # "xplainnn", "detaill"
 
 
 def demand(prompt: str) -> str:
     """How much answer a user turn asks for: ``detail``, ``how`` or ``""`` (a plain question or a remark).
-    A prompt typed with held letters ("pls xplainnn in detaill") is read again with each run of one
-    letter as a single letter."""
+    A prompt typed with held letters ("pls xplainnn in detaill") is read again with each run of three or
+    more of one letter, and a doubled last letter, as a single letter."""
     for level, pattern in demand_patterns():
         if level in ("detail", "how") and pattern.search(prompt):
             return level
-    squeezed = _REPEATS.sub(r"\1", prompt)
+    squeezed = _REPEATS.sub(lambda m: m.group(1) or m.group(2), prompt)
     return demand(squeezed) if squeezed != prompt else ""
 
 
@@ -149,11 +149,15 @@ class LengthFilter(Filter):
             elif role == "assistant":
                 response += n_words
                 if prompt and not short_for and n_words < self.max_words_off_topic:
-                    level = demand(prompt)  # (only asked when the answer is short: most are not)
+                    # (only asked when the answer is short, and for the topic only when it names nothing
+                    # of the prompt: most answers are neither)
+                    level = demand(prompt) if n_words < self.min_words_by_demand["detail"] else None
                     if level and n_words < self.min_words_by_demand[level]:
                         short_for = level
-                    elif level == "detail" and not off_topic and not shares_topic(without_demand(prompt), content):
-                        off_topic = f"off_topic_for_prompt:{level}"
+                    elif not off_topic and not shares_topic(prompt, content):
+                        level = demand(prompt) if level is None else level
+                        if level == "detail" and not shares_topic(without_demand(prompt), content):
+                            off_topic = f"off_topic_for_prompt:{level}"
             if role not in self.roles:
                 continue
             n = len(content.strip())

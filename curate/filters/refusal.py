@@ -163,12 +163,12 @@ class RefusalFilter(Filter):
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [[cat for cat, _ in self.matches(t)] for t in turns]
         if "meta_talk" in self.categories:
-            from tadka.curate.filters.meta_exchange import is_meta
+            from tadka.curate.filters.meta_exchange import about_exchange, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
             from tadka.curate.filters.length import asks_to_compose
 
-            owner, segs, composed = [], [], []
+            owner, segs, prompts = [], [], []
             for i, rec in enumerate(records):
                 if found[i]:
                     continue
@@ -180,10 +180,12 @@ class RefusalFilter(Filter):
                         mine = edge_segments(prompt, m["content"])
                         owner += [i] * len(mine)
                         segs += mine
-                        composed += [asks_to_compose(prompt)] * len(mine) if mine else []
+                        prompts += [prompt] * len(mine)
             probs = meta_probabilities([line for line, _ in segs])
-            for i, (line, seg), p, c in zip(owner, segs, probs, composed):
-                if "meta_talk" not in found[i] and is_meta(line, seg, p, self.meta_threshold, c):
+            for i, (line, seg), p, prompt in zip(owner, segs, probs, prompts):
+                if "meta_talk" in found[i] or (p < self.meta_threshold and not about_exchange(line, seg, p)):
+                    continue  # (whether the prompt asks for a message is read only for a candidate)
+                if is_meta(line, seg, p, self.meta_threshold, asks_to_compose(prompt)):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
 
