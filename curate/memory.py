@@ -67,3 +67,33 @@ def system_memory_pool() -> Iterator[None]:
         yield
     finally:
         pa.set_memory_pool(before)
+
+
+def arrow_without_pandas() -> None:
+    """Keep pyarrow from importing pandas for plain conversions, for the rest of the process.
+
+    ``pa.array`` and ``Table.from_pylist`` ask pyarrow's pandas shim whether an argument is a pandas
+    object, and the first such question imports pandas: 48 MiB of resident memory in a command that
+    never uses it (and in every worker forked from it). The shim asks only once: answered while
+    ``import pandas`` fails, it treats plain conversions as pandas-free from then on, while a call
+    that does want pandas (``to_pandas``) still imports it on demand. Nothing happens when pandas is
+    already imported."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+class _NoPandas:
+    """An import finder under which ``import pandas`` raises ImportError (see arrow_without_pandas)."""
+
+    def find_spec(self, name: str, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not imported while curating", name=name)
+        return None

@@ -44,7 +44,12 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 import pyarrow as pa
 
-from tadka.curate.memory import large_blocks_from_the_system, release_freed_memory, system_memory_pool
+from tadka.curate.memory import (
+    arrow_without_pandas,
+    large_blocks_from_the_system,
+    release_freed_memory,
+    system_memory_pool,
+)
 from tadka.curate.spill import FileSpill, LazyTable, MemorySpill, StageSource, TableSource, aligned, rechunk
 from tadka.curate.batch import BASE, INPUT, BatchProcessor, flagged_mask, records_table
 from tadka.curate.config import CurateConfig
@@ -358,6 +363,7 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
     stage = checked_stage(ws, cfg)
     step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
     large_blocks_from_the_system()
+    arrow_without_pandas()
     spill_dir = ws.root / "cache" / f".curate-{uuid.uuid4().hex[:12]}"
     spill_dir.mkdir(parents=True)
     try:
