@@ -269,7 +269,7 @@ def part_junk() -> dict:
         12: "tuned on by grammar v3 after its one held-out run (679b18a: junk 15/123 kept, good 10/105 dropped)",
         13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
         14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
-        15: "seen (its first run: junk 24/115 kept, good 10/114 dropped); not tuned on",
+        15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

@@ -134,3 +134,23 @@ def test_a_long_answer_that_opens_with_one_unspaced_run_is_read_not_crashed():
     )
     segments = [text for _, text in edge_segments("form kahan milega", answer)]
     assert segments and any("Baaki documents" in s for s in segments)
+
+
+def test_template_tokens_and_reasoning_leaks_are_boilerplate():
+    """A teacher served without its stop tokens, or a reasoning model whose thinking was not stripped,
+    leaves these in the answer (seen in held-out junk round 15); the same words in prose are content."""
+    f = RefusalFilter()
+    for text in (
+        "<think>User ne poocha hai, short jawab dena hai.</think>Sabun se 20 second haath dhoyein.",
+        "Sabun se 20 second haath dhoyein.<|im_end|>",
+        "[tool_call: get_answer(q)] ERROR: timeout. Kripya baad mein poochein.",
+        "Recharge app se ho jata hai. Upvote if this helped!",
+        "ORS ready rakhein. Sent from my phone, typos maaf karna",
+    ):
+        verdict = f.keep(chat(text))
+        assert verdict is not True and "boilerplate" in verdict[1], text
+    for text in (
+        "Exam se pehle ek baar think karo ki kaunsa topic kamzor hai.",
+        "Phone se sent karo toh jaldi pahunchega.",
+    ):
+        assert f.keep(chat(text)) is True, text
