@@ -271,7 +271,7 @@ def part_junk() -> dict:
         13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
         14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
         15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
-        16: "held out: written and committed before any filter ran on it; never tuned on",
+        16: "seen (its first run: junk 31/115 kept, good 13/100 dropped); not tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
