@@ -149,20 +149,23 @@ def _processed(source, proc: BatchProcessor, engine: str, workers: int, batch_si
 
     n_batches = -(-source.num_rows // batch_size)
     workers = min(workers or usable_cores(), max(n_batches, 1))
-    if engine == "local" and workers == 1:
+    forking = engine == "local" and workers > 1
+    if not forking and engine == "local":
         results: Iterable[pa.Table] = map(proc, _numbered(source, batch_size))
     else:
-        if engine == "local":
+        if forking:
             proc.warm()  # the worker processes are forked from here and inherit the loaded models
-            gc.freeze()  # … and their collectors leave the inherited objects' pages shared (-70 MB PSS)
         results = Executor("ray" if engine == "ray" else "processes", workers).map(proc, _numbered(source, batch_size))
+    if forking:
+        gc.freeze()  # … and their collectors leave the inherited objects' pages shared (-70 MB PSS)
     try:
         with bar(desc="curate", total=source.num_rows) as b:
             for t in results:
                 yield t
                 b.update(t.num_rows)
     finally:
-        gc.unfreeze()
+        if forking:
+            gc.unfreeze()
 
 
 def _settle_slice(
