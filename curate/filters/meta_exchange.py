@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from tadka.curate.filters.topic_words import canonical_words
 from tadka.curate.filters.text import normal_words
@@ -63,14 +64,21 @@ EXCHANGE_MIN_P = 0.2
 _EDGES = ("^f", "^l")
 _OFF_TOPIC = ("^o0",)
 _FEW_SHARED = ("^r0",)
-_LEAD_IN = "^c"  # a segment that ends in a colon
+_COLON = "^c"  # a segment that ends in a colon
 FAREWELL = "farewell"  # the row of exchange_words.tsv whose phrases need no P(meta) after a long answer
 LEAD_IN = "lead_in"  # the row whose words (the answer, the question) make an off-topic "…:" lead-in meta-talk
 
 
+class _Table(NamedTuple):
+    words: frozenset[str]
+    phrases: tuple[str, ...]  # " word word " (padded), matched inside the padded words of a segment
+    farewells: tuple[str, ...]  # the same for the farewell row
+    lead_in: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _table() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozenset[str]]:
-    """(words, phrases, farewells, lead-in words) of corpora/junk/exchange_words.tsv, as the model reads words; a phrase is
+def _table() -> _Table:
+    """The rows of corpora/junk/exchange_words.tsv, as the model reads words; a phrase is
     written with "_" between its words ("rab_rakha", "phir_milenge": a farewell, where "rakha" or
     "phir" alone is any sentence's word)."""
     text = files("tadka.corpora").joinpath("junk", "exchange_words.tsv").read_text(encoding="utf-8")
@@ -90,12 +98,12 @@ def _table() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozense
                 words.update(parts)
             elif parts:
                 phrases.add(f" {' '.join(parts)} ")
-    return frozenset(words), tuple(sorted(phrases)), tuple(sorted(farewells)), frozenset(lead_in)
+    return _Table(frozenset(words), tuple(sorted(phrases)), tuple(sorted(farewells)), frozenset(lead_in))
 
 
 def exchange_words() -> frozenset[str]:
     """Words about the conversation itself (corpora/junk/exchange_words.tsv), as the model reads words."""
-    return _table()[0]
+    return _table().words
 
 
 def says_farewell(words: str) -> bool:
@@ -103,20 +111,15 @@ def says_farewell(words: str) -> bool:
     "khuda hafiz", "phir milenge"): leaving the conversation is about the exchange whatever the model
     reads in the rest of the sentence."""
     padded = f" {words} "
-    return any(p in padded for p in _table()[2])
+    return any(p in padded for p in _table().farewells)
 
 
 def exchange_word_count(words: str) -> int:
     """How many distinct words and phrases about the exchange the model's words of a segment
     (space-separated) hold."""
-    single, phrases = _table()[:2]
+    table = _table()
     padded = f" {words} "
-    return len(single.intersection(words.split())) + sum(p in padded for p in phrases)
-
-
-def holds_exchange_word(words: str) -> bool:
-    """True when the model's words of a segment (space-separated) hold a word or phrase about the exchange."""
-    return exchange_word_count(words) > 0
+    return len(table.words.intersection(words.split())) + sum(p in padded for p in table.phrases)
 
 
 def about_exchange(line: str, segment: str, p: float) -> bool:
@@ -129,7 +132,7 @@ def about_exchange(line: str, segment: str, p: float) -> bool:
         return True  # leaving the conversation after a long answer, whatever else the sentence shares
     if tokens[4] not in _FEW_SHARED:
         return False
-    if tokens[0] == "^f" and tokens[5] == _LEAD_IN and not _table()[3].isdisjoint(tokens[6].split()):
+    if tokens[0] == "^f" and tokens[5] == _COLON and not _table().lead_in.isdisjoint(tokens[6].split()):
         return True
     found = exchange_word_count(tokens[6])
     return found >= 1 and p >= (EXCHANGE_MIN_P if found == 1 else EXCHANGE_MIN_P / 2)
