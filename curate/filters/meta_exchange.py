@@ -35,6 +35,11 @@ Three readings need less than that (exchange v2, after held-out round 13's first
 - **two or more words about the exchange** need half of :data:`EXCHANGE_MIN_P` ("Aise hi gyaan ke
   liye roz Guruji Bot ko message karein").
 
+After held-out round 16's first run, the lead-in row also holds phrases that tell the reader to listen
+or read on ("ab suniye:", "yeh jaan lo:", "let me tell you …:"; "Suno beta, teen cheezein:" opens the
+answer and is kept), and a ``stems`` row counts any word that starts with an asking stem ("puch",
+"pooch": Awadhi "puchhyo", Bundeli "puchh lio", Garhwali "puchhnu") as a word about the exchange.
+
 Words are read as :mod:`tadka.curate.filters.topic_words` spells them, so the SMS spellings of the
 words above ("ans", "qstn", "plz") need no rows of their own. In a message the user asked for, a
 closing is flagged only at P(meta) ≥ :data:`COMPOSED_CLOSING_P` (0.97): "Aadesh se, Prabandhak" signs
@@ -67,6 +72,7 @@ _FEW_SHARED = ("^r0",)
 _COLON = "^c"  # a segment that ends in a colon
 FAREWELL = "farewell"  # the row of exchange_words.tsv whose phrases need no P(meta) after a long answer
 LEAD_IN = "lead_in"  # the row whose words (the answer, the question) make an off-topic "…:" lead-in meta-talk
+STEMS = "stems"  # the row of word beginnings that are about the exchange in any dialect's ending
 
 
 class _Table(NamedTuple):
@@ -74,6 +80,8 @@ class _Table(NamedTuple):
     phrases: tuple[str, ...]  # " word word " (padded), matched inside the padded words of a segment
     farewells: tuple[str, ...]  # the same for the farewell row
     lead_in: frozenset[str]
+    lead_in_phrases: tuple[str, ...]  # padded, as phrases
+    stems: tuple[str, ...]  # a word that starts with one of these is about the exchange ("puchh": puchhyo, puchhnu)
 
 
 @lru_cache(maxsize=1)
@@ -86,19 +94,32 @@ def _table() -> _Table:
     phrases: set[str] = set()
     farewells: set[str] = set()
     lead_in: set[str] = set()
+    lead_in_phrases: set[str] = set()
+    stems: set[str] = set()
     for line in text.splitlines()[1:]:
         kind, _, row = line.partition("\t")
         for w in row.split():
             parts = canonical_words(normal_words(w.replace("_", " ")))
-            if kind == FAREWELL:
+            if kind == STEMS:
+                stems.add(w)
+            elif kind == FAREWELL:
                 farewells.add(f" {' '.join(parts)} ")
+            elif kind == LEAD_IN and len(parts) > 1:
+                lead_in_phrases.add(f" {' '.join(parts)} ")
             elif kind == LEAD_IN:
                 lead_in.update(parts)
             elif len(parts) == 1:
                 words.update(parts)
             elif parts:
                 phrases.add(f" {' '.join(parts)} ")
-    return _Table(frozenset(words), tuple(sorted(phrases)), tuple(sorted(farewells)), frozenset(lead_in))
+    return _Table(
+        frozenset(words),
+        tuple(sorted(phrases)),
+        tuple(sorted(farewells)),
+        frozenset(lead_in),
+        tuple(sorted(lead_in_phrases)),
+        tuple(sorted(stems)),
+    )
 
 
 def exchange_words() -> frozenset[str]:
@@ -119,7 +140,18 @@ def exchange_word_count(words: str) -> int:
     (space-separated) hold."""
     table = _table()
     padded = f" {words} "
-    return len(table.words.intersection(words.split())) + sum(p in padded for p in table.phrases)
+    split = words.split()
+    found = table.words.intersection(split)
+    stemmed = {w for w in split if w not in found and w.startswith(table.stems)}
+    return len(found) + len(stemmed) + sum(p in padded for p in table.phrases)
+
+
+def _leads_in(words: str) -> bool:
+    """True when the model's words of a "…:" lead-in name the answer or the question, or tell the
+    reader to listen or read on ("ab suniye:", "yeh jaan lo:", "let me tell you how it works:")."""
+    table = _table()
+    padded = f" {words} "
+    return not table.lead_in.isdisjoint(words.split()) or any(p in padded for p in table.lead_in_phrases)
 
 
 def about_exchange(line: str, segment: str, p: float) -> bool:
@@ -132,7 +164,7 @@ def about_exchange(line: str, segment: str, p: float) -> bool:
         return True  # leaving the conversation after a long answer, whatever else the sentence shares
     if tokens[4] not in _FEW_SHARED:
         return False
-    if tokens[0] == "^f" and tokens[5] == _COLON and not _table().lead_in.isdisjoint(tokens[6].split()):
+    if tokens[0] == "^f" and tokens[5] == _COLON and _leads_in(tokens[6]):
         return True
     found = exchange_word_count(tokens[6])
     return found >= 1 and p >= (EXCHANGE_MIN_P if found == 1 else EXCHANGE_MIN_P / 2)

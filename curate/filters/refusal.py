@@ -11,6 +11,10 @@ on text holding its triggers, so most records cost a set intersection rather tha
 regular-expression scans.
 Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``, ``meta_talk``).
 
+A phrase that is mentioned rather than used is content: one the user's own turn holds ("Translated by
+Google likha aata hai, woh kya hai?") or one the answer quotes ("neeche ka 'Regenerate response'
+button"); the answer is searched again without it.
+
 ``meta_talk``: phrase lists only know the wordings someone wrote down; on wordings written later
 they missed about half. So the edges of each checked turn — its first and last sentence, a leading
 "label:", or the whole turn when it is one sentence — also go through a fastText classifier of
@@ -37,6 +41,8 @@ from tadka.records import Record
 
 CATEGORIES = ("refusal", "ai_identity", "boilerplate", "closing", "meta_talk")
 _SPACE = re.compile(r"\s+")
+# a short span in quotes, the quote marks not inside a word ("don't", "I'm" are not quotes)
+_QUOTED = re.compile(r"(?<!\w)(['\"“])(?=\S)[^'\"“”\n]{1,80}(?<=\S)(?:\1|”)(?!\w)")
 Phrase = tuple[str, tuple[frozenset, ...], re.Pattern]  # category, trigger groups, pattern
 
 
@@ -154,6 +160,27 @@ class RefusalFilter(Filter):
                     out[cat] = m.group(0)
         return list(out.items())
 
+    def _not_asked_about(self, hits: list[tuple[str, str]], turns: list[str], record: Record) -> list[str]:
+        """The categories found, less phrases that are mentioned rather than used: a phrase the user's
+        own turn holds ("Translated by Google likha aata hai, woh kya hai?" asks about it) or one the
+        answer puts in quotes ("… neeche ka 'Regenerate response' button"). The turns are searched
+        again without those, so other boilerplate still counts."""
+        if not hits or "user" in self.roles:
+            return [cat for cat, _ in hits]
+        asked = f" {' '.join(match_words(' '.join(m['content'] for m in record.messages if m['role'] == 'user')))} "
+        texts = [clean(t) for t in turns]
+        for _ in range(3):
+            quoted = [phrase for _, phrase in hits if f" {' '.join(match_words(phrase))} " in asked]
+            unquoted = [_QUOTED.sub(" ", t) for t in texts]
+            if not quoted and unquoted == texts:
+                break
+            if quoted:
+                drop = re.compile("|".join(re.escape(q) for q in quoted), re.IGNORECASE)
+                unquoted = [drop.sub(" ", t) for t in unquoted]
+            texts = unquoted
+            hits = self.matches(texts)
+        return [cat for cat, _ in hits]
+
     def keep(self, record: Record) -> Verdict:
         return self.keep_batch([record])[0]
 
@@ -161,7 +188,7 @@ class RefusalFilter(Filter):
         """Verdicts for a batch: the phrase lists per record, then one classifier call for the edge
         segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
-        found = [[cat for cat, _ in self.matches(t)] for t in turns]
+        found = [self._not_asked_about(self.matches(t), t, r) for t, r in zip(turns, records)]
         if "meta_talk" in self.categories:
             from tadka.curate.filters.meta_exchange import about_exchange, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities

@@ -128,6 +128,10 @@ def test_an_explain_prompt_typed_with_held_letters_still_asks_for_detail():
     from tadka.curate.filters.length import demand
 
     assert demand("pls xplainnn in detaill stepbystep asapp") == "detail"
+    # dialect forms of "samjhao" and "vistar se" (held-out junk round 16)
+    assert demand("bhaiya, ee kaise hoi, tanik khol ke samjhaay dyo") == "detail"
+    assert demand("sab la bistar ma samjha de") == "detail"
+    assert demand("Main samjha nahi, kal aana hai kya?") == ""
     assert demand("Kal kitne baje aana hai?") == ""
     verdict = LengthFilter().keep(chat("simplee haii yrr", user="UPI pin kaise badle, pls xplainnn stepbystep"))
     assert verdict == (False, "too_short_for_prompt:detail")

@@ -154,3 +154,27 @@ def test_template_tokens_and_reasoning_leaks_are_boilerplate():
         "Phone se sent karo toh jaldi pahunchega.",
     ):
         assert f.keep(chat(text)) is True, text
+
+
+def test_chat_app_leftovers_are_boilerplate_where_used_and_content_where_mentioned():
+    """Copied from a chat or translation app, the buttons come along (held-out junk round 16); an answer
+    that explains those buttons quotes them, or answers a prompt that names them."""
+    f = RefusalFilter()
+    used = (
+        "Copy code ⧉ Show drafts ▾ Namaste ji, delivery ek din late hogi.",
+        "Translated by Google ▸ Show original CSC ek local digital service point hai.",
+        "Stock pehle se mangwa lo. Was this answer helpful? 👍 Yes 👎 No",
+    )
+    for text in used:
+        verdict = f.keep(chat(text))
+        assert verdict is not True and {"boilerplate", "closing"} & set(verdict[1]), text
+    quoted = (
+        "Poora page copy karne se buttons ka text bhi aa jata hai: upar ka 'Copy code' aur neeche ka "
+        "'Regenerate response'. Yeh jawab ka hissa nahi hai."
+    )
+    assert f.keep(chat(quoted, user="Jawab copy kiya to kuch extra text aa gaya, kyun?")) is True
+    asked = "Iska matlab hai ki tweet ka anuvaad Google Translate ne kiya; 'Show original' se asli text dikhta hai."
+    assert f.keep(chat(asked, user="Translated by Google likha aata hai tweet ke neeche, woh kya hai?")) is True
+    # the mention exemption does not hide other boilerplate in the same answer
+    verdict = f.keep(chat(f"{asked} Copy code", user="Translated by Google likha aata hai, woh kya hai?"))
+    assert verdict is not True and "boilerplate" in verdict[1]

@@ -106,3 +106,20 @@ def test_the_signature_of_a_notice_the_user_asked_for_is_kept():
     assert (
         RefusalFilter().keep(chat(notice, user="Dukaan ke bahar lagane ke liye notice likh do, kal Holi hai")) is True
     )
+
+
+def test_dialect_endings_of_asking_and_listening_are_about_the_exchange():
+    """Seen in held-out junk round 16: "puchhyo", "puchh lio", "puchhnu" close an answer in Awadhi,
+    Bundeli and Garhwali as "poochiye" does in Hindi; "ab suniye:" leads in as "jawab neeche hai:" does."""
+    f = RefusalFilter()
+    for closing in (
+        "Aur kuchhu puchhe ka hoi to bejhijhak puchhyo bhaiya, Ram Ram!",
+        "Hor kuchh puchhnu cha ta bolyan bhulla, khush raya!",
+    ):
+        verdict = f.keep(chat(f"{LONG_ANSWER} {closing}", user=PROMPT))
+        assert verdict is not True and "meta_talk" in verdict[1], closing
+    verdict = f.keep(chat(f"Ram Ram bhaiya! Badi neek baat, ab suno dhyaan se: {LONG_ANSWER}", user=PROMPT))
+    assert verdict is not True and "meta_talk" in verdict[1]
+    # asking inside the task is content, and so is "suno" that opens the answer itself
+    assert f.keep(chat(f"{LONG_ANSWER} Delivery late ho to agency se puchh lo.", user=PROMPT)) is True
+    assert f.keep(chat(f"Suno beta, teen cheezein: {LONG_ANSWER}", user=PROMPT)) is True
