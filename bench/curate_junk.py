@@ -114,6 +114,7 @@ GOOD_HELDOUT = {
     14: "good_heldout14.jsonl",
     15: "good_heldout15.jsonl",
     16: "good_heldout16.jsonl",
+    18: "good_heldout18.jsonl",
 }
 
 
@@ -272,6 +273,7 @@ def part_junk() -> dict:
         14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
         15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
         16: "seen (its first run: junk 31/115 kept, good 13/100 dropped); not tuned on",
+        18: "held out: written and committed before any filter ran on it; never tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
