@@ -115,6 +115,7 @@ GOOD_HELDOUT = {
     15: "good_heldout15.jsonl",
     16: "good_heldout16.jsonl",
     17: "good_heldout17.jsonl",
+    18: "good_heldout18.jsonl",
 }
 
 
@@ -272,8 +273,9 @@ def part_junk() -> dict:
         13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
         14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
         15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
-        16: "seen (its first run: junk 31/115 kept, good 13/100 dropped); not tuned on",
+        16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
         17: "held out: written and committed before any filter ran on it; never tuned on",
+        18: "held out: written and committed before any filter ran on it; never tuned on",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
