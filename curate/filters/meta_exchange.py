@@ -135,14 +135,14 @@ def says_farewell(words: str) -> bool:
     return any(p in padded for p in _table().farewells)
 
 
-def exchange_word_count(words: str) -> int:
+def exchange_word_count(words: str, stems: bool = True) -> int:
     """How many distinct words and phrases about the exchange the model's words of a segment
-    (space-separated) hold."""
+    (space-separated) hold; with ``stems``, also words that start with an asking stem."""
     table = _table()
     padded = f" {words} "
     split = words.split()
     found = table.words.intersection(split)
-    stemmed = {w for w in split if w not in found and w.startswith(table.stems)}
+    stemmed = {w for w in split if w not in found and w.startswith(table.stems)} if stems else ()
     return len(found) + len(stemmed) + sum(p in padded for p in table.phrases)
 
 
@@ -167,7 +167,11 @@ def about_exchange(line: str, segment: str, p: float) -> bool:
     if tokens[0] == "^f" and tokens[5] == _COLON and _leads_in(tokens[6]):
         return True
     found = exchange_word_count(tokens[6])
-    return found >= 1 and p >= (EXCHANGE_MIN_P if found == 1 else EXCHANGE_MIN_P / 2)
+    if found == 0:
+        return False
+    # a stem alone counts as a word about the exchange, but two words need one from the table itself:
+    # "Doubt ho to station staff se puchh lo." closes a seed answer and is content
+    return p >= (EXCHANGE_MIN_P if exchange_word_count(tokens[6], stems=False) < 2 else EXCHANGE_MIN_P / 2)
 
 
 def is_meta(line: str, segment: str, p: float, threshold: float, composed: bool = False) -> bool:

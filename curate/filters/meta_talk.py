@@ -111,15 +111,21 @@ _BUCKETS = ("0", "1", "2")
 def _lead_in(head: list[str]) -> str | None:
     """A lead-in that ends in a colon, with the short sentences before it: "Output:", "Sure! Here you
     go:", "Kem cho! Majama? Aa gaya tamaaro jawab:", "Aapka ticket ban gaya hai. Resolution neeche hai:"
-    (up to :data:`_LEAD_SENTENCES` sentences before the label, each under :data:`_LEAD_WORDS` words)."""
+    (a label within the first :data:`_LEAD_SENTENCES` + 1 sentences, read with the sentences before it
+    that are each under :data:`_LEAD_WORDS` words: after a longer one, "… mein aapka swagat hai. Aapke
+    sawaal ka jawab:", the label is read alone)."""
     before: list[str] = []
+    after_long = False
     for sent in head[: _LEAD_SENTENCES + 1]:
         if ":" in sent[:91]:
             label = _LABEL.match(sent)
-            if label and label.group(1).count(" ") < _LABEL_SPACES:
-                return " ".join([*before, label.group(0).strip()])
+            spaces = label.group(1).count(" ") if label else _LABEL_SPACES
+            # after a long sentence, a label of one or two words is the text's own ("… Sector 15. Vishay:")
+            if spaces < _LABEL_SPACES and (before or not after_long or spaces >= 2):
+                return " ".join([*before, label.group(0).strip()]) if label else None
         if sent.count(" ") >= _LEAD_WORDS - 1:
-            return None
+            before, after_long = [], True  # content or a letterhead; a label after it is read alone
+            continue
         before.append(sent)
     return None
 
@@ -167,6 +173,10 @@ def edge_segments(prompt: str, answer: str) -> list[tuple[str, str]]:
             rest = 0
         else:
             others = a_words[len(words) :] if pos == "f" else a_words[: -len(words) or None]
+            at = answer.find(seg) if pos == "f" and not answer.startswith(seg) else -1
+            if at > 0:  # a lead-in after a long first sentence: the rest is the words around it
+                skip = len(match_words(answer[:at]))
+                others = a_words[:skip] + a_words[skip + len(words) :]
             rest = len(mine.intersection(others))
         shared = len(mine & p_content)
         out.append(

@@ -123,3 +123,20 @@ def test_dialect_endings_of_asking_and_listening_are_about_the_exchange():
     # asking inside the task is content, and so is "suno" that opens the answer itself
     assert f.keep(chat(f"{LONG_ANSWER} Delivery late ho to agency se puchh lo.", user=PROMPT)) is True
     assert f.keep(chat(f"Suno beta, teen cheezein: {LONG_ANSWER}", user=PROMPT)) is True
+
+
+def test_a_lead_in_after_a_long_first_sentence_is_read_alone():
+    """Seen in held-out junk round 17: a shop's welcome, then "Aapke sawaal ka jawab:" — the long welcome
+    hid the lead-in, which was read only as part of the welcome."""
+    welcome = "Jai Shri Shyam Medical Store mein aapka swagat hai, hum aapki seva mein hain."
+    segs = edge_segments(PROMPT, f"{welcome} Aapke sawaal ka jawab: {LONG_ANSWER}")
+    lead = [line for line, seg in segs if seg == "Aapke sawaal ka jawab:"]
+    assert lead and lead[0].startswith("^f ") and " ^r0 ^c " in lead[0]
+    verdict = RefusalFilter().keep(chat(f"{welcome} Aapke sawaal ka jawab: {LONG_ANSWER}", user=PROMPT))
+    assert verdict is not True and "meta_talk" in verdict[1]
+    # a one- or two-word label after a long sentence is the text's own ("… Khand, Sector 15. Vishay: …")
+    letter = (
+        "Seva mein, Sahayak Abhiyanta, Vidyut Vitaran Khand, Sector 15, Lucknow. Vishay: Kharab meter badalne "
+        "hetu. Mahoday, mera meter pichhle 15 din se band hai. Kripya naya meter lagwane ki kripa karein."
+    )
+    assert not any(seg.startswith("Vishay") for _, seg in edge_segments("Application likh do", letter))
