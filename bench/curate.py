@@ -122,9 +122,10 @@ class PssPeak:
         return self.peak
 
 
-def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
+def child_curate(ws_path: str, steps: list[str], workers: int = 1, report: bool = False) -> None:
     """In a fresh process: `curate()` over the workspace; prints the figures. One worker: pinned to one
-    core (the per-core figure); 0: the default, worker processes on every usable core."""
+    core (the per-core figure); 0: the default, worker processes on every usable core. ``report``: also
+    write the curate report (PNG plots from a sample), as `tadka curate` does by default."""
     if workers == 1:
         pin()
     from tadka.curate.config import CurateConfig
@@ -136,7 +137,7 @@ def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
     n = json.loads((ws.stage_path("imported") / "tadka_stage.json").read_text())["rows"]  # (no datasets import)
     pss = PssPeak() if workers != 1 and Path("/proc/self/smaps_rollup").exists() else None
     t, c = time.perf_counter(), time.process_time()
-    result = curate(ws, CurateConfig(steps=steps, report=False, workers=workers))
+    result = curate(ws, CurateConfig(steps=steps, report=report, workers=workers))
     secs, cpu = time.perf_counter() - t, time.process_time() - c
     pss_peak = pss.stop() if pss else None
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes, reaped when their pool closed
@@ -161,13 +162,17 @@ def child_curate(ws_path: str, steps: list[str], workers: int = 1) -> None:
     print(json.dumps(figures))
 
 
-def _run_child(ws: Path, steps: list[str], workers: int = 1) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", str(ws), "--steps", ",".join(steps), "--workers", str(workers)],
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
+def _run_child(ws: Path, steps: list[str], workers: int = 1, report: bool = False) -> dict:
+    args = [
+        "--child",
+        str(ws),
+        "--steps",
+        ",".join(steps),
+        "--workers",
+        str(workers),
+        *(["--report"] if report else []),
+    ]
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=3600)
     if proc.returncode:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -189,6 +194,8 @@ def part_speed(n: int) -> dict:
         }
         out["tadka_default"] = _run_child(tmp / "ws", CurateConfig().steps)
         out["tadka_default_every_core"] = _run_child(tmp / "ws", CurateConfig().steps, workers=0)
+        # `tadka curate` as users run it: every core, and the report with its plots
+        out["tadka_curate_command"] = _run_child(tmp / "ws", CurateConfig().steps, workers=0, report=True)
         out["tadka_default_without_minhash"] = _run_child(tmp / "ws", NO_MINHASH)
         out["tadka_like_datatrove"] = _run_child(tmp / "ws", LIKE_DATATROVE)
         python = PEERS / "datatrove" / "bin" / "python"
@@ -406,6 +413,7 @@ def main() -> None:
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--steps", default="", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--report", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--write-inputs", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: bench/curate_ray.py (sharded)")
     ap.add_argument("--records", type=int, default=None, help="records for --engine ray (100,000)")
@@ -419,7 +427,7 @@ def main() -> None:
         write_inputs(args.n, Path(args.write_inputs))
         return
     if args.child:
-        child_curate(args.child, args.steps.split(","), args.workers)
+        child_curate(args.child, args.steps.split(","), args.workers, args.report)
         return
     parts = PARTS if args.part == "all" else (args.part,)
     for part in parts:

@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tadka.curate.spill import sparse_take
+
 
 @dataclass
 class Outcome:
@@ -44,7 +46,7 @@ class Outcome:
         ):
             where = np.flatnonzero(mask)
             if len(where) and table is not None:
-                for k, msgs in zip(where.tolist(), table["messages"].take(pa.array(pos[idx[where]])).to_pylist()):
+                for k, msgs in zip(where.tolist(), sparse_take(table["messages"], pos[idx[where]])):
                     out[k] = msgs
         return out
 

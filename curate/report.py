@@ -22,6 +22,7 @@ from typing import Any
 from tadka.atomic import atomic_dir
 from tadka.curate.dedup.settle import reason_of
 from tadka.curate.outcome import Outcome
+from tadka.curate.spill import sparse_take
 from tadka.lang import scripts
 
 CMI_BINS = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 100]
@@ -86,9 +87,8 @@ def distributions(outcome: Outcome, sample: int = 5000) -> dict[str, dict[str, A
     rows = outcome.rows
     step = max(1, rows.num_rows // sample) if sample else 1
     indices = list(range(0, rows.num_rows, step))
-    picked = rows.take(indices) if rows.num_rows else rows
-    kept = [not flags for flags in picked["flags"].to_pylist()]
-    langs = picked["lang"].to_pylist() if "lang" in picked.column_names else None
+    kept = [not flags for flags in sparse_take(rows["flags"], indices)] if indices else []
+    langs = sparse_take(rows["lang"], indices) if indices and "lang" in rows.column_names else None
     measured = list(zip(_measure(outcome.messages(indices), langs), kept))
     out: dict[str, dict[str, Any]] = {}
     for name, bins in (("cmi", CMI_BINS), ("chars", LENGTH_BINS)):

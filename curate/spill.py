@@ -7,8 +7,9 @@ Split out of :mod:`tadka.curate.pipeline`, which runs the passes over them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pyarrow as pa
 
 from tadka.curate.batch import BASE
@@ -163,3 +164,24 @@ def aligned(leading: Iterable[pa.Table], other: Iterable[pa.Table]) -> Iterator[
 
 
 # -- the driver ----------------------------------------------------------------------------------
+
+
+def sparse_take(column: pa.ChunkedArray | pa.Array, positions: Sequence[int] | np.ndarray) -> list:
+    """``column[positions]`` as Python values, taken chunk by chunk. ``ChunkedArray.take`` first
+    joins all the chunks into one array: on a memory-mapped stage of 200k records, a 5,000-row sample
+    for the report copied every record's turns (56 MiB) and touched every page of the file (RSS 81 →
+    243 MiB). Here only the chunks that hold a wanted row are read, and only those rows copied."""
+    pos = np.asarray(positions, dtype=np.int64)
+    if isinstance(column, pa.Array):
+        return column.take(pa.array(pos)).to_pylist()
+    out: list = [None] * len(pos)
+    order = np.argsort(pos, kind="stable")
+    ends = np.cumsum([len(c) for c in column.chunks])
+    which = np.searchsorted(ends, pos[order], side="right")
+    starts = np.r_[0, ends[:-1]]
+    for chunk_no in np.unique(which):
+        here = order[which == chunk_no]
+        local = pa.array(pos[here] - starts[chunk_no])
+        for k, value in zip(here.tolist(), column.chunk(int(chunk_no)).take(local).to_pylist()):
+            out[k] = value
+    return out
