@@ -90,9 +90,10 @@ _KEYS_JS = """<script>
     });
   }
   // The box to focus may not be on the page yet (Streamlit loads a widget's code on first use, and a
-  // busy machine renders late): look again every 80 ms for up to 5 s.
+  // busy machine renders late: on a loaded 2-core runner the box came after more than 5 s): look again
+  // every 80 ms for up to 30 s, and focus it once it is there.
   const focus = %s;
-  let left = 60;
+  let left = 375;
   const tryFocus = () => {
     const all = focus ? document.querySelectorAll(focus) : [];
     const el = all[all.length - 1];
