@@ -4,11 +4,11 @@ reference perplexity, robustness to phone-typing noise, sampled fidelity), the t
 fine-tuning raise Hinglish fidelity over the base, did q4_k_m lose fidelity against fp32 — and what it cost
 in time per variant.
 
-    python bench/eval.py                                  # recreate the CI run (48 LoRA steps) and its formats first
+    python bench/eval.py                                  # recreate the CI run (32 LoRA steps) and its formats first
     python bench/eval.py -w /tmp/dws --run acceptance     # an existing run (formats built by compress are reused)
     python bench/eval.py -w /tmp/dws --run acceptance --max-prompts 40 --max-new-tokens 96
 
-The CI run is tests/conftest.py's ``smollm2_run``: SmolLM2-135M-Instruct, LoRA r=8, 48 steps of 2 chats at
+The CI run is tests/conftest.py's ``smollm2_run``: SmolLM2-135M-Instruct, LoRA r=8, 32 steps of 2 chats at
 lr 5e-4 on the demo export, max_length 256. Answers are cached (runs/<run>/eval and cache/eval), so a
 second call with the same settings only re-scores. Writes bench/results/eval-DATE.json.
 """
@@ -28,7 +28,7 @@ os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 VARIANTS = "base,adapter,merged,gguf:q8_0,gguf:q4_k_m,onnx:int8"
-HELD_OUT_CHATS = 40  # as tests/conftest.py
+HELD_OUT_CHATS = 20  # as tests/conftest.py
 
 
 def ci_run(root: Path):
@@ -48,7 +48,7 @@ def ci_run(root: Path):
         {
             "base": BUILTIN,
             "max_length": 256,
-            "max_steps": 48,
+            "max_steps": 32,
             "batch_size": 2,
             "learning_rate": 5e-4,
             "eval_files": [str(held)],
@@ -115,7 +115,7 @@ def main() -> int:
         import tempfile
 
         root = Path(args.workspace or tempfile.mkdtemp(prefix="tadka-bench-eval-"))
-        print(f"training the CI run (48 LoRA steps of SmolLM2-135M) in {root} ...", flush=True)
+        print(f"training the CI run (32 LoRA steps of SmolLM2-135M) in {root} ...", flush=True)
         ws, run = ci_run(root)
     trained_s = time.monotonic() - started
     cfg = resolve(

@@ -1,4 +1,4 @@
-"""Acceptance of `tadka eval` on the CI SmolLM2 run (tests/conftest.py's 48-step LoRA of the real
+"""Acceptance of `tadka eval` on the CI SmolLM2 run (tests/conftest.py's 32-step LoRA of the real
 SmolLM2-135M-Instruct), reusing the formats the compress acceptance test built from it: the merged fp32
 model (transformers), gguf:q4_k_m (llama.cpp) and onnx:int8 (onnxruntime) answer the same 6 held-out
 prompts — 3 Roman Hinglish, 3 Devanagari — at batch 1 with the run's chat template, clean and with
@@ -7,10 +7,10 @@ new tokens, no sampled answers (the tiny-model tests cover sampling, the adapter
 bench/eval.py prints the full table for the same run (base, adapter, merged, gguf:q8_0, gguf:q4_k_m,
 onnx:int8, sampled answers, more prompts) and the fine-tuning finding.
 
-What is asserted is what must hold whatever 48 steps teach: every variant answers every prompt through
+What is asserted is what must hold whatever 32 steps teach: every variant answers every prompt through
 its own runtime, every figure is computed, 4-bit weights cost more reference perplexity than int8 ones,
 and the run card and the Train page's files are written. The language figures themselves are reported,
-not thresholded: 48 steps are not expected to teach much.
+not thresholded: 32 steps are not expected to teach much.
 """
 
 import json

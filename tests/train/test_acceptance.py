@@ -7,6 +7,8 @@ import statistics
 
 import pytest
 
+from tests.conftest import SMOLLM2_STEPS
+
 
 @pytest.mark.slow
 def test_smollm2_lora_on_the_demo_set(smollm2_run):
@@ -29,7 +31,7 @@ def test_smollm2_lora_on_the_demo_set(smollm2_run):
         f"{statistics.median(r['tokens_per_s'] for r in rows if 'loss' in r):.0f} tokens/s, peak RSS {result.metrics['peak_memory_mb']:.0f} MB, "
         f"adapter {result.metrics['adapter_bytes'] / 2**20:.1f} MiB, {smollm2_run.seconds:.0f} s in all"
     )
-    assert result.state == "finished" and result.step == 48
+    assert result.state == "finished" and result.step == SMOLLM2_STEPS
     assert ppl_after < ppl_before
 
     # The real SmolLM2 template was matched by the shipped training template (markers for the loss mask).
