@@ -274,8 +274,8 @@ def part_junk() -> dict:
         14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
         15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
         16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
-        17: "held out: written and committed before any filter ran on it; never tuned on",
-        18: "held out: written and committed before any filter ran on it; never tuned on",
+        17: "tuned on (after its first run: junk 35/115 kept, good 10/105 dropped)",
+        18: "held out, not tuned on; seen twice (first run: junk 38/115 kept, good 16/107 dropped; then on b178961)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
