@@ -140,3 +140,15 @@ def test_a_lead_in_after_a_long_first_sentence_is_read_alone():
         "hetu. Mahoday, mera meter pichhle 15 din se band hai. Kripya naya meter lagwane ki kripa karein."
     )
     assert not any(seg.startswith("Vishay") for _, seg in edge_segments("Application likh do", letter))
+
+
+def test_an_asking_stem_counts_once_and_does_not_lower_the_score_needed():
+    """Two words about the exchange need half the usual model score; an asking stem ("puchh") is one of
+    them only together with a word of the table itself. "Doubt ho to … station staff se puchh lo." closes
+    a seed answer."""
+    line = "^l ^p1 ^a2 ^o0 ^r0 ^d doubt ho to travel se pehle station staff se puchh lo"
+    assert not about_exchange(line, "", 0.15)  # one table word and a stem: P ≥ 0.2 needed
+    assert about_exchange(line, "", 0.25)
+    two = "^l ^p1 ^a2 ^o0 ^r0 ^d koi doubt ya sawaal ho to puchh lo"
+    assert about_exchange(two, "", 0.15)  # two table words: half of it
+    assert not about_exchange("^l ^p1 ^a2 ^o0 ^r0 ^d station staff se baat karo", "", 0.9)  # no exchange word
