@@ -163,14 +163,11 @@ def aligned(leading: Iterable[pa.Table], other: Iterable[pa.Table]) -> Iterator[
         yield t, (pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else t.slice(0, 0))
 
 
-# -- the driver ----------------------------------------------------------------------------------
-
-
 def sparse_take(column: pa.ChunkedArray | pa.Array, positions: Sequence[int] | np.ndarray) -> list:
     """``column[positions]`` as Python values, taken chunk by chunk. ``ChunkedArray.take`` first
     joins all the chunks into one array: on a memory-mapped stage of 200k records, a 5,000-row sample
     for the report copied every record's turns (56 MiB) and touched every page of the file (RSS 81 →
-    243 MiB). Here only the chunks that hold a wanted row are read, and only those rows copied."""
+    243 MiB). Here each chunk gives only its wanted rows, and only those are copied."""
     pos = np.asarray(positions, dtype=np.int64)
     if isinstance(column, pa.Array):
         return column.take(pa.array(pos)).to_pylist()
@@ -185,3 +182,6 @@ def sparse_take(column: pa.ChunkedArray | pa.Array, positions: Sequence[int] | n
         for k, value in zip(here.tolist(), column.chunk(int(chunk_no)).take(local).to_pylist()):
             out[k] = value
     return out
+
+
+# -- the driver ----------------------------------------------------------------------------------

@@ -127,19 +127,24 @@ def exchange_words() -> frozenset[str]:
     return _table().words
 
 
+def _holds_phrase(words: str, phrases: tuple[str, ...]) -> bool:
+    """True when the model's words of a segment hold one of these padded phrases (" rab rakha ")."""
+    padded = f" {words} "
+    return any(p in padded for p in phrases)
+
+
 def says_farewell(words: str) -> bool:
     """True when the model's words of a segment hold a farewell (the ``farewell`` row: "bye",
     "khuda hafiz", "phir milenge"): leaving the conversation is about the exchange whatever the model
     reads in the rest of the sentence."""
-    padded = f" {words} "
-    return any(p in padded for p in _table().farewells)
+    return _holds_phrase(words, _table().farewells)
 
 
 def exchange_word_count(words: str, stems: bool = True) -> int:
     """How many distinct words and phrases about the exchange the model's words of a segment
     (space-separated) hold; with ``stems``, also words that start with an asking stem."""
     table = _table()
-    padded = f" {words} "
+    padded = f" {words} "  # phrases are counted, not just found
     split = words.split()
     found = table.words.intersection(split)
     stemmed = {w for w in split if w not in found and w.startswith(table.stems)} if stems else ()
@@ -150,8 +155,7 @@ def _leads_in(words: str) -> bool:
     """True when the model's words of a "…:" lead-in name the answer or the question, or tell the
     reader to listen or read on ("ab suniye:", "yeh jaan lo:", "let me tell you how it works:")."""
     table = _table()
-    padded = f" {words} "
-    return not table.lead_in.isdisjoint(words.split()) or any(p in padded for p in table.lead_in_phrases)
+    return not table.lead_in.isdisjoint(words.split()) or _holds_phrase(words, table.lead_in_phrases)
 
 
 def about_exchange(line: str, segment: str, p: float) -> bool:

@@ -117,12 +117,12 @@ def _lead_in(head: list[str]) -> str | None:
     before: list[str] = []
     after_long = False
     for sent in head[: _LEAD_SENTENCES + 1]:
-        if ":" in sent[:91]:
-            label = _LABEL.match(sent)
-            spaces = label.group(1).count(" ") if label else _LABEL_SPACES
+        label = _LABEL.match(sent) if ":" in sent[:91] else None
+        if label:
+            spaces = label.group(1).count(" ")
             # after a long sentence, a label of one or two words is the text's own ("… Sector 15. Vishay:")
             if spaces < _LABEL_SPACES and (before or not after_long or spaces >= 2):
-                return " ".join([*before, label.group(0).strip()]) if label else None
+                return " ".join([*before, label.group(0).strip()])
         if sent.count(" ") >= _LEAD_WORDS - 1:
             before, after_long = [], True  # content or a letterhead; a label after it is read alone
             continue

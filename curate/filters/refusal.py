@@ -160,7 +160,7 @@ class RefusalFilter(Filter):
                     out[cat] = m.group(0)
         return list(out.items())
 
-    def _not_asked_about(self, hits: list[tuple[str, str]], turns: list[str], record: Record) -> list[str]:
+    def _used_not_mentioned(self, hits: list[tuple[str, str]], turns: list[str], record: Record) -> list[str]:
         """The categories found, less phrases that are mentioned rather than used: a phrase the user's
         own turn holds ("Translated by Google likha aata hai, woh kya hai?" asks about it) or one the
         answer puts in quotes ("… neeche ka 'Regenerate response' button"). The turns are searched
@@ -188,7 +188,7 @@ class RefusalFilter(Filter):
         """Verdicts for a batch: the phrase lists per record, then one classifier call for the edge
         segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
-        found = [self._not_asked_about(self.matches(t), t, r) for t, r in zip(turns, records)]
+        found = [self._used_not_mentioned(self.matches(t), t, r) for t, r in zip(turns, records)]
         if "meta_talk" in self.categories:
             from tadka.curate.filters.meta_exchange import about_exchange, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
