@@ -89,7 +89,7 @@ def venvs(extras_root):
         sorted(_wanted, key=lambda name: ("train", "compress").index(name) if name in ("train", "compress") else 2)
     )
     yield builder
-    builder.close()  # the venvs stay in pytest's basetemp, which pytest prunes (deleting 5 GB here took a minute)
+    builder.close()  # the venvs stay in pytest's basetemp, which pytest deletes when the run passes (pyproject.toml)
     done = {name: f.result() for name, f in builder.extras.items() if f.done() and not f.exception()}
     if done:
         core, _ = builder.core.result()
