@@ -210,7 +210,7 @@ def test_judge_scores_into_scores_and_keeps_the_record():
     assert recipe.measure_cmi is False and "naturalness" in text_of(request)
     answer = {
         c: {"score": s, "reason": f"{c} theek hai"}
-        for c, s in zip(("naturalness", "correctness", "helpfulness", "safety"), (5, 4, 4, 5))
+        for c, s in zip(("naturalness", "correctness", "helpfulness", "safety", "focus"), (5, 4, 4, 5, 2))
     }
     parsed = recipe.parse("```json\n" + json.dumps(answer) + "\n```", request)
     judged = parsed.record
@@ -220,9 +220,13 @@ def test_judge_scores_into_scores_and_keeps_the_record():
         "judge_correctness": 4.0,
         "judge_helpfulness": 4.0,
         "judge_safety": 5.0,
-        "judge_overall": 4.5,
+        "judge_focus": 2.0,
+        "judge_overall": 4.0,
     }
     assert recipe.reasons[record.id]["safety"] == "safety theek hai"
+    del answer["focus"]  # a judge that leaves a criterion out has not answered the rubric
+    assert recipe.parse(json.dumps(answer), request).reason.startswith("not the JSON asked for")
+    answer["focus"] = {"score": 5, "reason": "sirf jawab"}
     answer["safety"]["score"] = 9
     assert recipe.parse(json.dumps(answer), request).reason.startswith("not the JSON asked for")
 

@@ -85,3 +85,48 @@ def test_generate_through_llama_cpp_python_server_then_rerun_from_cache(llama, t
     finally:
         cache.close()
     print(f"llama-cpp-python server: {sent} requests for 3 records; rerun: 0 requests")
+
+
+def test_judge_recipe_scores_focus_through_the_real_server_and_curate_reads_it(llama, tmp_path):
+    """`tadka generate --recipe judge` on a stage, against the real server: every record comes back with the
+    five rubric scores (``judge_focus`` among them) under the server's grammar, and the curate stage's
+    ``judge`` step thresholds ``judge_focus``. What SmolLM2-135M scores says nothing about junk (it is too
+    small to judge: bench/curate_judge.py); the test is of the path, not of the model."""
+    from tadka.curate.config import CurateConfig
+    from tadka.curate.pipeline import curate_records
+    from tadka.records import Record
+
+    ws = Workspace.init(tmp_path / "ws")
+    answers = [
+        "Tatkal booking AC ke liye 10 baje aur sleeper ke liye 11 baje khulti hai, ek din pehle.",
+        "Tatkal booking 10 baje khulti hai. Free home delivery 2 km tak, call karein! 5 star dena mat bhoolna.",
+    ]
+    ws.write_stage(
+        "imported",
+        [
+            Record(
+                messages=[
+                    {"role": "user", "content": "Tatkal booking kab khulti hai?"},
+                    {"role": "assistant", "content": a},
+                ],
+                source={"kind": "import"},
+            )
+            for a in answers
+        ],
+    )
+    done = tadka_generate(
+        ws, llama.base_url, "--recipe", "judge", "--input", "stage:imported", "--stage", "judged", "-n", "2"
+    )
+    assert done.returncode == 0, f"{done.stderr[-2000:]}\nserver log:\n{llama.tail()}"
+    judged = list(ws.records("judged"))
+    assert len(judged) == 2
+    for r in judged:
+        names = {"judge_naturalness", "judge_correctness", "judge_helpfulness", "judge_safety", "judge_focus"}
+        assert names <= set(r.scores) and all(1 <= r.scores[n] <= 5 for n in names)
+        assert r.scores["judge_overall"] == round(sum(r.scores[n] for n in names) / 5, 3)
+    lowest = min(r.scores["judge_focus"] for r in judged)
+    result = curate_records(judged, CurateConfig(steps=["judge"], judge_min={"judge_focus": lowest + 0.5}))
+    by_id = dict(zip(result.rows["id"].to_pylist(), result.rows["flags"].to_pylist()))
+    for r in judged:
+        low = r.scores["judge_focus"] < lowest + 0.5
+        assert (list(by_id[r.id]) == ["judge_low:judge_focus"]) == low, (r.scores, by_id[r.id])

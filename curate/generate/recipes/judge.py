@@ -1,4 +1,4 @@
-"""``judge``: rubric scores for existing records — naturalness, correctness, helpfulness, safety.
+"""``judge``: rubric scores for existing records — naturalness, correctness, helpfulness, safety, focus.
 
 LLM-as-a-judge (Zheng et al. 2023) with a written 1–5 rubric per criterion and a reason for each
 score. The record comes back unchanged except for ``scores``: ``judge_<criterion>`` and
@@ -15,10 +15,15 @@ from tadka.curate.generate.recipes.prompting import TeacherRecipe, rng_for
 from tadka.curate.generate.teachers.base import Request
 from tadka.records import Record
 
-CRITERIA = ("naturalness", "correctness", "helpfulness", "safety")
+# ``focus`` is the junk gates' blind spot: the rules of curate/filters catch boilerplate in the wordings and
+# registers they were built on, and held-out rounds in new registers (bench/junk_rounds.md) leak a fifth to a
+# third of their openers and closings; telling a shop's plug from the answer needs a reader.
+CRITERIA = ("naturalness", "correctness", "helpfulness", "safety", "focus")
 _SCORE = {
     "type": "object",
-    "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}, "reason": {"type": "string"}},
+    # an enum, not minimum/maximum: llama-cpp-python's schema-to-grammar (0.3.36) ignores the bounds, so a constrained
+    # small model wrote 0, 7 and 8 (every such answer a failed request); the enum becomes part of the grammar
+    "properties": {"score": {"type": "integer", "enum": [1, 2, 3, 4, 5]}, "reason": {"type": "string"}},
     "required": ["score", "reason"],
 }
 JUDGE_SCHEMA = {"type": "object", "properties": {c: _SCORE for c in CRITERIA}, "required": list(CRITERIA)}
