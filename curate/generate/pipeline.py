@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -264,17 +265,21 @@ def _loop(
     stream = request_stream(inputs, run.seed)
     budget = MAX_REQUESTS_PER_RECORD * cfg.n + cfg.chunk
     label = run.teacher if not cfg.model or run.teacher == MIXER else f"{run.teacher}:{cfg.model}"
+    # An annotating recipe (judge) returns its input with scores, under the input's id: an input already
+    # annotated can only come back as a duplicate, so it is not asked again (with -n above the inputs, every
+    # later round re-sent all of them until the budget ran out: 84 paid requests for 11 records).
+    pending = {r.id for r in inputs} - seen if getattr(recipe, "annotates", False) else None
     progress = bar(desc="generate", total=cfg.n, unit="rec")
     try:
-        while len(kept) < cfg.n and result.requests < budget:
+        while len(kept) < cfg.n and result.requests < budget and pending != set():
             size = min(cfg.chunk, cfg.n - len(kept), budget - result.requests)
             batch = []
-            for record, k in (next(stream) for _ in range(size)):
+            for record, k in _next_inputs(stream, size, len(inputs), pending):
                 try:
                     batch.append(recipe.prompt(record, k))
                 except Exception as e:  # a recipe bug on one input must not stop the run
                     failures.add("prompt", f"{type(e).__name__}: {e}", seed_id=record.source.get("seed_id"))
-            result.requests += size
+                result.requests += 1
             for record in _answer(batch, run, cfg.cmi_retries, teacher, recipe, params, tagger, failures, result):
                 if record.id in seen:
                     result.duplicates += 1
@@ -282,6 +287,8 @@ def _loop(
                 if len(kept) == cfg.n:
                     break
                 seen.add(record.id)
+                if pending is not None:
+                    pending.discard(record.id)
                 if not getattr(recipe, "annotates", False):  # a judged record keeps the provenance it had
                     record.source.update(
                         {"kind": "mixer" if run.teacher == MIXER else "teacher", "teacher": label, "recipe": run.recipe}
@@ -303,6 +310,23 @@ def _loop(
             failures.count,
             result.duplicates,
         )
+
+
+def _next_inputs(
+    stream: Iterator[tuple[Record, int]], size: int, n_inputs: int, pending: set[str] | None
+) -> list[tuple[Record, int]]:
+    """The next ``size`` (input, round) pairs of the stream; with ``pending``, only inputs still in it, and
+    at most one pass over the inputs (so no input comes twice in one batch and the pull always ends)."""
+    if pending is None:
+        return [next(stream) for _ in range(size)]
+    out: list[tuple[Record, int]] = []
+    for _ in range(n_inputs):
+        if len(out) == size:
+            break
+        record, k = next(stream)
+        if record.id in pending:
+            out.append((record, k))
+    return out
 
 
 def _ask(

@@ -212,3 +212,31 @@ def test_cli_generate_dry_run_and_errors(ws):
     assert bad.exit_code == 2 and bad.output.startswith("error: ") and "generate.cmi" in bad.output
     stats = runner.invoke(cli, ["stats", "-w", str(ws.root)])
     assert stats.exit_code == 0 and "generated: 12 records" in stats.output and "mixer 12" in stats.output
+
+
+class ScoringTeacher(Teacher):
+    """Answers every judge request with one fixed rubric; counts what it was asked."""
+
+    name = "scoring"
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def generate(self, requests, params):
+        self.asked += [r.meta["record"]["id"] for r in requests]
+        rubric = {c: {"score": 4, "reason": "theek"} for c in ("naturalness", "correctness", "helpfulness", "safety")}
+        return [Result(json.dumps({**rubric, "focus": {"score": 2, "reason": "plug"}})) for _ in requests]
+
+
+def test_an_annotating_recipe_asks_each_input_once_even_when_n_is_larger(ws):
+    """`--recipe judge -n 12` on a stage of 3 records: 3 requests and 3 judged records, not rounds of re-sent
+    inputs answered as duplicates until the request budget (3 x n) runs out."""
+    generate(ws, GenerateConfig(n=3, stage="imported"), teacher=None)
+    teacher = ScoringTeacher()
+    cfg = GenerateConfig(teacher="openai", model="m", n=12, recipe="judge", input="stage:imported", stage="judged")
+    result = generate(ws, cfg, teacher=teacher)
+    inputs = sorted(r.id for r in ws.records("imported"))
+    assert sorted(teacher.asked) == inputs and result.written == 3 and result.duplicates == 0
+    judged = list(ws.records("judged"))
+    assert sorted(r.id for r in judged) == inputs
+    assert all(r.scores["judge_focus"] == 2.0 and r.scores["judge_overall"] == 3.6 for r in judged)
