@@ -22,3 +22,34 @@ def test_unjudged_records_pass_unless_required():
 
 def test_non_judge_scores_are_ignored():
     assert JudgeFilter(min_any=4.0).keep(chat(ANSWER, scores={"judge_overall": 4.0, "quality": 0.1})) is True
+
+
+def test_curate_says_when_judge_limits_meet_a_stage_that_was_never_judged(tmp_path, caplog):
+    """The strict profile's judge limits on the stage before the judged one would keep everything without a
+    word (unjudged records pass): `tadka curate` warns, and stays quiet once the stage holds judge scores."""
+    import logging
+
+    from tadka.curate.config import CurateConfig
+    from tadka.curate.pipeline import curate
+    from tadka.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    ws.write_stage("augmented", [chat(ANSWER), chat("Settings mein jaake 'Change PIN' dabao, OTP daalo.")])
+    limits = {"steps": ["judge"], "judge_min": {"judge_focus": 4.0}, "report": False}
+    with caplog.at_level(logging.WARNING, logger="tadka.curate.pipeline"):
+        result = curate(ws, CurateConfig(stage="augmented", **limits))
+    assert result.outcome.rows_in == 2 and ws.stage_table("curated").num_rows == 2
+    assert "no record of stage 'augmented' has judge_* scores" in caplog.text
+    assert "tadka generate --recipe judge --input stage:augmented" in caplog.text
+
+    caplog.clear()
+    ws.write_stage("judged", [chat(ANSWER, scores={"judge_focus": 2.0}), chat("Haan, 10 baje.", scores={"cmi": 9.0})])
+    with caplog.at_level(logging.WARNING, logger="tadka.curate.pipeline"):
+        curate(ws, CurateConfig(stage="judged", **limits))
+    assert "judge_* scores" not in caplog.text
+    assert ws.stage_table("rejects").num_rows == 1 and ws.stage_table("curated").num_rows == 1
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="tadka.curate.pipeline"):
+        curate(ws, CurateConfig(stage="augmented", steps=["judge"], report=False))  # no limits: nothing to say
+    assert "judge_* scores" not in caplog.text
