@@ -54,6 +54,7 @@ from tadka.curate.spill import FileSpill, LazyTable, MemorySpill, StageSource, T
 from tadka.curate.batch import BASE, INPUT, BatchProcessor, flagged_mask, records_table
 from tadka.curate.config import CurateConfig
 from tadka.curate.filters import GlobalStep, Step, StepContext, steps as registry
+from tadka.curate.filters.judge import JudgeFilter
 from tadka.curate.dedup.lineage import LINEAGE_KINDS, Lineage, lineage_from_hashes, lineage_hashes
 from tadka.curate.dedup.sketches import ArrayStore, FileStore
 from tadka.curate.outcome import Outcome
@@ -341,24 +342,6 @@ def input_stage(ws, cfg: CurateConfig) -> str:
     )
 
 
-def unjudged_stage(ws, stage: str, cfg: CurateConfig) -> str | None:
-    """Why the judge step's limits will do nothing here, or None. Records without judge scores pass it (a
-    stage never judged is not emptied), so curating the stage before the judged one, with the strict
-    profile's limits, would quietly skip them: one look at the stage's ``scores`` column says so first."""
-    if "judge" not in cfg.steps or cfg.judge_required or not (cfg.judge_min or cfg.judge_min_any >= 0):
-        return None
-    import pyarrow.compute as pc
-
-    scores = ws.stage_table(stage)["scores"]
-    if scores.length() == 0 or any(pc.any(pc.match_substring(c, '"judge_')).as_py() for c in scores.chunks):
-        return None
-    return (
-        f"judge: curate.judge_min / judge_min_any are set, but no record of stage {stage!r} has judge_* scores, "
-        f"so the judge step keeps every record (judge first: tadka generate --recipe judge --input stage:{stage} "
-        "--stage judged, then tadka curate --stage judged; or set curate.judge_required: true)"
-    )
-
-
 def checked_stage(ws, cfg: CurateConfig) -> str:
     """The input stage (:func:`input_stage`), once the output and rejects stages are known to differ
     from it and from each other, and the stage is readable."""
@@ -383,9 +366,9 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
 
     stage = checked_stage(ws, cfg)
     step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
-    unjudged = unjudged_stage(ws, stage, cfg)
-    if unjudged:
-        logger.warning(unjudged)
+    for step in step_list:
+        if isinstance(step, JudgeFilter) and (note := step.idle_on(ws.stage_table(stage)["scores"], stage)):
+            logger.warning(note)
     large_blocks_from_the_system()
     arrow_without_pandas()
     spill_dir = ws.root / "cache" / f".curate-{uuid.uuid4().hex[:12]}"

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Mapping
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from tadka.curate.filters.base import Filter, Verdict, steps
 
 from tadka.config import Section, opt
@@ -48,3 +51,17 @@ class JudgeFilter(Filter):
             if name not in judged and self.required:
                 low.append(f"judge_missing:{name}")
         return (False, tuple(low)) if low else True
+
+    def idle_on(self, scores: pa.ChunkedArray, stage: str) -> str | None:
+        """Why this step's limits will do nothing on a stage, or None. Unjudged records pass, so the strict
+        profile's limits on the stage before the judged one would keep everything without a word: the
+        stage's ``scores`` column (JSON text) is read up to its first judged record."""
+        if self.required or not (self.min or self.min_any >= 0):
+            return None
+        if scores.length() == 0 or any(pc.any(pc.match_substring(c, '"judge_')).as_py() for c in scores.chunks):
+            return None
+        return (
+            f"judge: curate.judge_min / judge_min_any are set, but no record of stage {stage!r} has judge_* scores, "
+            f"so the judge step keeps every record (judge first: tadka generate --recipe judge --input stage:{stage} "
+            "--stage judged, then tadka curate --stage judged; or set curate.judge_required: true)"
+        )
