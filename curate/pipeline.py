@@ -367,7 +367,7 @@ def curate(ws, cfg: CurateConfig) -> CurateResult:
     stage = checked_stage(ws, cfg)
     step_list = build_steps(cfg, StepContext(root=ws.root, config=ws.config))
     for step in step_list:
-        if isinstance(step, JudgeFilter) and (note := step.idle_on(ws.stage_table(stage)["scores"], stage)):
+        if isinstance(step, JudgeFilter) and (note := step.idle_on(lambda: ws.stage_table(stage)["scores"], stage)):
             logger.warning(note)
     large_blocks_from_the_system()
     arrow_without_pandas()

@@ -8,7 +8,7 @@ emptied by turning this step on. Flags: ``judge_low:<score name>`` for every sco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Mapping
+from typing import Callable, ClassVar, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,12 +52,14 @@ class JudgeFilter(Filter):
                 low.append(f"judge_missing:{name}")
         return (False, tuple(low)) if low else True
 
-    def idle_on(self, scores: pa.ChunkedArray, stage: str) -> str | None:
+    def idle_on(self, scores_of: Callable[[], pa.ChunkedArray], stage: str) -> str | None:
         """Why this step's limits will do nothing on a stage, or None. Unjudged records pass, so the strict
         profile's limits on the stage before the judged one would keep everything without a word: the
-        stage's ``scores`` column (JSON text) is read up to its first judged record."""
+        stage's ``scores`` column (JSON text, opened only when limits are set) is read up to its first
+        judged record."""
         if self.required or not (self.min or self.min_any >= 0):
             return None
+        scores = scores_of()
         if scores.length() == 0 or any(pc.any(pc.match_substring(c, '"judge_')).as_py() for c in scores.chunks):
             return None
         return (
