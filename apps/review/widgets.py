@@ -77,13 +77,18 @@ _KEYS_JS = """<script>
     // An edit box hands its text to the server a moment after typing stops (Streamlit sends a text
     // area's value only on blur or Ctrl+Enter): the server keeps it in review.db as a draft, so a
     // reconnect or a restart does not lose it. Blur and focus again, with the caret where it was.
+    // Ctrl+Enter (save) and Escape (cancel) end the edit: a blur due after them would send the old box's
+    // value in a rerun of its own, after the one that saved.
     let timer = null;
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" || (e.key === "Enter" && (e.ctrlKey || e.metaKey))) { clearTimeout(timer); timer = null; }
+    }, true);
     document.addEventListener("input", (e) => {
       const t = e.target;
       if (!t || t.tagName !== "TEXTAREA" || !(t.getAttribute("aria-label") || "").startsWith("Edit turn")) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (document.activeElement !== t) return;
+        if (!t.isConnected || document.activeElement !== t) return;
         const [a, b] = [t.selectionStart, t.selectionEnd];
         t.blur(); t.focus(); t.setSelectionRange(a, b);
       }, 1200);

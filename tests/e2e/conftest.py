@@ -142,12 +142,22 @@ RECORD_ID_JS = """() => {
 }"""
 
 
+# The same record, with no rerun running, for this long before it counts as on screen: one action can
+# take two reruns (a text box sends its value on blur, then the button's click follows), and a key pressed
+# in the gap between them was lost once on a loaded CI runner.
+SETTLE_MS = 300
+
+
 def record_on_screen(page, other_than: str | None = None, timeout: float = 60_000) -> str:
-    """Wait until exactly one record is on screen (and it is not ``other_than``); return its id."""
+    """Wait until exactly one record (not ``other_than``) has been on screen, idle, for SETTLE_MS; its id."""
     handle = page.wait_for_function(
-        f"() => {{ const id = ({RECORD_ID_JS})(); return id && id !== {other_than!r} ? id : null; }}"
-        if other_than
-        else f"() => ({RECORD_ID_JS})()",
+        f"""() => {{
+          const id = ({RECORD_ID_JS})();
+          const now = performance.now(), seen = window.__tadkaSettle;
+          if (!id || id === {other_than or ""!r}) {{ window.__tadkaSettle = null; return null; }}
+          if (!seen || seen.id !== id) {{ window.__tadkaSettle = {{id, since: now}}; return null; }}
+          return now - seen.since >= {SETTLE_MS} ? id : null;
+        }}""",
         timeout=timeout,
     )
     return handle.json_value()
