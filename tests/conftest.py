@@ -14,6 +14,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+# The commands the tests start (`tadka …` in a subprocess, hundreds of them) import tadka from the checkout;
+# where the machine sets PYTHONDONTWRITEBYTECODE (CI's does), each would compile its modules again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 HELD_OUT_CHATS = 20  # of the 120 in corpora/eval/hinglish_eval.jsonl: each eval pass over all of them costs ~60 s here
 # 32 steps, not 48: the first-token agreement the compress acceptance test asserts held as well (q8_0 0.94, onnx:int8

@@ -36,11 +36,13 @@ def result(trained):
         {
             "formats": FORMATS,
             "threads": [2],
-            "ppl_chats": 8,
+            # what is asserted is agreement on 50 prompts; perplexity, flips and decode speed need only be
+            # computed (their thresholds are tested on the tiny model), which 4 chats, 1 prompt, 4 tokens do
+            "ppl_chats": 4,
             "agreement_prompts": 50,
-            "flip_prompts": 4,
-            "flip_tokens": 8,
-            "decode_tokens": 8,
+            "flip_prompts": 1,
+            "flip_tokens": 4,
+            "decode_tokens": 4,
             "repeats": 1,
         },
     )

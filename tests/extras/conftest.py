@@ -45,24 +45,52 @@ NEEDS = {
     "cloud_venv": "cloud",
 }
 _wanted: list[str] = []
+_early: Builder | None = None
+HERE = Path(__file__).parent
+
+
+def _ours(item) -> bool:
+    return Path(str(item.fspath)).is_relative_to(HERE)
 
 
 def pytest_collection_modifyitems(config, items):
-    here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.slow)
-            if os.environ.get("TADKA_SKIP_EXTRAS") == "1":
-                item.add_marker(pytest.mark.skip(reason="TADKA_SKIP_EXTRAS=1"))
-                continue
-            for name in getattr(item, "fixturenames", ()):
-                if name in NEEDS and NEEDS[name] not in _wanted:
-                    _wanted.append(NEEDS[name])
+    """Mark the matrix slow (skipped under TADKA_SKIP_EXTRAS=1) and run it last: its venvs are built
+    while the rest of the suite runs (see pytest_collection_finish)."""
+    ours = [item for item in items if _ours(item)]
+    for item in ours:
+        item.add_marker(pytest.mark.slow)
+        if os.environ.get("TADKA_SKIP_EXTRAS") == "1":
+            item.add_marker(pytest.mark.skip(reason="TADKA_SKIP_EXTRAS=1"))
+    if ours and len(ours) < len(items):
+        mine = set(ours)
+        items[:] = [item for item in items if item not in mine] + ours
+
+
+def pytest_collection_finish(session):
+    """Start building the venvs of the selected matrix tests now: pip mostly waits on the disk and unpacks
+    on one core, and most of the suite before the matrix leaves the second core idle."""
+    global _early
+    if os.environ.get("TADKA_SKIP_EXTRAS") == "1" or session.config.option.collectonly:
+        return
+    for item in session.items:
+        for name in getattr(item, "fixturenames", ()) if _ours(item) else ():
+            if name in NEEDS and NEEDS[name] not in _wanted:
+                _wanted.append(NEEDS[name])
+    if _wanted and _early is None:
+        # pytest's own basetemp, deleted when the run passes; the tmp_path_factory fixture does not exist yet
+        _early = Builder(session.config._tmp_path_factory.mktemp("extras"))
+        # The train -> compress chain is the longest: its venvs first, the small ones beside them.
+        _early.start(sorted(_wanted, key=lambda n: ("train", "compress").index(n) if n in ("train", "compress") else 2))
+
+
+def pytest_sessionfinish(session):
+    if _early is not None:  # a run stopped before the matrix: do not start the venvs still queued
+        _early.close()
 
 
 @pytest.fixture(scope="session")
 def extras_root(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("extras")
+    return _early.root if _early is not None else tmp_path_factory.mktemp("extras")
 
 
 @pytest.fixture(scope="session")
@@ -83,11 +111,7 @@ def extras_env(extras_root) -> dict[str, str]:
 def venvs(extras_root):
     """The builder: the core first, then every venv this session's tests need, side by side."""
     started = time.monotonic()
-    builder = Builder(extras_root)
-    # The train -> compress chain is the longest: its venvs first, the small ones beside them.
-    builder.start(
-        sorted(_wanted, key=lambda name: ("train", "compress").index(name) if name in ("train", "compress") else 2)
-    )
+    builder = _early if _early is not None else Builder(extras_root)
     yield builder
     builder.close()  # the venvs stay in pytest's basetemp, which pytest deletes when the run passes (pyproject.toml)
     done = {name: f.result() for name, f in builder.extras.items() if f.done() and not f.exception()}
