@@ -3,6 +3,7 @@ real SmolLM2-135M training run that the train and compress acceptance tests shar
 in the suite, so it is trained once per session, by whichever of them runs first)."""
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TADKA_NO_PROGRESS", "1")
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
-# The commands the tests start (`tadka …` in a subprocess, hundreds of them) import tadka from the checkout;
-# where the machine sets PYTHONDONTWRITEBYTECODE (CI's does), each would compile its modules again.
+# The README's test command installs with `pip --no-compile`: modules are compiled when first imported, and the
+# .pyc files are kept for the next import, in this process and in the commands the tests start (`tadka …` in
+# a subprocess, hundreds of them), even where the machine sets PYTHONDONTWRITEBYTECODE (this one does).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 HELD_OUT_CHATS = 20  # of the 120 in corpora/eval/hinglish_eval.jsonl: each eval pass over all of them costs ~60 s here
 # 32 steps, not 48: the first-token agreement the compress acceptance test asserts held as well (q8_0 0.94, onnx:int8
