@@ -275,7 +275,7 @@ def part_junk() -> dict:
         15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
         16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
         17: "tuned on (after its first run: junk 35/115 kept, good 10/105 dropped)",
-        18: "held out, not tuned on; seen twice (first run: junk 38/115 kept, good 16/107 dropped; then on b178961)",
+        18: "tuned on (after its first run: junk 38/115 kept, good 16/107 dropped; second run on b178961: 32/115, 17/107)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

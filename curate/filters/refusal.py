@@ -10,6 +10,8 @@ phrases also one of a second group: "madad|help" & "sakta|sakti"); a phrase's pa
 on text holding its triggers, so most records cost a set intersection rather than dozens of
 regular-expression scans.
 Flags: the category (``refusal``, ``ai_identity``, ``boilerplate``, ``closing``, ``meta_talk``).
+A short apology in place of an answer, in wordings no list holds ("Bhau, he mala sangta yenaar nahi,
+maaf kara."), is also ``refusal`` (:mod:`tadka.curate.filters.apology`).
 
 A phrase that is mentioned rather than used is content: one the user's own turn holds ("Translated by
 Google likha aata hai, woh kya hai?") or one the answer quotes ("neeche ka 'Regenerate response'
@@ -181,6 +183,20 @@ class RefusalFilter(Filter):
             hits = self.matches(texts)
         return [cat for cat, _ in hits]
 
+    def _apologises(self, record: Record) -> bool:
+        """True when a checked turn is a short apology in place of an answer to the user turn before it
+        (:mod:`tadka.curate.filters.apology`)."""
+        from tadka.curate.filters.apology import apologises_instead
+        from tadka.curate.filters.length import asks_to_compose
+
+        prompt = ""
+        for m in record.messages:
+            if m["role"] == "user":
+                prompt = m["content"]
+            elif m["role"] in self.roles and apologises_instead(prompt, m["content"], asks_to_compose(prompt)):
+                return True
+        return False
+
     def keep(self, record: Record) -> Verdict:
         return self.keep_batch([record])[0]
 
@@ -189,6 +205,10 @@ class RefusalFilter(Filter):
         segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [self._used_not_mentioned(self.matches(t), t, r) for t, r in zip(turns, records)]
+        if "refusal" in self.categories:
+            for i, rec in enumerate(records):
+                if not found[i] and self._apologises(rec):
+                    found[i].append("refusal")
         if "meta_talk" in self.categories:
             from tadka.curate.filters.meta_exchange import about_exchange, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
