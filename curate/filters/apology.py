@@ -18,7 +18,7 @@ karjo."). What those share is not a phrase but a shape, read here:
 
 Why by hand: no library reads Hinglish refusals; this is a few word sets and one topic test.
 Measured when it was added (after round 18's runs, before rounds 19 and 20 were run; bench/junk_rounds.md):
-on rounds 7–18 it flags 10 of the junk answers the other gates kept and none of the 1,144 good answers
+on rounds 7–18 it flags 10 of the junk answers the other gates kept and none of the 1,066 good answers
 they kept; shipped good 0/495.
 """
 
