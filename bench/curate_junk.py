@@ -278,8 +278,8 @@ def part_junk() -> dict:
         16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
         17: "tuned on (after its first run: junk 35/115 kept, good 10/105 dropped)",
         18: "tuned on (after its first run: junk 38/115 kept, good 16/107 dropped; second run on b178961: 32/115, 17/107)",
-        19: "held out, not tuned on (new styles, as rounds 13-18)",
-        20: "held out, not tuned on (typical teacher-model junk, not new registers)",
+        19: "tuned on (after its first run: junk 31/115 kept, good 21/107 dropped; new styles, as rounds 13-18)",
+        20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

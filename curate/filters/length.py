@@ -70,6 +70,14 @@ def asks_to_compose(prompt: str) -> bool:
     return any(level == "compose" and pattern.search(prompt) for level, pattern in demand_patterns())
 
 
+def asks_about_assistant(prompt: str) -> bool:
+    """True when a user turn asks the assistant about itself — who or what it is, its name, what it can
+    do ("Kya tum insaan ho?", "Tumhara naam kya hai?", "Kya tum medical diagnosis de sakte ho?": the
+    ``self`` row of answer_demand.tsv): "Main ek AI assistant hoon" and "Main general jaankari de sakta
+    hoon" are then the answer, not AI boilerplate or talk about the conversation."""
+    return any(level == "self" and pattern.search(prompt) for level, pattern in demand_patterns())
+
+
 @dataclass
 class LengthParams(Section):
     """The ``curate.length_*`` keys of tadka.yaml: this step's own (composed into the curate section)."""

@@ -40,10 +40,18 @@ or read on ("ab suniye:", "yeh jaan lo:", "let me tell you …:"; "Suno beta, te
 answer and is kept), and a ``stems`` row counts any word that starts with an asking stem ("puch",
 "pooch": Awadhi "puchhyo", Bundeli "puchh lio", Garhwali "puchhnu") as a word about the exchange.
 
+After held-out rounds 19 and 20's first runs (bench/junk_rounds.md), three readings of what was asked
+keep the answer's own edges: a "…:" lead-in straight before a numbered or bulleted list that holds no
+word about the exchange names the list (:func:`introduces_list`); a greeting answered in kind answers the
+greeting (:func:`answers_in_kind`); and in a message the user asked for, a greeting or sign-off below
+:data:`COMPOSED_CLOSING_P` is the message's own unless it holds a word about the exchange ("Ye rahi
+aapki maangi hui jaankari."), while its opening "…:" lead-in is read at the model's threshold.
+
 Words are read as :mod:`tadka.curate.filters.topic_words` spells them, so the SMS spellings of the
 words above ("ans", "qstn", "plz") need no rows of their own. In a message the user asked for, a
-closing is flagged only at P(meta) ≥ :data:`COMPOSED_CLOSING_P` (0.97): "Aadesh se, Prabandhak" signs
-the notice that was asked for.
+closing is flagged only at P(meta) ≥ :data:`COMPOSED_CLOSING_P` (0.97) (or, since rounds 19 and 20, at
+the threshold when it talks about the exchange): "Aadesh se, Prabandhak" signs the notice that was asked
+for.
 
 Measured on the tuned rounds 7–11, the bench's round 6 and every good set (904 good records): junk
 boilerplate missed 38/610 → 21/610, good records flagged 4 → 4, shipped good 0 → 0 (bench/curate_junk.py).
@@ -55,14 +63,16 @@ pe atak jao"): tour records dropped by it 9 → 1 (a copy whose typo hides "emai
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
 from tadka.curate.filters.topic_words import canonical_words
-from tadka.curate.filters.text import normal_words
+from tadka.curate.filters.text import match_words, normal_words
 
-#: The least P(meta) the closing of a message the user asked for needs to be read as meta-talk.
+#: The least P(meta) a greeting or closing of a message the user asked for needs to be read as meta-talk
+#: when it holds no word about the exchange.
 COMPOSED_CLOSING_P = 0.97
 #: The least P(meta) a segment about the exchange needs (see the module docstring).
 EXCHANGE_MIN_P = 0.2
@@ -178,9 +188,42 @@ def about_exchange(line: str, segment: str, p: float) -> bool:
     return p >= (EXCHANGE_MIN_P if exchange_word_count(tokens[6], stems=False) < 2 else EXCHANGE_MIN_P / 2)
 
 
+#: The start of a numbered or bulleted list item.
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[-*•])\s")
+
+
+def introduces_list(line: str, segment: str, answer: str) -> bool:
+    """True when an opening segment is a "…:" lead-in straight before a numbered or bulleted list and holds
+    no word about the exchange ("Turant yeh kijiye:" before "1. Jale hisse ko thande paani mein …", "2 cup
+    adrak wali chai:"): it names what the list is, which is content. "Yeh raha aapka jawab:" before a
+    list talks about the answer and is still read as meta-talk. Chosen on held-out round 20's good
+    answers (bench/junk_rounds.md), where the model read such lead-ins as meta-talk at P 0.9–1.0."""
+    colon = segment.find(":")
+    at = answer.find(segment[: colon + 1]) if colon > 0 else -1  # (the segment's spaces may be line breaks)
+    if at < 0 or not _LIST_ITEM.match(answer[at + colon + 1 :].lstrip() + " "):
+        return False
+    return exchange_word_count(line.split(" ", 6)[-1]) == 0
+
+
+def answers_in_kind(prompt: str, answer: str) -> bool:
+    """True when a greeting is answered in kind: a prompt of at most four words that asks nothing (no
+    "?") and an answer that opens with the prompt's own first word ("Jullay!" → "Jullay! Kaise ho? Batao,
+    aaj kya madad karun?", "Hi" → "Hi! Bataiye, …"). The offer of help that follows is the reply to the
+    greeting, not talk about the conversation. Chosen on held-out rounds 19 and 20's good answers."""
+    if "?" in prompt:
+        return False
+    asked = match_words(prompt)
+    return 0 < len(asked) <= 4 and match_words(answer)[:1] == asked[:1]
+
+
 def is_meta(line: str, segment: str, p: float, threshold: float, composed: bool = False) -> bool:
     """The meta-talk decision for one edge segment: the model's P(meta) at ``threshold``, or a segment
     about the exchange (:func:`about_exchange`) in an answer that is not a message the user asked for."""
-    if composed:  # the message's own sign-off, signature or closing line ("Aadesh se, Prabandhak")
-        return p >= (COMPOSED_CLOSING_P if line.startswith("^l") else threshold)
+    if composed:  # the message's own greeting, sign-off or signature ("Aadesh se, Prabandhak")
+        tokens = line.split(" ", 6)
+        if (tokens[0] == "^f" and tokens[5] == _COLON) or p >= COMPOSED_CLOSING_P:
+            return p >= threshold
+        # a greeting or sign-off below that is the message's own unless it talks about the exchange
+        # ("Ye rahi aapki maangi hui jaankari.")
+        return p >= threshold and exchange_word_count(tokens[-1], stems=False) > 0
     return p >= threshold or about_exchange(line, segment, p)

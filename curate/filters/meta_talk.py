@@ -102,6 +102,9 @@ def sentences(text: str) -> list[str]:
         text = _HEADING.sub("\n", text)
     if not text.isascii() or " -" in text:
         text = _SEPARATOR.sub("\n", text)
+        # an emoji or other wordless "sentence" ("Namaste! 🙏 Aapka sawaal …") is not a neighbour: the
+        # short greeting is read with the sentence after it
+        return [s for s in split_sentences(text) if any(c.isalnum() for c in s)]
     return split_sentences(text)
 
 

@@ -183,6 +183,15 @@ class RefusalFilter(Filter):
             hits = self.matches(texts)
         return [cat for cat, _ in hits]
 
+    def _asked_about_self(self, record: Record) -> bool:
+        """True when the last user turn asks the assistant about itself
+        (:func:`tadka.curate.filters.length.asks_about_assistant`): its self-description is the answer, so
+        ``ai_identity`` and ``meta_talk`` do not apply to the record."""
+        from tadka.curate.filters.length import asks_about_assistant
+
+        prompts = [m["content"] for m in record.messages if m["role"] == "user"]
+        return bool(prompts) and asks_about_assistant(prompts[-1])
+
     def _apologises(self, record: Record) -> bool:
         """True when a checked turn is a short apology in place of an answer to the user turn before it
         (:mod:`tadka.curate.filters.apology`)."""
@@ -205,33 +214,40 @@ class RefusalFilter(Filter):
         segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [self._used_not_mentioned(self.matches(t), t, r) for t, r in zip(turns, records)]
+        about_self = [
+            bool(f or "meta_talk" in self.categories) and self._asked_about_self(r) for f, r in zip(found, records)
+        ]
+        found = [[c for c in f if c != "ai_identity"] if s else f for f, s in zip(found, about_self)]
         if "refusal" in self.categories:
             for i, rec in enumerate(records):
                 if not found[i] and self._apologises(rec):
                     found[i].append("refusal")
         if "meta_talk" in self.categories:
-            from tadka.curate.filters.meta_exchange import about_exchange, is_meta
+            from tadka.curate.filters.meta_exchange import about_exchange, answers_in_kind, introduces_list, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
             from tadka.curate.filters.length import asks_to_compose
 
-            owner, segs, prompts = [], [], []
+            owner, segs, prompts, answers = [], [], [], []
             for i, rec in enumerate(records):
-                if found[i]:
+                if found[i] or about_self[i]:
                     continue
                 prompt = ""
                 for m in rec.messages:
                     if m["role"] == "user":
                         prompt = m["content"]
-                    elif m["role"] in self.roles:
+                    elif m["role"] in self.roles and not answers_in_kind(prompt, m["content"]):
                         mine = edge_segments(prompt, m["content"])
                         owner += [i] * len(mine)
                         segs += mine
                         prompts += [prompt] * len(mine)
+                        answers += [m["content"]] * len(mine)
             probs = meta_probabilities([line for line, _ in segs])
-            for i, (line, seg), p, prompt in zip(owner, segs, probs, prompts):
+            for i, (line, seg), p, prompt, answer in zip(owner, segs, probs, prompts, answers):
                 if "meta_talk" in found[i] or (p < self.meta_threshold and not about_exchange(line, seg, p)):
                     continue  # (whether the prompt asks for a message is read only for a candidate)
+                if line.startswith("^f") and introduces_list(line, seg, answer):
+                    continue
                 if is_meta(line, seg, p, self.meta_threshold, asks_to_compose(prompt)):
                     found[i].append("meta_talk")
         return [(False, tuple(f)) if f else True for f in found]
