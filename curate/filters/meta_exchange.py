@@ -205,15 +205,21 @@ def introduces_list(line: str, segment: str, answer: str) -> bool:
     return exchange_word_count(line.split(" ", 6)[-1]) == 0
 
 
+_GREETING_WORDS = 5
+_GREETING_FIRST = re.compile(r"\s*\S+(?: \S+)?\s*[!,]")  # "Namaste!", "Hello ji," before a question
+
+
 def answers_in_kind(prompt: str, answer: str) -> bool:
-    """True when a greeting is answered in kind: a prompt of at most four words that asks nothing (no
-    "?") and an answer that opens with the prompt's own first word ("Jullay!" → "Jullay! Kaise ho? Batao,
+    """True when a greeting is answered in kind: a prompt of at most five words that asks nothing (no
+    "?", or only after a greeting of one or two words: "Namaste! Kaise ho aap?") and an answer that opens
+    with the prompt's own first word ("Jullay!" → "Jullay! Kaise ho? Batao,
     aaj kya madad karun?", "Hi" → "Hi! Bataiye, …"). The offer of help that follows is the reply to the
     greeting, not talk about the conversation. Chosen on held-out rounds 19 and 20's good answers."""
-    if "?" in prompt:
-        return False
     asked = match_words(prompt)
-    return 0 < len(asked) <= 4 and match_words(answer)[:1] == asked[:1]
+    if not 0 < len(asked) <= _GREETING_WORDS or match_words(answer)[:1] != asked[:1]:
+        return False
+    # a question in it must come after a greeting ("Namaste! Kaise ho aap?"), not be the prompt ("GST kya hai?")
+    return "?" not in prompt or bool(_GREETING_FIRST.match(prompt))
 
 
 def is_meta(line: str, segment: str, p: float, threshold: float, composed: bool = False) -> bool:

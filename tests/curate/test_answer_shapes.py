@@ -35,6 +35,7 @@ def test_lead_in_about_the_answer_before_a_list_is_flagged():
     [
         ("Namaste", "Namaste! Bataiye, aaj main aapki kya madad kar sakta hoon?"),
         ("Hello", "Hello! Kaise ho? Bataiye, aaj kis cheez mein madad chahiye?"),
+        ("Salaam! Kya haal hai?", "Salaam! Main bilkul theek hoon, shukriya. Aap sunaiye, aaj kya madad karun?"),
     ],
 )
 def test_greeting_answered_in_kind_is_kept(prompt, answer):
@@ -53,6 +54,14 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
         (
             "Tumhara naam kya hai?",
             "Mera koi apna naam nahi hai; main ek AI assistant hoon, aap mujhe kuch bhi bula sakte ho.",
+        ),
+        (
+            "Tumhe kaunsa gaana pasand hai?",
+            "Main ek AI hoon, mujhe gaane sunai nahi dete, par playlist bana sakta hoon.",
+        ),
+        (
+            "Kya tum ye chat kal yaad rakhoge?",
+            "Shayad nahi; chat band hone ke baad main pichhli baatein yaad nahi rakhta.",
         ),
     ],
 )
@@ -77,6 +86,7 @@ def test_ai_identity_in_an_ordinary_answer_is_still_flagged():
         "Diwali pe dadi ke liye ek kavita likho",
         "Roleplay: tum bank manager ho, main customer",
         "Station master ki tarah announcement bolo",
+        "Tu mera coach ban ke bata, aaj gym jaaun ya nahi",
     ],
 )
 def test_requests_for_a_text_to_be_written_or_performed(prompt):
