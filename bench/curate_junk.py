@@ -119,6 +119,7 @@ GOOD_HELDOUT = {
     19: "good_heldout19.jsonl",
     20: "good_heldout20.jsonl",
     21: "good_heldout21.jsonl",
+    22: "good_heldout22.jsonl",
 }
 
 
@@ -281,7 +282,8 @@ def part_junk() -> dict:
         18: "tuned on (after its first run: junk 38/115 kept, good 16/107 dropped; second run on b178961: 32/115, 17/107)",
         19: "tuned on (after its first run: junk 31/115 kept, good 21/107 dropped; new styles, as rounds 13-18)",
         20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
-        21: "held out, not tuned on (typical teacher-model junk, as round 20)",
+        21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
+        22: "held out, not tuned on (typical teacher-model junk, as rounds 20 and 21)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
