@@ -35,6 +35,7 @@ def test_lead_in_about_the_answer_before_a_list_is_flagged():
     [
         ("Namaste", "Namaste! Bataiye, aaj main aapki kya madad kar sakta hoon?"),
         ("Hello", "Hello! Kaise ho? Bataiye, aaj kis cheez mein madad chahiye?"),
+        ("Thanks didi!", "Koi baat nahi, aur kuch poochna ho to bata dena."),
         ("Salaam! Kya haal hai?", "Salaam! Main bilkul theek hoon, shukriya. Aap sunaiye, aaj kya madad karun?"),
     ],
 )
@@ -105,6 +106,8 @@ def test_questions_are_not_requests_to_compose(prompt):
         "Kisi bhi faisle se pehle kisi expert se zaroor poochh lein.",
         "Upar diye gaye tips apnaakar aap surakshit reh sakte hain.",
         "Please remember this is not medical advice.",
+        "In conclusion, yeh sab tips yaad rakhna zaroori hai.",
+        "Meri Hinglish mein koi galti ho to maaf kijiyega.",
     ],
 )
 def test_disclaimers_the_topic_does_not_need_are_flagged(closing):
