@@ -17,16 +17,19 @@ from tadka.config import SECTIONS, build_section, discover_sections, load_config
 from tadka.errors import ConfigError
 
 
-def write_plainly(template: str, section: str, key: str, value: str) -> str:
-    """The template with ``section.key`` set to ``value``, unquoted, on the line the template gives it."""
-    out, current, done = [], None, False
+def write_plainly(template: str, values: dict[tuple[str, str], str]) -> str:
+    """The template with each ``(section, key)`` set to its value, unquoted, on the line the template gives it."""
+    out, current, done = [], None, set()
     for line in template.splitlines():
         if line and not line.startswith((" ", "#")) and line.endswith(":"):
             current = line[:-1]
-        elif current == section and line.startswith(f"  {key}:"):
-            line, done = f"  {key}: {value}", True
+        elif current is not None and line.startswith("  ") and ":" in line:
+            key = line[2:].split(":", 1)[0]
+            if (current, key) in values:
+                line = f"  {key}: {values[current, key]}"
+                done.add((current, key))
         out.append(line)
-    assert done, f"{section}.{key} not in the template"
+    assert done == set(values), f"not in the template: {sorted(set(values) - done)}"
     return "\n".join(out) + "\n"
 
 
@@ -55,11 +58,18 @@ def test_every_documented_word_written_plainly_loads_as_itself(tmp_path):
     template = render_template()
     cases = word_options()
     assert ("generate", "json_mode", "off") in cases and len(cases) >= 20
+    # each option takes its values in turn, all options at once: one load per round, not per value
+    by_key: dict[tuple[str, str], list[str]] = {}
     for section, key, value in cases:
+        by_key.setdefault((section, key), []).append(value)
+    for turn in range(max(map(len, by_key.values()))):
+        values = {k: vs[turn] for k, vs in by_key.items() if turn < len(vs)}
         path = tmp_path / "tadka.yaml"
-        path.write_text(write_plainly(template, section, key, value), encoding="utf-8")
-        loaded = getattr(load_config(path)[section], key)
-        assert loaded == value, (section, key, value, loaded)
+        path.write_text(write_plainly(template, values), encoding="utf-8")
+        config = load_config(path)
+        for (section, key), value in values.items():
+            loaded = getattr(config[section], key)
+            assert loaded == value, (section, key, value, loaded)
 
 
 @pytest.mark.parametrize(
@@ -69,17 +79,18 @@ def test_bool_options_still_take_every_yaml_boolean_word(tmp_path, word, expecte
     template = render_template()
     options = bool_options()
     assert ("generate", "cache") in options
+    path = tmp_path / "tadka.yaml"
+    path.write_text(write_plainly(template, dict.fromkeys(options, word)), encoding="utf-8")
+    config = load_config(path)
     for section, key in options:
-        path = tmp_path / "tadka.yaml"
-        path.write_text(write_plainly(template, section, key, word), encoding="utf-8")
-        assert getattr(load_config(path)[section], key) is expected, (section, key, word)
+        assert getattr(config[section], key) is expected, (section, key, word)
 
 
 def test_json_mode_off_written_plainly_reaches_the_teacher(tmp_path):
     from tadka.curate.generate.teachers.openai_teacher import OpenAITeacher
 
     path = tmp_path / "tadka.yaml"
-    path.write_text(write_plainly(render_template(), "generate", "json_mode", "off"), encoding="utf-8")
+    path.write_text(write_plainly(render_template(), {("generate", "json_mode"): "off"}), encoding="utf-8")
     cfg = load_config(path)["generate"]
     cfg.model, cfg.base_url = "m", "http://127.0.0.1:9/v1"
     with OpenAITeacher.from_config(cfg) as teacher:
