@@ -120,6 +120,7 @@ GOOD_HELDOUT = {
     20: "good_heldout20.jsonl",
     21: "good_heldout21.jsonl",
     22: "good_heldout22.jsonl",
+    23: "good_heldout23.jsonl",
 }
 
 
@@ -284,6 +285,7 @@ def part_junk() -> dict:
         20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
         21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
         22: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
+        23: "held out, not tuned on (typical teacher-model junk, as rounds 20-22)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
