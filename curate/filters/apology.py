@@ -48,11 +48,10 @@ def _words() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
     )
 
 
-def apologises_instead(prompt: str, answer: str, composed: bool = False) -> bool:
-    """True when ``answer`` is a short apology in place of an answer to ``prompt`` (module docstring);
-    ``composed``: the prompt asks for a message to be written, whose apology is the message's own."""
-    if composed:
-        return False
+def apologises_instead(prompt: str, answer: str) -> bool:
+    """True when ``answer`` is a short apology in place of an answer to ``prompt`` (module docstring)."""
+    from tadka.curate.filters.length import asks_to_compose
+
     words = match_words(answer)
     if not words or len(words) > MAX_WORDS:
         return False
@@ -60,4 +59,5 @@ def apologises_instead(prompt: str, answer: str, composed: bool = False) -> bool
     read = set(canonical_words([_HELD.sub(r"\1", w) for w in words]))
     if read.isdisjoint(negation) or not (not read.isdisjoint(apology) or any(w.startswith(stems) for w in read)):
         return False
-    return not shares_topic(prompt, answer)
+    # (the prompt is read last: most answers are neither short nor apologetic)
+    return not shares_topic(prompt, answer) and not asks_to_compose(prompt)

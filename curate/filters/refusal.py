@@ -196,13 +196,12 @@ class RefusalFilter(Filter):
         """True when a checked turn is a short apology in place of an answer to the user turn before it
         (:mod:`tadka.curate.filters.apology`)."""
         from tadka.curate.filters.apology import apologises_instead
-        from tadka.curate.filters.length import asks_to_compose
 
         prompt = ""
         for m in record.messages:
             if m["role"] == "user":
                 prompt = m["content"]
-            elif m["role"] in self.roles and apologises_instead(prompt, m["content"], asks_to_compose(prompt)):
+            elif m["role"] in self.roles and apologises_instead(prompt, m["content"]):
                 return True
         return False
 
@@ -214,10 +213,19 @@ class RefusalFilter(Filter):
         segments of every checked turn the lists did not already flag (with the user turn before it)."""
         turns = [[m["content"] for m in r.messages if m["role"] in self.roles] for r in records]
         found = [self._used_not_mentioned(self.matches(t), t, r) for t, r in zip(turns, records)]
-        about_self = [
-            bool(f or "meta_talk" in self.categories) and self._asked_about_self(r) for f, r in zip(found, records)
+        # (whether the user asked the assistant about itself is read only where it would change the verdict:
+        # an ai_identity hit, or a meta-talk candidate below)
+        about_self: dict[int, bool] = {}
+
+        def asked_about_self(i: int) -> bool:
+            if i not in about_self:
+                about_self[i] = self._asked_about_self(records[i])
+            return about_self[i]
+
+        found = [
+            [c for c in f if c != "ai_identity"] if "ai_identity" in f and asked_about_self(i) else f
+            for i, f in enumerate(found)
         ]
-        found = [[c for c in f if c != "ai_identity"] if s else f for f, s in zip(found, about_self)]
         if "refusal" in self.categories:
             for i, rec in enumerate(records):
                 if not found[i] and self._apologises(rec):
@@ -230,7 +238,7 @@ class RefusalFilter(Filter):
 
             owner, segs, prompts, answers = [], [], [], []
             for i, rec in enumerate(records):
-                if found[i] or about_self[i]:
+                if found[i] or about_self.get(i):
                     continue
                 prompt = ""
                 for m in rec.messages:
@@ -246,7 +254,7 @@ class RefusalFilter(Filter):
             for i, (line, seg), p, prompt, answer in zip(owner, segs, probs, prompts, answers):
                 if "meta_talk" in found[i] or (p < self.meta_threshold and not about_exchange(line, seg, p)):
                     continue  # (whether the prompt asks for a message is read only for a candidate)
-                if line.startswith("^f") and introduces_list(line, seg, answer):
+                if (line.startswith("^f") and introduces_list(line, seg, answer)) or asked_about_self(i):
                     continue
                 if is_meta(line, seg, p, self.meta_threshold, asks_to_compose(prompt)):
                     found[i].append("meta_talk")
