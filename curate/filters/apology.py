@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
+from tadka.curate.filters.length import asks_to_compose
 from tadka.curate.filters.text import match_words
 from tadka.curate.filters.topic_words import canonical_words, shares_topic
 
@@ -50,8 +51,6 @@ def _words() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
 
 def apologises_instead(prompt: str, answer: str) -> bool:
     """True when ``answer`` is a short apology in place of an answer to ``prompt`` (module docstring)."""
-    from tadka.curate.filters.length import asks_to_compose
-
     words = match_words(answer)
     if not words or len(words) > MAX_WORDS:
         return False

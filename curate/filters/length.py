@@ -67,7 +67,7 @@ def asks_to_compose(prompt: str) -> bool:
     """True when a user turn asks for a message to be written (an email, a letter, an application, a
     WhatsApp message …: the ``compose`` row of answer_demand.tsv): the answer *is* that message, so its
     greeting, thanks and sign-off are content, not talk about the conversation."""
-    return any(level == "compose" and pattern.search(prompt) for level, pattern in demand_patterns())
+    return _asks(prompt, "compose")
 
 
 def asks_about_assistant(prompt: str) -> bool:
@@ -75,7 +75,12 @@ def asks_about_assistant(prompt: str) -> bool:
     do ("Kya tum insaan ho?", "Tumhara naam kya hai?", "Kya tum medical diagnosis de sakte ho?": the
     ``self`` row of answer_demand.tsv): "Main ek AI assistant hoon" and "Main general jaankari de sakta
     hoon" are then the answer, not AI boilerplate or talk about the conversation."""
-    return any(level == "self" and pattern.search(prompt) for level, pattern in demand_patterns())
+    return _asks(prompt, "self")
+
+
+def _asks(prompt: str, level: str) -> bool:
+    """True when a pattern of ``level`` in answer_demand.tsv matches the user turn."""
+    return any(row == level and pattern.search(prompt) for row, pattern in demand_patterns())
 
 
 @dataclass

@@ -14,10 +14,11 @@ dependencies, about 700 MB) is made once per session and *layered* under every e
 ``sys.path``, and pip sees the core's packages as installed, so it installs only what the extra adds
 (``pip install 'tadka-…whl[train]'``, exactly what a user's ``pip install 'tadka[train]'`` resolves).
 pip runs with ``--no-compile`` and reuses its wheel cache, which the CI command filled when it installed
-``[all]`` — llama-cpp-python's wheel included, so nothing is compiled again. The extras' venvs are independent, so :class:`Builder` installs them side by side. The .pyc files are written
-on first import instead, even under PYTHONDONTWRITEBYTECODE, which tests/conftest.py drops for every command
-the tests start: without them each command compiled torch's sources again (11.4 s against 4.7 s to import
-the train stack here).
+``[all]`` — llama-cpp-python's wheel included, so nothing is compiled again. The extras' venvs are
+independent, so :class:`Builder` installs them side by side. The .pyc files are written on first import
+instead, even under PYTHONDONTWRITEBYTECODE, which tests/conftest.py drops for every command the tests start:
+without them each command compiled torch's sources again (11.4 s against 4.7 s to import the train stack
+here).
 """
 
 from __future__ import annotations
