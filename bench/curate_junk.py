@@ -285,7 +285,7 @@ def part_junk() -> dict:
         20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
         21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
         22: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
-        23: "run once, not tuned on (first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
+        23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

@@ -66,8 +66,10 @@ def without_demand(prompt: str) -> str:
 def asks_to_compose(prompt: str) -> bool:
     """True when a user turn asks for a message to be written (an email, a letter, an application, a
     WhatsApp message …: the ``compose`` row of answer_demand.tsv): the answer *is* that message, so its
-    greeting, thanks and sign-off are content, not talk about the conversation."""
-    return _asks(prompt, "compose")
+    greeting, thanks and sign-off are content, not talk about the conversation. A bare "likh do" or "draft
+    karo" (the ``write`` row: "Slide ka text likho", "Diary entry likho") asks for a text too, unless the
+    prompt asks for an explanation ("GST kya hai, detail mein likh do" asks a question)."""
+    return _asks(prompt, "compose") or (_asks(prompt, "write") and not demand(prompt))
 
 
 def asks_about_assistant(prompt: str) -> bool:

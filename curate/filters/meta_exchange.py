@@ -73,13 +73,15 @@ from tadka.curate.filters.text import match_words, normal_words
 
 #: The least P(meta) a greeting or closing of a message the user asked for needs to be read as meta-talk
 #: when it holds no word about the exchange.
-COMPOSED_CLOSING_P = 0.97
+COMPOSED_CLOSING_P = 0.99
 #: The least P(meta) a segment about the exchange needs (see the module docstring).
 EXCHANGE_MIN_P = 0.2
 _EDGES = ("^f", "^l")
 _OFF_TOPIC = ("^o0",)
 _FEW_SHARED = ("^r0",)
 _COLON = "^c"  # a segment that ends in a colon
+_ASKS = "^q"  # a segment that ends in a question mark
+_WHOLE = "^o"  # the only segment: a one-sentence answer
 FAREWELL = "farewell"  # the row of exchange_words.tsv whose phrases need no P(meta) after a long answer
 LEAD_IN = "lead_in"  # the row whose words (the answer, the question) make an off-topic "…:" lead-in meta-talk
 STEMS = "stems"  # the row of word beginnings that are about the exchange in any dialect's ending
@@ -132,6 +134,11 @@ def _table() -> _Table:
     )
 
 
+def lead_in_words() -> frozenset[str]:
+    """Words that name the answer or the question (the ``lead_in`` row), as the model reads words."""
+    return _table().lead_in
+
+
 def exchange_words() -> frozenset[str]:
     """Words about the conversation itself (corpora/junk/exchange_words.tsv), as the model reads words."""
     return _table().words
@@ -172,6 +179,10 @@ def about_exchange(line: str, segment: str, p: float) -> bool:
     """True when an edge segment (its model input ``line``, its text, and the model's P(meta)) is off
     the task and about the exchange (module docstring)."""
     tokens = line.split(" ", 6)
+    if len(tokens) == 7 and tokens[0] == _WHOLE and tokens[5] == _ASKS:
+        # a one-sentence answer that asks back about the question ("Is sawal ka jawab dene se pehle, kya aap
+        # bata sakte hain ki aap kis state se hain?"): a question in place of the answer
+        return p >= EXCHANGE_MIN_P and exchange_word_count(tokens[6], stems=False) >= 2
     if len(tokens) < 7 or tokens[0] not in _EDGES or tokens[3] not in _OFF_TOPIC:
         return False
     if tokens[0] == "^l" and tokens[2] == "^a2" and says_farewell(tokens[6]):

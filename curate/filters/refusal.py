@@ -205,6 +205,19 @@ class RefusalFilter(Filter):
                 return True
         return False
 
+    def _bare_opener(self, record: Record) -> bool:
+        """An answer that opens with bare assent before a what or how answer, or with a heading that names
+        the answer (:mod:`tadka.curate.filters.opener`)."""
+        from tadka.curate.filters.opener import answer_heading, bare_acknowledgement
+
+        prompt = ""
+        for m in record.messages:
+            if m["role"] == "user":
+                prompt = m["content"]
+            elif m["role"] in self.roles and (answer_heading(m["content"]) or bare_acknowledgement(prompt, m["content"])):
+                return True
+        return False
+
     def keep(self, record: Record) -> Verdict:
         return self.keep_batch([record])[0]
 
@@ -231,6 +244,9 @@ class RefusalFilter(Filter):
                 if not found[i] and self._apologises(rec):
                     found[i].append("refusal")
         if "meta_talk" in self.categories:
+            for i, rec in enumerate(records):
+                if not found[i] and self._bare_opener(rec):
+                    found[i].append("meta_talk")
             from tadka.curate.filters.meta_exchange import about_exchange, answers_in_kind, introduces_list, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 

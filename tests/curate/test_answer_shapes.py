@@ -61,6 +61,14 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
             "Main ek AI hoon, mujhe gaane sunai nahi dete, par playlist bana sakta hoon.",
         ),
         (
+            "Tumhe aaj ka match ka latest score pata hai?",
+            "Nahi, main live internet se juda nahi hoon, isliye abhi ka score nahi bata sakta. Cricbuzz pe dekh lo.",
+        ),
+        (
+            "Kya tum internet pe search karke bata sakte ho?",
+            "Nahi, main web search nahi kar sakta; jo mujhe pehle se pata hai wahi bata sakta hoon.",
+        ),
+        (
             "Kya tum ye chat kal yaad rakhoge?",
             "Shayad nahi; chat band hone ke baad main pichhli baatein yaad nahi rakhta.",
         ),
@@ -88,13 +96,18 @@ def test_ai_identity_in_an_ordinary_answer_is_still_flagged():
         "Roleplay: tum bank manager ho, main customer",
         "Station master ki tarah announcement bolo",
         "Tu mera coach ban ke bata, aaj gym jaaun ya nahi",
+        "Shaadi ki anniversary pe bhaiya bhabhi ko kya bolu? do lines do",
+        "Apne pet dog ke Instagram page ka about section likh do",
+        "Hostel ki notice board ke liye rules ka text likho",
     ],
 )
 def test_requests_for_a_text_to_be_written_or_performed(prompt):
     assert asks_to_compose(prompt)
 
 
-@pytest.mark.parametrize("prompt", ["GST kya hai, detail mein likh do", "PM-KISAN ka process samjhao"])
+@pytest.mark.parametrize(
+    "prompt", ["GST kya hai, detail mein likh do", "PM-KISAN ka process samjhao", "Cheque kaise likhte hain?"]
+)
 def test_questions_are_not_requests_to_compose(prompt):
     assert not asks_to_compose(prompt)
 
@@ -119,3 +132,45 @@ def test_a_disclaimer_the_user_asks_about_is_content():
     prompt = "Video ke end mein 'not financial advice' kyun likhte hain?"
     answer = "Creator yeh batata hai ki woh SEBI-registered advisor nahi hai, bas apni raay de raha hai."
     assert _flags(answer, prompt) == ()
+
+
+RATION = (
+    "Priority household ke har member ko mahine mein 5 kilo anaaj milta hai, aur Antyodaya card pe poore "
+    "parivaar ko 35 kilo."
+)
+
+
+@pytest.mark.parametrize("opener", ["Bilkul! 😊", "Zaroorrr!!", "Sure bhai!", "जी बिल्कुल!"])
+def test_bare_assent_before_an_answer_to_a_what_question_is_flagged(opener):
+    assert "meta_talk" in _flags(f"{opener} {RATION}", "Ration card pe kitna anaaj milta hai?")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Kya ration card pe har mahine anaaj milta hai?",
+        "Ration card pe anaaj free milta hai kya?",
+        "Bhaiya, kya ration card pe anaaj milta hai?",
+    ],
+)
+def test_assent_that_answers_a_yes_no_question_is_kept(prompt):
+    assert _flags(f"Haan bilkul! {RATION}", prompt) == ()
+
+
+@pytest.mark.parametrize("heading", ["## Jawab\n", "**Answer**\n", "### Uttar "])
+def test_heading_that_names_the_answer_is_flagged(heading):
+    assert "meta_talk" in _flags(f"{heading}{RATION}", "Ration card pe kitna anaaj milta hai?")
+
+
+def test_heading_that_names_the_topic_is_kept():
+    assert _flags(f"## Ration ki matra\n{RATION}", "Ration card pe kitna anaaj milta hai?") == ()
+
+
+def test_a_question_about_the_question_in_place_of_an_answer_is_flagged():
+    answer = "Aapke sawal ka sahi jawab dene ke liye, kya aap bata sakte hain ki aapka card kis rang ka hai?"
+    assert "meta_talk" in _flags(answer, "Ration card pe kitna anaaj milta hai?")
+
+
+def test_a_clarifying_question_about_the_task_is_kept():
+    answer = "Aapka card kis rang ka hai, peela ya gulabi?"
+    assert _flags(answer, "Ration card pe kitna anaaj milta hai?") == ()
