@@ -288,8 +288,8 @@ def part_junk() -> dict:
         21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
         22: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
         23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
-        24: "run once, not tuned on (typical teacher-model junk, small and local models)",
-        25: "run once, not tuned on (typical teacher-model junk, large API models)",
+        24: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
+        25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

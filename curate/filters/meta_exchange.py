@@ -218,21 +218,24 @@ def introduces_list(line: str, segment: str, answer: str) -> bool:
 
 _GREETING_WORDS = 5
 _REPLY_WORDS = 15  # a short reply to thanks ("Koi baat nahi, aur kuch chahiye to batana.")
+_SALAAM = frozenset("assalam asalam assalamu assalamualaikum salaam salam aslam".split())
+_SALAAM_REPLY = frozenset("wa walaikum waalaikum walaikumassalam wassalam".split())  # "Wa alaikum assalam!"
 _THANKS = frozenset("thank thanks thanku thankyou thnx thx ty shukriya shukria dhanyavaad dhanyawad dhanyavad".split())
-_GREETING_FIRST = re.compile(r"\s*\S+(?: \S+)?\s*[!,]")  # "Namaste!", "Hello ji," before a question
+_GREETING_FIRST = re.compile(r"\s*\S+(?: \S+){0,2}\s*[!,]")  # "Namaste!", "Hello ji," before a question
 
 
 def answers_in_kind(prompt: str, answer: str) -> bool:
     """True when a greeting is answered in kind: a prompt of at most five words that asks nothing (no
     "?", or only after a greeting of one or two words: "Namaste! Kaise ho aap?") and an answer that opens
-    with the prompt's own first word, or a short reply to thanks ("Jullay!" → "Jullay! Kaise ho? Batao,
+    with the prompt's own first word (or "Wa alaikum …" to a salaam), or a short reply to thanks ("Jullay!" → "Jullay! Kaise ho? Batao,
     aaj kya madad karun?", "Hi" → "Hi! Bataiye, …"). The offer of help that follows is the reply to the
     greeting, not talk about the conversation. Chosen on held-out rounds 19 and 20's good answers."""
     asked = match_words(prompt)
     if not 0 < len(asked) <= _GREETING_WORDS:
         return False
     words = match_words(answer)
-    if words[:1] != asked[:1] and not (len(words) <= _REPLY_WORDS and _THANKS.intersection(asked)):
+    in_kind = words[:1] == asked[:1] or (bool(words) and words[0] in _SALAAM_REPLY and asked[0] in _SALAAM)
+    if not in_kind and not (len(words) <= _REPLY_WORDS and _THANKS.intersection(asked)):
         return False
     # a question in it must come after a greeting ("Namaste! Kaise ho aap?"), not be the prompt ("GST kya hai?")
     return "?" not in prompt or bool(_GREETING_FIRST.match(prompt))

@@ -205,18 +205,23 @@ class RefusalFilter(Filter):
                 return True
         return False
 
-    def _bare_opener(self, record: Record) -> bool:
-        """An answer that opens with bare assent before a what or how answer, or with a heading that names
-        the answer (:mod:`tadka.curate.filters.opener`)."""
-        from tadka.curate.filters.opener import answer_heading, bare_acknowledgement
+    def _stock_edge(self, record: Record) -> str | None:
+        """The flag for a checked turn that opens or closes with a stock edge that answers nothing
+        (:mod:`tadka.curate.filters.stock_edges`): ``meta_talk`` for bare assent before a what-answer or a
+        heading that names the answer, ``boilerplate`` for a wish with no occasion or an empty conclusion."""
+        from tadka.curate.filters.stock_edges import answer_heading, bare_acknowledgement, empty_conclusion, stock_wish
 
         prompt = ""
         for m in record.messages:
             if m["role"] == "user":
                 prompt = m["content"]
-            elif m["role"] in self.roles and (answer_heading(m["content"]) or bare_acknowledgement(prompt, m["content"])):
-                return True
-        return False
+            elif m["role"] in self.roles:
+                answer = m["content"]
+                if answer_heading(prompt, answer) or bare_acknowledgement(prompt, answer):
+                    return "meta_talk"
+                if stock_wish(prompt, answer) or empty_conclusion(prompt, answer):
+                    return "boilerplate"
+        return None
 
     def keep(self, record: Record) -> Verdict:
         return self.keep_batch([record])[0]
@@ -245,8 +250,9 @@ class RefusalFilter(Filter):
                     found[i].append("refusal")
         if "meta_talk" in self.categories:
             for i, rec in enumerate(records):
-                if not found[i] and self._bare_opener(rec):
-                    found[i].append("meta_talk")
+                edge = None if found[i] else self._stock_edge(rec)
+                if edge:
+                    found[i].append(edge)
             from tadka.curate.filters.meta_exchange import about_exchange, answers_in_kind, introduces_list, is_meta
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 

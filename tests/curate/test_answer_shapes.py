@@ -37,6 +37,7 @@ def test_lead_in_about_the_answer_before_a_list_is_flagged():
         ("Hello", "Hello! Kaise ho? Bataiye, aaj kis cheez mein madad chahiye?"),
         ("Thanks didi!", "Koi baat nahi, aur kuch poochna ho to bata dena."),
         ("Salaam! Kya haal hai?", "Salaam! Main bilkul theek hoon, shukriya. Aap sunaiye, aaj kya madad karun?"),
+        ("Assalam o alaikum, sab khairiyat?", "Wa alaikum assalam! Sab khairiyat hai. Farmaiye, kya madad karun?"),
     ],
 )
 def test_greeting_answered_in_kind_is_kept(prompt, answer):
@@ -63,6 +64,10 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
         (
             "Tumhe aaj ka match ka latest score pata hai?",
             "Nahi, main live internet se juda nahi hoon, isliye abhi ka score nahi bata sakta. Cricbuzz pe dekh lo.",
+        ),
+        (
+            "Auto wale bhaiya ko call kr do",
+            "Main call nahi kar sakta, mere paas aapke phone ka access nahi hai. Dialer mein unka number dabaiye.",
         ),
         (
             "Kya tum internet pe search karke bata sakte ho?",
@@ -174,3 +179,39 @@ def test_a_question_about_the_question_in_place_of_an_answer_is_flagged():
 def test_a_clarifying_question_about_the_task_is_kept():
     answer = "Aapka card kis rang ka hai, peela ya gulabi?"
     assert _flags(answer, "Ration card pe kitna anaaj milta hai?") == ()
+
+
+FLOOD = "Baadh ke paani mein mat chalo, bijli ke taar gire ho sakte hain aur gehraai ka andaaza nahi hota."
+
+
+@pytest.mark.parametrize("heading", ["### Step-by-Step Guide\n", "**Overview:** ", "## 📌 Aasaan Bhasha Mein\n"])
+def test_stock_heading_is_flagged(heading):
+    assert "meta_talk" in _flags(f"{heading}{FLOOD}", "Baadh mein bahar kyun nahi nikalna chahiye?")
+
+
+def test_numbered_step_and_a_heading_the_user_asked_for_are_kept():
+    assert _flags(f"**Step 1:** {FLOOD}", "Baadh mein bahar kyun nahi nikalna chahiye?") == ()
+    assert _flags(f"### Conclusion\n{FLOOD}", "Mere essay 'Baadh' ka conclusion likh do") == ()
+
+
+@pytest.mark.parametrize("wish", ["ALL THE BEST!! 👍", "Stay safe, stay happy! ❤️", "Happy learning! 📚"])
+def test_a_wish_after_an_answer_to_a_plain_question_is_flagged(wish):
+    assert "boilerplate" in _flags(f"{FLOOD} {wish}", "Baadh mein bahar kyun nahi nikalna chahiye?")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["Kal mera driving test hai, kya dhyan rakhun?", "Thanks bhai, sab samajh aa gaya", "Sir, result aa gaya, pass!"],
+)
+def test_a_wish_with_an_occasion_is_kept(prompt):
+    assert _flags("Aaram se karna, ghabrana mat. All the best! 👍", prompt) == ()
+
+
+def test_an_empty_conclusion_is_flagged_and_one_that_sums_up_the_topic_is_kept():
+    prompt = "Baadh mein bahar kyun nahi nikalna chahiye?"
+    assert "boilerplate" in _flags(f"{FLOOD} Overall, yeh sab dhyan mein rakhna bahut zaroori hai.", prompt)
+    assert _flags(f"{FLOOD} Kul milakar, baadh ka paani utarne tak ghar pe hi raho.", prompt) == ()
+
+
+def test_an_apology_for_the_language_is_flagged():
+    assert "boilerplate" in _flags(f"{FLOOD} Hinglish mein koi galti ho to maafi chahta hoon.")

@@ -1,0 +1,158 @@
+"""Stock openers and closings that answer nothing: "Bilkul! 😊", "## Jawab", "ALL THE BEST!! 👍" after an
+answer about RTI, "Conclusion: Iss tarah aap aasani se yeh kaam kar sakte hain."
+
+Held-out rounds 23–25 (bench/junk_rounds.md) kept teacher openers and closings the meta-talk model scores
+low because they are short or say something pleasant. Each is read here by its shape and by what was asked
+(words in corpora/junk/stock_edge_words.tsv):
+
+- :func:`bare_acknowledgement`: the answer's first sentence is only words of assent (row ``ack``:
+  "bilkul", "zaroor", "sure", "haan ji", "theek hai" …, with vocatives such as "bhai") and the prompt asks
+  a question that assent does not answer — a what, when or how question (row ``wh``, a "kya" inside the
+  question: "Iske liye kya documents chahiye?", or an explain or how demand of
+  corpora/demand/answer_demand.tsv). "Haan bilkul." is the answer to "Kya main online apply kar sakta
+  hoon?" and is kept;
+- :func:`answer_heading`: the answer opens with a markdown heading or bold label that names the answer or
+  the question (the ``lead_in`` row of corpora/junk/exchange_words.tsv: "## Jawab", "**Answer**") or is a
+  stock heading (row ``heading``: "### Step-by-Step Guide", "**Overview:**", "### 📌 Samjhiye Aasaan
+  Bhasha Mein"), unless the user asked for a text to be written (an essay's "### Conclusion", a slide's
+  "**Summary**") or it numbers a step ("**Step 1:** Form bharo");
+- :func:`stock_wish`: the last sentence is only a wish ("All the best!", "Stay safe, stay healthy! 😊",
+  "Happy learning! 📚") after an answer to a question (not a remark or a request) that names no exam, interview, plan or person of
+  the user's own (row ``personal``), is not a message the user asked for and does not thank: "All the best!"
+  after tips for tomorrow's exam, or as the reply to "thanks bhai", is the answer's own;
+- :func:`empty_conclusion`: the last sentence opens with a summing-up word (row ``conclusion``:
+  "Conclusion:", "Overall,", "Kul milakar") and names nothing the prompt asked about.
+
+Why by hand: no library reads Hinglish assent or stock closings; this is word sets and a sentence split.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib.resources import files
+from typing import NamedTuple
+
+from tadka.curate.filters.length import asks_to_compose, demand
+from tadka.curate.filters.text import fresh_match_words, split_sentences
+from tadka.curate.filters.topic_words import canonical_words, shares_topic
+
+#: Words the answer must hold after the acknowledgement: "Haan ji, bilkul." alone is a short reply.
+MIN_REST_WORDS = 5
+#: The most words a closing wish has ("All the best for your exam, beta!" is longer, and names its occasion).
+WISH_WORDS = 6
+_HELD = re.compile(r"(\w)\1{2,}")  # "bilkulll", "zaroorrr": a held letter, read once
+_KYA = frozenset(("kya", "kia", "kyaa", "क्या"))
+#: First words of a question that asks yes or no.
+_YES_NO = _KYA | frozenset("can could would will should shall do does did is are am was were".split())
+_GREETING = re.compile(r"^\s*[^\s,?]+\s*,\s*")  # "Hello, kya …", "Bhai, kya …": a word before the question
+_HEADING = re.compile(r"\s*(?:#{1,6}|\*\*|__)\W*?(\w+)(?:[\s-]+(\w+))?")
+_THANKS = frozenset("thank thanks thanku thankyou thnx thx ty shukriya shukria dhanyavaad dhanyawad dhanyavad".split())
+
+
+class _Words(NamedTuple):
+    ack: frozenset[str]
+    wh: frozenset[str]
+    heading: frozenset[str]
+    wish: frozenset[str]
+    wish_core: frozenset[str]
+    personal: frozenset[str]
+    conclusion: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    """The rows of corpora/junk/stock_edge_words.tsv."""
+    text = files("tadka.corpora").joinpath("junk", "stock_edge_words.tsv").read_text(encoding="utf-8")
+    text = unicodedata.normalize("NFC", text)  # as fresh_match_words reads the text it is compared with
+    rows = dict(line.split("\t", 1) for line in text.splitlines()[1:] if "\t" in line)
+    # a phrase is written with "_" between its words ("in_short", "kul_milakar"), read as its words joined by spaces
+    return _Words(*(frozenset(w.replace("_", " ") for w in rows[k].casefold().split()) for k in _Words._fields))
+
+
+def _read(text: str) -> list[str]:
+    return [_HELD.sub(r"\1", w) for w in fresh_match_words(text)]
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences that hold a word: an emoji after the last "!" ("All the best! 👍✨") is not a sentence."""
+    return [s for s in split_sentences(text) if fresh_match_words(s)]
+
+
+def asks_what(prompt: str) -> bool:
+    """True when the prompt asks a question that "yes" does not answer: a question word (kab, kitna,
+    kaun, what, how …), a "kya" neither first nor last in its question ("Iske liye kya chahiye?"), or an
+    explain or how demand — unless one of its questions asks yes or no: it starts with "kya", "can",
+    "is" … (after a greeting: "Hello, kya aap Hindi samajhte ho?"), as "Kya aap farq samjha sakte hain?"
+    does, where "Haan, zaroor." answers it."""
+    wh = _words().wh
+    asked = False
+    for sentence in split_sentences(prompt):
+        words = fresh_match_words(_GREETING.sub("", sentence, count=1))
+        if words[:1] and words[0] in _YES_NO:
+            return False
+        asked = asked or not wh.isdisjoint(words) or any(w in _KYA for w in words[1:-1])
+    return asked or bool(demand(prompt))
+
+
+def bare_acknowledgement(prompt: str, answer: str) -> bool:
+    """True when the answer opens with a sentence of assent only, before an answer to a question assent
+    does not answer (module docstring)."""
+    sentences = _sentences(answer)
+    if len(sentences) < 2:
+        return False
+    words = _read(sentences[0])
+    if not words or not _words().ack.issuperset(words):
+        return False
+    return len(fresh_match_words(answer)) - len(words) >= MIN_REST_WORDS and asks_what(prompt)
+
+
+def answer_heading(prompt: str, answer: str) -> bool:
+    """True when the answer opens with a markdown heading or bold label that names the answer or is a stock
+    heading (module docstring)."""
+    from tadka.curate.filters.meta_exchange import lead_in_words
+
+    m = _HEADING.match(answer)
+    if not m:
+        return False
+    first = canonical_words(fresh_match_words(m.group(1)))[0]
+    if first in lead_in_words():
+        return True
+    if first not in _words().heading or (m.group(2) or "").isdigit():  # "**Step 1:** Form bharo"
+        return False
+    return not asks_to_compose(prompt)
+
+
+def _occasion(prompt: str) -> bool:
+    """True when the prompt is not a question ("Sir, result aa gaya, pass ho gaya", "Recording bhej do
+    pls"), names the user's own exam, plan or situation, thanks, or asks for a text: a wish then belongs
+    to the answer."""
+    if "?" not in prompt and not asks_what(prompt):
+        return True
+    words = set(fresh_match_words(prompt))
+    return not words.isdisjoint(_words().personal) or not words.isdisjoint(_THANKS) or asks_to_compose(prompt)
+
+
+def stock_wish(prompt: str, answer: str) -> bool:
+    """True when the answer's last sentence is only a wish, after an answer to a question with no occasion
+    for it (module docstring)."""
+    sentences = _sentences(answer)
+    if len(sentences) < 2:
+        return False
+    words = _read(sentences[-1])
+    table = _words()
+    if not 0 < len(words) <= WISH_WORDS or not table.wish.issuperset(words) or table.wish_core.isdisjoint(words):
+        return False
+    return not _occasion(prompt)
+
+
+def empty_conclusion(prompt: str, answer: str) -> bool:
+    """True when the answer's last sentence sums up with nothing the prompt asked about (module docstring)."""
+    sentences = _sentences(answer)
+    if len(sentences) < 2:
+        return False
+    words = fresh_match_words(sentences[-1])
+    if not any(" ".join(words[:n]) in _words().conclusion for n in (1, 2, 3)):
+        return False
+    return not shares_topic(prompt, sentences[-1])
