@@ -123,6 +123,8 @@ GOOD_HELDOUT = {
     23: "good_heldout23.jsonl",
     24: "good_heldout24.jsonl",
     25: "good_heldout25.jsonl",
+    26: "good_heldout26.jsonl",
+    27: "good_heldout27.jsonl",
 }
 
 
@@ -290,6 +292,8 @@ def part_junk() -> dict:
         23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
         24: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
         25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
+        26: "run once, not tuned on (typical teacher-model junk, an even mix of teachers)",
+        27: "run once, not tuned on (typical teacher-model junk, production chatbots' teachers)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
