@@ -292,8 +292,8 @@ def part_junk() -> dict:
         23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
         24: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
         25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
-        26: "run once, not tuned on (typical teacher-model junk, an even mix of teachers)",
-        27: "run once, not tuned on (typical teacher-model junk, production chatbots' teachers)",
+        26: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
+        27: "tuned on (after its first run: junk 2/115 kept, good 11/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

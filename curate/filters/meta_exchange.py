@@ -231,7 +231,8 @@ def answers_in_kind(prompt: str, answer: str) -> bool:
     aaj kya madad karun?", "Hi" → "Hi! Bataiye, …"). The offer of help that follows is the reply to the
     greeting, not talk about the conversation. Chosen on held-out rounds 19 and 20's good answers."""
     asked = match_words(prompt)
-    if not 0 < len(asked) <= _GREETING_WORDS:
+    longest = _GREETING_WORDS + (2 if asked[:1] and asked[0] in _SALAAM else 0)  # "Assalam o alaikum, kaise hain aap?"
+    if not 0 < len(asked) <= longest:
         return False
     words = match_words(answer)
     in_kind = words[:1] == asked[:1] or (bool(words) and words[0] in _SALAAM_REPLY and asked[0] in _SALAAM)

@@ -209,7 +209,13 @@ class RefusalFilter(Filter):
         """The flag for a checked turn that opens or closes with a stock edge that answers nothing
         (:mod:`tadka.curate.filters.stock_edges`): ``meta_talk`` for bare assent before a what-answer or a
         heading that names the answer, ``boilerplate`` for a wish with no occasion or an empty conclusion."""
-        from tadka.curate.filters.stock_edges import answer_heading, bare_acknowledgement, empty_conclusion, stock_wish
+        from tadka.curate.filters.stock_edges import (
+            answer_heading,
+            bare_acknowledgement,
+            empty_conclusion,
+            says_nothing,
+            stock_wish,
+        )
 
         prompt = ""
         for m in record.messages:
@@ -219,7 +225,7 @@ class RefusalFilter(Filter):
                 answer = m["content"]
                 if answer_heading(prompt, answer) or bare_acknowledgement(prompt, answer):
                     return "meta_talk"
-                if stock_wish(prompt, answer) or empty_conclusion(prompt, answer):
+                if stock_wish(prompt, answer) or empty_conclusion(prompt, answer) or says_nothing(prompt, answer):
                     return "boilerplate"
         return None
 

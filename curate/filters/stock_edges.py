@@ -20,6 +20,8 @@ low because they are short or say something pleasant. Each is read here by its s
   "Happy learning! 📚") after an answer to a question (not a remark or a request) that names no exam, interview, plan or person of
   the user's own (row ``personal``), is not a message the user asked for and does not thank: "All the best!"
   after tips for tomorrow's exam, or as the reply to "thanks bhai", is the answer's own;
+- :func:`says_nothing`: the whole answer is a generic paragraph of vague words (row ``vague``: "vishay",
+  "pehlu", "sthiti", "nirbhar", "faisla aapka") that names nothing the prompt asked about;
 - :func:`empty_conclusion`: the last sentence opens with a summing-up word (row ``conclusion``:
   "Conclusion:", "Overall,", "Kul milakar") and names nothing the prompt asked about.
 
@@ -59,6 +61,7 @@ class _Words(NamedTuple):
     wish_core: frozenset[str]
     personal: frozenset[str]
     conclusion: frozenset[str]
+    vague: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -156,3 +159,19 @@ def empty_conclusion(prompt: str, answer: str) -> bool:
     if not any(" ".join(words[:n]) in _words().conclusion for n in (1, 2, 3)):
         return False
     return not shares_topic(prompt, sentences[-1])
+
+
+#: Fewest distinct vague words ("vishay", "pehlu", "sthiti", "nirbhar" …) in a whole answer that says nothing.
+VAGUE_WORDS = 4
+#: Fewest words in such an answer ("Depends." is a short reply, read by the length step).
+VAGUE_MIN_WORDS = 12
+
+
+def says_nothing(prompt: str, answer: str) -> bool:
+    """True when the whole answer is a generic paragraph: at least :data:`VAGUE_WORDS` distinct words of the
+    ``vague`` row ("Yeh ek bahut vishal vishay hai jismein kai pehlu hain. Har vyakti ki sthiti alag hoti
+    hai …") and no word of what the prompt asked about."""
+    words = fresh_match_words(answer)
+    if len(words) < VAGUE_MIN_WORDS or len(_words().vague.intersection(words)) < VAGUE_WORDS:
+        return False
+    return not shares_topic(prompt, answer)

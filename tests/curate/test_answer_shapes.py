@@ -65,6 +65,12 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
             "Tumhe aaj ka match ka latest score pata hai?",
             "Nahi, main live internet se juda nahi hoon, isliye abhi ka score nahi bata sakta. Cricbuzz pe dekh lo.",
         ),
+        ("Kya tumhe feelings hoti hain?", "Nahi, main ek AI hoon, mujhe insaanon jaisi feelings nahi hoti."),
+        ("आप कौन हैं?", "मैं एक AI सहायक हूँ, एक कंप्यूटर प्रोग्राम जो सवालों के जवाब लिखता है।"),
+        (
+            "meri screen pe ye kya likha aa rha h dekho na",
+            "Main aapki screen nahi dekh sakta. Jo likha hai woh yahan copy-paste kar do, phir batata hoon.",
+        ),
         (
             "Auto wale bhaiya ko call kr do",
             "Main call nahi kar sakta, mere paas aapke phone ka access nahi hai. Dialer mein unka number dabaiye.",
@@ -215,3 +221,32 @@ def test_an_empty_conclusion_is_flagged_and_one_that_sums_up_the_topic_is_kept()
 
 def test_an_apology_for_the_language_is_flagged():
     assert "boilerplate" in _flags(f"{FLOOD} Hinglish mein koi galti ho to maafi chahta hoon.")
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Kripya kisi professional se salah zaroor lein.",
+        "Koi bhi kadam uthane se pehle apne advisor se baat karein.",
+        "Umeed hy ye maloomat aap ke kaam aayegi.",
+        "Shukriya! Allah aap ko khush rakhe.",
+    ],
+)
+def test_stock_closings_in_other_wordings_are_flagged(closing):
+    assert {"boilerplate", "closing"} & set(_flags(f"{FLOOD} {closing}", "Baadh mein bahar kyun nahi nikalna chahiye?"))
+
+
+def test_a_generic_paragraph_in_place_of_an_answer_is_flagged():
+    answer = (
+        "Yeh ek bahut vyapak vishay hai aur iske kai pehlu hain. Har insaan ki sthiti alag hoti hai, isliye "
+        "sab kuch paristhiti par nirbhar karta hai."
+    )
+    assert "boilerplate" in _flags(answer, "Sukanya Samriddhi khata kahan khulta hai?")
+
+
+def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
+    answer = (
+        "Sukanya Samriddhi khata post office ya bank mein khulta hai; har parivaar ki sthiti alag hoti hai, par "
+        "beti ki umar 10 saal se kam honi chahiye, yeh sabse zaroori hai aur isi par sab nirbhar karta hai."
+    )
+    assert _flags(answer, "Sukanya Samriddhi khata kahan khulta hai?") == ()
