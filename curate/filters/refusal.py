@@ -223,7 +223,9 @@ class RefusalFilter(Filter):
                 prompt = m["content"]
             elif m["role"] in self.roles:
                 answer = m["content"]
-                if answer_heading(prompt, answer) or bare_acknowledgement(prompt, answer):
+                if (answer.lstrip()[:1] in "#*_" and answer_heading(prompt, answer)) or bare_acknowledgement(
+                    prompt, answer
+                ):
                     return "meta_talk"
                 if stock_wish(prompt, answer) or empty_conclusion(prompt, answer) or says_nothing(prompt, answer):
                     return "boilerplate"

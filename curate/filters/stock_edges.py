@@ -37,7 +37,7 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from tadka.curate.filters.length import asks_to_compose, demand
-from tadka.curate.filters.text import fresh_match_words, split_sentences
+from tadka.curate.filters.text import fresh_match_words, match_words, split_sentences
 from tadka.curate.filters.topic_words import canonical_words, shares_topic
 
 #: Words the answer must hold after the acknowledgement: "Haan ji, bilkul." alone is a short reply.
@@ -74,13 +74,40 @@ def _words() -> _Words:
     return _Words(*(frozenset(w.replace("_", " ") for w in rows[k].casefold().split()) for k in _Words._fields))
 
 
-def _read(text: str) -> list[str]:
-    return [_HELD.sub(r"\1", w) for w in fresh_match_words(text)]
+def _read_within(text: str, allowed: frozenset[str]) -> list[str] | None:
+    """The words of ``text`` with held letters read once ("zaroorrr"), or None as soon as one is not in
+    ``allowed`` (most first and last sentences fail on their first word: no need to read the rest)."""
+    out = []
+    for w in fresh_match_words(text):
+        w = _HELD.sub(r"\1", w) if len(w) > 2 else w
+        if w not in allowed:
+            return None
+        out.append(w)
+    return out
 
 
-def _sentences(text: str) -> list[str]:
-    """Sentences that hold a word: an emoji after the last "!" ("All the best! 👍✨") is not a sentence."""
-    return [s for s in split_sentences(text) if fresh_match_words(s)]
+_WORDY = re.compile(r"\w")
+#: Longest first or last sentence, in characters, worth reading as bare assent or a wish ("Ji haan, bilkul
+#: zaroor bhai!" is 27): longer ones are content, and are not split into words at all.
+_EDGE_CHARS = 60
+#: How much of the end of an answer is split to find its last sentence (an empty conclusion runs longer than
+#: a wish: "Overall, yeh ek bahut hi useful process hai jo sabko aana chahiye." is 67 characters).
+_TAIL_CHARS = 240
+
+
+@lru_cache(maxsize=64)
+def _edges(answer: str) -> tuple[bool, str, str]:
+    """(whether the answer has two or more sentences that hold a word, its first sentence if it is at most
+    :data:`_EDGE_CHARS` long, its last sentence if it is at most :data:`_TAIL_CHARS` long); an emoji after the
+    last "!" ("All the best! 👍✨") is not a sentence. Only the two ends are split: most answers are long.
+    Memoised: each reading of one answer asks for it, one after another."""
+    head = [s for s in split_sentences(answer[: _EDGE_CHARS + 2]) if _WORDY.search(s)]
+    whole_tail = len(answer) <= _TAIL_CHARS
+    tail = [s for s in split_sentences(answer if whole_tail else answer[-_TAIL_CHARS:]) if _WORDY.search(s)]
+    several = len(head) >= 2 or len(tail) >= 2
+    first = head[0] if len(head) >= 2 else ""  # (one piece only: the first sentence runs past the window)
+    last = tail[-1] if tail and (whole_tail or len(tail) >= 2) else ""
+    return several, first, last
 
 
 def asks_what(prompt: str) -> bool:
@@ -102,13 +129,16 @@ def asks_what(prompt: str) -> bool:
 def bare_acknowledgement(prompt: str, answer: str) -> bool:
     """True when the answer opens with a sentence of assent only, before an answer to a question assent
     does not answer (module docstring)."""
-    sentences = _sentences(answer)
-    if len(sentences) < 2:
+    opening = fresh_match_words(answer[:24])[:1]  # (most answers fail here, before any sentence split)
+    if not opening or _HELD.sub(r"\1", opening[0]) not in _words().ack:
         return False
-    words = _read(sentences[0])
-    if not words or not _words().ack.issuperset(words):
+    several, first, _ = _edges(answer)
+    if not several or not first or len(first) > _EDGE_CHARS:
         return False
-    return len(fresh_match_words(answer)) - len(words) >= MIN_REST_WORDS and asks_what(prompt)
+    words = _read_within(first, _words().ack)
+    if not words:
+        return False
+    return len(match_words(answer)) - len(words) >= MIN_REST_WORDS and asks_what(prompt)
 
 
 def answer_heading(prompt: str, answer: str) -> bool:
@@ -140,25 +170,35 @@ def _occasion(prompt: str) -> bool:
 def stock_wish(prompt: str, answer: str) -> bool:
     """True when the answer's last sentence is only a wish, after an answer to a question with no occasion
     for it (module docstring)."""
-    sentences = _sentences(answer)
-    if len(sentences) < 2:
+    closing = fresh_match_words(answer[-24:])[-1:]  # (most answers fail here, before any sentence split)
+    if not closing or _HELD.sub(r"\1", closing[0]) not in _words().wish:
         return False
-    words = _read(sentences[-1])
+    several, _, last = _edges(answer)
+    if not several or not last or len(last) > _EDGE_CHARS:
+        return False
     table = _words()
-    if not 0 < len(words) <= WISH_WORDS or not table.wish.issuperset(words) or table.wish_core.isdisjoint(words):
+    words = _read_within(last, table.wish)
+    if not words or len(words) > WISH_WORDS or table.wish_core.isdisjoint(words):
         return False
     return not _occasion(prompt)
 
 
+_OPENS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?")
+
+
 def empty_conclusion(prompt: str, answer: str) -> bool:
     """True when the answer's last sentence sums up with nothing the prompt asked about (module docstring)."""
-    sentences = _sentences(answer)
-    if len(sentences) < 2:
+    tail = answer[-_TAIL_CHARS:].lower()
+    if not any(phrase in tail for phrase in _words().conclusion):  # (substring tests first: most answers fail them)
         return False
-    words = fresh_match_words(sentences[-1])
-    if not any(" ".join(words[:n]) in _words().conclusion for n in (1, 2, 3)):
+    several, _, last = _edges(answer)
+    if not several or not last:
         return False
-    return not shares_topic(prompt, sentences[-1])
+    m = _OPENS.match(last.casefold())
+    opening = [w for w in m.groups() if w] if m else []
+    if not any(" ".join(opening[:k]) in _words().conclusion for k in (1, 2, 3)):
+        return False
+    return not shares_topic(prompt, last)
 
 
 #: Fewest distinct vague words ("vishay", "pehlu", "sthiti", "nirbhar" …) in a whole answer that says nothing.
@@ -171,7 +211,7 @@ def says_nothing(prompt: str, answer: str) -> bool:
     """True when the whole answer is a generic paragraph: at least :data:`VAGUE_WORDS` distinct words of the
     ``vague`` row ("Yeh ek bahut vishal vishay hai jismein kai pehlu hain. Har vyakti ki sthiti alag hoti
     hai …") and no word of what the prompt asked about."""
-    words = fresh_match_words(answer)
+    words = match_words(answer)  # (the whole turn: the memoised view the other steps read)
     if len(words) < VAGUE_MIN_WORDS or len(_words().vague.intersection(words)) < VAGUE_WORDS:
         return False
     return not shares_topic(prompt, answer)
