@@ -125,6 +125,10 @@ GOOD_HELDOUT = {
     25: "good_heldout25.jsonl",
     26: "good_heldout26.jsonl",
     27: "good_heldout27.jsonl",
+    28: "good_heldout28.jsonl",
+    29: "good_heldout29.jsonl",
+    30: "good_heldout30.jsonl",
+    31: "good_heldout31.jsonl",
 }
 
 
@@ -294,6 +298,10 @@ def part_junk() -> dict:
         25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
         26: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
         27: "tuned on (after its first run: junk 2/115 kept, good 11/102 dropped; typical teacher-model junk)",
+        28: "run once, not tuned on (typical teacher-model junk: teachers of Hinglish SFT sets)",
+        29: "run once, not tuned on (typical teacher-model junk: small local models)",
+        30: "run once, not tuned on (typical teacher-model junk: a consumer assistant app; see bench/junk_rounds.md)",
+        31: "run once, not tuned on (typical teacher-model junk: Devanagari, mixed-script and Roman Urdu users)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
