@@ -298,10 +298,10 @@ def part_junk() -> dict:
         25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
         26: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
         27: "tuned on (after its first run: junk 2/115 kept, good 11/102 dropped; typical teacher-model junk)",
-        28: "run once, not tuned on (typical teacher-model junk: teachers of Hinglish SFT sets)",
-        29: "run once, not tuned on (typical teacher-model junk: small local models)",
-        30: "run once, not tuned on (typical teacher-model junk: a consumer assistant app; see bench/junk_rounds.md)",
-        31: "run once, not tuned on (typical teacher-model junk: Devanagari, mixed-script and Roman Urdu users)",
+        28: "tuned on (after its first run: junk 4/115 kept, good 9/102 dropped; typical teacher-model junk)",
+        29: "tuned on (after its first run: junk 3/115 kept, good 7/102 dropped; typical teacher-model junk)",
+        30: "tuned on (after its first run: junk 6/115 kept, good 10/102 dropped; typical teacher-model junk)",
+        31: "tuned on (after its first run: junk 3/115 kept, good 10/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

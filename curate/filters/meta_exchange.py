@@ -73,7 +73,7 @@ from tadka.curate.filters.text import match_words, normal_words
 
 #: The least P(meta) a greeting or closing of a message the user asked for needs to be read as meta-talk
 #: when it holds no word about the exchange.
-COMPOSED_CLOSING_P = 0.99
+COMPOSED_CLOSING_P = 0.995
 #: The least P(meta) a segment about the exchange needs (see the module docstring).
 EXCHANGE_MIN_P = 0.2
 _EDGES = ("^f", "^l")
@@ -221,6 +221,7 @@ _REPLY_WORDS = 15  # a short reply to thanks ("Koi baat nahi, aur kuch chahiye t
 _SALAAM = frozenset("assalam asalam assalamu assalamualaikum salaam salam aslam".split())
 _SALAAM_REPLY = frozenset("wa walaikum waalaikum walaikumassalam wassalam".split())  # "Wa alaikum assalam!"
 _THANKS = frozenset("thank thanks thanku thankyou thnx thx ty shukriya shukria dhanyavaad dhanyawad dhanyavad".split())
+_HOW_ARE_YOU = re.compile(r"\b(?:kaise|kese|kaisi|kaisa) (?:ho|hain|hai|hn|h)\b|\bkya haal\b|\bhow (?:are|r) (?:you|u)\b", re.I)
 _GREETING_FIRST = re.compile(r"\s*\S+(?: \S+){0,2}\s*[!,]")  # "Namaste!", "Hello ji," before a question
 
 
@@ -238,8 +239,9 @@ def answers_in_kind(prompt: str, answer: str) -> bool:
     in_kind = words[:1] == asked[:1] or (bool(words) and words[0] in _SALAAM_REPLY and asked[0] in _SALAAM)
     if not in_kind and not (len(words) <= _REPLY_WORDS and _THANKS.intersection(asked)):
         return False
-    # a question in it must come after a greeting ("Namaste! Kaise ho aap?"), not be the prompt ("GST kya hai?")
-    return "?" not in prompt or bool(_GREETING_FIRST.match(prompt))
+    # a question in it must come after a greeting ("Namaste! Kaise ho aap?") or ask how one is ("hii kaise ho
+    # aap?"), not be the prompt ("GST kya hai?")
+    return "?" not in prompt or bool(_GREETING_FIRST.match(prompt) or _HOW_ARE_YOU.search(prompt))
 
 
 def is_meta(line: str, segment: str, p: float, threshold: float, composed: bool = False) -> bool:

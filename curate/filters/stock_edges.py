@@ -49,7 +49,8 @@ _KYA = frozenset(("kya", "kia", "kyaa", "क्या"))
 #: First words of a question that asks yes or no.
 _YES_NO = _KYA | frozenset("can could would will should shall do does did is are am was were".split())
 _GREETING = re.compile(r"^\s*[^\s,?]+\s*,\s*")  # "Hello, kya …", "Bhai, kya …": a word before the question
-_HEADING = re.compile(r"\s*(?:#{1,6}|\*\*|__)\W*?(\w+)(?:[\s-]+(\w+))?")
+_HEADING = re.compile(r"\s*(?:#{1,6}|\*\*|__)([^\n]{1,48})")
+_HEADING_WORDS = 4  # words of a heading read: "## Aapke Sawal Ka Jawab" names the answer in its fourth
 _THANKS = frozenset("thank thanks thanku thankyou thnx thx ty shukriya shukria dhanyavaad dhanyawad dhanyavad".split())
 
 
@@ -62,6 +63,8 @@ class _Words(NamedTuple):
     personal: frozenset[str]
     conclusion: frozenset[str]
     vague: frozenset[str]
+    got_it: frozenset[str]
+    negation: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,8 @@ def _read_within(text: str, allowed: frozenset[str]) -> list[str] | None:
 
 
 _WORDY = re.compile(r"\w")
+#: A "…:" lead-in of at most 100 characters straight before a numbered, bulleted or bold list.
+_LEADS_A_LIST = re.compile(r"\W*[^\n:.!?]{1,100}:\s*\n\s*(?:\d{1,2}[.)]\s|[-*•]\s|\*\*)")
 #: Longest first or last sentence, in characters, worth reading as bare assent or a wish ("Ji haan, bilkul
 #: zaroor bhai!" is 27): longer ones are content, and are not split into words at all.
 _EDGE_CHARS = 60
@@ -135,10 +140,18 @@ def bare_acknowledgement(prompt: str, answer: str) -> bool:
     several, first, _ = _edges(answer)
     if not several or not first or len(first) > _EDGE_CHARS:
         return False
-    words = _read_within(first, _words().ack)
-    if not words:
+    table = _words()
+    words = _read_within(first, table.ack)
+    if not words or len(match_words(answer)) - len(words) < MIN_REST_WORDS:
         return False
-    return len(match_words(answer)) - len(words) >= MIN_REST_WORDS and asks_what(prompt)
+    if not table.got_it.isdisjoint(words):  # "Theek hai, samajh gaya. 👍" before the answer to a question
+        return "?" in prompt or asks_what(prompt)
+    rest = answer[answer.find(first) + len(first) :]
+    if fresh_match_words(rest[:24])[:1] and fresh_match_words(rest[:24])[0] in table.negation:
+        return True  # "Zaroor! Nahi, …": the assent answers nothing
+    if _LEADS_A_LIST.match(rest):  # "Zaroor! 2 cup adrak wali chai aise banao:" and a list: a cook's "sure"
+        return False
+    return asks_what(prompt)
 
 
 def answer_heading(prompt: str, answer: str) -> bool:
@@ -149,10 +162,12 @@ def answer_heading(prompt: str, answer: str) -> bool:
     m = _HEADING.match(answer)
     if not m:
         return False
-    first = canonical_words(fresh_match_words(m.group(1)))[0]
-    if first in lead_in_words():
+    words = canonical_words(fresh_match_words(m.group(1)))[:_HEADING_WORDS]
+    if not words:
+        return False
+    if not lead_in_words().isdisjoint(words):  # "## Jawab", "## Aapke Sawal Ka Jawab"
         return True
-    if first not in _words().heading or (m.group(2) or "").isdigit():  # "**Step 1:** Form bharo"
+    if words[0] not in _words().heading or (len(words) > 1 and words[1].isdigit()):  # "**Step 1:** Form bharo"
         return False
     return not asks_to_compose(prompt)
 

@@ -37,6 +37,7 @@ def test_lead_in_about_the_answer_before_a_list_is_flagged():
         ("Hello", "Hello! Kaise ho? Bataiye, aaj kis cheez mein madad chahiye?"),
         ("Thanks didi!", "Koi baat nahi, aur kuch poochna ho to bata dena."),
         ("Salaam! Kya haal hai?", "Salaam! Main bilkul theek hoon, shukriya. Aap sunaiye, aaj kya madad karun?"),
+        ("hii kaise ho aap?", "Hii! Main badhiya hoon, poochne ke liye shukriya. Aap sunao, kya madad karun?"),
         ("Assalam o alaikum, sab khairiyat?", "Wa alaikum assalam! Sab khairiyat hai. Farmaiye, kya madad karun?"),
     ],
 )
@@ -66,6 +67,8 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
             "Nahi, main live internet se juda nahi hoon, isliye abhi ka score nahi bata sakta. Cricbuzz pe dekh lo.",
         ),
         ("Kya tumhe feelings hoti hain?", "Nahi, main ek AI hoon, mujhe insaanon jaisi feelings nahi hoti."),
+        ("क्या तुम्हें कभी गुस्सा महसूस होता है?", "नहीं, मैं एक AI हूँ, मुझे भावनाएँ महसूस नहीं होतीं।"),
+        ("kal maine tumhe jo bataya tha wo yaad h?", "Mujhe pichhli baatcheet yaad nahi rehti, sirf is chat ki baatein dikhti hain."),
         ("आप कौन हैं?", "मैं एक AI सहायक हूँ, एक कंप्यूटर प्रोग्राम जो सवालों के जवाब लिखता है।"),
         (
             "meri screen pe ye kya likha aa rha h dekho na",
@@ -110,6 +113,8 @@ def test_ai_identity_in_an_ordinary_answer_is_still_flagged():
         "Shaadi ki anniversary pe bhaiya bhabhi ko kya bolu? do lines do",
         "Apne pet dog ke Instagram page ka about section likh do",
         "Hostel ki notice board ke liye rules ka text likho",
+        "Fauji chachu ko birthday msg, end me Jai Hind",
+        "15 August pe 4 line ka speech chahiye bacche ke liye",
     ],
 )
 def test_requests_for_a_text_to_be_written_or_performed(prompt):
@@ -250,3 +255,24 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
         "beti ki umar 10 saal se kam honi chahiye, yeh sabse zaroori hai aur isi par sab nirbhar karta hai."
     )
     assert _flags(answer, "Sukanya Samriddhi khata kahan khulta hai?") == ()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"Theek hai, samajh gaya. 👍 {FLOOD}",
+        f"Zaroor! Nahi, {FLOOD[0].lower()}{FLOOD[1:]}",
+        f"## Aapke Sawal Ka Jawab\n{FLOOD}",
+        f"{FLOOD} Kul mila kar, sahi planning se sab kuch possible hai.",
+        f"{FLOOD} Disclaimer: Main koi expert nahi hoon, apni research karein.",
+        f"{FLOOD} Kisi bhi medical faisle se pehle doctor se consult zaroor karein.",
+        f"{FLOOD} Umeed krta hu apko smjh aa gya hoga 🙂",
+    ],
+)
+def test_more_stock_edges_are_flagged(answer):
+    assert {"meta_talk", "boilerplate", "closing"} & set(_flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?"))
+
+
+def test_assent_before_a_list_it_introduces_is_kept():
+    answer = "Zaroor! 2 cup adrak wali chai aise banao:\n\n1. Pani ubaalo aur adrak kootke daalo.\n2. Patti, doodh aur cheeni daalke 3 minute pakao."
+    assert _flags(answer, "Adrak wali chai kaise banate hain?") == ()
