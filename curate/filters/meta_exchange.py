@@ -244,6 +244,16 @@ def answers_in_kind(prompt: str, answer: str) -> bool:
     return "?" not in prompt or bool(_GREETING_FIRST.match(prompt) or _HOW_ARE_YOU.search(prompt))
 
 
+def named_by_prompt(prompt: str, line: str) -> bool:
+    """True when every word about the exchange in an edge segment (its model input ``line``) is a word of the
+    prompt too, and there is one: "Yeh jawab ka hissa nahi hai." answers "Jawab copy kiya to extra text aa
+    gaya, kyun?", whose subject is the answer, and is read as meta-talk only at :data:`COMPOSED_CLOSING_P`."""
+    words = line.split(" ", 6)[-1].split()
+    table = _table()
+    found = table.words.intersection(words)
+    return bool(found) and found <= set(canonical_words(normal_words(prompt)))
+
+
 def is_meta(line: str, segment: str, p: float, threshold: float, composed: bool = False) -> bool:
     """The meta-talk decision for one edge segment: the model's P(meta) at ``threshold``, or a segment
     about the exchange (:func:`about_exchange`) in an answer that is not a message the user asked for."""

@@ -261,7 +261,14 @@ class RefusalFilter(Filter):
                 edge = None if found[i] else self._stock_edge(rec)
                 if edge:
                     found[i].append(edge)
-            from tadka.curate.filters.meta_exchange import about_exchange, answers_in_kind, introduces_list, is_meta
+            from tadka.curate.filters.meta_exchange import (
+                COMPOSED_CLOSING_P,
+                about_exchange,
+                answers_in_kind,
+                introduces_list,
+                is_meta,
+                named_by_prompt,
+            )
             from tadka.curate.filters.meta_talk import edge_segments, meta_probabilities
 
             from tadka.curate.filters.length import asks_to_compose
@@ -285,6 +292,8 @@ class RefusalFilter(Filter):
                 if "meta_talk" in found[i] or (p < self.meta_threshold and not about_exchange(line, seg, p)):
                     continue  # (whether the prompt asks for a message is read only for a candidate)
                 if (line.startswith("^f") and introduces_list(line, seg, answer)) or asked_about_self(i):
+                    continue
+                if p < COMPOSED_CLOSING_P and named_by_prompt(prompt, line):
                     continue
                 if is_meta(line, seg, p, self.meta_threshold, asks_to_compose(prompt)):
                     found[i].append("meta_talk")
