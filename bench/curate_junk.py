@@ -129,6 +129,10 @@ GOOD_HELDOUT = {
     29: "good_heldout29.jsonl",
     30: "good_heldout30.jsonl",
     31: "good_heldout31.jsonl",
+    32: "good_heldout32.jsonl",
+    33: "good_heldout33.jsonl",
+    34: "good_heldout34.jsonl",
+    35: "good_heldout35.jsonl",
 }
 
 
@@ -302,6 +306,10 @@ def part_junk() -> dict:
         29: "tuned on (after its first run: junk 3/115 kept, good 7/102 dropped; typical teacher-model junk)",
         30: "tuned on (after its first run: junk 6/115 kept, good 10/102 dropped; typical teacher-model junk)",
         31: "tuned on (after its first run: junk 3/115 kept, good 10/102 dropped; typical teacher-model junk)",
+        32: "run once, not tuned on (typical teacher-model junk: a WhatsApp-style helpline bot)",
+        33: "run once, not tuned on (typical teacher-model junk: a Hinglish persona system prompt)",
+        34: "run once, not tuned on (typical teacher-model junk: health, money, law and government questions)",
+        35: "run once, not tuned on (typical teacher-model junk: casual and personal chat)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
