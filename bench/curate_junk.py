@@ -306,10 +306,10 @@ def part_junk() -> dict:
         29: "tuned on (after its first run: junk 3/115 kept, good 7/102 dropped; typical teacher-model junk)",
         30: "tuned on (after its first run: junk 6/115 kept, good 10/102 dropped; typical teacher-model junk)",
         31: "tuned on (after its first run: junk 3/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        32: "run once, not tuned on (typical teacher-model junk: a WhatsApp-style helpline bot)",
-        33: "run once, not tuned on (typical teacher-model junk: a Hinglish persona system prompt)",
-        34: "run once, not tuned on (typical teacher-model junk: health, money, law and government questions)",
-        35: "run once, not tuned on (typical teacher-model junk: casual and personal chat)",
+        32: "tuned on (after its first run: junk 3/115 kept, good 4/102 dropped; typical teacher-model junk)",
+        33: "tuned on (after its first run: junk 6/115 kept, good 7/102 dropped; typical teacher-model junk)",
+        34: "tuned on (after its first run: junk 2/115 kept, good 8/102 dropped; typical teacher-model junk)",
+        35: "tuned on (after its first run: junk 5/115 kept, good 10/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

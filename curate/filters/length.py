@@ -11,7 +11,9 @@ jana." as the answer to "Kal kitne baje aana hai?". So each assistant turn is he
 the user turn before it, read from corpora/demand/answer_demand.tsv (Roman Hinglish, English and
 Devanagari patterns): ``detail`` — explain, samjhao, step by step, process, tarika, farak, compare,
 vistar se … — needs ``min_words_detail`` (15) words; ``how`` — kaise, kyun, why, how, kya karun —
-needs ``min_words_how`` (6); anything else ``min_response_words`` (3). On the good answers shipped in
+needs ``min_words_how`` (6); anything else ``min_response_words`` (2: "18 saal." answers "Voter ID ki
+minimum age kya hai?"; it was 3 until held-out rounds 24–35: at 2, 14 more of the good answers of rounds
+7–35 are kept and no junk answer of any round, or of set test, is). On the good answers shipped in
 corpora/ (seeds, samples, eval: 585), detail prompts get 40 words or more and how prompts 35 or more,
 so the limits sit far below good answers and far above the three-word replies they catch
 (flag ``too_short_for_prompt:<level>``).
@@ -94,7 +96,11 @@ class LengthParams(Section):
     max_chars: int = opt(8000, "Longest turn, in characters (flag turn_too_long).")
     min_words: int = opt(1, "Fewest words (tokens that are not punctuation, emoji or URLs) in a turn.")
     max_words: int = opt(1500, "Most words in a turn.")
-    min_response_words: int = opt(3, "Fewest words over all assistant turns together (flag too_short).")
+    min_response_words: int = opt(
+        2,
+        "Fewest words over all assistant turns together (flag too_short). Two: '18 saal.', 'New Delhi.' answer "
+        "'Voter ID ki minimum age kya hai?'; answers to explain and how prompts are held to more (below).",
+    )
     min_words_detail: int = opt(
         15,
         "Fewest words in an answer to a prompt that asks for detail (explain, samjhao, step by step, process, "
@@ -129,7 +135,7 @@ class LengthFilter(Filter):
         max_chars: int = 8000,
         min_words: int = 1,
         max_words: int = 1500,
-        min_response_words: int = 3,
+        min_response_words: int = 2,
         min_turns: int = 2,
         max_turns: int = 40,
         min_words_detail: int = 15,

@@ -122,7 +122,13 @@ def test_requests_for_a_text_to_be_written_or_performed(prompt):
 
 
 @pytest.mark.parametrize(
-    "prompt", ["GST kya hai, detail mein likh do", "PM-KISAN ka process samjhao", "Cheque kaise likhte hain?"]
+    "prompt",
+    [
+        "GST kya hai, detail mein likh do",
+        "PM-KISAN ka process samjhao",
+        "Cheque kaise likhte hain?",
+        "Loan app wale contacts ko message bhejne ki dhamki de rahe hain, kya karun?",
+    ],
 )
 def test_questions_are_not_requests_to_compose(prompt):
     assert not asks_to_compose(prompt)
@@ -267,6 +273,12 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
         f"{FLOOD} Disclaimer: Main koi expert nahi hoon, apni research karein.",
         f"{FLOOD} Kisi bhi medical faisle se pehle doctor se consult zaroor karein.",
         f"{FLOOD} Umeed krta hu apko smjh aa gya hoga 🙂",
+        f"{FLOOD} Apna khayal rakhiye aur swasth rahiye! 💐",
+        f"{FLOOD} Kripya koi bhi dawai lene se pehle apne doctor se salah zaroor lein.",
+        f"{FLOOD} Please note ki rules time ke saath badal sakte hain.",
+        f"{FLOOD} Toh dosto, yeh thi poori jaankari.",
+        f"{FLOOD} Agar yeh jawab pasand aaya ho to 👍 dabaayein aur share karein.",
+        f"Zarur bhai, ye dekho: {FLOOD} Paani utarne tak chhat pe hi raho.",
     ],
 )
 def test_more_stock_edges_are_flagged(answer):
@@ -276,3 +288,9 @@ def test_more_stock_edges_are_flagged(answer):
 def test_assent_before_a_list_it_introduces_is_kept():
     answer = "Zaroor! 2 cup adrak wali chai aise banao:\n\n1. Pani ubaalo aur adrak kootke daalo.\n2. Patti, doodh aur cheeni daalke 3 minute pakao."
     assert _flags(answer, "Adrak wali chai kaise banate hain?") == ()
+
+
+def test_a_two_word_answer_to_a_short_factual_question_is_kept():
+    from tadka.curate.filters.length import LengthFilter
+
+    assert LengthFilter().keep(chat("18 saal.", user="Voter ID banwane ke liye minimum age kya hai?")) is True
