@@ -314,10 +314,10 @@ def part_junk() -> dict:
         33: "tuned on (after its first run: junk 6/115 kept, good 7/102 dropped; typical teacher-model junk)",
         34: "tuned on (after its first run: junk 2/115 kept, good 8/102 dropped; typical teacher-model junk)",
         35: "tuned on (after its first run: junk 5/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        36: "run once, not tuned on (typical teacher-model junk: small business, gig work and jobs)",
-        37: "run once, not tuned on (typical teacher-model junk: students and parents)",
-        38: "run once, not tuned on (typical teacher-model junk: travel, festivals, food and home)",
-        39: "run once, not tuned on (typical teacher-model junk: elderly and first-time smartphone users)",
+        36: "tuned on (after its first run: junk 3/115 kept, good 6/102 dropped; typical teacher-model junk)",
+        37: "tuned on (after its first run: junk 8/115 kept, good 10/102 dropped; typical teacher-model junk)",
+        38: "tuned on (after its first run: junk 3/115 kept, good 9/102 dropped; typical teacher-model junk)",
+        39: "tuned on (after its first run: junk 4/115 kept, good 10/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

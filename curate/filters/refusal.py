@@ -215,6 +215,7 @@ class RefusalFilter(Filter):
             empty_conclusion,
             says_nothing,
             stock_wish,
+            unasked_greeting,
         )
 
         prompt = ""
@@ -223,8 +224,10 @@ class RefusalFilter(Filter):
                 prompt = m["content"]
             elif m["role"] in self.roles:
                 answer = m["content"]
-                if (answer.lstrip()[:1] in "#*_" and answer_heading(prompt, answer)) or bare_acknowledgement(
-                    prompt, answer
+                if (
+                    (answer.lstrip()[:1] in "#*_" and answer_heading(prompt, answer))
+                    or bare_acknowledgement(prompt, answer)
+                    or unasked_greeting(prompt, answer)
                 ):
                     return "meta_talk"
                 if stock_wish(prompt, answer) or empty_conclusion(prompt, answer) or says_nothing(prompt, answer):

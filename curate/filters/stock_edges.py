@@ -11,6 +11,8 @@ low because they are short or say something pleasant. Each is read here by its s
   question: "Iske liye kya documents chahiye?", or an explain or how demand of
   corpora/demand/answer_demand.tsv). "Haan bilkul." is the answer to "Kya main online apply kar sakta
   hoon?" and is kept;
+- :func:`unasked_greeting`: the answer opens with a greeting only (row ``greet``: "Namaste! 🙏") before
+  the answer to a question that greeted no one, when no text (an intro, a welcome) was asked for;
 - :func:`answer_heading`: the answer opens with a markdown heading or bold label that names the answer or
   the question (the ``lead_in`` row of corpora/junk/exchange_words.tsv: "## Jawab", "**Answer**") or is a
   stock heading (row ``heading``: "### Step-by-Step Guide", "**Overview:**", "### 📌 Samjhiye Aasaan
@@ -42,8 +44,8 @@ from tadka.curate.filters.topic_words import canonical_words, shares_topic
 
 #: Words the answer must hold after the acknowledgement: "Haan ji, bilkul." alone is a short reply.
 MIN_REST_WORDS = 5
-#: The most words a closing wish has ("All the best for your exam, beta!" is longer, and names its occasion).
-WISH_WORDS = 6
+#: The most words a closing wish has ("Aapke exam ke liye bahut bahut shubhkamnayein!" is seven).
+WISH_WORDS = 8
 _HELD = re.compile(r"(\w)\1{2,}")  # "bilkulll", "zaroorrr": a held letter, read once
 _KYA = frozenset(("kya", "kia", "kyaa", "क्या"))
 #: First words of a question that asks yes or no.
@@ -65,6 +67,7 @@ class _Words(NamedTuple):
     vague: frozenset[str]
     got_it: frozenset[str]
     negation: frozenset[str]
+    greet: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -144,14 +147,34 @@ def bare_acknowledgement(prompt: str, answer: str) -> bool:
     words = _read_within(first, table.ack)
     if not words or len(match_words(answer)) - len(words) < MIN_REST_WORDS:
         return False
-    if not table.got_it.isdisjoint(words):  # "Theek hai, samajh gaya. 👍" before the answer to a question
-        return "?" in prompt or asks_what(prompt)
+    if not table.got_it.isdisjoint(words):  # "Theek hai, samajh gaya. 👍" before an answer or a draft
+        return "?" in prompt or asks_what(prompt) or asks_to_compose(prompt)
     rest = answer[answer.find(first) + len(first) :]
     if fresh_match_words(rest[:24])[:1] and fresh_match_words(rest[:24])[0] in table.negation:
         return True  # "Zaroor! Nahi, …": the assent answers nothing
     if _LEADS_A_LIST.match(rest):  # "Zaroor! 2 cup adrak wali chai aise banao:" and a list: a cook's "sure"
         return False
     return asks_what(prompt)
+
+
+def unasked_greeting(prompt: str, answer: str) -> bool:
+    """True when the answer opens with a sentence of greeting only ("Namaste! 🙏 Aapka swagat hai.") before
+    the answer to a question that greeted no one, and no text was asked for (a channel's intro greets its
+    viewers; a greeting answered in kind is read by meta_exchange.answers_in_kind)."""
+    table = _words()
+    opening = fresh_match_words(answer[:24])[:1]
+    if not opening or opening[0] not in table.greet:
+        return False
+    several, first, _ = _edges(answer)
+    if not several or not first or len(first) > _EDGE_CHARS:
+        return False
+    words = _read_within(first, table.greet)
+    asked = fresh_match_words(prompt[:24])[:1]
+    if not words or (asked and asked[0] in table.greet) or len(match_words(answer)) - len(words) < MIN_REST_WORDS:
+        return False
+    if not _THANKS.isdisjoint(fresh_match_words(prompt)):  # "Thank you! Ek aur sawaal …" → "Welcome! …"
+        return False
+    return ("?" in prompt or asks_what(prompt)) and not asks_to_compose(prompt)
 
 
 def answer_heading(prompt: str, answer: str) -> bool:

@@ -279,6 +279,10 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
         f"{FLOOD} Toh dosto, yeh thi poori jaankari.",
         f"{FLOOD} Agar yeh jawab pasand aaya ho to 👍 dabaayein aur share karein.",
         f"Zarur bhai, ye dekho: {FLOOD} Paani utarne tak chhat pe hi raho.",
+        f"Namaste! 🙏 Aapka swagat hai. {FLOOD}",
+        f"{FLOOD} Yaad rakhein, har situation alag hoti hai.",
+        f"{FLOOD} Kisi bhi confusion ki soorat mein zaroor rabta karein.",
+        f"{FLOOD} Aapke exam ke liye bahut bahut shubhkamnayein! 📚",
     ],
 )
 def test_more_stock_edges_are_flagged(answer):
@@ -294,3 +298,15 @@ def test_a_two_word_answer_to_a_short_factual_question_is_kept():
     from tadka.curate.filters.length import LengthFilter
 
     assert LengthFilter().keep(chat("18 saal.", user="Voter ID banwane ke liye minimum age kya hai?")) is True
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        ("Thank you! Ek aur sawaal, roz chalna zaroori hai kya?", f"Welcome! Zaroori nahi, par {FLOOD}"),
+        ("Mere channel ka intro likh do", "Namaste doston! Swagat hai aapka Kheti Ki Baatein channel par, aaj hum mitti ki jaanch seekhenge."),
+        ("Pehli baar flight le raha hoon, kya dhyan rakhun?", "2 ghante pehle airport pahuncho aur ID saath rakho. Happy journey!"),
+    ],
+)
+def test_greetings_and_wishes_with_an_occasion_are_kept(prompt, answer):
+    assert _flags(answer, prompt) == ()
