@@ -137,6 +137,10 @@ GOOD_HELDOUT = {
     37: "good_heldout37.jsonl",
     38: "good_heldout38.jsonl",
     39: "good_heldout39.jsonl",
+    40: "good_heldout40.jsonl",
+    41: "good_heldout41.jsonl",
+    42: "good_heldout42.jsonl",
+    43: "good_heldout43.jsonl",
 }
 
 
@@ -318,6 +322,10 @@ def part_junk() -> dict:
         37: "tuned on (after its first run: junk 8/115 kept, good 10/102 dropped; typical teacher-model junk)",
         38: "tuned on (after its first run: junk 3/115 kept, good 9/102 dropped; typical teacher-model junk)",
         39: "tuned on (after its first run: junk 4/115 kept, good 10/102 dropped; typical teacher-model junk)",
+        40: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+        41: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+        42: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+        43: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
