@@ -322,10 +322,10 @@ def part_junk() -> dict:
         37: "tuned on (after its first run: junk 8/115 kept, good 10/102 dropped; typical teacher-model junk)",
         38: "tuned on (after its first run: junk 3/115 kept, good 9/102 dropped; typical teacher-model junk)",
         39: "tuned on (after its first run: junk 4/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        40: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-        41: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-        42: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-        43: "run once, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+        40: "tuned on (after its first run: junk 2/115 kept, good 12/102 dropped; typical teacher-model junk)",
+        41: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
+        42: "tuned on (after its first run: junk 8/115 kept, good 6/102 dropped; typical teacher-model junk)",
+        43: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

@@ -154,7 +154,8 @@ def bare_acknowledgement(prompt: str, answer: str) -> bool:
         return True  # "Zaroor! Nahi, …": the assent answers nothing
     if _LEADS_A_LIST.match(rest):  # "Zaroor! 2 cup adrak wali chai aise banao:" and a list: a cook's "sure"
         return False
-    return asks_what(prompt)
+    # before a what-answer, or before the draft the user asked for ("Zaroor! Dear Parents, …")
+    return asks_what(prompt) or asks_to_compose(prompt)
 
 
 def unasked_greeting(prompt: str, answer: str) -> bool:
@@ -226,7 +227,7 @@ _OPENS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?")
 
 def empty_conclusion(prompt: str, answer: str) -> bool:
     """True when the answer's last sentence sums up with nothing the prompt asked about (module docstring)."""
-    tail = answer[-_TAIL_CHARS:].lower()
+    tail = answer[-_TAIL_CHARS:].lower().replace(",", "")  # ("Aakhir mein, yahi kehna chahunga …")
     if not any(phrase in tail for phrase in _words().conclusion):  # (substring tests first: most answers fail them)
         return False
     several, _, last = _edges(answer)

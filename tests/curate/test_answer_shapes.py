@@ -283,10 +283,14 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
         f"{FLOOD} Yaad rakhein, har situation alag hoti hai.",
         f"{FLOOD} Kisi bhi confusion ki soorat mein zaroor rabta karein.",
         f"{FLOOD} Aapke exam ke liye bahut bahut shubhkamnayein! 📚",
+        f"{FLOOD} Umeed hy k ye apke kaam aaega 🙏",
+        f"{FLOOD} Aakhir mein, yahi kehna chahunga ki har cheez ka apna mahatva hota hai.",
+        "Sorry, ye mere scope se bahar h.",
+        'Aapke sawal ka English translation hai: "Why should one not go out in a flood?"',
     ],
 )
 def test_more_stock_edges_are_flagged(answer):
-    assert {"meta_talk", "boilerplate", "closing"} & set(_flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?"))
+    assert {"meta_talk", "boilerplate", "closing", "refusal"} & set(_flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?"))
 
 
 def test_assent_before_a_list_it_introduces_is_kept():
@@ -310,3 +314,13 @@ def test_a_two_word_answer_to_a_short_factual_question_is_kept():
 )
 def test_greetings_and_wishes_with_an_occasion_are_kept(prompt, answer):
     assert _flags(answer, prompt) == ()
+
+
+def test_assent_before_a_draft_the_user_asked_for_is_flagged():
+    answer = "Zaroor! Dear Parents, is Saturday subah 9 baje parent-teacher meeting hogi, zaroor aayein."
+    assert "meta_talk" in _flags(answer, "Parents ke liye PTM ka message likh do")
+
+
+def test_at_the_end_as_time_is_not_a_conclusion():
+    answer = f"{FLOOD} Aakhir mein ghar ki bijli ka main switch band karke hi bahar niklo."
+    assert _flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?") == ()
