@@ -141,6 +141,10 @@ GOOD_HELDOUT = {
     41: "good_heldout41.jsonl",
     42: "good_heldout42.jsonl",
     43: "good_heldout43.jsonl",
+    44: "good_heldout44.jsonl",
+    45: "good_heldout45.jsonl",
+    46: "good_heldout46.jsonl",
+    47: "good_heldout47.jsonl",
 }
 
 
@@ -326,6 +330,10 @@ def part_junk() -> dict:
         41: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
         42: "tuned on (after its first run: junk 8/115 kept, good 6/102 dropped; typical teacher-model junk)",
         43: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
+        44: "tuned on (after its first run: junk 4/115 kept, good 6/102 dropped; typical teacher-model junk)",
+        45: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
+        46: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
+        47: "tuned on (after its first run: junk 4/115 kept, good 8/102 dropped; typical teacher-model junk)",
     }
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]

@@ -94,6 +94,15 @@ def duplicate_ngram_share(ws: Sequence[str], n: int, total_chars: int) -> float:
     return sum(len(w) for w, c in zip(ws, covered) if c) / total_chars
 
 
+def longest_run(ws: Sequence[str]) -> int:
+    """The most times one word follows itself in a row ("aur aur aur aur" → 4)."""
+    best = run = 1 if ws else 0
+    for a, b in zip(ws, ws[1:]):
+        run = run + 1 if a == b else 1
+        best = max(best, run)
+    return best
+
+
 def repeated_sentence_share(text: str) -> float:
     """Characters in sentences of 3+ words that repeat an earlier sentence, over all characters."""
     parts = split_sentences(text, ".!?।|")
@@ -140,6 +149,11 @@ class RepetitionParams(Section):
         "stay under 0.32.",
     )
     short_min_words: int = opt(3, "Shortest turn the short-loop rule applies to.")
+    max_word_run: int = opt(
+        4,
+        "Most times one word may follow itself ('bahut bahut', 'ha ha ha' stay under): a teacher stuck on a word "
+        "('… jaana hoga aur aur aur aur aur aur …', held-out junk round 47) runs past it at any answer length.",
+    )
     top_ngram_char_frac: dict[int, float] = opt(
         {2: 0.20, 3: 0.18, 4: 0.16},
         "n → most characters covered by the single most frequent word n-gram (Gopher's values; long Hinglish "
@@ -169,6 +183,7 @@ class RepetitionFilter(Filter):
         dup_sentence_char_frac: float = 0.20,
         short_loop_frac: float = 0.45,
         short_min_words: int = 3,
+        max_word_run: int = 4,
     ) -> None:
         self.roles = tuple(roles)
         self.dup_line_frac = dup_line_frac
@@ -181,6 +196,7 @@ class RepetitionFilter(Filter):
         self.dup_sentence_char_frac = dup_sentence_char_frac
         self.short_loop_frac = short_loop_frac
         self.short_min_words = short_min_words
+        self.max_word_run = max_word_run
 
     def measure(self, text: str) -> list[tuple[str, float, float]]:
         """(rule, share, limit) for every rule that applies to this text."""
@@ -201,6 +217,8 @@ class RepetitionFilter(Filter):
         share = repeated_sentence_share(text) if repeats3 else 0.0
         if share:
             out.append(("dup_sentences", share, self.dup_sentence_char_frac))
+        if repeats3 and self.max_word_run > 0:  # (a run of three or more of one word repeats a trigram)
+            out.append(("word_run", float(longest_run(ws)), float(self.max_word_run)))
         if self.short_min_words <= len(ws) < self.min_words:
             out.append(("short_loop", 1 - len(set(ws)) / len(ws), self.short_loop_frac))
         if len(ws) >= self.min_words:

@@ -286,6 +286,9 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
         f"{FLOOD} Umeed hy k ye apke kaam aaega 🙏",
         f"{FLOOD} Aakhir mein, yahi kehna chahunga ki har cheez ka apna mahatva hota hai.",
         "Sorry, ye mere scope se bahar h.",
+        f"{FLOOD} Ummid hy ye madadgar sabit hoga, shukriya!",
+        f"{FLOOD} Sorry agar meri Hindi mein koi galti ho gayi ho.",
+        f"{FLOOD} Take care and stay blessed! ✨",
         'Aapke sawal ka English translation hai: "Why should one not go out in a flood?"',
     ],
 )

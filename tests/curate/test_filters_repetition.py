@@ -89,3 +89,10 @@ def test_short_looping_answers_are_dropped_and_good_short_answers_kept():
         assert f.keep(chat(good)) is True, good
     answers = [a for a in _good_hinglish_answers() if len(lower_words(a)) < 40]
     assert answers and all(f.keep(chat(a)) is True for a in answers)
+
+
+def test_a_word_stuck_in_a_loop_at_the_end_of_an_answer_is_repetition():
+    """Held-out junk round 47: the answer starts well, then one word repeats."""
+    stuck = "Aadhaar update ke liye UIDAI ki website par jaana hoga aur aur aur aur aur aur aur aur aur aur"
+    assert RepetitionFilter().keep(chat(stuck)) == (False, "repetition:word_run")
+    assert RepetitionFilter().keep(chat("Bahut bahut shukriya, ha ha ha, dheere dheere sab theek ho jayega.")) is True
