@@ -266,6 +266,52 @@ def good_records():
     return out
 
 
+#: Which held-out rounds are tuned on, and each one's first run (bench/junk_rounds.md tells how each came about).
+ROUND_STATUS = {
+    7: "tuned on (after its first run)",
+    8: "tuned on (after its first run)",
+    9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
+    10: "tuned on (grammar v3, 2026-12-06; before: its leaks guided the i14c trials)",
+    11: "tuned on after its one held-out run (dad3118: junk 12/127 kept, good 3/104 dropped)",
+    12: "tuned on by grammar v3 after its one held-out run (679b18a: junk 15/123 kept, good 10/105 dropped)",
+    13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
+    14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
+    15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
+    16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
+    17: "tuned on (after its first run: junk 35/115 kept, good 10/105 dropped)",
+    18: "tuned on (after its first run: junk 38/115 kept, good 16/107 dropped; second run on b178961: 32/115, 17/107)",
+    19: "tuned on (after its first run: junk 31/115 kept, good 21/107 dropped; new styles, as rounds 13-18)",
+    20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
+    21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
+    22: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
+    23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
+    24: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
+    25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
+    26: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
+    27: "tuned on (after its first run: junk 2/115 kept, good 11/102 dropped; typical teacher-model junk)",
+    28: "tuned on (after its first run: junk 4/115 kept, good 9/102 dropped; typical teacher-model junk)",
+    29: "tuned on (after its first run: junk 3/115 kept, good 7/102 dropped; typical teacher-model junk)",
+    30: "tuned on (after its first run: junk 6/115 kept, good 10/102 dropped; typical teacher-model junk)",
+    31: "tuned on (after its first run: junk 3/115 kept, good 10/102 dropped; typical teacher-model junk)",
+    32: "tuned on (after its first run: junk 3/115 kept, good 4/102 dropped; typical teacher-model junk)",
+    33: "tuned on (after its first run: junk 6/115 kept, good 7/102 dropped; typical teacher-model junk)",
+    34: "tuned on (after its first run: junk 2/115 kept, good 8/102 dropped; typical teacher-model junk)",
+    35: "tuned on (after its first run: junk 5/115 kept, good 10/102 dropped; typical teacher-model junk)",
+    36: "tuned on (after its first run: junk 3/115 kept, good 6/102 dropped; typical teacher-model junk)",
+    37: "tuned on (after its first run: junk 8/115 kept, good 10/102 dropped; typical teacher-model junk)",
+    38: "tuned on (after its first run: junk 3/115 kept, good 9/102 dropped; typical teacher-model junk)",
+    39: "tuned on (after its first run: junk 4/115 kept, good 10/102 dropped; typical teacher-model junk)",
+    40: "tuned on (after its first run: junk 2/115 kept, good 12/102 dropped; typical teacher-model junk)",
+    41: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
+    42: "tuned on (after its first run: junk 8/115 kept, good 6/102 dropped; typical teacher-model junk)",
+    43: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
+    44: "tuned on (after its first run: junk 4/115 kept, good 6/102 dropped; typical teacher-model junk)",
+    45: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
+    46: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
+    47: "tuned on (after its first run: junk 4/115 kept, good 8/102 dropped; typical teacher-model junk)",
+}
+
+
 def part_junk() -> dict:
     """Junk kept and good records dropped by the default pipeline, with the new gates and without."""
     from tadka.curate.config import CurateConfig
@@ -292,49 +338,7 @@ def part_junk() -> dict:
         out[f"junk_kept_round{w}_phrases_now_tuned"] = (
             f"{sum(not f for f in res.rows['flags'].to_pylist())}/{len(recs)}"
         )
-    status = {
-        7: "tuned on (after its first run)",
-        8: "tuned on (after its first run)",
-        9: "tuned on (after its first run: junk 6/60 kept, good 2/50 dropped)",
-        10: "tuned on (grammar v3, 2026-12-06; before: its leaks guided the i14c trials)",
-        11: "tuned on after its one held-out run (dad3118: junk 12/127 kept, good 3/104 dropped)",
-        12: "tuned on by grammar v3 after its one held-out run (679b18a: junk 15/123 kept, good 10/105 dropped)",
-        13: "tuned on (after its first run: junk 14/115 kept, good 8/108 dropped)",
-        14: "tuned on (after its first run: junk 22/115 kept, good 12/109 dropped)",
-        15: "tuned on (after its first run: junk 24/115 kept, good 10/114 dropped)",
-        16: "tuned on (after its first run: junk 31/115 kept, good 13/100 dropped)",
-        17: "tuned on (after its first run: junk 35/115 kept, good 10/105 dropped)",
-        18: "tuned on (after its first run: junk 38/115 kept, good 16/107 dropped; second run on b178961: 32/115, 17/107)",
-        19: "tuned on (after its first run: junk 31/115 kept, good 21/107 dropped; new styles, as rounds 13-18)",
-        20: "tuned on (after its first run: junk 8/115 kept, good 41/107 dropped; typical teacher-model junk)",
-        21: "tuned on (after its first run: junk 5/115 kept, good 8/100 dropped; typical teacher-model junk)",
-        22: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
-        23: "tuned on (after its first run: junk 6/115 kept, good 8/102 dropped; typical teacher-model junk)",
-        24: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
-        25: "tuned on (after its first run: junk 8/115 kept, good 12/102 dropped; typical teacher-model junk)",
-        26: "tuned on (after its first run: junk 7/115 kept, good 13/102 dropped; typical teacher-model junk)",
-        27: "tuned on (after its first run: junk 2/115 kept, good 11/102 dropped; typical teacher-model junk)",
-        28: "tuned on (after its first run: junk 4/115 kept, good 9/102 dropped; typical teacher-model junk)",
-        29: "tuned on (after its first run: junk 3/115 kept, good 7/102 dropped; typical teacher-model junk)",
-        30: "tuned on (after its first run: junk 6/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        31: "tuned on (after its first run: junk 3/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        32: "tuned on (after its first run: junk 3/115 kept, good 4/102 dropped; typical teacher-model junk)",
-        33: "tuned on (after its first run: junk 6/115 kept, good 7/102 dropped; typical teacher-model junk)",
-        34: "tuned on (after its first run: junk 2/115 kept, good 8/102 dropped; typical teacher-model junk)",
-        35: "tuned on (after its first run: junk 5/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        36: "tuned on (after its first run: junk 3/115 kept, good 6/102 dropped; typical teacher-model junk)",
-        37: "tuned on (after its first run: junk 8/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        38: "tuned on (after its first run: junk 3/115 kept, good 9/102 dropped; typical teacher-model junk)",
-        39: "tuned on (after its first run: junk 4/115 kept, good 10/102 dropped; typical teacher-model junk)",
-        40: "tuned on (after its first run: junk 2/115 kept, good 12/102 dropped; typical teacher-model junk)",
-        41: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
-        42: "tuned on (after its first run: junk 8/115 kept, good 6/102 dropped; typical teacher-model junk)",
-        43: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
-        44: "tuned on (after its first run: junk 4/115 kept, good 6/102 dropped; typical teacher-model junk)",
-        45: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
-        46: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
-        47: "tuned on (after its first run: junk 4/115 kept, good 8/102 dropped; typical teacher-model junk)",
-    }
+    status = ROUND_STATUS
     out["heldout_rounds"] = {f"round{r}": {"status": s, **part_heldout(r)} for r, s in status.items()}
     lists_only = [c for c in CurateConfig().refusal_categories if c != "meta_talk"]
     for label, cfg in (

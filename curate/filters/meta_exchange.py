@@ -221,7 +221,9 @@ _REPLY_WORDS = 15  # a short reply to thanks ("Koi baat nahi, aur kuch chahiye t
 _SALAAM = frozenset("assalam asalam assalamu assalamualaikum salaam salam aslam".split())
 _SALAAM_REPLY = frozenset("wa walaikum waalaikum walaikumassalam wassalam".split())  # "Wa alaikum assalam!"
 _THANKS = frozenset("thank thanks thanku thankyou thnx thx ty shukriya shukria dhanyavaad dhanyawad dhanyavad".split())
-_HOW_ARE_YOU = re.compile(r"\b(?:kaise|kese|kaisi|kaisa) (?:ho|hain|hai|hn|h)\b|\bkya haal\b|\bhow (?:are|r) (?:you|u)\b", re.I)
+_HOW_ARE_YOU = re.compile(
+    r"\b(?:kaise|kese|kaisi|kaisa) (?:ho|hain|hai|hn|h)\b|\bkya haal\b|\bhow (?:are|r) (?:you|u)\b", re.I
+)
 _GREETING_FIRST = re.compile(r"\s*\S+(?: \S+){0,2}\s*[!,]")  # "Namaste!", "Hello ji," before a question
 
 

@@ -68,7 +68,10 @@ def test_offer_of_help_after_an_ordinary_answer_is_still_flagged():
         ),
         ("Kya tumhe feelings hoti hain?", "Nahi, main ek AI hoon, mujhe insaanon jaisi feelings nahi hoti."),
         ("क्या तुम्हें कभी गुस्सा महसूस होता है?", "नहीं, मैं एक AI हूँ, मुझे भावनाएँ महसूस नहीं होतीं।"),
-        ("kal maine tumhe jo bataya tha wo yaad h?", "Mujhe pichhli baatcheet yaad nahi rehti, sirf is chat ki baatein dikhti hain."),
+        (
+            "kal maine tumhe jo bataya tha wo yaad h?",
+            "Mujhe pichhli baatcheet yaad nahi rehti, sirf is chat ki baatein dikhti hain.",
+        ),
         ("आप कौन हैं?", "मैं एक AI सहायक हूँ, एक कंप्यूटर प्रोग्राम जो सवालों के जवाब लिखता है।"),
         (
             "meri screen pe ye kya likha aa rha h dekho na",
@@ -293,7 +296,9 @@ def test_an_answer_that_names_the_topic_among_vague_words_is_kept():
     ],
 )
 def test_more_stock_edges_are_flagged(answer):
-    assert {"meta_talk", "boilerplate", "closing", "refusal"} & set(_flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?"))
+    assert {"meta_talk", "boilerplate", "closing", "refusal"} & set(
+        _flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?")
+    )
 
 
 def test_assent_before_a_list_it_introduces_is_kept():
@@ -311,8 +316,14 @@ def test_a_two_word_answer_to_a_short_factual_question_is_kept():
     ("prompt", "answer"),
     [
         ("Thank you! Ek aur sawaal, roz chalna zaroori hai kya?", f"Welcome! Zaroori nahi, par {FLOOD}"),
-        ("Mere channel ka intro likh do", "Namaste doston! Swagat hai aapka Kheti Ki Baatein channel par, aaj hum mitti ki jaanch seekhenge."),
-        ("Pehli baar flight le raha hoon, kya dhyan rakhun?", "2 ghante pehle airport pahuncho aur ID saath rakho. Happy journey!"),
+        (
+            "Mere channel ka intro likh do",
+            "Namaste doston! Swagat hai aapka Kheti Ki Baatein channel par, aaj hum mitti ki jaanch seekhenge.",
+        ),
+        (
+            "Pehli baar flight le raha hoon, kya dhyan rakhun?",
+            "2 ghante pehle airport pahuncho aur ID saath rakho. Happy journey!",
+        ),
     ],
 )
 def test_greetings_and_wishes_with_an_occasion_are_kept(prompt, answer):
