@@ -145,6 +145,10 @@ GOOD_HELDOUT = {
     45: "good_heldout45.jsonl",
     46: "good_heldout46.jsonl",
     47: "good_heldout47.jsonl",
+    48: "good_heldout48.jsonl",
+    49: "good_heldout49.jsonl",
+    50: "good_heldout50.jsonl",
+    51: "good_heldout51.jsonl",
 }
 
 
@@ -309,6 +313,10 @@ ROUND_STATUS = {
     45: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
     46: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
     47: "tuned on (after its first run: junk 4/115 kept, good 8/102 dropped; typical teacher-model junk)",
+    48: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    49: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    50: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    51: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
 }
 
 
