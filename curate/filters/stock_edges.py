@@ -118,6 +118,20 @@ def _edges(answer: str) -> tuple[bool, str, str]:
     return several, first, last
 
 
+def _edge_sentence(answer: str, allowed: frozenset[str], opening: bool) -> tuple[str, list[str] | None]:
+    """(the answer's first or last sentence, its words) when it is one of several sentences, at most
+    :data:`_EDGE_CHARS` long and every word of it is in ``allowed``; else ("", None). The word at that end of
+    the answer is tested first: most answers fail there, before any sentence split."""
+    end = fresh_match_words(answer[:24])[:1] if opening else fresh_match_words(answer[-24:])[-1:]
+    if not end or _HELD.sub(r"\1", end[0]) not in allowed:
+        return "", None
+    several, first, last = _edges(answer)
+    sentence = first if opening else last
+    if not several or not sentence or len(sentence) > _EDGE_CHARS:
+        return "", None
+    return sentence, _read_within(sentence, allowed)
+
+
 def asks_what(prompt: str) -> bool:
     """True when the prompt asks a question that "yes" does not answer: a question word (kab, kitna,
     kaun, what, how …), a "kya" neither first nor last in its question ("Iske liye kya chahiye?"), or an
@@ -137,14 +151,8 @@ def asks_what(prompt: str) -> bool:
 def bare_acknowledgement(prompt: str, answer: str) -> bool:
     """True when the answer opens with a sentence of assent only, before an answer to a question assent
     does not answer (module docstring)."""
-    opening = fresh_match_words(answer[:24])[:1]  # (most answers fail here, before any sentence split)
-    if not opening or _HELD.sub(r"\1", opening[0]) not in _words().ack:
-        return False
-    several, first, _ = _edges(answer)
-    if not several or not first or len(first) > _EDGE_CHARS:
-        return False
     table = _words()
-    words = _read_within(first, table.ack)
+    first, words = _edge_sentence(answer, table.ack, opening=True)
     if not words or len(match_words(answer)) - len(words) < MIN_REST_WORDS:
         return False
     if not table.got_it.isdisjoint(words):  # "Theek hai, samajh gaya. 👍" before an answer or a draft
@@ -163,13 +171,7 @@ def unasked_greeting(prompt: str, answer: str) -> bool:
     the answer to a question that greeted no one, and no text was asked for (a channel's intro greets its
     viewers; a greeting answered in kind is read by meta_exchange.answers_in_kind)."""
     table = _words()
-    opening = fresh_match_words(answer[:24])[:1]
-    if not opening or opening[0] not in table.greet:
-        return False
-    several, first, _ = _edges(answer)
-    if not several or not first or len(first) > _EDGE_CHARS:
-        return False
-    words = _read_within(first, table.greet)
+    _, words = _edge_sentence(answer, table.greet, opening=True)
     asked = fresh_match_words(prompt[:24])[:1]
     if not words or (asked and asked[0] in table.greet) or len(match_words(answer)) - len(words) < MIN_REST_WORDS:
         return False
@@ -209,14 +211,8 @@ def _occasion(prompt: str) -> bool:
 def stock_wish(prompt: str, answer: str) -> bool:
     """True when the answer's last sentence is only a wish, after an answer to a question with no occasion
     for it (module docstring)."""
-    closing = fresh_match_words(answer[-24:])[-1:]  # (most answers fail here, before any sentence split)
-    if not closing or _HELD.sub(r"\1", closing[0]) not in _words().wish:
-        return False
-    several, _, last = _edges(answer)
-    if not several or not last or len(last) > _EDGE_CHARS:
-        return False
     table = _words()
-    words = _read_within(last, table.wish)
+    _, words = _edge_sentence(answer, table.wish, opening=False)
     if not words or len(words) > WISH_WORDS or table.wish_core.isdisjoint(words):
         return False
     return not _occasion(prompt)
