@@ -5,23 +5,26 @@ Held-out rounds 23–25 (bench/junk_rounds.md) kept teacher openers and closings
 low because they are short or say something pleasant. Each is read here by its shape and by what was asked
 (words in corpora/junk/stock_edge_words.tsv):
 
-- :func:`bare_acknowledgement`: the answer's first sentence is only words of assent (row ``ack``:
-  "bilkul", "zaroor", "sure", "haan ji", "theek hai" …, with vocatives such as "bhai") and the prompt asks
-  a question that assent does not answer — a what, when or how question (row ``wh``, a "kya" inside the
-  question: "Iske liye kya documents chahiye?", or an explain or how demand of
-  corpora/demand/answer_demand.tsv). "Haan bilkul." is the answer to "Kya main online apply kar sakta
-  hoon?" and is kept;
+- :func:`bare_acknowledgement`: the answer's first sentence (or its lead-in up to a colon or an emoji) is
+  only words of assent (row ``ack``: "bilkul", "zaroor", "sure", "haan ji", "theek hai" …, with vocatives
+  such as "bhai" and "suno", in any spelling of the language core's variant table: "hnji zrur btata hu")
+  and the prompt asks a question that assent does not answer — a what, when or how question (row ``wh``,
+  a "kya" inside the question: "Iske liye kya documents chahiye?", or an explain or how demand of
+  corpora/demand/answer_demand.tsv) — or sets a task ("Inko classify karo: …"). "Haan bilkul." is the
+  answer to "Kya main online apply kar sakta hoon?" and is kept;
 - :func:`unasked_greeting`: the answer opens with a greeting only (row ``greet``: "Namaste! 🙏") before
   the answer to a question that greeted no one, when no text (an intro, a welcome) was asked for;
 - :func:`answer_heading`: the answer opens with a markdown heading or bold label that names the answer or
   the question (the ``lead_in`` row of corpora/junk/exchange_words.tsv: "## Jawab", "**Answer**") or is a
   stock heading (row ``heading``: "### Step-by-Step Guide", "**Overview:**", "### 📌 Samjhiye Aasaan
   Bhasha Mein"), unless the user asked for a text to be written (an essay's "### Conclusion", a slide's
-  "**Summary**") or it numbers a step ("**Step 1:** Form bharo");
+  "**Summary**"; but not a guide's heading over a letter or message) or it numbers a step ("**Step 1:**
+  Form bharo");
 - :func:`stock_wish`: the last sentence is only a wish ("All the best!", "Stay safe, stay healthy! 😊",
   "Happy learning! 📚") after an answer to a question (not a remark or a request) that names no exam, interview, plan or person of
   the user's own (row ``personal``), is not a message the user asked for and does not thank: "All the best!"
-  after tips for tomorrow's exam, or as the reply to "thanks bhai", is the answer's own;
+  after tips for tomorrow's exam, or as the reply to "thanks bhai", is the answer's own. A thanks after a
+  sentence that thanked already ("… Dhanyavaad. Shukriya! 🙏") is flagged whatever was asked;
 - :func:`says_nothing`: the whole answer is a generic paragraph of vague words (row ``vague``: "vishay",
   "pehlu", "sthiti", "nirbhar", "faisla aapka") that names nothing the prompt asked about;
 - :func:`empty_conclusion`: the last sentence opens with a summing-up word (row ``conclusion``:
@@ -41,6 +44,7 @@ from typing import NamedTuple
 from tadka.curate.filters.length import asks_to_compose, demand
 from tadka.curate.filters.text import fresh_match_words, match_words, split_sentences
 from tadka.curate.filters.topic_words import canonical_words, shares_topic
+from tadka.lang.variants import canonical_spelling
 
 #: Words the answer must hold after the acknowledgement: "Haan ji, bilkul." alone is a short reply.
 MIN_REST_WORDS = 5
@@ -85,14 +89,26 @@ def _read_within(text: str, allowed: frozenset[str]) -> list[str] | None:
     ``allowed`` (most first and last sentences fail on their first word: no need to read the rest)."""
     out = []
     for w in fresh_match_words(text):
-        w = _HELD.sub(r"\1", w) if len(w) > 2 else w
-        if w not in allowed:
+        w = _allowed_form(w, allowed)
+        if w is None:
             return None
         out.append(w)
     return out
 
 
+def _allowed_form(word: str, allowed: frozenset[str]) -> str | None:
+    """``word`` as ``allowed`` holds it — read with held letters once ("zaroorrr"), or by its usual spelling
+    (the variant table of the language core: "zrur", "hnji", "btata hu" are "zaroor", "haanji", "batata
+    hoon") — or None."""
+    w = _HELD.sub(r"\1", word) if len(word) > 2 else word
+    if w in allowed:
+        return w
+    usual = canonical_spelling(w)
+    return usual if usual in allowed else None
+
+
 _WORDY = re.compile(r"\w")
+_LEAD_BREAK = re.compile(r"(?<=:)\s+|(?<=[\u2600-\u27bf\u2b50\U0001f300-\U0001faff])\s+")
 #: A "…:" lead-in of at most 100 characters straight before a numbered, bulleted or bold list.
 _LEADS_A_LIST = re.compile(r"\W*[^\n:.!?]{1,100}:\s*\n\s*(?:\d{1,2}[.)]\s|[-*•]\s|\*\*)")
 #: Longest first or last sentence, in characters, worth reading as bare assent or a wish ("Ji haan, bilkul
@@ -110,6 +126,8 @@ def _edges(answer: str) -> tuple[bool, str, str]:
     last "!" ("All the best! 👍✨") is not a sentence. Only the two ends are split: most answers are long.
     Memoised: each reading of one answer asks for it, one after another."""
     head = [s for s in split_sentences(answer[: _EDGE_CHARS + 2]) if _WORDY.search(s)]
+    if head:  # a lead-in ends at a colon or an emoji as well ("zaroor bhai, sun: …", "hnji zrur btata hu 👇 …")
+        head[:1] = [s for s in _LEAD_BREAK.split(head[0]) if _WORDY.search(s)]
     whole_tail = len(answer) <= _TAIL_CHARS
     tail = [s for s in split_sentences(answer if whole_tail else answer[-_TAIL_CHARS:]) if _WORDY.search(s)]
     several = len(head) >= 2 or len(tail) >= 2
@@ -123,7 +141,7 @@ def _edge_sentence(answer: str, allowed: frozenset[str], opening: bool) -> tuple
     :data:`_EDGE_CHARS` long and every word of it is in ``allowed``; else ("", None). The word at that end of
     the answer is tested first: most answers fail there, before any sentence split."""
     end = fresh_match_words(answer[:24])[:1] if opening else fresh_match_words(answer[-24:])[-1:]
-    if not end or _HELD.sub(r"\1", end[0]) not in allowed:
+    if not end or _allowed_form(end[0], allowed) is None:
         return "", None
     several, first, last = _edges(answer)
     sentence = first if opening else last
@@ -162,8 +180,52 @@ def bare_acknowledgement(prompt: str, answer: str) -> bool:
         return True  # "Zaroor! Nahi, …": the assent answers nothing
     if _LEADS_A_LIST.match(rest):  # "Zaroor! 2 cup adrak wali chai aise banao:" and a list: a cook's "sure"
         return False
-    # before a what-answer, or before the draft the user asked for ("Zaroor! Dear Parents, …")
-    return asks_what(prompt) or asks_to_compose(prompt)
+    # before a what-answer, the draft the user asked for ("Zaroor! Dear Parents, …") or the task it set
+    # ("Inko classify karo: …" → "Zaroor! PNR train ka …")
+    return asks_what(prompt) or asks_to_compose(prompt) or asks_to_do(prompt)
+
+
+#: Words that end a request ("… classify karo:", "… bata dijiye.", "Tips do pls") or begin one ("Convert 2
+#: acre …"), read in their usual spelling.
+_DO_LAST = frozenset(
+    "karo karein karen kijiye kariye do de dijiye dena dein batao bataiye batayein bata likho likhiye "
+    "samjhao samjhaiye bolo boliye dikhao dikhaiye banao banaiye bhejo chuno sunao suggest please pls plz".split()
+)
+_DO_FIRST = frozenset(
+    "explain list tell give write suggest compare classify translate summarize summarise describe convert "
+    "calculate name please".split()
+)
+_CLAUSE = re.compile(r"[^.:!\n]+")
+
+
+def asks_to_do(prompt: str) -> bool:
+    """True when the prompt sets a task rather than asking a question: it holds no "?" and a clause ends
+    in a request ("karo", "bata dijiye", "pls") or the prompt begins with one ("Convert", "List")."""
+    if "?" in prompt:
+        return False
+    first = fresh_match_words(prompt[:24])[:1]
+    if first and first[0] in _DO_FIRST:
+        return True
+    for clause in _CLAUSE.findall(prompt):
+        last = fresh_match_words(clause)[-1:]
+        if last and _imperative(last[0]):
+            return True
+    return False
+
+
+def _imperative(word: str) -> bool:
+    """True for a Hindi request form: a word of :data:`_DO_LAST`, or one in "-o" ("baanto", "gino"; not
+    "isko", nor an English word such as "photo") or "-iye" ("bhijwaiye")."""
+    if canonical_spelling(word) in _DO_LAST or (word.endswith("iye") and len(word) > 4):
+        return True
+    if len(word) < 4 or not word.endswith("o") or word.endswith(("ko", "oo")) or not word.isascii():
+        return False
+    from tadka.lang.frequency import zipf
+
+    return zipf(word, "en") < _ENGLISH_ZIPF
+
+
+_ENGLISH_ZIPF = 2.5  # "photo", "video", "hello" are far above; "baanto", "bhejo" are not English words
 
 
 def unasked_greeting(prompt: str, answer: str) -> bool:
@@ -195,7 +257,15 @@ def answer_heading(prompt: str, answer: str) -> bool:
         return True
     if words[0] not in _words().heading or (len(words) > 1 and words[1].isdigit()):  # "**Step 1:** Form bharo"
         return False
-    return not asks_to_compose(prompt)
+    # a guide's heading over the letter or message asked for ("### Step by Step Guide" → "Aadarniya Teacher, …")
+    return not asks_to_compose(prompt) or (words[0] in _GUIDE and bool(_LETTER.search(prompt)))
+
+
+_GUIDE = frozenset("step steps guide explanation explained samjhiye samjhaiye samjho samjhe".split())
+_LETTER = re.compile(
+    r"\b(?:letter|application|arzi|arji|e-?mail|mail|patra|chitth?i|message|msg|complaint|shikayat|invitation)\b",
+    re.IGNORECASE,
+)
 
 
 def _occasion(prompt: str) -> bool:
@@ -215,7 +285,18 @@ def stock_wish(prompt: str, answer: str) -> bool:
     _, words = _edge_sentence(answer, table.wish, opening=False)
     if not words or len(words) > WISH_WORDS or table.wish_core.isdisjoint(words):
         return False
+    if not _THANKS.isdisjoint(words) and _thanked_before(answer, table.wish):
+        return True  # "… Dhanyavaad. Shukriya! 🙏✨": the answer, or the letter asked for, thanked already
     return not _occasion(prompt)
+
+
+def _thanked_before(answer: str, allowed: frozenset[str]) -> bool:
+    """True when the sentence before the answer's last one is a thanks too ("Dhanyavaad.")."""
+    tail = [s for s in split_sentences(answer[-_TAIL_CHARS:]) if _WORDY.search(s)]
+    if len(tail) < 3 or len(tail[-2]) > _EDGE_CHARS:
+        return False
+    words = _read_within(tail[-2], allowed)
+    return bool(words) and not _THANKS.isdisjoint(words)
 
 
 _OPENS = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?")

@@ -338,3 +338,39 @@ def test_assent_before_a_draft_the_user_asked_for_is_flagged():
 def test_at_the_end_as_time_is_not_a_conclusion():
     answer = f"{FLOOD} Aakhir mein ghar ki bijli ka main switch band karke hi bahar niklo."
     assert _flags(answer, "Baadh mein bahar kyun nahi nikalna chahiye?") == ()
+
+
+@pytest.mark.parametrize("opener", ["hnji zrur 👇", "Zaroor bhai, suno:", "Ji haan, btata hu:"])
+def test_assent_in_sms_spelling_or_with_a_lead_in_word_is_flagged(opener):
+    assert "meta_talk" in _flags(f"{opener} {RATION}", "Ration card pe kitna anaaj milta hai?")
+
+
+def test_bare_assent_before_the_task_the_user_set_is_flagged():
+    answer = "Bilkul! Seb aur kela fal hain, jabki aloo aur pyaaz sabziyan hain jo zameen ke neeche ugti hain."
+    assert "meta_talk" in _flags(answer, "Inhe fal aur sabzi mein baanto: seb, aloo, kela, pyaaz.")
+    assert "meta_talk" in _flags(answer, "Convert this list into fruits and vegetables: seb, aloo, kela, pyaaz")
+
+
+def test_a_request_made_of_the_assistant_is_not_a_task_once_it_asks():
+    from tadka.curate.filters.stock_edges import asks_to_do
+
+    assert asks_to_do("Mujhe 3 tips do pls") and asks_to_do("Is paragraph ko short kar do.")
+    assert not asks_to_do("Kya aap isko short kar sakte ho?") and not asks_to_do("Kal mera exam hai")
+
+
+def test_a_guide_heading_over_a_requested_letter_is_flagged_and_its_title_is_kept():
+    letter = "Aadarniya Sir, kal mere bhai ki shaadi hai, isliye main school nahi aa sakunga. Kripya chhutti dein."
+    prompt = "Principal ko ek din ki chhutti ki application likh do"
+    assert "meta_talk" in _flags(f"### Step-by-Step Guide\n{letter}", prompt)
+    assert _flags(f"### Chhutti ke liye Application\n{letter}", prompt) == ()
+
+
+def test_a_second_thanks_after_a_letter_that_thanked_is_flagged():
+    letter = "Aadarniya Sir, kal mere bhai ki shaadi hai, isliye main school nahi aa sakunga. Kripya chhutti dein."
+    prompt = "Principal ko ek din ki chhutti ki application likh do"
+    assert _flags(f"{letter} Dhanyavaad.", prompt) == ()
+    assert "boilerplate" in _flags(f"{letter} Dhanyavaad. Thank you! 🙏", prompt)
+
+
+def test_a_wish_for_the_day_after_a_plain_answer_is_flagged():
+    assert "boilerplate" in _flags(f"{FLOOD} Aapka din mangalmay ho! 🌸", "Baadh mein bahar kyun nahi nikalna chahiye?")
