@@ -149,6 +149,10 @@ GOOD_HELDOUT = {
     49: "good_heldout49.jsonl",
     50: "good_heldout50.jsonl",
     51: "good_heldout51.jsonl",
+    52: "good_heldout52.jsonl",
+    53: "good_heldout53.jsonl",
+    54: "good_heldout54.jsonl",
+    55: "good_heldout55.jsonl",
 }
 
 
@@ -313,10 +317,14 @@ ROUND_STATUS = {
     45: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
     46: "tuned on (after its first run: junk 5/115 kept, good 8/102 dropped; typical teacher-model junk)",
     47: "tuned on (after its first run: junk 4/115 kept, good 8/102 dropped; typical teacher-model junk)",
-    48: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-    49: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-    50: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
-    51: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    48: "tuned on (after its first run: junk 1/115 kept, good 11/102 dropped; typical teacher-model junk)",
+    49: "tuned on (after its first run: junk 2/115 kept, good 13/102 dropped; typical teacher-model junk)",
+    50: "tuned on (after its first run: junk 4/115 kept, good 12/102 dropped; typical teacher-model junk)",
+    51: "tuned on (after its first run: junk 4/115 kept, good 14/102 dropped; typical teacher-model junk)",
+    52: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    53: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    54: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    55: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
 }
 
 
