@@ -153,6 +153,10 @@ GOOD_HELDOUT = {
     53: "good_heldout53.jsonl",
     54: "good_heldout54.jsonl",
     55: "good_heldout55.jsonl",
+    56: "good_heldout56.jsonl",
+    57: "good_heldout57.jsonl",
+    58: "good_heldout58.jsonl",
+    59: "good_heldout59.jsonl",
 }
 
 
@@ -325,6 +329,10 @@ ROUND_STATUS = {
     53: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
     54: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
     55: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    56: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    57: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    58: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
+    59: "run once on the final code, not tuned on (typical teacher-model junk: a general assistant on an ordinary day)",
 }
 
 
