@@ -46,7 +46,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from tadka.curate.filters.text import match_words, normal_words, normalise, split_sentences
+from tadka.curate.filters.text import EMOJI, match_words, normal_words, normalise, split_sentences
 from tadka.curate.filters.topic_words import canonical_words, common_words
 
 META, OK = "__label__meta", "__label__ok"
@@ -86,7 +86,7 @@ _SHORT = 6  # an edge sentence this short is read alone and with its neighbour (
 #: Where a lead-in runs into the answer with no sentence end: a spaced dash ("… short me bata deta
 #: hu - AC ko …"), an emoji ("Here we go 🚀 Shuru …"); markdown emphasis around a label
 #: ("**Jawab:** …") is dropped so that the label reads as one.
-_SEPARATOR = re.compile(r"\s[-–—]+\s|(?<=[\u2600-\u27bf\u2b50\U0001f300-\U0001faff])\s+")
+_SEPARATOR = re.compile(rf"\s[-–—]+\s|(?<={EMOJI})\s+")
 
 
 #: A markdown heading mark ("## Jawab ##", "# Steps"): a line break, so that the heading reads as a

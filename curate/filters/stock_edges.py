@@ -42,7 +42,7 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from tadka.curate.filters.length import asks_to_compose, demand
-from tadka.curate.filters.text import fresh_match_words, match_words, split_sentences
+from tadka.curate.filters.text import EMOJI, fresh_match_words, match_words, split_sentences
 from tadka.curate.filters.topic_words import canonical_words, shares_topic
 from tadka.lang.variants import canonical_spelling
 
@@ -108,7 +108,7 @@ def _allowed_form(word: str, allowed: frozenset[str]) -> str | None:
 
 
 _WORDY = re.compile(r"\w")
-_LEAD_BREAK = re.compile(r"(?<=:)\s+|(?<=[\u2600-\u27bf\u2b50\U0001f300-\U0001faff])\s+")
+_LEAD_BREAK = re.compile(rf"(?<=:)\s+|(?<={EMOJI})\s+")
 #: A "…:" lead-in of at most 100 characters straight before a numbered, bulleted or bold list.
 _LEADS_A_LIST = re.compile(r"\W*[^\n:.!?]{1,100}:\s*\n\s*(?:\d{1,2}[.)]\s|[-*•]\s|\*\*)")
 #: Longest first or last sentence, in characters, worth reading as bare assent or a wish ("Ji haan, bilkul
@@ -176,7 +176,8 @@ def bare_acknowledgement(prompt: str, answer: str) -> bool:
     if not table.got_it.isdisjoint(words):  # "Theek hai, samajh gaya. 👍" before an answer or a draft
         return "?" in prompt or asks_what(prompt) or asks_to_compose(prompt)
     rest = answer[answer.find(first) + len(first) :]
-    if fresh_match_words(rest[:24])[:1] and fresh_match_words(rest[:24])[0] in table.negation:
+    after = fresh_match_words(rest[:24])[:1]
+    if after and after[0] in table.negation:
         return True  # "Zaroor! Nahi, …": the assent answers nothing
     if _LEADS_A_LIST.match(rest):  # "Zaroor! 2 cup adrak wali chai aise banao:" and a list: a cook's "sure"
         return False

@@ -21,6 +21,9 @@ _ASCII_WORD_RE = re.compile(r"[a-z0-9_]+(?:'[a-z0-9_]+)*")
 _SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[^\w\u0900-\u0963\u0966-\u0DFF\s]+")
 _PARA_RE = re.compile(r"\n\s*\n")
+#: One emoji or pictograph (☀–➿, ⭐, 🌀–🫿): where one ends a lead-in or a closing ("… btata hu 👇 …"),
+#: the next words are a new piece.
+EMOJI = r"[\u2600-\u27bf\u2b50\U0001f300-\U0001faff]"
 
 
 def words(text: str) -> list[str]:
